@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { createCore, type Core } from './core/app';
+import { appRoot, appVersion } from './core/appRoot';
+import { resolveDataDir } from './core/dataDir';
+import { MigrationError } from './core/db/client';
+import { formatDoctor, runDoctor } from './core/doctor/doctor';
+import { electronAvailability } from './core/doctor/electronAvailability';
+import { startServer } from './server/http';
+
+/** The port browser mode listens on unless told otherwise. */
+const DEFAULT_SERVE_PORT = 7821;
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('a port is 0–65535');
+  return port;
+}
+
+function rendererDir(): string {
+  const dir = join(appRoot(), 'dist', 'renderer');
+  if (!existsSync(join(dir, 'index.html'))) {
+    throw new Error(`the renderer is not built (${dir} has no index.html): run \`npm run build\``);
+  }
+  return dir;
+}
+
+function openCore(dataDir: string, mode: 'desktop' | 'browser'): Core {
+  try {
+    return createCore({ dataDir, mode });
+  } catch (error) {
+    if (error instanceof MigrationError) {
+      console.error(error.message);
+      process.exit(3);
+    }
+    throw error;
+  }
+}
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  dataDir?: string;
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const dataDir = resolveDataDir({ explicit: flags.dataDir });
+  const staticDir = rendererDir();
+  const core = openCore(dataDir, 'browser');
+  let server;
+  try {
+    server = await startServer({ core, staticDir, host: flags.host, port: flags.port });
+  } catch (error) {
+    await core.dispose();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${flags.port} is in use: pass --port with another number (0 picks a free one)`);
+    throw error;
+  }
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(flags.host);
+  if (!loopback) console.warn(`warning: listening on ${flags.host}, reachable from other machines; the token is the only lock.`);
+  console.log(`Switchyard is running in browser mode: ${server.loginUrl}`);
+  console.log(`data: ${dataDir} · stop with Ctrl-C`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    await core.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+const program = new Command();
+program
+  .name('switchyard')
+  .description('A control tower for parallel AI coding agents')
+  .version(appVersion(), '-v, --version');
+
+program
+  .command('serve')
+  .description('run Switchyard in browser mode (one URL, with a token, on 127.0.0.1)')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, DEFAULT_SERVE_PORT)
+  .option('--data-dir <dir>', 'where the database and caches live (default: the per-user data folder)')
+  .action(serve);
+
+program
+  .command('start')
+  .description('open the desktop app, or browser mode where Electron cannot run')
+  .option('--port <port>', 'port for browser mode', parsePort, DEFAULT_SERVE_PORT)
+  .option('--data-dir <dir>', 'where the database and caches live')
+  .action(async (flags: { port: number; dataDir?: string }) => {
+    const electron = await electronAvailability();
+    if (electron.ok) {
+      const args = [join(appRoot(), 'dist', 'node', 'main.js')];
+      if (flags.dataDir) args.push(`--data-dir=${flags.dataDir}`);
+      const child = spawn(electron.binary, args, { stdio: 'inherit' });
+      child.on('exit', (code) => process.exit(code ?? 0));
+      return;
+    }
+    console.log(`Electron cannot run here (${electron.reason}); starting browser mode.`);
+    await serve({ host: '127.0.0.1', port: flags.port, ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) });
+  });
+
+program
+  .command('doctor')
+  .description('check what works on this machine: git, ptys, SQLite, the data folder, agent CLIs, Electron')
+  .option('--json', 'print the report as JSON')
+  .option('--data-dir <dir>', 'the data folder to check')
+  .action(async (flags: { json?: boolean; dataDir?: string }) => {
+    const report = await runDoctor(resolveDataDir({ explicit: flags.dataDir }));
+    console.log(flags.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+    process.exitCode = report.ok ? 0 : 1;
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`switchyard: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

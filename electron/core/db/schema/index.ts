@@ -1,0 +1,3 @@
+export * from './projects';
+export * from './settings';
+export * from './tasks';

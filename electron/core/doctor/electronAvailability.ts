@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+export type ElectronAvailability = { ok: true; binary: string } | { ok: false; reason: string };
+
+/**
+ * Whether the Electron shell can run here: the `electron` package must have its binary (it cannot
+ * be downloaded on every machine), and on Linux there must be a display to open a window on.
+ */
+export async function electronAvailability(env: NodeJS.ProcessEnv = process.env): Promise<ElectronAvailability> {
+  let binary: unknown;
+  try {
+    binary = createRequire(import.meta.url)('electron');
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { ok: false, reason: `the Electron binary is not installed (${message})` };
+  }
+  if (typeof binary !== 'string' || !existsSync(binary)) {
+    return { ok: false, reason: 'the Electron binary is not installed' };
+  }
+  if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
+    return { ok: false, reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
+  }
+  return { ok: true, binary };
+}

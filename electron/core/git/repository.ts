@@ -1,0 +1,51 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { stat } from 'node:fs/promises';
+import { SwitchyardError } from '../../../shared/errors';
+
+export interface RepositoryInfo {
+  /** The real path of the working tree's top level. */
+  root: string;
+  /** The branch HEAD points at (it may have no commit yet), or null on a detached HEAD. */
+  branch: string | null;
+  hasCommits: boolean;
+}
+
+/** A simple-git instance for a folder; git always runs with argument arrays, never a shell string. */
+export function git(baseDir: string): SimpleGit {
+  return simpleGit({ baseDir, binary: 'git', maxConcurrentProcesses: 1, trimmed: true });
+}
+
+/**
+ * Looks at a folder and says which repository it belongs to. A path that does not exist is
+ * PATH_NOT_FOUND; a folder outside any repository, a file, or a bare repository is NOT_A_GIT_REPO.
+ */
+export async function inspectRepository(path: string): Promise<RepositoryInfo> {
+  const info = await stat(path).catch(() => null);
+  if (!info) throw new SwitchyardError('PATH_NOT_FOUND', `no such folder: ${path}`, { path });
+  if (!info.isDirectory()) throw new SwitchyardError('NOT_A_GIT_REPO', `not a folder: ${path}`, { path });
+
+  const repo = git(path);
+  let inside: string;
+  try {
+    inside = await repo.revparse(['--is-inside-work-tree']);
+  } catch {
+    inside = 'false';
+  }
+  if (inside !== 'true') {
+    const bare = await repo.revparse(['--is-bare-repository']).catch(() => 'false');
+    throw new SwitchyardError(
+      'NOT_A_GIT_REPO',
+      bare === 'true'
+        ? `${path} is a bare repository: it has no working tree for agents to work in`
+        : `${path} is not inside a git repository`,
+      { path },
+    );
+  }
+  const root = await repo.revparse(['--show-toplevel']);
+  const branch = await repo.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '');
+  const hasCommits = await repo
+    .raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])
+    .then(() => true)
+    .catch(() => false);
+  return { root, branch: branch.trim() || null, hasCommits };
+}

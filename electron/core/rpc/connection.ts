@@ -1,0 +1,54 @@
+import { callMessageSchema, type ServerMessage } from '../../../shared/protocol';
+import type { Disposable } from '../disposable';
+import type { Dispatch } from './dispatcher';
+import type { EventBus } from './eventBus';
+
+/**
+ * One client, whatever its transport (an Electron window over IPC, a browser tab over a
+ * WebSocket): it parses incoming envelopes, answers calls through the dispatcher, and forwards
+ * events until disposed. A malformed envelope is answered with BAD_INPUT when it has an id, and
+ * otherwise dropped.
+ */
+export class Connection implements Disposable {
+  private readonly subscription: Disposable;
+  private open = true;
+
+  constructor(
+    private readonly dispatch: Dispatch,
+    bus: EventBus,
+    private readonly send: (message: ServerMessage) => void,
+    private readonly onDispose?: () => void,
+  ) {
+    this.subscription = bus.subscribe(({ event, payload }) => this.post({ kind: 'event', event, payload }));
+  }
+
+  async receive(raw: unknown): Promise<void> {
+    const parsed = callMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id === 'number' && Number.isInteger(id) && id >= 0) {
+        this.post({
+          kind: 'result',
+          id,
+          ok: false,
+          error: { code: 'BAD_INPUT', message: 'malformed message envelope' },
+        });
+      }
+      return;
+    }
+    const { id, method, input } = parsed.data;
+    const result = await this.dispatch(method, input);
+    this.post(result.ok ? { kind: 'result', id, ok: true, output: result.output } : { kind: 'result', id, ...result });
+  }
+
+  private post(message: ServerMessage): void {
+    if (this.open) this.send(message);
+  }
+
+  dispose(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.subscription.dispose();
+    this.onDispose?.();
+  }
+}

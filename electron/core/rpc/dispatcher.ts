@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import {
+  isProcedureName,
+  procedures,
+  type OutputOf,
+  type ParsedInputOf,
+  type ProcedureName,
+} from '../../../shared/contract';
+import { SwitchyardError, type ErrorData } from '../../../shared/errors';
+
+export type Handler<K extends ProcedureName> = (input: ParsedInputOf<K>) => Promise<OutputOf<K>> | OutputOf<K>;
+export type Handlers = { [K in ProcedureName]: Handler<K> };
+
+export type CallResult = { ok: true; output: unknown } | { ok: false; error: ErrorData };
+
+export interface Logger {
+  error(message: string, error?: unknown): void;
+  warn(message: string): void;
+  info(message: string): void;
+}
+
+/** Describes what zod refused, path by path, in words a person can read. */
+function describeIssues(error: z.ZodError): { message: string; issues: { path: string; message: string }[] } {
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(input)',
+    message: issue.message,
+  }));
+  return { message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues };
+}
+
+/**
+ * Validates a call's input against the contract, runs its handler and turns every outcome into a
+ * value: the output, a typed error the handler meant, or INTERNAL for anything else (the stack goes
+ * to the main side's log only). It never throws.
+ */
+export function createDispatcher(handlers: Handlers, log: Logger) {
+  return async function dispatch(method: string, rawInput: unknown): Promise<CallResult> {
+    if (!isProcedureName(method)) {
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method "${method.slice(0, 100)}"` } };
+    }
+    const parsed = procedures[method].input.safeParse(rawInput ?? {});
+    if (!parsed.success) {
+      const { message, issues } = describeIssues(parsed.error);
+      return { ok: false, error: { code: 'BAD_INPUT', message: `${method}: ${message}`, details: { issues } } };
+    }
+    try {
+      const handler = handlers[method] as (input: unknown) => Promise<unknown> | unknown;
+      const output = await handler(parsed.data);
+      return { ok: true, output };
+    } catch (error) {
+      if (error instanceof SwitchyardError) return { ok: false, error: error.toData() };
+      log.error(`${method} failed`, error);
+      return { ok: false, error: { code: 'INTERNAL', message: `${method} failed unexpectedly; see the log` } };
+    }
+  };
+}
+
+export type Dispatch = ReturnType<typeof createDispatcher>;

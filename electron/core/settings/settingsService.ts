@@ -1,0 +1,117 @@
+import { and, eq } from 'drizzle-orm';
+import {
+  settingDefinitions,
+  SETTING_KEYS,
+  type EffectiveSetting,
+  type SettingKey,
+  type SettingScope,
+  type SettingValue,
+} from '../../../shared/contract';
+import { SwitchyardError } from '../../../shared/errors';
+import type { Db } from '../db/client';
+import { settings } from '../db/schema';
+import type { ProjectService } from '../projects/projectService';
+
+const USER_SCOPE_PROJECT_ID = '';
+
+/**
+ * Settings in two scopes: the user's (defaults for every project) and a project's (overrides).
+ * The effective value is always returned with the scope it comes from.
+ */
+export class SettingsService {
+  constructor(
+    private readonly db: Db,
+    private readonly projects: ProjectService,
+  ) {}
+
+  /** The effective value of one setting, for internal use by other services. */
+  value<K extends SettingKey>(key: K, projectId?: string): SettingValue<K> {
+    return this.effective(key, projectId).value as SettingValue<K>;
+  }
+
+  list(projectId?: string): EffectiveSetting[] {
+    if (projectId !== undefined) this.projects.get(projectId);
+    return SETTING_KEYS.map((key) => this.effective(key, projectId));
+  }
+
+  set(key: SettingKey, value: unknown, scope: SettingScope, projectId?: string): EffectiveSetting {
+    const target = this.target(key, scope, projectId);
+    const parsed = settingDefinitions[key].schema.safeParse(value);
+    if (!parsed.success) {
+      throw new SwitchyardError('BAD_INPUT', `${key}: ${parsed.error.issues.map((i) => i.message).join('; ')}`, {
+        key,
+      });
+    }
+    const json = JSON.stringify(parsed.data);
+    this.db
+      .insert(settings)
+      .values({ scope, projectId: target, key, value: json, updatedAt: Date.now() })
+      .onConflictDoUpdate({
+        target: [settings.scope, settings.projectId, settings.key],
+        set: { value: json, updatedAt: Date.now() },
+      })
+      .run();
+    return this.effective(key, projectId);
+  }
+
+  reset(key: SettingKey, scope: SettingScope, projectId?: string): EffectiveSetting {
+    const target = this.target(key, scope, projectId);
+    this.db
+      .delete(settings)
+      .where(and(eq(settings.scope, scope), eq(settings.projectId, target), eq(settings.key, key)))
+      .run();
+    return this.effective(key, projectId);
+  }
+
+  private target(key: SettingKey, scope: SettingScope, projectId: string | undefined): string {
+    const definition = settingDefinitions[key];
+    if (!(definition.scopes as readonly string[]).includes(scope)) {
+      throw new SwitchyardError('BAD_INPUT', `${key} cannot be set per ${scope}`, { key, scope });
+    }
+    if (scope === 'user') {
+      if (projectId !== undefined) throw new SwitchyardError('BAD_INPUT', 'projectId is only for the project scope');
+      return USER_SCOPE_PROJECT_ID;
+    }
+    if (projectId === undefined) throw new SwitchyardError('BAD_INPUT', 'the project scope needs a projectId');
+    this.projects.get(projectId);
+    return projectId;
+  }
+
+  private stored(key: SettingKey, scope: SettingScope, projectId: string): unknown {
+    const row = this.db
+      .select({ value: settings.value })
+      .from(settings)
+      .where(and(eq(settings.scope, scope), eq(settings.projectId, projectId), eq(settings.key, key)))
+      .get();
+    if (!row) return undefined;
+    // A stored value that no longer fits the schema (an older version wrote it) is ignored, not fatal.
+    const parsed = settingDefinitions[key].schema.safeParse(JSON.parse(row.value));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  private effective(key: SettingKey, projectId?: string): EffectiveSetting {
+    const definition = settingDefinitions[key];
+    const userValue = this.stored(key, 'user', USER_SCOPE_PROJECT_ID);
+    const projectValue =
+      projectId !== undefined && (definition.scopes as readonly string[]).includes('project')
+        ? this.stored(key, 'project', projectId)
+        : undefined;
+    const [value, source] =
+      projectValue !== undefined
+        ? [projectValue, 'project' as const]
+        : userValue !== undefined
+          ? [userValue, 'user' as const]
+          : [definition.default, 'default' as const];
+    return {
+      key,
+      value,
+      source,
+      defaultValue: definition.default,
+      ...(userValue !== undefined ? { userValue } : {}),
+      ...(projectValue !== undefined ? { projectValue } : {}),
+      scopes: [...definition.scopes],
+      label: definition.label,
+      description: definition.description,
+    };
+  }
+}

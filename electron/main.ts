@@ -1,0 +1,91 @@
+import { app, dialog, ipcMain, session, type IpcMainEvent, type WebContents } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IPC_CHANNEL } from '../shared/ipc';
+import { createCore, type Core } from './core/app';
+import { resolveDataDir } from './core/dataDir';
+import { MigrationError } from './core/db/client';
+import type { Connection } from './core/rpc/connection';
+import { createMainWindow, isAppUrl } from './desktop/window';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const paths = {
+  preload: join(here, 'preload.cjs'),
+  indexHtml: join(here, '..', 'renderer', 'index.html'),
+};
+
+function dataDirArgument(argv: readonly string[]): string | undefined {
+  const flag = argv.find((arg) => arg.startsWith('--data-dir='));
+  return flag?.slice('--data-dir='.length);
+}
+
+/** Bridges one window's IPC to the core: each WebContents gets its own connection. */
+function bridgeIpc(core: Core): void {
+  const connections = new Map<WebContents, Connection>();
+  ipcMain.on(IPC_CHANNEL, (event: IpcMainEvent, message: unknown) => {
+    // Only the app's own page, in a top-level frame, may talk to the core.
+    const frame = event.senderFrame;
+    if (!frame || frame.parent !== null || !isAppUrl(frame.url, paths.indexHtml)) return;
+    const contents = event.sender;
+    let connection = connections.get(contents);
+    if (!connection) {
+      connection = core.connect((reply) => {
+        if (!contents.isDestroyed()) contents.send(IPC_CHANNEL, reply);
+      });
+      connections.set(contents, connection);
+      contents.once('destroyed', () => {
+        connections.get(contents)?.dispose();
+        connections.delete(contents);
+      });
+    }
+    void connection.receive(message);
+  });
+}
+
+function start(): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  let core: Core | undefined;
+  let window: ReturnType<typeof createMainWindow> | undefined;
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  void app.whenReady().then(() => {
+    const dataDir = resolveDataDir({ explicit: dataDirArgument(process.argv), hostDefault: app.getPath('userData') });
+    try {
+      core = createCore({ dataDir, mode: 'desktop' });
+    } catch (error) {
+      const message = error instanceof MigrationError ? error.message : String(error);
+      dialog.showErrorBox('Switchyard cannot start', message);
+      app.exit(3);
+      return;
+    }
+    // No permission (camera, notifications from the page, …) is granted to web content.
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    bridgeIpc(core);
+    window = createMainWindow(paths);
+    window.on('closed', () => (window = undefined));
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (!window && core) window = createMainWindow(paths);
+  });
+  let disposed = false;
+  app.on('will-quit', (event) => {
+    if (disposed || !core) return;
+    event.preventDefault();
+    disposed = true;
+    void core.dispose().finally(() => app.quit());
+  });
+}
+
+start();

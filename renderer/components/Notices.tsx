@@ -1,0 +1,21 @@
+import { dismissNotice, useAppStore } from '../stores/appStore';
+
+/** Errors from the main side, as readable messages with their code. */
+export function Notices() {
+  const notices = useAppStore((s) => s.notices);
+  if (notices.length === 0) return null;
+  return (
+    <div className="notices" aria-live="polite">
+      {notices.map((n) => (
+        <div key={n.id} className="notice" role="alert">
+          <span>
+            {n.code && <code className="notice-code">{n.code}</code>} {n.message}
+          </span>
+          <button type="button" aria-label="Dismiss" onClick={() => dismissNotice(n.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

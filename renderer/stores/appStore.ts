@@ -1,0 +1,122 @@
+import { create } from 'zustand';
+import type { AppInfo, InputOf, Project, Task, TaskPatch } from '../../shared/contract';
+import type { RpcClient } from '../rpc/client';
+import { RpcError } from '../rpc/client';
+import type { ConnectionStatus } from '../rpc/transport';
+
+export interface Notice {
+  id: number;
+  message: string;
+  code?: string;
+}
+
+interface AppState {
+  info: AppInfo | null;
+  connection: ConnectionStatus;
+  projects: Project[];
+  selectedProjectId: string | null;
+  /** Tasks of the selected project, in board order. */
+  tasks: Task[];
+  notices: Notice[];
+}
+
+let noticeId = 0;
+
+export const useAppStore = create<AppState>(() => ({
+  info: null,
+  connection: 'connecting',
+  projects: [],
+  selectedProjectId: null,
+  tasks: [],
+  notices: [],
+}));
+
+function byOrder(a: Task, b: Task): number {
+  return a.order - b.order;
+}
+
+/** Shows an error as a sentence the user can act on; an RpcError keeps its code. */
+export function reportError(error: unknown): void {
+  const notice: Notice =
+    error instanceof RpcError
+      ? { id: ++noticeId, message: error.message, code: error.code }
+      : { id: ++noticeId, message: error instanceof Error ? error.message : String(error) };
+  useAppStore.setState((s) => ({ notices: [...s.notices, notice] }));
+}
+
+export function dismissNotice(id: number): void {
+  useAppStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}
+
+/** The store's actions: each goes through the client, and state follows the main side's events. */
+export function createActions(client: RpcClient) {
+  const loadTasks = async (projectId: string | null) => {
+    const tasks = projectId ? await client.call('tasks.list', { projectId }) : [];
+    if (useAppStore.getState().selectedProjectId === projectId) useAppStore.setState({ tasks });
+  };
+
+  const refresh = async () => {
+    const [info, projects] = await Promise.all([client.call('app.info', {}), client.call('projects.list', {})]);
+    const { selectedProjectId } = useAppStore.getState();
+    const stillThere = projects.some((p) => p.id === selectedProjectId);
+    const selected = stillThere ? selectedProjectId : (projects[0]?.id ?? null);
+    useAppStore.setState({ info, projects, selectedProjectId: selected });
+    await loadTasks(selected);
+  };
+
+  const onStatus = (connection: ConnectionStatus) => {
+    useAppStore.setState({ connection });
+    if (connection === 'open') refresh().catch(reportError);
+  };
+  client.onStatus(onStatus);
+  onStatus(client.status);
+
+  client.on('project.changed', (change) => {
+    useAppStore.setState((s) => {
+      if (change.kind === 'removed') {
+        const projects = s.projects.filter((p) => p.id !== change.id);
+        const selectedProjectId = s.selectedProjectId === change.id ? (projects[0]?.id ?? null) : s.selectedProjectId;
+        if (selectedProjectId !== s.selectedProjectId) void loadTasks(selectedProjectId).catch(reportError);
+        return { projects, selectedProjectId };
+      }
+      const others = s.projects.filter((p) => p.id !== change.project.id);
+      return { projects: [...others, change.project].sort((a, b) => a.createdAt - b.createdAt) };
+    });
+  });
+
+  client.on('task.changed', (change) => {
+    useAppStore.setState((s) => {
+      if (change.kind === 'deleted') return { tasks: s.tasks.filter((t) => t.id !== change.id) };
+      if (change.task.projectId !== s.selectedProjectId) return {};
+      const others = s.tasks.filter((t) => t.id !== change.task.id);
+      return { tasks: [...others, change.task].sort(byOrder) };
+    });
+  });
+
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R | undefined> => {
+      try {
+        return await fn(...args);
+      } catch (error) {
+        reportError(error);
+        return undefined;
+      }
+    };
+
+  return {
+    client,
+    refresh: guard(refresh),
+    selectProject: guard(async (id: string) => {
+      useAppStore.setState({ selectedProjectId: id, tasks: [] });
+      await loadTasks(id);
+    }),
+    addProject: guard((path: string) => client.call('projects.add', { path })),
+    removeProject: guard((id: string) => client.call('projects.remove', { id })),
+    createTask: guard((input: InputOf<'tasks.create'>) => client.call('tasks.create', input)),
+    updateTask: guard((id: string, patch: TaskPatch) => client.call('tasks.update', { id, patch })),
+    deleteTask: guard((id: string) => client.call('tasks.delete', { id })),
+  };
+}
+
+export type Actions = ReturnType<typeof createActions>;

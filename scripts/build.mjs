@@ -1,0 +1,75 @@
+// Builds the renderer (a page) and the Node side (CLI, Electron main and preload) with Vite.
+// `--if-stale` skips the build when nothing it reads has changed since the last one.
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinModules } from 'node:module';
+import { build } from 'vite';
+
+const root = new URL('..', import.meta.url).pathname;
+const stamp = join(root, 'dist', '.build-stamp');
+const inputs = ['electron', 'shared', 'renderer', 'drizzle', 'package.json', 'vite.config.ts', 'scripts/build.mjs'];
+
+function newestMtime(path) {
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+if (process.argv.includes('--if-stale') && existsSync(stamp)) {
+  const built = statSync(stamp).mtimeMs;
+  const changed = inputs.some((input) => existsSync(join(root, input)) && newestMtime(join(root, input)) > built);
+  if (!changed) process.exit(0);
+}
+
+const pkg = JSON.parse((await import('node:fs')).readFileSync(join(root, 'package.json'), 'utf8'));
+// Runtime dependencies stay in node_modules (native modules cannot be bundled); all else is bundled.
+const external = [
+  'electron',
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+];
+const isExternal = (id) => external.some((name) => id === name || id.startsWith(`${name}/`));
+
+const quiet = { logLevel: 'warn', configFile: false, root };
+
+await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+
+await build({
+  ...quiet,
+  build: {
+    outDir: 'dist/node',
+    emptyOutDir: false,
+    ssr: true,
+    target: 'node20',
+    sourcemap: true,
+    minify: false,
+    rolldownOptions: {
+      input: { cli: join(root, 'electron/cli.ts'), main: join(root, 'electron/main.ts') },
+      external: isExternal,
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+});
+
+// A sandboxed preload cannot load modules: it is one CommonJS file that requires only 'electron'.
+await build({
+  ...quiet,
+  build: {
+    outDir: 'dist/node',
+    emptyOutDir: false,
+    ssr: true,
+    target: 'node20',
+    minify: false,
+    rolldownOptions: {
+      input: { preload: join(root, 'electron/preload.ts') },
+      external: ['electron'],
+      output: { format: 'cjs', entryFileNames: '[name].cjs' },
+    },
+  },
+});
+
+writeFileSync(stamp, new Date().toISOString());
+console.log('built dist/renderer and dist/node');

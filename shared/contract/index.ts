@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import { appProcedures } from './app';
+import { projectEvents, projectProcedures } from './projects';
+import { settingsProcedures } from './settings';
+import { taskEvents, taskProcedures } from './tasks';
+
+export * from './app';
+export * from './common';
+export * from './projects';
+export * from './settings';
+export * from './tasks';
+
+/** Every procedure of the API: its name, its input schema and its output schema. */
+export const procedures = {
+  ...appProcedures,
+  ...projectProcedures,
+  ...taskProcedures,
+  ...settingsProcedures,
+} as const;
+
+/** Every event the main side pushes, with its payload schema. */
+export const events = {
+  ...projectEvents,
+  ...taskEvents,
+} as const;
+
+export type Procedures = typeof procedures;
+export type ProcedureName = keyof Procedures;
+/** What a caller passes (defaults not yet applied). */
+export type InputOf<K extends ProcedureName> = z.input<Procedures[K]['input']>;
+/** What a handler receives (after validation and defaults). */
+export type ParsedInputOf<K extends ProcedureName> = z.output<Procedures[K]['input']>;
+export type OutputOf<K extends ProcedureName> = z.output<Procedures[K]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = z.output<Events[K]>;
+
+export function isProcedureName(name: string): name is ProcedureName {
+  return Object.hasOwn(procedures, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { MAX_PATH_LENGTH } from '../constants';
+import { idSchema } from './common';
+import { agentKindSchema } from './tasks';
+
+export const SETTING_SCOPES = ['user', 'project'] as const;
+export const settingScopeSchema = z.enum(SETTING_SCOPES);
+export type SettingScope = z.infer<typeof settingScopeSchema>;
+
+interface SettingDefinition<S extends z.ZodType> {
+  schema: S;
+  default: z.infer<S>;
+  /** Where the setting may be set; a user-only setting has no per-project override. */
+  scopes: readonly SettingScope[];
+  label: string;
+  description: string;
+}
+
+function setting<S extends z.ZodType>(definition: SettingDefinition<S>): SettingDefinition<S> {
+  return definition;
+}
+
+const BOTH = ['user', 'project'] as const;
+
+/** Every setting the app knows, with its schema and default. Nothing else declares one. */
+export const settingDefinitions = {
+  'agents.defaultKind': setting({
+    schema: agentKindSchema,
+    default: 'claude-code',
+    scopes: BOTH,
+    label: 'Default agent',
+    description: 'The agent a new task runs unless it names another.',
+  }),
+  'scheduler.maxConcurrent': setting({
+    schema: z.number().int().min(1).max(64),
+    default: 4,
+    scopes: BOTH,
+    label: 'Agents at once',
+    description: 'How many tasks may run at the same time.',
+  }),
+  'worktrees.root': setting({
+    schema: z.string().max(MAX_PATH_LENGTH).nullable(),
+    default: null,
+    scopes: BOTH,
+    label: 'Worktree folder',
+    description: 'Where task worktrees are created. Empty: a folder beside the data directory.',
+  }),
+  'cache.strategy': setting({
+    schema: z.enum(['auto', 'clone', 'hardlink', 'copy', 'off']),
+    default: 'auto',
+    scopes: BOTH,
+    label: 'Dependency cache strategy',
+    description: 'How dependency folders are brought into a new worktree.',
+  }),
+  'cache.maxSizeMb': setting({
+    schema: z.number().int().min(0).max(10_000_000),
+    default: 20_480,
+    scopes: ['user'],
+    label: 'Cache size limit (MB)',
+    description: 'Above this, the least recently used entries are evicted.',
+  }),
+  'cache.eviction': setting({
+    schema: z.enum(['lru', 'off']),
+    default: 'lru',
+    scopes: ['user'],
+    label: 'Cache eviction',
+    description: 'How entries are chosen for removal when the cache is over its limit.',
+  }),
+  'cache.retentionDays': setting({
+    schema: z.number().int().min(1).max(3650),
+    default: 30,
+    scopes: BOTH,
+    label: 'Cache retention (days)',
+    description: 'Entries unused for longer than this are removed.',
+  }),
+  'ui.theme': setting({
+    schema: z.enum(['system', 'dark', 'light']),
+    default: 'system',
+    scopes: ['user'],
+    label: 'Theme',
+    description: 'Colours of the window.',
+  }),
+} as const;
+
+export type SettingKey = keyof typeof settingDefinitions;
+export const SETTING_KEYS = Object.keys(settingDefinitions) as SettingKey[];
+export const settingKeySchema = z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]);
+export type SettingValue<K extends SettingKey> = z.infer<(typeof settingDefinitions)[K]['schema']>;
+
+export const settingSourceSchema = z.enum(['default', 'user', 'project']);
+
+export const effectiveSettingSchema = z.object({
+  key: settingKeySchema,
+  value: z.unknown(),
+  /** Where the effective value comes from, so the UI can say it. */
+  source: settingSourceSchema,
+  defaultValue: z.unknown(),
+  userValue: z.unknown().optional(),
+  projectValue: z.unknown().optional(),
+  scopes: z.array(settingScopeSchema),
+  label: z.string(),
+  description: z.string(),
+});
+export type EffectiveSetting = z.infer<typeof effectiveSettingSchema>;
+
+export const settingsProcedures = {
+  'settings.get': {
+    input: z.object({ projectId: idSchema.optional() }).strict(),
+    output: z.array(effectiveSettingSchema),
+  },
+  'settings.set': {
+    input: z
+      .object({ key: settingKeySchema, value: z.unknown(), scope: settingScopeSchema, projectId: idSchema.optional() })
+      .strict(),
+    output: effectiveSettingSchema,
+  },
+  'settings.reset': {
+    input: z.object({ key: settingKeySchema, scope: settingScopeSchema, projectId: idSchema.optional() }).strict(),
+    output: effectiveSettingSchema,
+  },
+} as const;

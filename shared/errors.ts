@@ -1,0 +1,57 @@
+/**
+ * The closed set of error codes that cross the contract. An expected failure is a value the UI can
+ * explain; anything unexpected becomes INTERNAL, with its stack logged on the main side only.
+ */
+export const ERROR_CODES = [
+  'BAD_INPUT',
+  'UNKNOWN_METHOD',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PATH_NOT_FOUND',
+  'NOT_A_GIT_REPO',
+  'AGENT_NOT_FOUND',
+  'SESSION_NOT_RUNNING',
+  'WORKTREE_DIRTY',
+  'CYCLE',
+  'CONFLICT',
+  'DISK_FULL',
+  'UNAUTHORIZED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Thrown by services for expected failures; the dispatcher turns it into an ErrorData value. */
+export class SwitchyardError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'SwitchyardError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toData(): ErrorData {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isErrorData(value: unknown): value is ErrorData {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ErrorData).code === 'string' &&
+    (ERROR_CODES as readonly string[]).includes((value as ErrorData).code) &&
+    typeof (value as ErrorData).message === 'string'
+  );
+}

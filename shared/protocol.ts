@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { ErrorData } from './errors';
+
+/**
+ * The wire envelope, the same over Electron IPC and over the WebSocket. A client sends calls;
+ * the main side answers each call once, and pushes events.
+ */
+export const callMessageSchema = z.object({
+  kind: z.literal('call'),
+  id: z.number().int().nonnegative(),
+  method: z.string().max(100),
+  input: z.unknown(),
+});
+export type CallMessage = z.infer<typeof callMessageSchema>;
+
+export type ResultMessage =
+  | { kind: 'result'; id: number; ok: true; output: unknown }
+  | { kind: 'result'; id: number; ok: false; error: ErrorData };
+
+export interface EventMessage {
+  kind: 'event';
+  event: string;
+  payload: unknown;
+}
+
+export type ServerMessage = ResultMessage | EventMessage;
+export type ClientMessage = CallMessage;
