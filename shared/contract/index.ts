@@ -7,6 +7,7 @@ import { taskEvents, taskProcedures } from './tasks';
 export * from './app';
 export * from './common';
 export * from './projects';
+export * from './sessionState';
 export * from './settings';
 export * from './tasks';
 

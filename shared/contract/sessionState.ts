@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** starting → working ⇄ needs_input → idle → exited | failed */
+export const SESSION_STATES = ['starting', 'working', 'needs_input', 'idle', 'exited', 'failed'] as const;
+export const sessionStateSchema = z.enum(SESSION_STATES);
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
+/** Why Switchyard believes a state: an agent hook, the terminal title, the screen, the exit, or the idle watchdog. */
+export const STATE_SOURCES = ['hook', 'title', 'screen', 'exit', 'watchdog', 'host'] as const;
+export const stateSourceSchema = z.enum(STATE_SOURCES);
+export type StateSource = z.infer<typeof stateSourceSchema>;
+
+export const stateChangeSchema = z.object({
+  state: sessionStateSchema,
+  source: stateSourceSchema,
+  /** Epoch ms. */
+  at: z.number().int().nonnegative(),
+  /** A short human reason, e.g. the hook's message or the screen line that matched. */
+  detail: z.string().optional(),
+});
+export type StateChange = z.infer<typeof stateChangeSchema>;
