@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { useActions } from '../../stores/actionsContext';
 import { useAppStore } from '../../stores/appStore';
+import { SettingsDialog } from '../settings/SettingsDialog';
 
 export function ProjectSidebar() {
   const actions = useActions();
   const projects = useAppStore((s) => s.projects);
   const selected = useAppStore((s) => s.selectedProjectId);
   const [path, setPath] = useState('');
+  const [settingsOpen, setSettingsOpen] = useState(false);
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -53,6 +55,12 @@ export function ProjectSidebar() {
           Add project
         </button>
       </form>
+      <div className="sidebar-footer">
+        <button type="button" onClick={() => setSettingsOpen(true)}>
+          Settings
+        </button>
+      </div>
+      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
     </aside>
   );
 }

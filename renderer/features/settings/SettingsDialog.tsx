@@ -1,0 +1,171 @@
+import { useEffect, useState } from 'react';
+import type { EffectiveSetting, SettingScope } from '../../../shared/contract';
+import { useActions } from '../../stores/actionsContext';
+import { reportError, useAppStore } from '../../stores/appStore';
+import { fieldKind, parseField } from './fieldKind';
+
+const SOURCE_LABEL: Record<EffectiveSetting['source'], string> = {
+  default: 'default',
+  user: 'your setting',
+  project: 'this project',
+};
+
+function display(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return String(value);
+}
+
+function SettingEditor({
+  setting,
+  scope,
+  onSave,
+  onReset,
+}: {
+  setting: EffectiveSetting;
+  scope: SettingScope;
+  onSave: (value: unknown) => void;
+  onReset: () => void;
+}) {
+  const field = fieldKind(setting.key);
+  const stored = scope === 'user' ? setting.userValue : setting.projectValue;
+  const inherited = scope === 'user' ? setting.defaultValue : (setting.userValue ?? setting.defaultValue);
+  // The parent keys this editor by the stored value, so a new value from the main side starts a fresh draft.
+  const [draft, setDraft] = useState(display(stored ?? inherited));
+  const label = `${setting.label} (${scope === 'user' ? 'yours' : 'this project'})`;
+  const commit = () => {
+    if (draft !== display(stored ?? inherited) || stored === undefined) onSave(parseField(field, draft));
+  };
+
+  return (
+    <div className="setting-editor">
+      {field.kind === 'choice' ? (
+        <select aria-label={label} value={draft} onChange={(e) => onSave(e.target.value)}>
+          {field.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          aria-label={label}
+          type={field.kind === 'number' ? 'number' : 'text'}
+          min={field.kind === 'number' ? field.min : undefined}
+          max={field.kind === 'number' ? field.max : undefined}
+          value={draft}
+          placeholder={field.kind === 'text' && field.nullable ? 'automatic' : undefined}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={commit}
+          onKeyDown={(e) => e.key === 'Enter' && commit()}
+        />
+      )}
+      {stored !== undefined && (
+        <button type="button" className="link" onClick={onReset} title="Inherit again">
+          reset
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Every setting with its effective value and where it comes from; editable per user and per project. */
+export function SettingsDialog({ onClose }: { onClose: () => void }) {
+  const { client } = useActions();
+  const project = useAppStore((s) => s.projects.find((p) => p.id === s.selectedProjectId) ?? null);
+  const [settings, setSettings] = useState<EffectiveSetting[]>([]);
+  const [version, setVersion] = useState(0);
+  const projectId = project?.id;
+  const load = () => setVersion((v) => v + 1);
+
+  useEffect(() => {
+    let current = true;
+    client
+      .call('settings.get', projectId ? { projectId } : {})
+      .then((list) => current && setSettings(list))
+      .catch(reportError);
+    return () => {
+      current = false;
+    };
+  }, [client, projectId, version]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const save = async (setting: EffectiveSetting, scope: SettingScope, value: unknown) => {
+    try {
+      await client.call('settings.set', {
+        key: setting.key,
+        value,
+        scope,
+        ...(scope === 'project' && projectId ? { projectId } : {}),
+      });
+    } catch (error) {
+      reportError(error);
+    }
+    load();
+  };
+  const reset = async (setting: EffectiveSetting, scope: SettingScope) => {
+    try {
+      await client.call('settings.reset', { key: setting.key, scope, ...(scope === 'project' && projectId ? { projectId } : {}) });
+    } catch (error) {
+      reportError(error);
+    }
+    load();
+  };
+
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="dialog settings" role="dialog" aria-modal="true" aria-label="Settings">
+        <h2>Settings</h2>
+        <table className="settings-table">
+          <thead>
+            <tr>
+              <th>Setting</th>
+              <th>In effect</th>
+              <th>Yours</th>
+              <th>{project ? `Project: ${project.name}` : 'Project'}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {settings.map((s) => (
+              <tr key={s.key} data-setting={s.key}>
+                <td>
+                  <div>{s.label}</div>
+                  <div className="muted small">{s.description}</div>
+                </td>
+                <td>
+                  <code>{display(s.value) || 'automatic'}</code>
+                  <div className={`source source-${s.source}`}>{SOURCE_LABEL[s.source]}</div>
+                </td>
+                <td>
+                  <SettingEditor key={`u:${JSON.stringify(s.userValue)}`} setting={s} scope="user" onSave={(v) => void save(s, 'user', v)} onReset={() => void reset(s, 'user')} />
+                </td>
+                <td>
+                  {project && s.scopes.includes('project') ? (
+                    <SettingEditor
+                      key={`p:${JSON.stringify(s.userValue)}:${JSON.stringify(s.projectValue)}`}
+                      setting={s}
+                      scope="project"
+                      onSave={(v) => void save(s, 'project', v)}
+                      onReset={() => void reset(s, 'project')}
+                    />
+                  ) : (
+                    <span className="muted small">{project ? 'per user only' : 'no project selected'}</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="dialog-actions">
+          <span className="spacer" />
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

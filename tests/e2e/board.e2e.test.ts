@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
+import { launchBrowser, startServe } from './harness';
+
+async function createTask(page: Page, title: string, prompt: string) {
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.getByLabel('Title').fill(title);
+  await dialog.getByLabel('Prompt').fill(prompt);
+  await dialog.getByRole('button', { name: 'Create task' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+describe('browser mode, end to end', () => {
+  it('adds a project, creates two tasks, finds them after a reload and after a server restart', async () => {
+    const dataDir = tempDir('switchyard-e2e-');
+    const repo = makeRepo();
+    const repoName = repo.split('/').pop()!;
+    let served = await startServe(dataDir);
+    const browser = await launchBrowser();
+    const page = await browser.newPage();
+    await page.goto(served.loginUrl);
+    // The token leaves the address bar once exchanged for the cookie.
+    expect(page.url()).toBe(served.url);
+    await page.getByRole('heading', { name: 'Add a repository to start' }).waitFor();
+
+    // A path that is not a repository is explained, not swallowed.
+    await page.getByLabel('Add a repository').fill(tempDir());
+    await page.getByRole('button', { name: 'Add project' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('NOT_A_GIT_REPO');
+
+    await page.getByLabel('Add a repository').fill(repo);
+    await page.getByRole('button', { name: 'Add project' }).click();
+    await page.getByRole('heading', { name: repoName }).waitFor();
+
+    await createTask(page, 'Write the parser', 'Parse **plans**');
+    await createTask(page, 'Add the scheduler', 'Run ready tasks');
+    const backlog = page.getByRole('region', { name: 'Backlog' });
+    await expect.poll(() => backlog.getByRole('button').allTextContents()).toEqual([
+      expect.stringContaining('Write the parser'),
+      expect.stringContaining('Add the scheduler'),
+    ]);
+
+    // Edit one: move it to Review.
+    await backlog.getByRole('button', { name: /Add the scheduler/ }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit task' });
+    await editor.getByLabel('Status').selectOption('review');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await page.getByRole('region', { name: 'Review' }).getByRole('button', { name: /Add the scheduler/ }).waitFor();
+
+    await page.reload();
+    await page.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /Write the parser/ }).waitFor();
+    await page.getByRole('region', { name: 'Review' }).getByRole('button', { name: /Add the scheduler/ }).waitFor();
+
+    // Restart the server on the same data directory: everything is still there.
+    await served.stop();
+    served = await startServe(dataDir);
+    const second = await browser.newPage();
+    await second.goto(served.loginUrl);
+    await second.getByRole('heading', { name: repoName }).waitFor();
+    await second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /Write the parser/ }).waitFor();
+    await second.getByRole('region', { name: 'Review' }).getByRole('button', { name: /Add the scheduler/ }).waitFor();
+    expect(served.output()).not.toMatch(/error/i);
+  });
+
+  it('live updates reach a second open page', async () => {
+    const dataDir = tempDir('switchyard-e2e-');
+    const repo = makeRepo();
+    const served = await startServe(dataDir);
+    const browser = await launchBrowser();
+    const first = await browser.newPage();
+    await first.goto(served.loginUrl);
+    await first.getByLabel('Add a repository').fill(repo);
+    await first.getByRole('button', { name: 'Add project' }).click();
+    const second = await browser.newPage();
+    await second.goto(served.loginUrl);
+    await second.getByRole('button', { name: 'New task' }).waitFor();
+    await createTask(first, 'Seen elsewhere', '');
+    await second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /Seen elsewhere/ }).waitFor();
+  });
+});

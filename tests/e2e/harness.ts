@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterEach } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+/** Debian's Chromium; CI installs it. */
+export const CHROMIUM = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
+/** How long `switchyard serve` may take to print its URL (ms). */
+const SERVE_START_TIMEOUT_MS = 20_000;
+
+export interface Served {
+  url: string;
+  loginUrl: string;
+  process: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+const running: Served[] = [];
+const browsers: Browser[] = [];
+
+/** Starts the built `switchyard serve` on a free port with the given data directory. */
+export async function startServe(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Served> {
+  const cli = join(root, 'bin', 'switchyard.js');
+  if (!existsSync(join(root, 'dist', 'node', 'cli.js'))) throw new Error('dist/ is missing: run `node scripts/build.mjs` first');
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const loginUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not print a URL:\n${output}`)), SERVE_START_TIMEOUT_MS);
+    const check = () => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout.on('data', check);
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+  const served: Served = {
+    url: loginUrl.replace(/\?token=.*$/, ''),
+    loginUrl,
+    process: child,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+  running.push(served);
+  return served;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  browsers.push(browser);
+  return browser;
+}
+
+afterEach(async () => {
+  for (const browser of browsers.splice(0)) await browser.close();
+  for (const served of running.splice(0)) await served.stop();
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
+import { launchBrowser, startServe } from './harness';
+
+describe('settings in browser mode', () => {
+  it('shows each value with where it comes from, per user and per project, and refuses a bad one', async () => {
+    const served = await startServe(tempDir('switchyard-e2e-'));
+    const page = await (await launchBrowser()).newPage();
+    await page.goto(served.loginUrl);
+    await page.getByLabel('Add a repository').fill(makeRepo());
+    await page.getByRole('button', { name: 'Add project' }).click();
+    await page.getByRole('button', { name: 'New task' }).waitFor();
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const row = page.locator('tr[data-setting="scheduler.maxConcurrent"]');
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('4default');
+
+    await row.getByLabel('Agents at once (yours)').fill('6');
+    await row.getByLabel('Agents at once (yours)').press('Enter');
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('6your setting');
+
+    await row.getByLabel('Agents at once (this project)').fill('2');
+    await row.getByLabel('Agents at once (this project)').press('Enter');
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('2this project');
+
+    // Zero agents at once is not a setting: the error is shown with its code and nothing changes.
+    await row.getByLabel('Agents at once (yours)').fill('0');
+    await row.getByLabel('Agents at once (yours)').press('Enter');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('BAD_INPUT');
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('2this project');
+    await expect.poll(() => row.getByLabel('Agents at once (yours)').inputValue()).toBe('6');
+
+    await row.getByRole('button', { name: 'reset' }).last().click();
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('6your setting');
+  });
+});
