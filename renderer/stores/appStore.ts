@@ -116,6 +116,18 @@ export function createActions(client: RpcClient) {
     createTask: guard((input: InputOf<'tasks.create'>) => client.call('tasks.create', input)),
     updateTask: guard((id: string, patch: TaskPatch) => client.call('tasks.update', { id, patch })),
     deleteTask: guard((id: string) => client.call('tasks.delete', { id })),
+    /** Moves a card at once on screen, then asks the main side; on refusal the board reloads. */
+    moveTask: async (id: string, drop: { status: Task['status']; order: number }) => {
+      useAppStore.setState((s) => ({
+        tasks: s.tasks.map((t) => (t.id === id ? { ...t, ...drop } : t)).sort(byOrder),
+      }));
+      try {
+        await client.call('tasks.update', { id, patch: drop });
+      } catch (error) {
+        reportError(error);
+        await loadTasks(useAppStore.getState().selectedProjectId).catch(reportError);
+      }
+    },
   };
 }
 

@@ -82,3 +82,44 @@ describe('browser mode, end to end', () => {
     await second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /Seen elsewhere/ }).waitFor();
   });
 });
+
+describe('board interactions', () => {
+  it('drags a card to another column and reorders within one; search filters the cards', async () => {
+    const served = await startServe(tempDir('switchyard-e2e-'));
+    const page = await (await launchBrowser()).newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(served.loginUrl);
+    await page.getByLabel('Add a repository').fill(makeRepo());
+    await page.getByRole('button', { name: 'Add project' }).click();
+    for (const title of ['One', 'Two', 'Three']) await createTask(page, title, `prompt of ${title}`);
+    const backlog = page.getByRole('region', { name: 'Backlog' });
+    await expect.poll(() => backlog.locator('.card-title').allTextContents()).toEqual(['One', 'Two', 'Three']);
+
+    const drag = async (from: string, to: { x: number; y: number }) => {
+      const box = (await page.locator('.card', { hasText: from }).boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 10, { steps: 5 });
+      await page.mouse.move(to.x, to.y, { steps: 15 });
+      await page.mouse.up();
+    };
+
+    // Three onto One: it becomes first.
+    const one = (await page.locator('.card', { hasText: 'One' }).boundingBox())!;
+    await drag('Three', { x: one.x + one.width / 2, y: one.y + 5 });
+    await expect.poll(() => backlog.locator('.card-title').allTextContents()).toEqual(['Three', 'One', 'Two']);
+
+    // Two into the empty Ready column.
+    const ready = page.getByRole('region', { name: 'Ready' });
+    const readyBox = (await ready.boundingBox())!;
+    await drag('Two', { x: readyBox.x + readyBox.width / 2, y: readyBox.y + 120 });
+    await expect.poll(() => ready.locator('.card-title').allTextContents()).toEqual(['Two']);
+
+    // The order and the move are stored, not just drawn.
+    await page.reload();
+    await expect.poll(() => page.getByRole('region', { name: 'Backlog' }).locator('.card-title').allTextContents()).toEqual(['Three', 'One']);
+    await expect.poll(() => page.getByRole('region', { name: 'Ready' }).locator('.card-title').allTextContents()).toEqual(['Two']);
+
+    await page.getByLabel('Search tasks').fill('prompt of one');
+    await expect.poll(() => page.locator('.card-title').allTextContents()).toEqual(['One']);
+  });
+});

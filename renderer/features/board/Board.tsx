@@ -1,21 +1,73 @@
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  closestCorners,
+  pointerWithin,
+  useSensor,
+  useSensors,
+  type CollisionDetection,
+  type DragEndEvent,
+  type DragStartEvent,
+} from '@dnd-kit/core';
+import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useMemo, useState } from 'react';
-import type { Task, TaskStatus } from '../../../shared/contract';
+import { AGENT_KINDS, type Task, type TaskStatus } from '../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { useActions } from '../../stores/actionsContext';
 import { useAppStore } from '../../stores/appStore';
+import { dropPosition } from './boardOrder';
+import { Column } from './Column';
 import { AGENT_LABELS, COLUMNS } from './columns';
+import { filterTasks, NO_FILTER, phasesOf, type BoardFilter } from './filters';
+import { TaskCardBody } from './TaskCard';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
 
-function TaskCard({ task, onOpen }: { task: Task; onOpen: () => void }) {
+/** Pointer travel before a press becomes a drag, so that a click still opens the card (px). */
+const DRAG_ACTIVATION_DISTANCE = 5;
+
+/**
+ * Under the pointer, a card wins over the column that holds it, and a column (even an empty one)
+ * over anything merely near; with the pointer outside every column, the nearest target.
+ */
+const collisionDetection: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  const card = hits.find((hit) => !String(hit.id).startsWith('column:'));
+  if (card) return [card];
+  if (hits.length > 0) return hits;
+  return closestCorners(args);
+};
+
+function FilterBar({ filter, phases, onChange }: { filter: BoardFilter; phases: string[]; onChange: (f: BoardFilter) => void }) {
   return (
-    <button type="button" className={`card priority-${task.priority}`} onClick={onOpen} data-task-id={task.id}>
-      <span className="card-title">{task.title}</span>
-      <span className="card-meta">
-        <span className="chip">{AGENT_LABELS[task.agentKind] ?? task.agentKind}</span>
-        {task.priority !== 'normal' && <span className="chip">{task.priority}</span>}
-        {task.phase && <span className="chip">{task.phase}</span>}
-      </span>
-    </button>
+    <div className="filters" role="search">
+      <input
+        type="search"
+        aria-label="Search tasks"
+        placeholder="Search tasks"
+        value={filter.query}
+        onChange={(e) => onChange({ ...filter, query: e.target.value })}
+      />
+      <select aria-label="Filter by agent" value={filter.agent} onChange={(e) => onChange({ ...filter, agent: e.target.value as BoardFilter['agent'] })}>
+        <option value="">All agents</option>
+        {AGENT_KINDS.map((k) => (
+          <option key={k} value={k}>
+            {AGENT_LABELS[k]}
+          </option>
+        ))}
+      </select>
+      {phases.length > 0 && (
+        <select aria-label="Filter by phase" value={filter.phase} onChange={(e) => onChange({ ...filter, phase: e.target.value })}>
+          <option value="">All phases</option>
+          {phases.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      )}
+    </div>
   );
 }
 
@@ -24,11 +76,20 @@ export function Board() {
   const project = useAppStore((s) => s.projects.find((p) => p.id === s.selectedProjectId) ?? null);
   const tasks = useAppStore((s) => s.tasks);
   const [editing, setEditing] = useState<EditorTarget | null>(null);
+  const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
+  const [dragged, setDragged] = useState<Task | null>(null);
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: DRAG_ACTIVATION_DISTANCE } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+
+  const visible = useMemo(() => filterTasks(tasks, filter), [tasks, filter]);
+  const phases = useMemo(() => phasesOf(tasks), [tasks]);
   const byStatus = useMemo(() => {
     const groups = new Map<TaskStatus, Task[]>(COLUMNS.map((c) => [c.status, []]));
-    for (const task of tasks) groups.get(task.status)?.push(task);
+    for (const task of visible) groups.get(task.status)?.push(task);
     return groups;
-  }, [tasks]);
+  }, [visible]);
 
   if (!project) {
     return (
@@ -38,6 +99,18 @@ export function Board() {
     );
   }
 
+  const onDragStart = (event: DragStartEvent) => setDragged(tasks.find((t) => t.id === event.active.id) ?? null);
+  const onDragEnd = (event: DragEndEvent) => {
+    setDragged(null);
+    if (!event.over) return;
+    const overId = String(event.over.id);
+    const over = overId.startsWith('column:')
+      ? { status: overId.slice('column:'.length) as TaskStatus }
+      : { taskId: overId };
+    const drop = dropPosition(visible, String(event.active.id), over);
+    if (drop) void actions.moveTask(String(event.active.id), drop);
+  };
+
   return (
     <section className="board-area" aria-label={`Tasks of ${project.name}`}>
       <header className="board-header">
@@ -45,6 +118,7 @@ export function Board() {
           <h2>{project.name}</h2>
           <span className="muted">{project.path}</span>
         </div>
+        <FilterBar filter={filter} phases={phases} onChange={setFilter} />
         <div className="board-actions">
           <button type="button" className="primary" onClick={() => setEditing({ kind: 'new', status: 'backlog' })}>
             New task
@@ -62,23 +136,21 @@ export function Board() {
         </div>
       </header>
       {tasks.length === 0 && <p className="muted board-empty">No tasks yet. Create one with “New task”.</p>}
-      <div className="board">
-        {COLUMNS.map((column) => {
-          const items = byStatus.get(column.status) ?? [];
-          return (
-            <section key={column.status} className="column" aria-label={column.title} data-status={column.status}>
-              <h3 className="column-title">
-                {column.title} <span className="count">{items.length}</span>
-              </h3>
-              <div className="column-body">
-                {items.map((task) => (
-                  <TaskCard key={task.id} task={task} onOpen={() => setEditing({ kind: 'edit', task })} />
-                ))}
-              </div>
-            </section>
-          );
-        })}
-      </div>
+      {tasks.length > 0 && visible.length === 0 && <p className="muted board-empty">No task matches the filter.</p>}
+      <DndContext sensors={sensors} collisionDetection={collisionDetection} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragged(null)}>
+        <div className="board">
+          {COLUMNS.map((column) => (
+            <Column
+              key={column.status}
+              status={column.status}
+              title={column.title}
+              tasks={byStatus.get(column.status) ?? []}
+              onOpen={(task) => setEditing({ kind: 'edit', task })}
+            />
+          ))}
+        </div>
+        <DragOverlay>{dragged && <div className={`card overlay-card priority-${dragged.priority}`}><TaskCardBody task={dragged} /></div>}</DragOverlay>
+      </DndContext>
       {editing && <TaskEditor projectId={project.id} target={editing} onClose={() => setEditing(null)} />}
     </section>
   );
