@@ -6,7 +6,8 @@ import { createCore, type Core } from './core/app';
 import { resolveDataDir } from './core/dataDir';
 import { MigrationError } from './core/db/client';
 import type { Connection } from './core/rpc/connection';
-import { createMainWindow, isAppUrl } from './desktop/window';
+import { isAppUrl } from './core/security/appUrl';
+import { createMainWindow } from './desktop/window';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const paths = {

@@ -295,3 +295,26 @@ describe('the dispatcher itself', () => {
     expect(core.log.lines.some((line) => line.includes('tasks.list failed') && /database/i.test(line))).toBe(true);
   });
 });
+
+describe('a full disk', () => {
+  it('answers DISK_FULL, keeps what was saved before, and works again once there is room', async () => {
+    const core = makeCore();
+    const { id: projectId } = await ok<{ id: string }>(core, 'projects.add', { path: makeRepo() });
+    await ok(core, 'tasks.create', { projectId, title: 'saved before' });
+    // SQLite's own size cap stands in for a full disk: writes past it fail with SQLITE_FULL.
+    const pages = core.database.sqlite.pragma('page_count', { simple: true }) as number;
+    core.database.sqlite.pragma(`max_page_count = ${pages + 2}`);
+    let error;
+    for (let i = 0; i < 50 && !error; i++) {
+      const result = await core.dispatch('tasks.create', { projectId, title: `big ${i}`, prompt: 'x'.repeat(100_000) });
+      if (!result.ok) error = result.error;
+    }
+    expect(error?.code).toBe('DISK_FULL');
+    expect(error?.message).toMatch(/disk is full/);
+    const titles = (await ok<{ title: string }[]>(core, 'tasks.list', { projectId })).map((t) => t.title);
+    expect(titles[0]).toBe('saved before');
+
+    core.database.sqlite.pragma('max_page_count = 1073741823');
+    await ok(core, 'tasks.create', { projectId, title: 'after cleanup' });
+  });
+});

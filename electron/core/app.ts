@@ -1,7 +1,7 @@
 import type { AppInfo } from '../../shared/contract';
 import { appVersion } from './appRoot';
 import { databaseFile } from './dataDir';
-import { openDatabase } from './db/client';
+import { openDatabase, type DatabaseHandle } from './db/client';
 import { DisposableStore, toDisposable } from './disposable';
 import { consoleLogger } from './log';
 import { ProjectService } from './projects/projectService';
@@ -27,6 +27,8 @@ export interface Core {
   readonly projects: ProjectService;
   readonly tasks: TaskService;
   readonly settings: SettingsService;
+  /** The open database, for diagnostics and maintenance (backups, integrity checks). */
+  readonly database: DatabaseHandle;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
   connect(send: (message: ServerMessage) => void): Connection;
   dispose(): Promise<void>;
@@ -62,6 +64,7 @@ export function createCore(options: CoreOptions): Core {
     projects,
     tasks,
     settings,
+    database,
     connect(send) {
       const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));
       connections.add(connection);

@@ -1,20 +1,9 @@
 import { BrowserWindow, shell, type WebContents } from 'electron';
-import { pathToFileURL } from 'node:url';
+import { isAppUrl, isExternalLink } from '../core/security/appUrl';
 
 export interface WindowPaths {
   preload: string;
   indexHtml: string;
-}
-
-/** Whether a URL is the app's own page (the only page a window may show or send IPC from). */
-export function isAppUrl(url: string, indexHtml: string): boolean {
-  const own = pathToFileURL(indexHtml);
-  try {
-    const candidate = new URL(url);
-    return candidate.protocol === 'file:' && candidate.pathname === own.pathname;
-  } catch {
-    return false;
-  }
 }
 
 function lockDown(contents: WebContents, indexHtml: string): void {
@@ -25,7 +14,7 @@ function lockDown(contents: WebContents, indexHtml: string): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     // Links to the web open in the user's browser, never in a window of ours.
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    if (isExternalLink(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 }

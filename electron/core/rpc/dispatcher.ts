@@ -28,6 +28,18 @@ function describeIssues(error: z.ZodError): { message: string; issues: { path: s
   return { message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues };
 }
 
+/** Failures of the machine rather than of the code: a full disk is something the user can fix. */
+function environmentalError(error: unknown): ErrorData | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return {
+      code: 'DISK_FULL',
+      message: 'The disk is full, so this change was not saved. Free some space and try again.',
+    };
+  }
+  return null;
+}
+
 /**
  * Validates a call's input against the contract, runs its handler and turns every outcome into a
  * value: the output, a typed error the handler meant, or INTERNAL for anything else (the stack goes
@@ -49,6 +61,11 @@ export function createDispatcher(handlers: Handlers, log: Logger) {
       return { ok: true, output };
     } catch (error) {
       if (error instanceof SwitchyardError) return { ok: false, error: error.toData() };
+      const environmental = environmentalError(error);
+      if (environmental) {
+        log.warn(`${method}: ${environmental.code} (${error instanceof Error ? error.message : String(error)})`);
+        return { ok: false, error: environmental };
+      }
       log.error(`${method} failed`, error);
       return { ok: false, error: { code: 'INTERNAL', message: `${method} failed unexpectedly; see the log` } };
     }
