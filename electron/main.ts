@@ -7,6 +7,8 @@ import { resolveDataDir } from './core/dataDir';
 import { MigrationError } from './core/db/client';
 import type { Connection } from './core/rpc/connection';
 import { isAppUrl } from './core/security/appUrl';
+import { showNotification } from './desktop/notifications';
+import { TrayController } from './desktop/tray';
 import { createMainWindow } from './desktop/window';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -70,8 +72,35 @@ function start(): void {
     // No permission (camera, notifications from the page, …) is granted to web content.
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     bridgeIpc(core);
-    window = createMainWindow(paths);
-    window.on('closed', () => (window = undefined));
+    const showWindow = () => {
+      if (!window) {
+        window = createMainWindow(paths);
+        window.on('closed', () => (window = undefined));
+      }
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+    };
+    const started = core;
+    const openTask = (taskId: string) => {
+      showWindow();
+      started.attention.open(taskId);
+    };
+    const tray = new TrayController({ openTask, showWindow, quit: () => app.quit() });
+    tray.update(core.attention.model());
+    const subscription = core.bus.subscribe((message) => {
+      if (message.event === 'attention.changed') {
+        tray.update(message.payload);
+        app.setBadgeCount(message.payload.badge);
+      } else if (message.event === 'attention.notify') {
+        showNotification(message.payload, openTask);
+      }
+    });
+    app.once('will-quit', () => {
+      subscription.dispose();
+      tray.dispose();
+    });
+    showWindow();
   });
 
   app.on('window-all-closed', () => {

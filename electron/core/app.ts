@@ -4,6 +4,7 @@ import { databaseFile } from './dataDir';
 import { openDatabase, type DatabaseHandle } from './db/client';
 import { DisposableStore, toDisposable } from './disposable';
 import { consoleLogger } from './log';
+import { AttentionService } from './notify/attentionService';
 import { ProjectService } from './projects/projectService';
 import { Connection } from './rpc/connection';
 import { createDispatcher, type Dispatch, type Logger } from './rpc/dispatcher';
@@ -27,6 +28,7 @@ export interface Core {
   readonly projects: ProjectService;
   readonly tasks: TaskService;
   readonly settings: SettingsService;
+  readonly attention: AttentionService;
   /** The open database, for diagnostics and maintenance (backups, integrity checks). */
   readonly database: DatabaseHandle;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
@@ -45,6 +47,12 @@ export function createCore(options: CoreOptions): Core {
   const projects = new ProjectService(database.db, bus);
   const settings = new SettingsService(database.db, projects);
   const tasks = new TaskService(database.db, bus, projects, settings);
+  const attention = new AttentionService(bus, tasks, projects);
+  disposables.add(
+    bus.subscribe((message) => {
+      if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
+    }),
+  );
   const version = appVersion();
   const info = (): AppInfo => ({
     name: 'Switchyard',
@@ -54,7 +62,7 @@ export function createCore(options: CoreOptions): Core {
     platform: process.platform,
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
-  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings }), log);
+  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings, attention }), log);
 
   const connections = new Set<Connection>();
   return {
@@ -64,6 +72,7 @@ export function createCore(options: CoreOptions): Core {
     projects,
     tasks,
     settings,
+    attention,
     database,
     connect(send) {
       const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppInfo, InputOf, Project, Task, TaskPatch } from '../../shared/contract';
+import type { AppInfo, InputOf, Project, Task, TaskPatch, TrayModelDto } from '../../shared/contract';
 import type { RpcClient } from '../rpc/client';
 import { RpcError } from '../rpc/client';
 import type { ConnectionStatus } from '../rpc/transport';
@@ -18,6 +18,10 @@ interface AppState {
   /** Tasks of the selected project, in board order. */
   tasks: Task[];
   notices: Notice[];
+  /** What the tray shows on the desktop: sessions that work, wait or finished. */
+  attention: TrayModelDto | null;
+  /** The task whose details are open, if any. */
+  openTaskId: string | null;
 }
 
 let noticeId = 0;
@@ -29,6 +33,8 @@ export const useAppStore = create<AppState>(() => ({
   selectedProjectId: null,
   tasks: [],
   notices: [],
+  attention: null,
+  openTaskId: null,
 }));
 
 function byOrder(a: Task, b: Task): number {
@@ -56,11 +62,15 @@ export function createActions(client: RpcClient) {
   };
 
   const refresh = async () => {
-    const [info, projects] = await Promise.all([client.call('app.info', {}), client.call('projects.list', {})]);
+    const [info, projects, attention] = await Promise.all([
+      client.call('app.info', {}),
+      client.call('projects.list', {}),
+      client.call('attention.get', {}),
+    ]);
     const { selectedProjectId } = useAppStore.getState();
     const stillThere = projects.some((p) => p.id === selectedProjectId);
     const selected = stillThere ? selectedProjectId : (projects[0]?.id ?? null);
-    useAppStore.setState({ info, projects, selectedProjectId: selected });
+    useAppStore.setState({ info, projects, attention, selectedProjectId: selected });
     await loadTasks(selected);
   };
 
@@ -93,6 +103,30 @@ export function createActions(client: RpcClient) {
     });
   });
 
+  client.on('attention.changed', (attention) => useAppStore.setState({ attention }));
+  client.on('attention.notify', (notification) => {
+    // Browser mode: the desktop shell shows OS notifications itself.
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return;
+    const shown = new Notification(notification.title, { body: notification.body, tag: notification.taskId });
+    shown.onclick = () => {
+      window.focus();
+      void openTask(notification.taskId);
+    };
+  });
+  const openTask = async (taskId: string) => {
+    try {
+      const task = await client.call('tasks.get', { id: taskId });
+      if (useAppStore.getState().selectedProjectId !== task.projectId) {
+        useAppStore.setState({ selectedProjectId: task.projectId, tasks: [] });
+        await loadTasks(task.projectId);
+      }
+      useAppStore.setState({ openTaskId: taskId });
+    } catch (error) {
+      reportError(error);
+    }
+  };
+  client.on('attention.open', ({ taskId }) => void openTask(taskId));
+
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R | undefined> => {
@@ -107,6 +141,11 @@ export function createActions(client: RpcClient) {
   return {
     client,
     refresh: guard(refresh),
+    openTask,
+    closeTask: () => useAppStore.setState({ openTaskId: null }),
+    /** Tells the main side what the user is looking at, so it does not notify about that. */
+    reportFocus: (taskId: string | null, windowFocused: boolean) =>
+      void client.call('attention.focus', { taskId, windowFocused }).catch(() => undefined),
     selectProject: guard(async (id: string) => {
       useAppStore.setState({ selectedProjectId: id, tasks: [] });
       await loadTasks(id);

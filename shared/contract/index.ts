@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import { appProcedures } from './app';
+import { attentionEvents, attentionProcedures } from './attention';
 import { projectEvents, projectProcedures } from './projects';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
 
 export * from './app';
+export * from './attention';
 export * from './common';
 export * from './projects';
 export * from './sessionState';
@@ -17,12 +19,14 @@ export const procedures = {
   ...projectProcedures,
   ...taskProcedures,
   ...settingsProcedures,
+  ...attentionProcedures,
 } as const;
 
 /** Every event the main side pushes, with its payload schema. */
 export const events = {
   ...projectEvents,
   ...taskEvents,
+  ...attentionEvents,
 } as const;
 
 export type Procedures = typeof procedures;

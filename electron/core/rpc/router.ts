@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../../shared/contract';
+import type { AttentionService } from '../notify/attentionService';
 import type { ProjectService } from '../projects/projectService';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
@@ -9,6 +10,7 @@ export interface RouterServices {
   projects: ProjectService;
   tasks: TaskService;
   settings: SettingsService;
+  attention: AttentionService;
 }
 
 /** Maps every procedure of the contract onto the service that answers it. */
@@ -26,5 +28,10 @@ export function createRouter(s: RouterServices): Handlers {
     'settings.get': ({ projectId }) => s.settings.list(projectId),
     'settings.set': ({ key, value, scope, projectId }) => s.settings.set(key, value, scope, projectId),
     'settings.reset': ({ key, scope, projectId }) => s.settings.reset(key, scope, projectId),
+    'attention.get': () => s.attention.model(),
+    'attention.focus': ({ taskId, windowFocused }) => {
+      s.attention.setFocus(taskId, windowFocused);
+      return {};
+    },
   };
 }

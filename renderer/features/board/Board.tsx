@@ -75,7 +75,18 @@ export function Board() {
   const actions = useActions();
   const project = useAppStore((s) => s.projects.find((p) => p.id === s.selectedProjectId) ?? null);
   const tasks = useAppStore((s) => s.tasks);
-  const [editing, setEditing] = useState<EditorTarget | null>(null);
+  const openTaskId = useAppStore((s) => s.openTaskId);
+  const [creating, setCreating] = useState<TaskStatus | null>(null);
+  const openTask = tasks.find((t) => t.id === openTaskId);
+  const editing: EditorTarget | null = openTask
+    ? { kind: 'edit', task: openTask }
+    : creating
+      ? { kind: 'new', status: creating }
+      : null;
+  const closeEditor = () => {
+    setCreating(null);
+    actions.closeTask();
+  };
   const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
   const [dragged, setDragged] = useState<Task | null>(null);
   const sensors = useSensors(
@@ -120,7 +131,7 @@ export function Board() {
         </div>
         <FilterBar filter={filter} phases={phases} onChange={setFilter} />
         <div className="board-actions">
-          <button type="button" className="primary" onClick={() => setEditing({ kind: 'new', status: 'backlog' })}>
+          <button type="button" className="primary" onClick={() => setCreating('backlog')}>
             New task
           </button>
           <button
@@ -145,13 +156,13 @@ export function Board() {
               status={column.status}
               title={column.title}
               tasks={byStatus.get(column.status) ?? []}
-              onOpen={(task) => setEditing({ kind: 'edit', task })}
+              onOpen={(task) => void actions.openTask(task.id)}
             />
           ))}
         </div>
         <DragOverlay>{dragged && <div className={`card overlay-card priority-${dragged.priority}`}><TaskCardBody task={dragged} /></div>}</DragOverlay>
       </DndContext>
-      {editing && <TaskEditor projectId={project.id} target={editing} onClose={() => setEditing(null)} />}
+      {editing && <TaskEditor projectId={project.id} target={editing} onClose={closeEditor} />}
     </section>
   );
 }

@@ -9,6 +9,10 @@ export function ProjectSidebar() {
   const selected = useAppStore((s) => s.selectedProjectId);
   const [path, setPath] = useState('');
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const desktop = useAppStore((s) => s.info?.mode === 'desktop');
+  const [permission, setPermission] = useState(() =>
+    typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
+  );
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -59,6 +63,15 @@ export function ProjectSidebar() {
         <button type="button" onClick={() => setSettingsOpen(true)}>
           Settings
         </button>
+        {!desktop && permission === 'default' && (
+          <button
+            type="button"
+            title="Be told when an agent needs you while this tab is in the background"
+            onClick={() => void Notification.requestPermission().then(setPermission)}
+          >
+            Enable notifications
+          </button>
+        )}
       </div>
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
     </aside>
