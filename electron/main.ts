@@ -7,6 +7,7 @@ import { resolveDataDir } from './core/dataDir';
 import { MigrationError } from './core/db/client';
 import type { Connection } from './core/rpc/connection';
 import { isAppUrl } from './core/security/appUrl';
+import { installMenu } from './desktop/menu';
 import { showNotification } from './desktop/notifications';
 import { TrayController } from './desktop/tray';
 import { createMainWindow } from './desktop/window';
@@ -86,6 +87,7 @@ function start(): void {
       showWindow();
       started.attention.open(taskId);
     };
+    installMenu({ openSettings: () => started.bus.emit('ui.openSettings', {}) });
     const tray = new TrayController({ openTask, showWindow, quit: () => app.quit() });
     tray.update(core.attention.model());
     const subscription = core.bus.subscribe((message) => {

@@ -22,6 +22,7 @@ interface AppState {
   attention: TrayModelDto | null;
   /** The task whose details are open, if any. */
   openTaskId: string | null;
+  settingsOpen: boolean;
 }
 
 let noticeId = 0;
@@ -35,6 +36,7 @@ export const useAppStore = create<AppState>(() => ({
   notices: [],
   attention: null,
   openTaskId: null,
+  settingsOpen: false,
 }));
 
 function byOrder(a: Task, b: Task): number {
@@ -126,6 +128,7 @@ export function createActions(client: RpcClient) {
     }
   };
   client.on('attention.open', ({ taskId }) => void openTask(taskId));
+  client.on('ui.openSettings', () => useAppStore.setState({ settingsOpen: true }));
 
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>

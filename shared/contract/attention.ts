@@ -34,6 +34,8 @@ export const attentionEvents = {
   'attention.notify': notificationSchema,
   /** The tray or a notification asked to show a task. */
   'attention.open': z.object({ taskId: idSchema }),
+  /** The desktop menu asked for the settings panel. */
+  'ui.openSettings': z.object({}),
 } as const;
 
 /** What the session host reports on the bus for every state change of a session. */

@@ -8,7 +8,8 @@ export function ProjectSidebar() {
   const projects = useAppStore((s) => s.projects);
   const selected = useAppStore((s) => s.selectedProjectId);
   const [path, setPath] = useState('');
-  const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsOpen = useAppStore((s) => s.settingsOpen);
+  const setSettingsOpen = (open: boolean) => useAppStore.setState({ settingsOpen: open });
   const desktop = useAppStore((s) => s.info?.mode === 'desktop');
   const [permission, setPermission] = useState(() =>
     typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
