@@ -12,12 +12,18 @@ import { createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import { SettingsService } from './settings/settingsService';
 import { TaskService } from './tasks/taskService';
+import { OrphanFinder } from './worktrees/orphans';
+import { WorktreeReview } from './worktrees/review';
+import type { HydrateHook } from './worktrees/worktreeSetup';
+import { WorktreeService } from './worktrees/worktreeService';
 
 export interface CoreOptions {
   dataDir: string;
   mode: AppInfo['mode'];
   log?: Logger;
   migrationsFolder?: string;
+  /** Brings dependency folders into a new worktree (the dependency cache); none: the phase is skipped. */
+  hydrate?: HydrateHook;
 }
 
 export interface Core {
@@ -27,6 +33,9 @@ export interface Core {
   readonly projects: ProjectService;
   readonly tasks: TaskService;
   readonly settings: SettingsService;
+  readonly worktrees: WorktreeService;
+  readonly review: WorktreeReview;
+  readonly orphans: OrphanFinder;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
   connect(send: (message: ServerMessage) => void): Connection;
   dispose(): Promise<void>;
@@ -43,6 +52,18 @@ export function createCore(options: CoreOptions): Core {
   const projects = new ProjectService(database.db, bus);
   const settings = new SettingsService(database.db, projects);
   const tasks = new TaskService(database.db, bus, projects, settings);
+  const worktrees = new WorktreeService({
+    db: database.db,
+    bus,
+    projects,
+    tasks,
+    settings,
+    dataDir: options.dataDir,
+    ...(options.hydrate ? { hydrate: options.hydrate } : {}),
+  });
+  disposables.add(worktrees);
+  const review = new WorktreeReview(worktrees);
+  const orphans = new OrphanFinder(worktrees);
   const version = appVersion();
   const info = (): AppInfo => ({
     name: 'Switchyard',
@@ -52,7 +73,7 @@ export function createCore(options: CoreOptions): Core {
     platform: process.platform,
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
-  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings }), log);
+  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings, worktrees, orphans, review }), log);
 
   const connections = new Set<Connection>();
   return {
@@ -62,6 +83,9 @@ export function createCore(options: CoreOptions): Core {
     projects,
     tasks,
     settings,
+    worktrees,
+    review,
+    orphans,
     connect(send) {
       const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));
       connections.add(connection);

@@ -3,6 +3,7 @@ import { appProcedures } from './app';
 import { projectEvents, projectProcedures } from './projects';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
+import { worktreeEvents, worktreeProcedures } from './worktrees';
 
 export * from './app';
 export * from './common';
@@ -10,6 +11,7 @@ export * from './projects';
 export * from './sessionState';
 export * from './settings';
 export * from './tasks';
+export * from './worktrees';
 
 /** Every procedure of the API: its name, its input schema and its output schema. */
 export const procedures = {
@@ -17,12 +19,14 @@ export const procedures = {
   ...projectProcedures,
   ...taskProcedures,
   ...settingsProcedures,
+  ...worktreeProcedures,
 } as const;
 
 /** Every event the main side pushes, with its payload schema. */
 export const events = {
   ...projectEvents,
   ...taskEvents,
+  ...worktreeEvents,
 } as const;
 
 export type Procedures = typeof procedures;

@@ -10,9 +10,37 @@ export interface RepositoryInfo {
   hasCommits: boolean;
 }
 
+export interface GitOptions {
+  /** `-c name=value` settings for every command (e.g. a fallback commit identity). */
+  config?: string[];
+  /** Variables added to the environment; only the GIT_* names listed here pass simple-git's guard. */
+  env?: Record<string, string>;
+  /** Whether output is trimmed (the default); porcelain formats that start with a space need it off. */
+  trimmed?: boolean;
+}
+
 /** A simple-git instance for a folder; git always runs with argument arrays, never a shell string. */
-export function git(baseDir: string): SimpleGit {
-  return simpleGit({ baseDir, binary: 'git', maxConcurrentProcesses: 1, trimmed: true });
+export function git(baseDir: string, options: GitOptions = {}): SimpleGit {
+  const instance = simpleGit({
+    baseDir,
+    binary: 'git',
+    maxConcurrentProcesses: 1,
+    trimmed: options.trimmed ?? true,
+    config: options.config ?? [],
+    ...(options.env ? { allowEnvironment: Object.keys(options.env) } : {}),
+  });
+  if (options.env) instance.env({ ...process.env, ...options.env });
+  return instance;
+}
+
+/** The first line git printed on stderr for a failed command, without simple-git's wrapping. */
+export function gitErrorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.startsWith('fatal:') || l.startsWith('error:'));
+  return (line ?? text.split('\n')[0] ?? text).replace(/^(fatal|error):\s*/, '');
 }
 
 /**

@@ -2,6 +2,9 @@ import type { AppInfo } from '../../../shared/contract';
 import type { ProjectService } from '../projects/projectService';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
+import type { OrphanFinder } from '../worktrees/orphans';
+import type { WorktreeReview } from '../worktrees/review';
+import type { WorktreeService } from '../worktrees/worktreeService';
 import type { Handlers } from './dispatcher';
 
 export interface RouterServices {
@@ -9,6 +12,9 @@ export interface RouterServices {
   projects: ProjectService;
   tasks: TaskService;
   settings: SettingsService;
+  worktrees: WorktreeService;
+  orphans: OrphanFinder;
+  review: WorktreeReview;
 }
 
 /** Maps every procedure of the contract onto the service that answers it. */
@@ -26,5 +32,26 @@ export function createRouter(s: RouterServices): Handlers {
     'settings.get': ({ projectId }) => s.settings.list(projectId),
     'settings.set': ({ key, value, scope, projectId }) => s.settings.set(key, value, scope, projectId),
     'settings.reset': ({ key, scope, projectId }) => s.settings.reset(key, scope, projectId),
+    'worktrees.create': (input) => s.worktrees.create(input),
+    'worktrees.get': ({ taskId }) => s.worktrees.get(taskId),
+    'worktrees.list': ({ projectId, includeRemoved }) => s.worktrees.list(projectId, includeRemoved),
+    'worktrees.status': ({ taskId }) => s.worktrees.status(taskId),
+    'worktrees.root': async ({ projectId }) => ({ path: await s.worktrees.root(projectId) }),
+    'worktrees.remove': ({ taskId, force }) => s.worktrees.remove(taskId, force),
+    'worktrees.archive': ({ taskId, force }) => s.worktrees.archive(taskId, force),
+    'worktrees.restore': ({ taskId }) => s.worktrees.restore(taskId),
+    'worktrees.prune': ({ projectId }) => s.worktrees.prune(projectId),
+    'worktrees.saved': ({ projectId, taskId }) => s.worktrees.saved(projectId, taskId),
+    'worktrees.restoreSaved': ({ projectId, ref }) => s.worktrees.restoreSaved(projectId, ref),
+    'worktrees.orphans': ({ projectId }) => s.orphans.find(projectId),
+    'worktrees.adopt': ({ projectId, path, taskId }) => s.orphans.adopt(projectId, path, taskId),
+    'worktrees.clean': ({ projectId, path, force }) => s.orphans.clean(projectId, path, force),
+    'worktrees.activity': ({ taskId }) => s.worktrees.activity(taskId),
+    'review.diff': ({ taskId }) => s.review.diff(taskId),
+    'review.commit': ({ taskId, message }) => s.review.commit(taskId, message),
+    'review.rebase': ({ taskId }) => s.review.rebase(taskId),
+    'review.merge': ({ taskId, strategy, message }) => s.review.merge(taskId, strategy, message),
+    'review.pushAvailability': ({ taskId }) => s.review.pushAvailability(taskId),
+    'review.openPullRequest': ({ taskId, title, body }) => s.review.openPullRequest(taskId, title, body),
   };
 }
