@@ -29,7 +29,7 @@ export async function projectWithRepo(options?: RepoOptions): Promise<{ core: Te
   return { core, project, repo: project.path };
 }
 
-export function addTask(core: TestCore, projectId: string, title: string): Task {
+export function addTask(core: Pick<TestCore, 'tasks'>, projectId: string, title: string): Task {
   return core.tasks.create({ projectId, title, prompt: '', status: 'ready', priority: 'normal', phase: null });
 }
 

@@ -40,8 +40,13 @@ export function assertBranchName(name: string, what = 'branch'): string {
  * A lowercase ASCII slug from free text: accents dropped, everything else that is not a letter or
  * a digit becomes one "-". "Fix the login ünïcødé bug 🚀" → "fix-the-login-unicode-bug".
  */
+/** Latin letters that Unicode decomposition does not reduce to ASCII. */
+const TRANSLITERATED: Record<string, string> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ł: 'l', þ: 'th', ð: 'd', ı: 'i' };
+
 export function slugify(text: string, maxLength = MAX_SLUG_LENGTH): string {
   const slug = text
+    .toLowerCase()
+    .replace(/[øæœßđłþðı]/g, (c) => TRANSLITERATED[c] ?? c)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

@@ -29,8 +29,24 @@ export function git(baseDir: string, options: GitOptions = {}): SimpleGit {
     config: options.config ?? [],
     ...(options.env ? { allowEnvironment: Object.keys(options.env) } : {}),
   });
-  if (options.env) instance.env({ ...process.env, ...options.env });
+  if (options.env) instance.env({ ...inheritedEnvironment(), ...options.env });
   return instance;
+}
+
+/**
+ * The variables git needs from our environment (where the user's config is, locale, temp folder),
+ * for commands run with an environment of their own. Only these: simple-git refuses to run with
+ * variables such as EDITOR or GIT_SSH_COMMAND set explicitly, and git needs none of the others.
+ */
+const INHERITED_VARIABLES = ['PATH', 'HOME', 'USERPROFILE', 'APPDATA', 'XDG_CONFIG_HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TEMP', 'TMP', 'USER', 'LOGNAME', 'SYSTEMROOT'];
+
+function inheritedEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of INHERITED_VARIABLES) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }
 
 /** The first line git printed on stderr for a failed command, without simple-git's wrapping. */
@@ -71,9 +87,10 @@ export async function inspectRepository(path: string): Promise<RepositoryInfo> {
   }
   const root = await repo.revparse(['--show-toplevel']);
   const branch = await repo.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '');
+  // With --quiet a missing commit fails with no message, which simple-git does not count as an error.
   const hasCommits = await repo
     .raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])
-    .then(() => true)
+    .then((sha) => sha !== '')
     .catch(() => false);
   return { root, branch: branch.trim() || null, hasCommits };
 }
