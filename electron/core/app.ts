@@ -14,6 +14,7 @@ import { SettingsService } from './settings/settingsService';
 import { TaskService } from './tasks/taskService';
 import { OrphanFinder } from './worktrees/orphans';
 import { WorktreeReview } from './worktrees/review';
+import { SavedChangesService } from './worktrees/savedChanges';
 import type { HydrateHook } from './worktrees/worktreeSetup';
 import { WorktreeService } from './worktrees/worktreeService';
 
@@ -36,6 +37,7 @@ export interface Core {
   readonly worktrees: WorktreeService;
   readonly review: WorktreeReview;
   readonly orphans: OrphanFinder;
+  readonly savedChanges: SavedChangesService;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
   connect(send: (message: ServerMessage) => void): Connection;
   dispose(): Promise<void>;
@@ -64,6 +66,7 @@ export function createCore(options: CoreOptions): Core {
   disposables.add(worktrees);
   const review = new WorktreeReview(worktrees);
   const orphans = new OrphanFinder(worktrees);
+  const savedChanges = new SavedChangesService(worktrees);
   const version = appVersion();
   const info = (): AppInfo => ({
     name: 'Switchyard',
@@ -73,7 +76,7 @@ export function createCore(options: CoreOptions): Core {
     platform: process.platform,
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
-  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings, worktrees, orphans, review }), log);
+  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings, worktrees, orphans, review, savedChanges }), log);
 
   const connections = new Set<Connection>();
   return {
@@ -86,6 +89,7 @@ export function createCore(options: CoreOptions): Core {
     worktrees,
     review,
     orphans,
+    savedChanges,
     connect(send) {
       const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));
       connections.add(connection);

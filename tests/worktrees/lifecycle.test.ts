@@ -68,6 +68,15 @@ describe('worktree lifecycle', () => {
     expect((await fails(core, 'worktrees.create', { taskId: a.id })).code).toBe('ALREADY_EXISTS');
   });
 
+  it('makes one worktree when the same task is started twice at once', async () => {
+    const { core, project, repo } = await projectWithRepo();
+    const task = addTask(core, project.id, 'Double start');
+    const results = await Promise.all([core.dispatch('worktrees.create', { taskId: task.id }), core.dispatch('worktrees.create', { taskId: task.id })]);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code)).sort()).toEqual(['ALREADY_EXISTS', 'ok']);
+    expect(gitWorktreePaths(repo)).toHaveLength(1);
+    expect(branches(repo)).toEqual(['main', 'sy/double-start']);
+  });
+
   it('starts from a base branch the caller picks, and with a branch name the caller picks', async () => {
     const { core, project, repo } = await projectWithRepo();
     gitIn(repo, ['branch', 'develop']);

@@ -4,6 +4,7 @@ import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
 import type { OrphanFinder } from '../worktrees/orphans';
 import type { WorktreeReview } from '../worktrees/review';
+import type { SavedChangesService } from '../worktrees/savedChanges';
 import type { WorktreeService } from '../worktrees/worktreeService';
 import type { Handlers } from './dispatcher';
 
@@ -15,6 +16,7 @@ export interface RouterServices {
   worktrees: WorktreeService;
   orphans: OrphanFinder;
   review: WorktreeReview;
+  savedChanges: SavedChangesService;
 }
 
 /** Maps every procedure of the contract onto the service that answers it. */
@@ -41,8 +43,8 @@ export function createRouter(s: RouterServices): Handlers {
     'worktrees.archive': ({ taskId, force }) => s.worktrees.archive(taskId, force),
     'worktrees.restore': ({ taskId }) => s.worktrees.restore(taskId),
     'worktrees.prune': ({ projectId }) => s.worktrees.prune(projectId),
-    'worktrees.saved': ({ projectId, taskId }) => s.worktrees.saved(projectId, taskId),
-    'worktrees.restoreSaved': ({ projectId, ref }) => s.worktrees.restoreSaved(projectId, ref),
+    'worktrees.saved': ({ projectId, taskId }) => s.savedChanges.saved(projectId, taskId),
+    'worktrees.restoreSaved': ({ projectId, ref }) => s.savedChanges.restoreSaved(projectId, ref),
     'worktrees.orphans': ({ projectId }) => s.orphans.find(projectId),
     'worktrees.adopt': ({ projectId, path, taskId }) => s.orphans.adopt(projectId, path, taskId),
     'worktrees.clean': ({ projectId, path, force }) => s.orphans.clean(projectId, path, force),

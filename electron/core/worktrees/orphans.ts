@@ -7,9 +7,10 @@ import { SwitchyardError } from '../../../shared/errors';
 import { git } from '../git/repository';
 import { saveWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
-import { workingTreeChanges } from './worktreeInspection';
+import { refHeads, workingTreeChanges } from './worktreeInspection';
 import { isInside, pathInsideRoot } from './worktreeRoot';
-import { DIRTY_PATHS_IN_ERROR, refHeads, type WorktreeService } from './worktreeService';
+import { DIRTY_PATHS_IN_ERROR } from './workGuard';
+import type { WorktreeService } from './worktreeService';
 
 /** The folder under refs/switchyard/saved/ for work saved from worktrees no task owned. */
 const ORPHANS_SAVE_KEY = 'orphans';

@@ -6,8 +6,9 @@ import { commitIdentityConfig } from '../git/commitIdentity';
 import { git, gitErrorMessage } from '../git/repository';
 import { snapshotWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
-import { mergeTree, workingTreeChanges } from './worktreeInspection';
-import { refHeads, type WorktreeService } from './worktreeService';
+import { mergeTree, refHeads, workingTreeChanges } from './worktreeInspection';
+import { DIRTY_PATHS_IN_ERROR } from './workGuard';
+import type { WorktreeService } from './worktreeService';
 
 /** Largest patch sent to the renderer (characters); a bigger one is cut and flagged as truncated. */
 export const MAX_PATCH_CHARS = 5_000_000;
@@ -110,15 +111,15 @@ export class WorktreeReview {
     return result;
   }
 
-  private requireClean = async (worktree: Worktree, doing: string) => {
+  private async requireClean(worktree: Worktree, doing: string): Promise<void> {
     const { dirty } = await workingTreeChanges(worktree.path);
     if (dirty.length > 0) {
       throw new SwitchyardError('WORKTREE_DIRTY', `${worktree.branch} has ${dirty.length} uncommitted changes; commit them before ${doing}`, {
         path: worktree.path,
-        dirty: dirty.slice(0, 50).map((f) => f.path),
+        dirty: dirty.slice(0, DIRTY_PATHS_IN_ERROR).map((f) => f.path),
       });
     }
-  };
+  }
 
   private requireBranchMode(worktree: Worktree): void {
     if (worktree.mode === 'repository') {

@@ -1,4 +1,4 @@
-import type { ChangedFile } from '../../../shared/contract';
+import type { ChangedFile, Worktree } from '../../../shared/contract';
 import { git } from '../git/repository';
 
 /** Two-letter porcelain states that mean an unresolved conflict. */
@@ -58,4 +58,20 @@ export async function mergeTree(repoPath: string, ours: string, theirs: string):
   const out = await git(repoPath).raw(['merge-tree', '--write-tree', '--name-only', '--no-messages', ours, theirs]);
   const [tree = '', ...rest] = out.split('\n').map((l) => l.trim());
   return { tree, conflicts: [...new Set(rest.filter((l) => l !== ''))] };
+}
+
+export const refHeads = (branch: string) => `refs/heads/${branch}`;
+
+/** True when `ref` names a commit (simple-git reports `--quiet` failures as empty output). */
+export async function refExists(repoPath: string, ref: string): Promise<boolean> {
+  return git(repoPath)
+    .raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])
+    .then((sha) => sha !== '')
+    .catch(() => false);
+}
+
+/** The worktree's base branch ref, or the recorded base commit when the branch is gone. */
+export async function baseRefOf(repoPath: string, worktree: Worktree): Promise<string> {
+  const ref = refHeads(worktree.baseBranch);
+  return (await refExists(repoPath, ref)) ? ref : worktree.baseCommit;
 }

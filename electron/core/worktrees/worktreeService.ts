@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import type {
   Project,
   SavedChanges,
+  SettingKey,
+  SettingValue,
   Task,
   Worktree,
   WorktreeActivity,
@@ -12,22 +14,19 @@ import type {
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import type { Disposable } from '../disposable';
-import { assertBranchName, branchNameProblem, uniqueBranchName } from '../git/refNames';
+import { assertBranchName, uniqueBranchName } from '../git/refNames';
 import { git, gitErrorMessage, inspectRepository } from '../git/repository';
-import { applySavedTree, listSavedRefs, saveCommit, saveWorkingTree, SAVED_REF_PREFIX, type SavedRef } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
 import type { ProjectService } from '../projects/projectService';
 import type { EventBus } from '../rpc/eventBus';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
 import { RepoQueue } from './repoQueue';
-import { aheadBehind, unmergedCommits, workingTreeChanges } from './worktreeInspection';
+import { aheadBehind, baseRefOf, refExists, refHeads, workingTreeChanges } from './worktreeInspection';
+import { guardWork } from './workGuard';
 import { projectWorktreeRoot, worktreeFolderFor } from './worktreeRoot';
 import { WorktreeSetup, type HydrateHook } from './worktreeSetup';
 import { WorktreeStore } from './worktreeStore';
-
-/** How many dirty paths a WORKTREE_DIRTY error lists (the status call gives all of them). */
-export const DIRTY_PATHS_IN_ERROR = 50;
 
 export interface WorktreeServiceOptions {
   db: Db;
@@ -56,8 +55,6 @@ export interface PreparedWorkspace {
   baseBranch: string;
   mode: WorktreeMode;
 }
-
-export const refHeads = (branch: string) => `refs/heads/${branch}`;
 
 /**
  * One worktree and branch per task: creation with its setup phases, status, removal that never
@@ -143,13 +140,8 @@ export class WorktreeService implements Disposable {
   }
 
   /** The base branch's ref, or the recorded base commit when the branch is gone. */
-  async baseRef(repoPath: string, worktree: Worktree): Promise<string> {
-    const ref = refHeads(worktree.baseBranch);
-    const ok = await git(repoPath)
-      .raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])
-      .then((sha) => sha !== '')
-      .catch(() => false);
-    return ok ? ref : worktree.baseCommit;
+  baseRef(repoPath: string, worktree: Worktree): Promise<string> {
+    return baseRefOf(repoPath, worktree);
   }
 
   // ── Creation ───────────────────────────────────────────────────────────────────────────────
@@ -174,17 +166,18 @@ export class WorktreeService implements Disposable {
     const project = this.projects.get(task.projectId);
     if (options.baseBranch !== undefined) assertBranchName(options.baseBranch, 'base branch');
     if (options.branch !== undefined) assertBranchName(options.branch);
-    const existing = this.store.current(task.id);
-    if (existing) {
-      throw new SwitchyardError('ALREADY_EXISTS', `task "${task.title}" already has a worktree at ${existing.path}`, {
-        taskId: task.id,
-        path: existing.path,
-      });
-    }
     const mode = options.mode ?? this.settings.value('worktrees.mode', project.id);
-    const worktree = await this.queue.run(project.path, () =>
-      mode === 'repository' ? this.useRepository(task, project) : this.checkout(task, project, options),
-    );
+    const worktree = await this.queue.run(project.path, () => {
+      // Checked in the queue: two starts of the same task at once make one worktree.
+      const existing = this.store.current(task.id);
+      if (existing) {
+        throw new SwitchyardError('ALREADY_EXISTS', `task "${task.title}" already has a worktree at ${existing.path}`, {
+          taskId: task.id,
+          path: existing.path,
+        });
+      }
+      return mode === 'repository' ? this.useRepository(task, project) : this.checkout(task, project, options);
+    });
     this.bus.emit('worktree.changed', { kind: 'created', worktree });
     if (mode === 'repository') return worktree;
     return this.setup.run(worktree, project);
@@ -295,7 +288,7 @@ export class WorktreeService implements Disposable {
     const result = await this.queue.run(project.path, async () => {
       if (worktree.mode === 'repository') return { saved: null };
       const hasCheckout = worktree.status === 'active' && existsSync(worktree.path);
-      const saved = await this.saveIfNeeded(project, worktree, { force, checkout: hasCheckout, branchWork: worktree.ownsBranch, reason: 'removal' });
+      const saved = await guardWork(this.store, project, worktree, { force, checkout: hasCheckout, branchWork: worktree.ownsBranch, reason: 'removal' });
       if (hasCheckout) await this.removeCheckout(project.path, worktree.path);
       else await git(project.path).raw(['worktree', 'prune']);
       if (worktree.ownsBranch) await this.deleteBranch(project.path, worktree.branch);
@@ -318,7 +311,7 @@ export class WorktreeService implements Disposable {
     if (worktree.status === 'archived') return { worktree, saved: null };
     const saved = await this.queue.run(project.path, async () => {
       const hasCheckout = existsSync(worktree.path);
-      const kept = await this.saveIfNeeded(project, worktree, { force, checkout: hasCheckout, branchWork: false, reason: 'archive' });
+      const kept = await guardWork(this.store, project, worktree, { force, checkout: hasCheckout, branchWork: false, reason: 'archive' });
       if (hasCheckout) await this.removeCheckout(project.path, worktree.path);
       else await git(project.path).raw(['worktree', 'prune']);
       return kept;
@@ -342,11 +335,7 @@ export class WorktreeService implements Disposable {
   async recheckout(project: Project, worktree: Worktree): Promise<Worktree> {
     await this.requireRepository(project);
     const repo = git(project.path);
-    const branchExists = await repo
-      .raw(['rev-parse', '--verify', '--quiet', `${refHeads(worktree.branch)}^{commit}`])
-      .then((sha) => sha !== '')
-      .catch(() => false);
-    if (!branchExists) {
+    if (!(await refExists(project.path, refHeads(worktree.branch)))) {
       throw new SwitchyardError('NOT_FOUND', `the branch "${worktree.branch}" no longer exists; restore saved changes instead`, {
         branch: worktree.branch,
       });
@@ -365,47 +354,6 @@ export class WorktreeService implements Disposable {
     return restored;
   }
 
-  /**
-   * Refuses (WORKTREE_DIRTY) when the checkout has uncommitted changes, or the branch has commits
-   * that are nowhere else; with `force`, saves them first and returns where.
-   */
-  async saveIfNeeded(
-    project: Project,
-    worktree: Worktree,
-    how: { force: boolean; checkout: boolean; branchWork: boolean; reason: string },
-  ): Promise<SavedChanges | null> {
-    const dirty = how.checkout ? (await workingTreeChanges(worktree.path)).dirty : [];
-    let unmerged = 0;
-    if (how.branchWork) {
-      const branchRef = refHeads(worktree.branch);
-      const exists = await git(project.path)
-        .raw(['rev-parse', '--verify', '--quiet', branchRef])
-        .then((sha) => sha !== '')
-        .catch(() => false);
-      if (exists) unmerged = await unmergedCommits(project.path, branchRef, await this.baseRef(project.path, worktree));
-    }
-    if (dirty.length === 0 && unmerged === 0) return null;
-    if (!how.force) {
-      const parts = [
-        dirty.length > 0 ? `${dirty.length} uncommitted change${dirty.length === 1 ? '' : 's'}` : '',
-        unmerged > 0 ? `${unmerged} commit${unmerged === 1 ? '' : 's'} not merged or pushed` : '',
-      ].filter(Boolean);
-      throw new SwitchyardError('WORKTREE_DIRTY', `${worktree.branch} has ${parts.join(' and ')}; confirm to save them and go on`, {
-        taskId: worktree.taskId,
-        path: worktree.path,
-        dirty: dirty.slice(0, DIRTY_PATHS_IN_ERROR).map((f) => f.path),
-        dirtyCount: dirty.length,
-        unmergedCommits: unmerged,
-      });
-    }
-    const meta = { key: worktree.taskId, taskId: worktree.taskId, branch: worktree.branch, reason: how.reason };
-    const saved = how.checkout
-      ? await saveWorkingTree(project.path, worktree.path, meta)
-      : await saveCommit(project.path, refHeads(worktree.branch), meta);
-    this.store.log(worktree, 'saved', `Saved the work of ${worktree.branch} to ${saved.ref}`, { ref: saved.ref, commit: saved.commit });
-    return saved;
-  }
-
   /** `git worktree remove --force`: only after the work in it was saved or found clean. */
   async removeCheckout(repoPath: string, path: string): Promise<void> {
     await git(repoPath)
@@ -421,93 +369,6 @@ export class WorktreeService implements Disposable {
     await git(repoPath)
       .raw(['branch', '--delete', '--force', '--', branch])
       .catch(() => undefined);
-  }
-
-  // ── Saved changes ──────────────────────────────────────────────────────────────────────────
-
-  async saved(projectId: string, taskId?: string): Promise<SavedChanges[]> {
-    const project = this.projects.get(projectId);
-    const all = await this.queue.run(project.path, () => listSavedRefs(project.path));
-    return taskId === undefined ? all : all.filter((s) => s.taskId === taskId);
-  }
-
-  /**
-   * Brings saved changes back into the task's worktree: into its checkout when it has a clean one,
-   * else into a new checkout of its branch at the commit the changes were made on.
-   */
-  async restoreSaved(projectId: string, ref: string): Promise<Worktree> {
-    const project = this.projects.get(projectId);
-    if (!ref.startsWith(SAVED_REF_PREFIX)) {
-      throw new SwitchyardError('BAD_INPUT', `${ref.slice(0, 200)} is not a ref of saved changes`, { ref });
-    }
-    const saved = (await this.queue.run(project.path, () => listSavedRefs(project.path))).find((s) => s.ref === ref);
-    if (!saved) throw new SwitchyardError('NOT_FOUND', `no saved changes at ${ref}`, { ref });
-    if (!saved.taskId) throw new SwitchyardError('NOT_FOUND', `the saved changes at ${ref} belong to no task`, { ref });
-    const task = this.tasks.get(saved.taskId);
-    const restored = await this.queue.run(project.path, () => this.applySaved(project, task, saved));
-    this.bus.emit('worktree.changed', { kind: 'updated', worktree: restored });
-    return restored.setup === 'done' ? restored : this.setup.run(restored, project);
-  }
-
-  private async applySaved(project: Project, task: Task, saved: SavedRef): Promise<Worktree> {
-    let worktree = this.store.current(task.id);
-    if (worktree && worktree.status === 'active' && existsSync(worktree.path)) {
-      const { dirty } = await workingTreeChanges(worktree.path);
-      if (dirty.length > 0) {
-        throw new SwitchyardError('WORKTREE_DIRTY', `the worktree of "${task.title}" has uncommitted changes; commit or remove them first`, {
-          path: worktree.path,
-        });
-      }
-    } else {
-      worktree = await this.checkoutForSaved(project, task, saved, worktree);
-    }
-    await applySavedTree(worktree.path, saved.commit);
-    this.store.log(worktree, 'restored-saved', `Restored the changes saved at ${saved.ref}`, { ref: saved.ref });
-    return this.store.update(worktree.id, {});
-  }
-
-  private async checkoutForSaved(project: Project, task: Task, saved: SavedRef, current: Worktree | undefined): Promise<Worktree> {
-    const repo = git(project.path);
-    const wanted = saved.branch && branchNameProblem(saved.branch) === null ? saved.branch : null;
-    const branches = new Set(
-      (await repo.raw(['for-each-ref', '--format=%(refname:short)', 'refs/heads/'])).split('\n').filter((b) => b !== ''),
-    );
-    let branch: string;
-    if (wanted && !branches.has(wanted)) {
-      branch = wanted;
-      await repo.raw(['branch', '--', branch, saved.parent]);
-    } else if (wanted && (await repo.revparse(['--verify', `${refHeads(wanted)}^{commit}`])) === saved.parent) {
-      branch = wanted;
-    } else {
-      branch = uniqueBranchName(this.settings.value('worktrees.branchPrefix', project.id), `${task.title} restored`, (n) => branches.has(n));
-      await repo.raw(['branch', '--', branch, saved.parent]);
-    }
-    const previous = current ?? this.store.latest(task.id);
-    const baseBranch = previous?.baseBranch ?? project.baseBranch;
-    if (current) return this.recheckout(project, this.store.update(current.id, { branch }));
-    const root = await this.root(project.id);
-    const registered = new Set((await listGitWorktrees(project.path)).map((w) => w.path));
-    const path = worktreeFolderFor(root, branch, (p) => existsSync(p) || registered.has(p));
-    await repo.raw(['worktree', 'add', '--quiet', '--', path, branch]);
-    const now = Date.now();
-    const worktree: Worktree = {
-      id: randomUUID(),
-      taskId: task.id,
-      projectId: project.id,
-      path,
-      branch,
-      baseBranch,
-      baseCommit: previous?.baseCommit ?? saved.parent,
-      mode: 'worktree',
-      status: 'active',
-      setup: 'pending',
-      ownsBranch: true,
-      createdAt: now,
-      updatedAt: now,
-    };
-    this.store.insert(worktree);
-    this.store.log(worktree, 'created', `Worktree ${path} on ${branch} for saved changes`);
-    return worktree;
   }
 
   // ── Housekeeping ───────────────────────────────────────────────────────────────────────────
@@ -543,6 +404,10 @@ export class WorktreeService implements Disposable {
 
   taskOf(taskId: string): Task {
     return this.tasks.get(taskId);
+  }
+
+  setting<K extends SettingKey>(key: K, projectId: string): SettingValue<K> {
+    return this.settings.value(key, projectId);
   }
 }
 
