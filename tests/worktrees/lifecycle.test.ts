@@ -149,6 +149,8 @@ describe('worktree lifecycle', () => {
     const task = addTask(core, project.id, 'Rooted');
     expect((await call<Worktree>(core, 'worktrees.create', { taskId: task.id })).path.startsWith(root)).toBe(true);
 
+    await call(core, 'settings.set', { key: 'worktrees.root', value: 'relative/trees', scope: 'project', projectId: project.id });
+    expect((await fails(core, 'worktrees.create', { taskId: addTask(core, project.id, 'Relative').id })).code).toBe('BAD_INPUT');
     await call(core, 'settings.set', { key: 'worktrees.root', value: join(repo, 'trees'), scope: 'project', projectId: project.id });
     const inside = addTask(core, project.id, 'Inside');
     expect((await fails(core, 'worktrees.create', { taskId: inside.id })).code).toBe('BAD_INPUT');

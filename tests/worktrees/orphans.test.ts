@@ -41,6 +41,7 @@ describe('orphans', () => {
     const strayFolder = join(root, 'leftover');
     mkdirSync(strayFolder);
     writeFileSync(join(strayFolder, 'junk.txt'), 'junk');
+    writeFileSync(join(root, '.DS_Store'), 'a file, not a folder: no orphan');
 
     const orphans = await call<Orphan[]>(core, 'worktrees.orphans', { projectId: project.id });
     expect(orphans.map((o) => [o.kind, o.path, o.branch]).sort()).toEqual([

@@ -44,8 +44,10 @@ export class OrphanFinder {
           : { kind: 'unowned', path: entry.path, branch: entry.branch, taskId: null, insideRoot, description: `a worktree${entry.branch ? ` on ${entry.branch}` : ''} that no task owns` },
       );
     }
-    for (const name of await readdir(root).catch(() => [] as string[])) {
-      const path = join(root, name);
+    const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const path = join(root, entry.name);
       if (registeredPaths.has(path) || owned.has(path)) continue;
       orphans.push({ kind: 'folder', path, branch: null, taskId: null, insideRoot: true, description: 'a folder in the worktree root that is no worktree of this repository' });
     }

@@ -1,4 +1,5 @@
 import { mkdir, realpath } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Project } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
@@ -16,6 +17,15 @@ export function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/** The `worktrees.root` setting as a folder: absolute, or starting with "~/" for the home folder. */
+function configuredFolder(setting: string): string {
+  const expanded = setting === '~' || setting.startsWith('~/') ? join(homedir(), setting.slice(1)) : setting;
+  if (!isAbsolute(expanded)) {
+    throw new SwitchyardError('BAD_INPUT', `the worktree folder setting "${setting}" must be an absolute path (or start with ~/)`, { path: setting });
+  }
+  return resolve(expanded);
+}
+
 /**
  * The folder holding a project's worktrees: `<root>/<project-name>-<id>`, where root is the
  * `worktrees.root` setting or `<dataDir>/worktrees`. It is made if missing and returned resolved
@@ -23,7 +33,7 @@ export function isInside(parent: string, child: string): boolean {
  * untracked files of the project.
  */
 export async function projectWorktreeRoot(project: Project, configuredRoot: string | null, dataDir: string): Promise<string> {
-  const root = configuredRoot && configuredRoot.trim() !== '' ? resolve(configuredRoot) : join(dataDir, DEFAULT_WORKTREES_FOLDER);
+  const root = configuredRoot && configuredRoot.trim() !== '' ? configuredFolder(configuredRoot.trim()) : join(dataDir, DEFAULT_WORKTREES_FOLDER);
   const folder = join(root, `${slugify(project.name, 40)}-${project.id.slice(0, PROJECT_ID_CHARS)}`);
   if (isInside(project.path, folder)) {
     throw new SwitchyardError('BAD_INPUT', `the worktree folder ${folder} is inside the repository ${project.path}; choose one outside it`, {
