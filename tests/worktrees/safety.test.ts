@@ -111,6 +111,21 @@ describe('hostile and broken input', () => {
     expect((await fails(core, 'settings.set', { key: 'worktrees.branchPrefix', value: '-x/', scope: 'user' })).code).toBe('BAD_INPUT');
   });
 
+  it('refuses names that clash with existing branches (git cannot hold "a" and "a/b"), changing nothing', async () => {
+    const { core, project, repo } = await projectWithRepo();
+    gitIn(repo, ['branch', 'sy']);
+    gitIn(repo, ['branch', 'feature/deep']);
+    const before = refs(repo);
+    const task = addTask(core, project.id, 'Clash');
+    expect((await fails(core, 'worktrees.create', { taskId: task.id })).code).toBe('BAD_INPUT');
+    expect((await fails(core, 'worktrees.create', { taskId: task.id, branch: 'feature' })).code).toBe('ALREADY_EXISTS');
+    expect((await fails(core, 'worktrees.create', { taskId: task.id, branch: 'feature/deep/er' })).code).toBe('ALREADY_EXISTS');
+    expect(refs(repo)).toEqual(before);
+    expect(gitWorktreePaths(repo)).toEqual([]);
+    await call(core, 'settings.set', { key: 'worktrees.branchPrefix', value: 'agents/', scope: 'project', projectId: project.id });
+    expect((await call<Worktree>(core, 'worktrees.create', { taskId: task.id })).branch).toBe('agents/clash');
+  });
+
   it('refuses malformed procedure input with BAD_INPUT', async () => {
     const { core, project } = await projectWithRepo();
     const tried: [string, unknown][] = [

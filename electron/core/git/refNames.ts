@@ -70,3 +70,18 @@ export function uniqueBranchName(prefix: string, title: string, taken: (name: st
     if (!taken(candidate)) return candidate;
   }
 }
+
+/**
+ * The existing branch that would keep `name` from being created (git stores refs as files, so
+ * "a" and "a/b" cannot both exist), or null: `name` itself, a branch below it, or one above it.
+ */
+export function clashingBranch(name: string, existing: ReadonlySet<string>): string | null {
+  if (existing.has(name)) return name;
+  const parts = name.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const above = parts.slice(0, i).join('/');
+    if (existing.has(above)) return above;
+  }
+  for (const branch of existing) if (branch.startsWith(`${name}/`)) return branch;
+  return null;
+}

@@ -14,7 +14,7 @@ import type {
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import type { Disposable } from '../disposable';
-import { assertBranchName, uniqueBranchName } from '../git/refNames';
+import { assertBranchName, clashingBranch, uniqueBranchName } from '../git/refNames';
 import { git, gitErrorMessage, inspectRepository } from '../git/repository';
 import { listGitWorktrees } from '../git/worktreeList';
 import type { ProjectService } from '../projects/projectService';
@@ -209,21 +209,37 @@ export class WorktreeService implements Disposable {
     );
     let branch: string;
     if (options.branch !== undefined) {
-      if (branches.has(options.branch)) {
-        throw new SwitchyardError('ALREADY_EXISTS', `a branch named "${options.branch}" already exists`, { branch: options.branch });
+      const clash = clashingBranch(options.branch, branches);
+      if (clash) {
+        throw new SwitchyardError('ALREADY_EXISTS', `a branch "${options.branch}" cannot be made: the branch "${clash}" exists`, {
+          branch: options.branch,
+          clash,
+        });
       }
       branch = options.branch;
     } else {
       const prefix = this.settings.value('worktrees.branchPrefix', project.id);
-      branch = uniqueBranchName(prefix, task.title, (name) => branches.has(name) || [...branches].some((b) => b.startsWith(`${name}/`)));
+      const above = prefix === '' ? null : clashingBranch(prefix.replace(/\/$/, ''), new Set([...branches].filter((b) => !b.startsWith(prefix))));
+      if (above) {
+        throw new SwitchyardError('BAD_INPUT', `the branch prefix "${prefix}" clashes with the branch "${above}": change worktrees.branchPrefix`, {
+          prefix,
+          clash: above,
+        });
+      }
+      branch = uniqueBranchName(prefix, task.title, (name) => clashingBranch(name, branches) !== null);
     }
     const root = await projectWorktreeRoot(project, this.settings.value('worktrees.root', project.id), this.dataDir);
     const registered = new Set((await listGitWorktrees(project.path)).map((w) => w.path));
     const path = worktreeFolderFor(root, branch, (p) => existsSync(p) || registered.has(p));
 
-    await repo.raw(['worktree', 'add', '--quiet', '-b', branch, '--', path, baseCommit]).catch((error: unknown) => {
-      throw new SwitchyardError('INTERNAL', `git could not add the worktree: ${gitErrorMessage(error)}`);
-    });
+    try {
+      await repo.raw(['worktree', 'add', '--quiet', '-b', branch, '--', path, baseCommit]);
+    } catch (error) {
+      // Leave nothing half made: the new branch (it has no commits of its own) and the admin entry go.
+      await repo.raw(['worktree', 'prune']).catch(() => undefined);
+      if (await refExists(project.path, refHeads(branch))) await this.deleteBranch(project.path, branch);
+      throw new SwitchyardError('INTERNAL', `git could not add the worktree at ${path}: ${gitErrorMessage(error)}`, { path, branch });
+    }
     const now = Date.now();
     const worktree: Worktree = {
       id: randomUUID(),
