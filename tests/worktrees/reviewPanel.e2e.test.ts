@@ -66,4 +66,66 @@ describe('review panel in headless Chromium', () => {
       await server.close();
     }
   });
+
+  it('removes a dirty worktree after confirmation, lists the saved changes and restores them', async () => {
+    const core = makeCore();
+    const repo = makeRepo({ files: { 'README.md': '# demo\n' } });
+    const project = await core.projects.add(repo);
+    const task = addTask(core, project.id, 'Unsaved work');
+    const worktree = await core.worktrees.create({ taskId: task.id });
+    writeFileSync(join(worktree.path, 'notes.txt'), 'not committed anywhere\n');
+
+    const server = await startServer({ core, staticDir, port: 0 });
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    try {
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.accept();
+      });
+      await page.goto(server.loginUrl);
+      await page.locator(`[data-task-id="${task.id}"]`).click();
+      await page.getByRole('button', { name: 'Worktree & review' }).click();
+      await expect.poll(() => page.getByTestId('worktree-branch').textContent()).toBe('sy/unsaved-work');
+      await page.getByRole('button', { name: 'Remove worktree' }).click();
+      await expect.poll(() => existsSync(worktree.path)).toBe(false);
+      expect(dialogs.some((d) => d.includes('uncommitted change'))).toBe(true);
+
+      const saved = page.getByRole('region', { name: 'Saved changes' });
+      await saved.getByRole('button', { name: 'Restore' }).click();
+      await expect.poll(() => page.getByTestId('worktree-branch').textContent()).toBe('sy/unsaved-work');
+      const path = (await page.getByTestId('worktree-path').textContent()) ?? '';
+      expect(readFileSync(join(path, 'notes.txt'), 'utf8')).toBe('not committed anywhere\n');
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  it('shows the worktree folder and an orphan made behind its back, and adopts it for a task', async () => {
+    const core = makeCore();
+    const repo = makeRepo({ files: { 'README.md': '# demo\n' } });
+    const project = await core.projects.add(repo);
+    const task = addTask(core, project.id, 'Owner to be');
+    const root = await core.worktrees.root(project.id);
+    const manual = join(root, 'manual');
+    gitIn(repo, ['worktree', 'add', '-q', '-b', 'manual', manual]);
+
+    const server = await startServer({ core, staticDir, port: 0 });
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.loginUrl);
+      await page.getByRole('button', { name: 'Worktrees', exact: true }).click();
+      await expect.poll(() => page.getByTestId('worktree-root').textContent()).toBe(root);
+      const orphans = page.getByRole('list', { name: 'Orphans' });
+      await expect.poll(() => orphans.textContent()).toContain(manual);
+      await orphans.getByLabel('Task to adopt it').selectOption(task.id);
+      await orphans.getByRole('button', { name: 'Adopt' }).click();
+      await expect.poll(() => page.getByText('None: every worktree belongs to a task').count()).toBe(1);
+      expect((await core.worktrees.get(task.id))?.path).toBe(manual);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { useActions } from '../../stores/actionsContext';
 import { useAppStore } from '../../stores/appStore';
 import { AGENT_LABELS, COLUMNS } from './columns';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
+import { WorktreeHousekeeping } from '../worktrees/WorktreeHousekeeping';
 
 function TaskCard({ task, onOpen }: { task: Task; onOpen: () => void }) {
   return (
@@ -24,6 +25,7 @@ export function Board() {
   const project = useAppStore((s) => s.projects.find((p) => p.id === s.selectedProjectId) ?? null);
   const tasks = useAppStore((s) => s.tasks);
   const [editing, setEditing] = useState<EditorTarget | null>(null);
+  const [housekeeping, setHousekeeping] = useState(false);
   const byStatus = useMemo(() => {
     const groups = new Map<TaskStatus, Task[]>(COLUMNS.map((c) => [c.status, []]));
     for (const task of tasks) groups.get(task.status)?.push(task);
@@ -48,6 +50,9 @@ export function Board() {
         <div className="board-actions">
           <button type="button" className="primary" onClick={() => setEditing({ kind: 'new', status: 'backlog' })}>
             New task
+          </button>
+          <button type="button" onClick={() => setHousekeeping(true)}>
+            Worktrees
           </button>
           <button
             type="button"
@@ -80,6 +85,7 @@ export function Board() {
         })}
       </div>
       {editing && <TaskEditor projectId={project.id} target={editing} onClose={() => setEditing(null)} />}
+      {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
     </section>
   );
 }

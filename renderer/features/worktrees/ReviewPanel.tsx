@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { PushAvailability, Task, Worktree, WorktreeDiff, WorktreeState } from '../../../shared/contract';
+import type { PushAvailability, SavedChanges, Task, Worktree, WorktreeDiff, WorktreeState } from '../../../shared/contract';
 import { RpcError } from '../../rpc/client';
 import { useActions } from '../../stores/actionsContext';
 import { reportError } from '../../stores/appStore';
@@ -15,6 +15,7 @@ interface Loaded {
   state: WorktreeState | null;
   diff: WorktreeDiff | null;
   push: PushAvailability | null;
+  saved: SavedChanges[];
 }
 
 /**
@@ -32,8 +33,9 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
   const load = useCallback(async () => {
     const worktree = await client.call('worktrees.get', { taskId: task.id });
     const { path: root } = await client.call('worktrees.root', { projectId: task.projectId });
+    const saved = await client.call('worktrees.saved', { projectId: task.projectId, taskId: task.id });
     if (!worktree || worktree.status !== 'active') {
-      setLoaded({ worktree, root, state: null, diff: null, push: null });
+      setLoaded({ worktree, root, state: null, diff: null, push: null, saved });
       return;
     }
     const [state, diff, push] = await Promise.all([
@@ -41,7 +43,7 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
       client.call('review.diff', { taskId: task.id }).catch(() => null),
       client.call('review.pushAvailability', { taskId: task.id }),
     ]);
-    setLoaded({ worktree, root, state, diff, push });
+    setLoaded({ worktree, root, state, diff, push, saved });
   }, [client, task.id, task.projectId]);
 
   useEffect(() => {
@@ -201,6 +203,27 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
                     Remove worktree
                   </button>
                 </div>
+              )}
+              {loaded.saved.length > 0 && (
+                <section aria-label="Saved changes">
+                  <h3 className="review-subtitle">Saved changes</h3>
+                  <ul className="review-files">
+                    {loaded.saved.map((s) => (
+                      <li key={s.ref}>
+                        <span title={s.ref}>
+                          {new Date(s.createdAt).toLocaleString()} · before {s.reason}
+                        </span>
+                        <button
+                          type="button"
+                          disabled={busy !== null}
+                          onClick={() => void act('Restore saved', () => client.call('worktrees.restoreSaved', { projectId: task.projectId, ref: s.ref }))}
+                        >
+                          Restore
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </section>
               )}
               {busy && <p className="muted">{busy}…</p>}
               {progress.length > 0 && <pre className="review-progress" aria-label="Setup progress">{progress.join('')}</pre>}
