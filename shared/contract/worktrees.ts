@@ -162,6 +162,8 @@ export const worktreeProcedures = {
     output: z.array(worktreeSchema),
   },
   'worktrees.status': { input: taskInput, output: worktreeStateSchema },
+  /** Every worktree of the project that is not removed, with its status. */
+  'worktrees.overview': { input: z.object({ projectId: idSchema }).strict(), output: z.array(worktreeStateSchema) },
   'worktrees.root': { input: z.object({ projectId: idSchema }).strict(), output: z.object({ path: z.string() }) },
   'worktrees.remove': {
     input: z.object({ taskId: idSchema, force: z.boolean().default(false) }).strict(),
@@ -206,9 +208,11 @@ export const worktreeProcedures = {
         taskId: idSchema,
         strategy: z.enum(['merge', 'squash']),
         message: z.string().trim().min(1).max(10_000).optional(),
+        /** After a merge that landed: mark the task done and remove its worktree and branch. */
+        finish: z.boolean().default(false),
       })
       .strict(),
-    output: z.object({ baseBranch: z.string(), commit: z.string(), merged: z.boolean() }),
+    output: z.object({ baseBranch: z.string(), commit: z.string(), merged: z.boolean(), removed: z.boolean() }),
   },
   'review.pushAvailability': { input: taskInput, output: pushAvailabilitySchema },
   'review.openPullRequest': {

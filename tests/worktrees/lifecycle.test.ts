@@ -68,6 +68,19 @@ describe('worktree lifecycle', () => {
     expect((await fails(core, 'worktrees.create', { taskId: a.id })).code).toBe('ALREADY_EXISTS');
   });
 
+  it('gives an overview of every worktree of a project with its status', async () => {
+    const { core, project } = await projectWithRepo();
+    const a = await call<Worktree>(core, 'worktrees.create', { taskId: addTask(core, project.id, 'One').id });
+    const b = await call<Worktree>(core, 'worktrees.create', { taskId: addTask(core, project.id, 'Two').id });
+    writeFileSync(join(b.path, 'dirty.txt'), 'x');
+    await call(core, 'worktrees.archive', { taskId: a.taskId });
+    const overview = await call<WorktreeState[]>(core, 'worktrees.overview', { projectId: project.id });
+    expect(overview.map((s) => [s.worktree.branch, s.worktree.status, s.exists, s.dirty.length])).toEqual([
+      ['sy/one', 'archived', false, 0],
+      ['sy/two', 'active', true, 1],
+    ]);
+  });
+
   it('makes one worktree when the same task is started twice at once', async () => {
     const { core, project, repo } = await projectWithRepo();
     const task = addTask(core, project.id, 'Double start');

@@ -69,6 +69,17 @@ describe('review', () => {
     await call(core, 'worktrees.remove', { taskId: task.id });
   });
 
+  it('finishes a task on request: merged, worktree and branch removed, task done', async () => {
+    const { core, task, worktree, repo } = await withWorktree('Finish me');
+    commitIn(worktree.path, { 'done.txt': 'done\n' }, 'the work');
+    const result = await call<{ merged: boolean; removed: boolean }>(core, 'review.merge', { taskId: task.id, strategy: 'squash', finish: true });
+    expect(result).toMatchObject({ merged: true, removed: true });
+    expect(readFileSync(join(repo, 'done.txt'), 'utf8')).toBe('done\n');
+    expect(core.tasks.get(task.id).status).toBe('done');
+    expect(await call(core, 'worktrees.get', { taskId: task.id })).toBeNull();
+    expect(gitIn(repo, ['branch', '--list', 'sy/*'])).toBe('');
+  });
+
   it('squashes the branch into one commit on the base, and a base nobody has checked out moves by ref', async () => {
     const { core, project, repo } = await projectWithRepo();
     gitIn(repo, ['branch', 'release']);

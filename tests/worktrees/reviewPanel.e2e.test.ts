@@ -54,13 +54,15 @@ describe('review panel in headless Chromium', () => {
       await page.getByRole('button', { name: 'Commit', exact: true }).click();
       await expect.poll(() => gitIn(worktree.path, ['log', '-1', '--format=%s'])).toBe('Add a line to the app');
 
+      // Merge, with "mark the task done and remove its worktree" left checked.
       await page.getByRole('button', { name: 'Merge', exact: true }).click();
       await expect.poll(() => readFileSync(join(repo, 'app.txt'), 'utf8')).toBe('first line\nadded by the agent\n');
-
-      await page.getByRole('button', { name: 'Remove worktree' }).click();
       await expect.poll(() => existsSync(worktree.path)).toBe(false);
       await expect.poll(() => page.getByTestId('worktree-branch').textContent()).toBe('—');
       expect(gitIn(repo, ['branch', '--list', 'sy/*'])).toBe('');
+      expect(core.tasks.get(task.id).status).toBe('done');
+      await page.getByRole('button', { name: 'Close' }).click();
+      await expect.poll(() => page.locator(`[data-status="done"] [data-task-id="${task.id}"]`).count()).toBe(1);
     } finally {
       await page.close();
       await server.close();

@@ -38,6 +38,7 @@ export function createRouter(s: RouterServices): Handlers {
     'worktrees.get': ({ taskId }) => s.worktrees.get(taskId),
     'worktrees.list': ({ projectId, includeRemoved }) => s.worktrees.list(projectId, includeRemoved),
     'worktrees.status': ({ taskId }) => s.worktrees.status(taskId),
+    'worktrees.overview': ({ projectId }) => s.worktrees.overview(projectId),
     'worktrees.root': async ({ projectId }) => ({ path: await s.worktrees.root(projectId) }),
     'worktrees.remove': ({ taskId, force }) => s.worktrees.remove(taskId, force),
     'worktrees.archive': ({ taskId, force }) => s.worktrees.archive(taskId, force),
@@ -52,7 +53,7 @@ export function createRouter(s: RouterServices): Handlers {
     'review.diff': ({ taskId }) => s.review.diff(taskId),
     'review.commit': ({ taskId, message }) => s.review.commit(taskId, message),
     'review.rebase': ({ taskId }) => s.review.rebase(taskId),
-    'review.merge': ({ taskId, strategy, message }) => s.review.merge(taskId, strategy, message),
+    'review.merge': ({ taskId, strategy, message, finish }) => s.review.merge(taskId, strategy, { message, finish }),
     'review.pushAvailability': ({ taskId }) => s.review.pushAvailability(taskId),
     'review.openPullRequest': ({ taskId, title, body }) => s.review.openPullRequest(taskId, title, body),
   };

@@ -160,7 +160,12 @@ export class WorktreeReview {
    * touched. Where the base is checked out (usually the repository itself) it is fast-forwarded
    * there, so that checkout's files follow; elsewhere its ref is moved (only from the tip we read).
    */
-  async merge(taskId: string, strategy: 'merge' | 'squash', message?: string): Promise<{ baseBranch: string; commit: string; merged: boolean }> {
+  async merge(
+    taskId: string,
+    strategy: 'merge' | 'squash',
+    options: { message?: string | undefined; finish?: boolean } = {},
+  ): Promise<{ baseBranch: string; commit: string; merged: boolean; removed: boolean }> {
+    const message = options.message;
     const { worktree, project, task } = this.worktrees.requireCheckout(taskId);
     this.requireBranchMode(worktree);
     const result = await this.worktrees.queue.run(project.path, async () => {
@@ -196,7 +201,20 @@ export class WorktreeReview {
       });
       this.worktrees.changed('updated', this.worktrees.store.update(worktree.id, {}));
     }
-    return { baseBranch: worktree.baseBranch, ...result };
+    let removed = false;
+    if (options.finish && (result.merged || (await this.alreadyIn(project.path, worktree)))) {
+      // The work is in the base now: the guard finds nothing unsaved, so nothing is forced.
+      await this.worktrees.remove(taskId);
+      this.worktrees.finishTask(taskId);
+      removed = true;
+    }
+    return { baseBranch: worktree.baseBranch, ...result, removed };
+  }
+
+  /** True when the base already holds everything of the task branch. */
+  private async alreadyIn(repoPath: string, worktree: Worktree): Promise<boolean> {
+    const base = await this.worktrees.baseRef(repoPath, worktree);
+    return Number(await git(repoPath).raw(['rev-list', '--count', refHeads(worktree.branch), '--not', base])) === 0;
   }
 
   private async moveBase(repoPath: string, worktree: Worktree, baseRef: string, baseTip: string, commit: string): Promise<void> {

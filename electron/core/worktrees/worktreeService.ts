@@ -129,6 +129,16 @@ export class WorktreeService implements Disposable {
     return this.queue.run(project.path, () => this.inspect(worktree, project));
   }
 
+  /** Every worktree of the project that is not removed, with its status, one repository call at a time. */
+  async overview(projectId: string): Promise<WorktreeState[]> {
+    const project = this.projects.get(projectId);
+    return this.queue.run(project.path, async () => {
+      const states: WorktreeState[] = [];
+      for (const worktree of this.store.list(projectId, false)) states.push(await this.inspect(worktree, project));
+      return states;
+    });
+  }
+
   private async inspect(worktree: Worktree, project: Project): Promise<WorktreeState> {
     const exists = worktree.status === 'active' && existsSync(worktree.path);
     if (!exists) return { worktree, exists, head: null, ahead: 0, behind: 0, dirty: [], conflicts: [] };
@@ -420,6 +430,11 @@ export class WorktreeService implements Disposable {
 
   taskOf(taskId: string): Task {
     return this.tasks.get(taskId);
+  }
+
+  /** Marks the task done once its work has landed on the base. */
+  finishTask(taskId: string): void {
+    this.tasks.update(taskId, { status: 'done' });
   }
 
   setting<K extends SettingKey>(key: K, projectId: string): SettingValue<K> {

@@ -29,6 +29,7 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
   const [progress, setProgress] = useState<string[]>([]);
   const [message, setMessage] = useState(task.title);
   const [busy, setBusy] = useState<string | null>(null);
+  const [finish, setFinish] = useState(true);
 
   const load = useCallback(async () => {
     const worktree = await client.call('worktrees.get', { taskId: task.id });
@@ -171,10 +172,10 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
                         <button type="button" disabled={busy !== null} onClick={() => void act('Rebase', () => client.call('review.rebase', { taskId: task.id }))}>
                           Rebase
                         </button>
-                        <button type="button" className="primary" disabled={busy !== null || state.ahead === 0} onClick={() => void act('Merge', () => client.call('review.merge', { taskId: task.id, strategy: 'merge' }))}>
+                        <button type="button" className="primary" disabled={busy !== null || state.ahead === 0} onClick={() => void act('Merge', () => client.call('review.merge', { taskId: task.id, strategy: 'merge', finish }))}>
                           Merge
                         </button>
-                        <button type="button" disabled={busy !== null || state.ahead === 0} onClick={() => void act('Squash', () => client.call('review.merge', { taskId: task.id, strategy: 'squash' }))}>
+                        <button type="button" disabled={busy !== null || state.ahead === 0} onClick={() => void act('Squash', () => client.call('review.merge', { taskId: task.id, strategy: 'squash', finish }))}>
                           Squash
                         </button>
                         <button
@@ -188,6 +189,12 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
                       </>
                     )}
                   </div>
+                  {branchMode && (
+                    <label className="review-check">
+                      <input type="checkbox" checked={finish} onChange={(e) => setFinish(e.target.checked)} />
+                      After merging, mark the task done and remove its worktree
+                    </label>
+                  )}
                   {loaded.push && !loaded.push.available && <p className="muted">Pull request unavailable: {loaded.push.reason}</p>}
                 </>
               )}
