@@ -124,6 +124,17 @@ describe('review', () => {
     expect(gitIn(worktree.path, ['status', '--porcelain'])).toBe('');
   });
 
+  it('refuses to merge over uncommitted changes in the base checkout, leaving them and the base as they were', async () => {
+    const { core, task, worktree, repo } = await withWorktree();
+    commitIn(worktree.path, { 'app.txt': 'line 1\nline 2 by the task\nline 3\n' }, 'task edit');
+    writeFileSync(join(repo, 'app.txt'), 'line 1\nline 2\nline 3\nlocal, uncommitted\n');
+    const before = gitIn(repo, ['rev-parse', 'main']);
+    const error = await fails(core, 'review.merge', { taskId: task.id, strategy: 'merge' });
+    expect(error.code).toBe('WORKTREE_DIRTY');
+    expect(gitIn(repo, ['rev-parse', 'main'])).toBe(before);
+    expect(readFileSync(join(repo, 'app.txt'), 'utf8')).toBe('line 1\nline 2\nline 3\nlocal, uncommitted\n');
+  });
+
   it('rebases onto the moved base; refuses to merge or rebase uncommitted work', async () => {
     const { core, task, worktree, repo } = await withWorktree();
     commitIn(worktree.path, { 'task.txt': 't\n' }, 'task');
