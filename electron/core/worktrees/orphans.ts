@@ -7,6 +7,7 @@ import { SwitchyardError } from '../../../shared/errors';
 import { git } from '../git/repository';
 import { saveWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
+import { removeCheckout } from './checkouts';
 import { refHeads, workingTreeChanges } from './worktreeInspection';
 import { isInside, pathInsideRoot } from './worktreeRoot';
 import { DIRTY_PATHS_IN_ERROR } from './workGuard';
@@ -159,7 +160,7 @@ export class OrphanFinder {
         return { path: orphan.path, saved: null };
       }
       const saved = await this.saveOrphan(project, orphan, force);
-      await this.worktrees.removeCheckout(project.path, orphan.path);
+      await removeCheckout(project.path, orphan.path);
       return { path: orphan.path, saved };
     });
   }

@@ -5,9 +5,8 @@ import { SwitchyardError } from '../../../shared/errors';
 import { branchNameProblem, uniqueBranchName } from '../git/refNames';
 import { git } from '../git/repository';
 import { applySavedTree, listSavedRefs, SAVED_REF_PREFIX, type SavedRef } from '../git/snapshot';
-import { listGitWorktrees } from '../git/worktreeList';
+import { addCheckout, freeWorktreeFolder, localBranches } from './checkouts';
 import { refHeads, workingTreeChanges } from './worktreeInspection';
-import { worktreeFolderFor } from './worktreeRoot';
 import type { WorktreeService } from './worktreeService';
 
 /**
@@ -61,9 +60,7 @@ export class SavedChangesService {
   private async checkoutForSaved(project: Project, task: Task, saved: SavedRef, current: Worktree | undefined): Promise<Worktree> {
     const repo = git(project.path);
     const wanted = saved.branch && branchNameProblem(saved.branch) === null ? saved.branch : null;
-    const branches = new Set(
-      (await repo.raw(['for-each-ref', '--format=%(refname:short)', 'refs/heads/'])).split('\n').filter((b) => b !== ''),
-    );
+    const branches = await localBranches(project.path);
     let branch: string;
     if (wanted && !branches.has(wanted)) {
       branch = wanted;
@@ -78,9 +75,8 @@ export class SavedChangesService {
     const baseBranch = previous?.baseBranch ?? project.baseBranch;
     if (current) return this.worktrees.recheckout(project, this.worktrees.store.update(current.id, { branch }));
     const root = await this.worktrees.root(project.id);
-    const registered = new Set((await listGitWorktrees(project.path)).map((w) => w.path));
-    const path = worktreeFolderFor(root, branch, (p) => existsSync(p) || registered.has(p));
-    await repo.raw(['worktree', 'add', '--quiet', '--', path, branch]);
+    const path = await freeWorktreeFolder(project.path, root, branch);
+    await addCheckout(project.path, path, branch);
     const now = Date.now();
     const worktree: Worktree = {
       id: randomUUID(),

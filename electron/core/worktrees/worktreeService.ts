@@ -15,16 +15,17 @@ import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import type { Disposable } from '../disposable';
 import { assertBranchName, clashingBranch, uniqueBranchName } from '../git/refNames';
-import { git, gitErrorMessage, inspectRepository } from '../git/repository';
+import { git, inspectRepository } from '../git/repository';
 import { listGitWorktrees } from '../git/worktreeList';
 import type { ProjectService } from '../projects/projectService';
 import type { EventBus } from '../rpc/eventBus';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
+import { addCheckout, deleteBranch, freeWorktreeFolder, localBranches, removeCheckout } from './checkouts';
 import { RepoQueue } from './repoQueue';
 import { aheadBehind, baseRefOf, refExists, refHeads, workingTreeChanges } from './worktreeInspection';
 import { guardWork } from './workGuard';
-import { projectWorktreeRoot, worktreeFolderFor } from './worktreeRoot';
+import { projectWorktreeRoot } from './worktreeRoot';
 import { WorktreeSetup, type HydrateHook } from './worktreeSetup';
 import { WorktreeStore } from './worktreeStore';
 
@@ -214,9 +215,7 @@ export class WorktreeService implements Disposable {
     if (!baseCommit) {
       throw new SwitchyardError('NOT_FOUND', `the base branch "${baseBranch}" does not exist in ${project.path}`, { baseBranch });
     }
-    const branches = new Set(
-      (await repo.raw(['for-each-ref', '--format=%(refname:short)', 'refs/heads/'])).split('\n').filter((b) => b !== ''),
-    );
+    const branches = await localBranches(project.path);
     let branch: string;
     if (options.branch !== undefined) {
       const clash = clashingBranch(options.branch, branches);
@@ -239,17 +238,8 @@ export class WorktreeService implements Disposable {
       branch = uniqueBranchName(prefix, task.title, (name) => clashingBranch(name, branches) !== null);
     }
     const root = await projectWorktreeRoot(project, this.settings.value('worktrees.root', project.id), this.dataDir);
-    const registered = new Set((await listGitWorktrees(project.path)).map((w) => w.path));
-    const path = worktreeFolderFor(root, branch, (p) => existsSync(p) || registered.has(p));
-
-    try {
-      await repo.raw(['worktree', 'add', '--quiet', '-b', branch, '--', path, baseCommit]);
-    } catch (error) {
-      // Leave nothing half made: the new branch (it has no commits of its own) and the admin entry go.
-      await repo.raw(['worktree', 'prune']).catch(() => undefined);
-      if (await refExists(project.path, refHeads(branch))) await this.deleteBranch(project.path, branch);
-      throw new SwitchyardError('INTERNAL', `git could not add the worktree at ${path}: ${gitErrorMessage(error)}`, { path, branch });
-    }
+    const path = await freeWorktreeFolder(project.path, root, branch);
+    await addCheckout(project.path, path, branch, baseCommit);
     const now = Date.now();
     const worktree: Worktree = {
       id: randomUUID(),
@@ -315,9 +305,9 @@ export class WorktreeService implements Disposable {
       if (worktree.mode === 'repository') return { saved: null };
       const hasCheckout = worktree.status === 'active' && existsSync(worktree.path);
       const saved = await guardWork(this.store, project, worktree, { force, checkout: hasCheckout, branchWork: worktree.ownsBranch, reason: 'removal' });
-      if (hasCheckout) await this.removeCheckout(project.path, worktree.path);
+      if (hasCheckout) await removeCheckout(project.path, worktree.path);
       else await git(project.path).raw(['worktree', 'prune']);
-      if (worktree.ownsBranch) await this.deleteBranch(project.path, worktree.branch);
+      if (worktree.ownsBranch) await deleteBranch(project.path, worktree.branch);
       return { saved };
     });
     const removed = this.store.update(worktree.id, { status: 'removed' });
@@ -338,7 +328,7 @@ export class WorktreeService implements Disposable {
     const saved = await this.queue.run(project.path, async () => {
       const hasCheckout = existsSync(worktree.path);
       const kept = await guardWork(this.store, project, worktree, { force, checkout: hasCheckout, branchWork: false, reason: 'archive' });
-      if (hasCheckout) await this.removeCheckout(project.path, worktree.path);
+      if (hasCheckout) await removeCheckout(project.path, worktree.path);
       else await git(project.path).raw(['worktree', 'prune']);
       return kept;
     });
@@ -360,41 +350,17 @@ export class WorktreeService implements Disposable {
   /** A new checkout of the worktree's branch, at its old path when that is free. */
   async recheckout(project: Project, worktree: Worktree): Promise<Worktree> {
     await this.requireRepository(project);
-    const repo = git(project.path);
     if (!(await refExists(project.path, refHeads(worktree.branch)))) {
       throw new SwitchyardError('NOT_FOUND', `the branch "${worktree.branch}" no longer exists; restore saved changes instead`, {
         branch: worktree.branch,
       });
     }
-    await repo.raw(['worktree', 'prune']);
-    const root = await this.root(project.id);
-    const registered = new Set((await listGitWorktrees(project.path)).map((w) => w.path));
-    const path = existsSync(worktree.path) || registered.has(worktree.path)
-      ? worktreeFolderFor(root, worktree.branch, (p) => existsSync(p) || registered.has(p))
-      : worktree.path;
-    await repo.raw(['worktree', 'add', '--quiet', '--', path, worktree.branch]).catch((error: unknown) => {
-      throw new SwitchyardError('INTERNAL', `git could not check out ${worktree.branch}: ${gitErrorMessage(error)}`);
-    });
+    await git(project.path).raw(['worktree', 'prune']);
+    const path = await freeWorktreeFolder(project.path, await this.root(project.id), worktree.branch, worktree.path);
+    await addCheckout(project.path, path, worktree.branch);
     const restored = this.store.update(worktree.id, { status: 'active', path, setup: 'pending' });
     this.store.log(restored, 'restored', `Checked ${worktree.branch} out again at ${path}`);
     return restored;
-  }
-
-  /** `git worktree remove --force`: only after the work in it was saved or found clean. */
-  async removeCheckout(repoPath: string, path: string): Promise<void> {
-    await git(repoPath)
-      .raw(['worktree', 'remove', '--force', '--', path])
-      .catch((error: unknown) => {
-        throw new SwitchyardError('INTERNAL', `git could not remove the worktree ${path}: ${gitErrorMessage(error)}`, { path });
-      });
-  }
-
-  private async deleteBranch(repoPath: string, branch: string): Promise<void> {
-    const checkedOut = (await listGitWorktrees(repoPath)).some((w) => w.branch === branch);
-    if (checkedOut) return;
-    await git(repoPath)
-      .raw(['branch', '--delete', '--force', '--', branch])
-      .catch(() => undefined);
   }
 
   // ── Housekeeping ───────────────────────────────────────────────────────────────────────────
