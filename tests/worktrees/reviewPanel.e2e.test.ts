@@ -11,6 +11,8 @@ import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { addTask } from './fixture';
 
 const staticDir = join(appRoot(), 'dist', 'renderer');
+/** How long a poll waits for the page or the repository to follow (ms): the machine may be busy. */
+const SLOW = { timeout: 15_000 };
 let browser: Browser;
 
 beforeAll(async () => {
@@ -43,26 +45,26 @@ describe('review panel in headless Chromium', () => {
       await page.locator(`[data-task-id="${task.id}"]`).click();
       await page.getByRole('button', { name: 'Worktree & review' }).click();
 
-      await expect.poll(() => page.getByTestId('worktree-branch').textContent()).toBe('sy/edit-the-app');
+      await expect.poll(() => page.getByTestId('worktree-branch').textContent(), SLOW).toBe('sy/edit-the-app');
       expect(await page.getByTestId('worktree-path').textContent()).toBe(worktree.path);
       const diff = page.getByRole('region', { name: 'Diff of app.txt' });
-      await expect.poll(() => diff.textContent()).toContain('added by the agent');
+      await expect.poll(() => diff.textContent(), SLOW).toContain('added by the agent');
       expect(await page.getByRole('button', { name: 'Open pull request' }).isDisabled()).toBe(true);
       expect(await page.getByText('Pull request unavailable: The repository has no remote to push to.').count()).toBe(1);
 
       await page.getByLabel('Commit message').fill('Add a line to the app');
       await page.getByRole('button', { name: 'Commit', exact: true }).click();
-      await expect.poll(() => gitIn(worktree.path, ['log', '-1', '--format=%s'])).toBe('Add a line to the app');
+      await expect.poll(() => gitIn(worktree.path, ['log', '-1', '--format=%s']), SLOW).toBe('Add a line to the app');
 
       // Merge, with "mark the task done and remove its worktree" left checked.
       await page.getByRole('button', { name: 'Merge', exact: true }).click();
-      await expect.poll(() => readFileSync(join(repo, 'app.txt'), 'utf8')).toBe('first line\nadded by the agent\n');
-      await expect.poll(() => existsSync(worktree.path)).toBe(false);
-      await expect.poll(() => page.getByTestId('worktree-branch').textContent()).toBe('—');
+      await expect.poll(() => readFileSync(join(repo, 'app.txt'), 'utf8'), SLOW).toBe('first line\nadded by the agent\n');
+      await expect.poll(() => existsSync(worktree.path), SLOW).toBe(false);
+      await expect.poll(() => page.getByTestId('worktree-branch').textContent(), SLOW).toBe('—');
       expect(gitIn(repo, ['branch', '--list', 'sy/*'])).toBe('');
       expect(core.tasks.get(task.id).status).toBe('done');
       await page.getByRole('button', { name: 'Close' }).click();
-      await expect.poll(() => page.locator(`[data-status="done"] [data-task-id="${task.id}"]`).count()).toBe(1);
+      await expect.poll(() => page.locator(`[data-status="done"] [data-task-id="${task.id}"]`).count(), SLOW).toBe(1);
     } finally {
       await page.close();
       await server.close();
@@ -88,14 +90,14 @@ describe('review panel in headless Chromium', () => {
       await page.goto(server.loginUrl);
       await page.locator(`[data-task-id="${task.id}"]`).click();
       await page.getByRole('button', { name: 'Worktree & review' }).click();
-      await expect.poll(() => page.getByTestId('worktree-branch').textContent()).toBe('sy/unsaved-work');
+      await expect.poll(() => page.getByTestId('worktree-branch').textContent(), SLOW).toBe('sy/unsaved-work');
       await page.getByRole('button', { name: 'Remove worktree' }).click();
-      await expect.poll(() => existsSync(worktree.path)).toBe(false);
+      await expect.poll(() => existsSync(worktree.path), SLOW).toBe(false);
       expect(dialogs.some((d) => d.includes('uncommitted change'))).toBe(true);
 
       const saved = page.getByRole('region', { name: 'Saved changes' });
       await saved.getByRole('button', { name: 'Restore' }).click();
-      await expect.poll(() => page.getByTestId('worktree-branch').textContent()).toBe('sy/unsaved-work');
+      await expect.poll(() => page.getByTestId('worktree-branch').textContent(), SLOW).toBe('sy/unsaved-work');
       const path = (await page.getByTestId('worktree-path').textContent()) ?? '';
       expect(readFileSync(join(path, 'notes.txt'), 'utf8')).toBe('not committed anywhere\n');
     } finally {
@@ -118,12 +120,12 @@ describe('review panel in headless Chromium', () => {
     try {
       await page.goto(server.loginUrl);
       await page.getByRole('button', { name: 'Worktrees', exact: true }).click();
-      await expect.poll(() => page.getByTestId('worktree-root').textContent()).toBe(root);
+      await expect.poll(() => page.getByTestId('worktree-root').textContent(), SLOW).toBe(root);
       const orphans = page.getByRole('list', { name: 'Orphans' });
-      await expect.poll(() => orphans.textContent()).toContain(manual);
+      await expect.poll(() => orphans.textContent(), SLOW).toContain(manual);
       await orphans.getByLabel('Task to adopt it').selectOption(task.id);
       await orphans.getByRole('button', { name: 'Adopt' }).click();
-      await expect.poll(() => page.getByText('None: every worktree belongs to a task').count()).toBe(1);
+      await expect.poll(() => page.getByText('None: every worktree belongs to a task').count(), SLOW).toBe(1);
       expect((await core.worktrees.get(task.id))?.path).toBe(manual);
     } finally {
       await page.close();

@@ -94,3 +94,41 @@ export async function inspectRepository(path: string): Promise<RepositoryInfo> {
     .catch(() => false);
   return { root, branch: branch.trim() || null, hasCommits };
 }
+
+/** What a worktree is made from: the repository's local branches and the commit each points at. */
+export interface BranchProbe {
+  /** Short branch name → commit. */
+  branches: Map<string, string>;
+}
+
+/**
+ * Checks, in as few git runs as possible (a worktree's creation is timed against plain
+ * `git worktree add`), that `path` is a repository with a working tree and at least one commit,
+ * and lists its branches. PATH_NOT_FOUND, NOT_A_GIT_REPO (also for a bare repository) and
+ * EMPTY_REPOSITORY are the typed failures.
+ */
+export async function probeBranches(path: string): Promise<BranchProbe> {
+  const info = await stat(path).catch(() => null);
+  if (!info) throw new SwitchyardError('PATH_NOT_FOUND', `no such folder: ${path}`, { path });
+  if (!info.isDirectory()) throw new SwitchyardError('NOT_A_GIT_REPO', `not a folder: ${path}`, { path });
+  const repo = git(path);
+  const [bare, inside] = (await repo.raw(['rev-parse', '--is-bare-repository', '--is-inside-work-tree']).catch(() => 'false\nfalse')).split('\n');
+  if (bare === 'true' || inside !== 'true') {
+    throw new SwitchyardError(
+      'NOT_A_GIT_REPO',
+      bare === 'true' ? `${path} is a bare repository: it has no working tree for agents to work in` : `${path} is not inside a git repository`,
+      { path },
+    );
+  }
+  const out = await repo.raw(['for-each-ref', '--format=%(objectname) %(refname:short)', 'refs/heads/']);
+  const branches = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) branches.set(line.slice(space + 1), line.slice(0, space));
+  }
+  if (branches.size === 0) {
+    const head = await repo.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '');
+    if (head === '') throw new SwitchyardError('EMPTY_REPOSITORY', `${path} has no commits yet: a task branch needs one to start from`, { path });
+  }
+  return { branches };
+}

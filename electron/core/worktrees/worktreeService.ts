@@ -15,13 +15,13 @@ import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import type { Disposable } from '../disposable';
 import { assertBranchName, clashingBranch, uniqueBranchName } from '../git/refNames';
-import { git, inspectRepository } from '../git/repository';
+import { git, inspectRepository, probeBranches } from '../git/repository';
 import { listGitWorktrees } from '../git/worktreeList';
 import type { ProjectService } from '../projects/projectService';
 import type { EventBus } from '../rpc/eventBus';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
-import { addCheckout, deleteBranch, freeWorktreeFolder, localBranches, removeCheckout } from './checkouts';
+import { addCheckout, deleteBranch, freeWorktreeFolder, removeCheckout } from './checkouts';
 import { RepoQueue } from './repoQueue';
 import { aheadBehind, baseRefOf, refExists, refHeads, workingTreeChanges } from './worktreeInspection';
 import { guardWork } from './workGuard';
@@ -206,16 +206,13 @@ export class WorktreeService implements Disposable {
   }
 
   private async checkout(task: Task, project: Project, options: CreateOptions): Promise<Worktree> {
-    await this.requireRepository(project);
-    const repo = git(project.path);
     const baseBranch = assertBranchName(options.baseBranch ?? project.baseBranch, 'base branch');
-    const baseCommit = await repo
-      .raw(['rev-parse', '--verify', '--quiet', `${refHeads(baseBranch)}^{commit}`])
-      .catch(() => '');
+    const probe = await probeBranches(project.path);
+    const baseCommit = probe.branches.get(baseBranch);
     if (!baseCommit) {
       throw new SwitchyardError('NOT_FOUND', `the base branch "${baseBranch}" does not exist in ${project.path}`, { baseBranch });
     }
-    const branches = await localBranches(project.path);
+    const branches = new Set(probe.branches.keys());
     let branch: string;
     if (options.branch !== undefined) {
       const clash = clashingBranch(options.branch, branches);
