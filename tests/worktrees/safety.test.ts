@@ -59,6 +59,21 @@ describe('removing a worktree never loses work', () => {
     expect(readFileSync(join(again.path, 'scratch.txt'), 'utf8')).toBe('notes');
   });
 
+  it('restores saved changes on a new branch when the old branch name now points elsewhere', async () => {
+    const { core, project, repo } = await projectWithRepo();
+    const task = addTask(core, project.id, 'Moved on');
+    const worktree = await call<Worktree>(core, 'worktrees.create', { taskId: task.id });
+    writeFileSync(join(worktree.path, 'keep.txt'), 'kept');
+    const { saved } = await call<{ saved: SavedChanges }>(core, 'worktrees.remove', { taskId: task.id, force: true });
+    gitIn(repo, ['commit', '-q', '--allow-empty', '-m', 'main moves']);
+    gitIn(repo, ['branch', 'sy/moved-on', 'main']);
+    const restored = await call<Worktree>(core, 'worktrees.restoreSaved', { projectId: project.id, ref: saved.ref });
+    expect(restored.branch).toBe('sy/moved-on-restored');
+    expect(gitIn(restored.path, ['rev-parse', 'HEAD'])).toBe(saved.parent);
+    expect(readFileSync(join(restored.path, 'keep.txt'), 'utf8')).toBe('kept');
+    expect(gitIn(repo, ['rev-parse', 'sy/moved-on'])).toBe(gitIn(repo, ['rev-parse', 'main']));
+  });
+
   it('restoring saved changes into a worktree with uncommitted changes is refused', async () => {
     const { core, project } = await projectWithRepo();
     const task = addTask(core, project.id, 'Twice');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Project, SavedChanges, Task, Worktree } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
-import { branchNameProblem, uniqueBranchName } from '../git/refNames';
+import { branchNameProblem, clashingBranch, uniqueBranchName } from '../git/refNames';
 import { git } from '../git/repository';
 import { applySavedTree, listSavedRefs, SAVED_REF_PREFIX, type SavedRef } from '../git/snapshot';
 import { addCheckout, freeWorktreeFolder, localBranches } from './checkouts';
@@ -62,13 +62,13 @@ export class SavedChangesService {
     const wanted = saved.branch && branchNameProblem(saved.branch) === null ? saved.branch : null;
     const branches = await localBranches(project.path);
     let branch: string;
-    if (wanted && !branches.has(wanted)) {
+    if (wanted && clashingBranch(wanted, branches) === null) {
       branch = wanted;
       await repo.raw(['branch', '--', branch, saved.parent]);
-    } else if (wanted && (await repo.revparse(['--verify', `${refHeads(wanted)}^{commit}`])) === saved.parent) {
+    } else if (wanted && branches.has(wanted) && (await repo.revparse(['--verify', `${refHeads(wanted)}^{commit}`])) === saved.parent) {
       branch = wanted;
     } else {
-      branch = uniqueBranchName(this.worktrees.setting('worktrees.branchPrefix', project.id), `${task.title} restored`, (n) => branches.has(n));
+      branch = uniqueBranchName(this.worktrees.setting('worktrees.branchPrefix', project.id), `${task.title} restored`, (n) => clashingBranch(n, branches) !== null);
       await repo.raw(['branch', '--', branch, saved.parent]);
     }
     const previous = current ?? this.worktrees.store.latest(task.id);
