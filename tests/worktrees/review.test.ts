@@ -55,6 +55,19 @@ describe('review', () => {
     expect(second).toEqual({ commit: first.commit, committed: false });
   });
 
+  it('reports a commit refused by a hook as GIT_REFUSED with the hook output, committing nothing', async () => {
+    const { core, task, worktree, repo } = await withWorktree();
+    const hook = join(repo, '.git', 'hooks', 'pre-commit');
+    writeFileSync(hook, '#!/bin/sh\necho "lint failed: 3 problems" 1>&2\nexit 1\n');
+    chmodSync(hook, 0o755);
+    writeFileSync(join(worktree.path, 'bad.txt'), 'x\n');
+    const head = gitIn(worktree.path, ['rev-parse', 'HEAD']);
+    const error = await fails(core, 'review.commit', { taskId: task.id, message: 'will be refused' });
+    expect(error.code).toBe('GIT_REFUSED');
+    expect(String(error.details?.output)).toContain('lint failed: 3 problems');
+    expect(gitIn(worktree.path, ['rev-parse', 'HEAD'])).toBe(head);
+  });
+
   it('merges the branch into the base with a merge commit, updating the base checkout', async () => {
     const { core, task, worktree, repo } = await withWorktree();
     commitIn(worktree.path, { 'feature.txt': 'feature\n' }, 'feature');

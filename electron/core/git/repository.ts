@@ -49,6 +49,15 @@ function inheritedEnvironment(): Record<string, string> {
   return env;
 }
 
+/** How much of a failed git command's output an error carries (characters). */
+const GIT_OUTPUT_TAIL_CHARS = 4_000;
+
+/** The end of what a failed git command printed, for an error's details. */
+export function gitOutputTail(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.trim().slice(-GIT_OUTPUT_TAIL_CHARS);
+}
+
 /** The first line git printed on stderr for a failed command, without simple-git's wrapping. */
 export function gitErrorMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

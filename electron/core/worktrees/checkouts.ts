@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { SwitchyardError } from '../../../shared/errors';
-import { git, gitErrorMessage } from '../git/repository';
+import { git, gitErrorMessage, gitOutputTail } from '../git/repository';
 import { listGitWorktrees } from '../git/worktreeList';
 import { refExists, refHeads } from './worktreeInspection';
 import { worktreeFolderFor } from './worktreeRoot';
@@ -33,7 +33,11 @@ export async function addCheckout(repoPath: string, path: string, branch: string
   } catch (error) {
     await repo.raw(['worktree', 'prune']).catch(() => undefined);
     if (newBranchFrom !== undefined && (await refExists(repoPath, refHeads(branch)))) await deleteBranch(repoPath, branch);
-    throw new SwitchyardError('INTERNAL', `git could not check ${branch} out at ${path}: ${gitErrorMessage(error)}`, { path, branch });
+    throw new SwitchyardError('GIT_REFUSED', `git could not check ${branch} out at ${path}: ${gitErrorMessage(error)}`, {
+      path,
+      branch,
+      output: gitOutputTail(error),
+    });
   }
 }
 

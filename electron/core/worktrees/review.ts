@@ -3,7 +3,7 @@ import type { ChangedFile, PushAvailability, Worktree, WorktreeDiff } from '../.
 import { SwitchyardError } from '../../../shared/errors';
 import { findExecutable } from '../agents/binaries';
 import { commitIdentityConfig } from '../git/commitIdentity';
-import { git, gitErrorMessage } from '../git/repository';
+import { git, gitErrorMessage, gitOutputTail } from '../git/repository';
 import { snapshotWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
 import { mergeTree, refHeads, workingTreeChanges } from './worktreeInspection';
@@ -77,7 +77,8 @@ export class WorktreeReview {
     return this.worktrees.queue.run(project.path, async () => {
       const snapshot = await snapshotWorkingTree(worktree.path);
       const from = await this.mergeBase(project.path, worktree, snapshot.head);
-      const repo = git(worktree.path);
+      // Untrimmed: the patch's last line may end in meaningful whitespace.
+      const repo = git(worktree.path, { trimmed: false });
       const common = ['--no-color', '--no-ext-diff', '--find-renames', from, snapshot.tree];
       const nameStatus = await repo.raw(['diff', '--name-status', '-z', ...common]);
       const numstat = await repo.raw(['diff', '--numstat', '-z', ...common]);
@@ -87,7 +88,7 @@ export class WorktreeReview {
         baseBranch: worktree.baseBranch,
         from,
         files: parseChangedFiles(nameStatus, numstat),
-        patch: truncated ? full.slice(0, full.lastIndexOf('\ndiff --git ', MAX_PATCH_CHARS) + 1) : full ? `${full}\n` : '',
+        patch: truncated ? full.slice(0, full.lastIndexOf('\ndiff --git ', MAX_PATCH_CHARS) + 1) : full,
         truncated,
       };
     });
@@ -103,7 +104,8 @@ export class WorktreeReview {
       }
       await repo.raw(['add', '--all', '--', '.']);
       await repo.raw(['commit', '--quiet', '--message', message]).catch((error: unknown) => {
-        throw new SwitchyardError('CONFLICT', `git refused the commit: ${gitErrorMessage(error)}`);
+        // A commit hook that says no, most often: its output is the reason.
+        throw new SwitchyardError('GIT_REFUSED', `git refused the commit: ${gitErrorMessage(error)}`, { output: gitOutputTail(error) });
       });
       return { commit: await repo.revparse(['--verify', 'HEAD']), committed: true };
     });
