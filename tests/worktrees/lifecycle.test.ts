@@ -132,6 +132,10 @@ describe('worktree lifecycle', () => {
     const again = await core.worktrees.prepare(task.id);
     expect(again.worktree.id).toBe(first.worktree.id);
     expect(existsSync(again.path)).toBe(true);
+    // A task that builds on another starts from the branch holding that work.
+    gitIn(project.path, ['branch', 'deps-merged']);
+    const dependent = await core.worktrees.prepare(addTask(core, project.id, 'Dependent'), { baseBranch: 'deps-merged' });
+    expect(dependent.baseBranch).toBe('deps-merged');
   });
 
   it('runs a task in the repository itself when asked (no-worktree mode), and removing it touches nothing', async () => {

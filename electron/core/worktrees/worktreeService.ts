@@ -159,13 +159,14 @@ export class WorktreeService implements Disposable {
 
   /**
    * What the session host calls when a task starts: the task's checkout, made (and set up) if it
-   * has none, restored if archived, set up again if its setup had failed.
+   * has none, restored if archived, set up again if its setup had failed. The options (a base
+   * branch holding the task's merged dependencies, a branch name, the mode) apply to a new one.
    */
-  async prepare(taskOrId: Task | string): Promise<PreparedWorkspace> {
+  async prepare(taskOrId: Task | string, options: Omit<CreateOptions, 'taskId'> = {}): Promise<PreparedWorkspace> {
     const task = typeof taskOrId === 'string' ? this.tasks.get(taskOrId) : taskOrId;
     const current = this.store.current(task.id);
     let worktree: Worktree;
-    if (!current) worktree = await this.create({ taskId: task.id });
+    if (!current) worktree = await this.create({ ...options, taskId: task.id });
     else if (current.status === 'archived' || !existsSync(current.path)) worktree = await this.restore(task.id);
     else if (current.setup !== 'done') worktree = await this.setup.run(current, this.projects.get(task.projectId));
     else worktree = current;
