@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Worktree, WorktreeActivity } from '../../shared/contract';
@@ -19,10 +19,14 @@ describe('worktree setup phases', () => {
     writeFileSync(join(repo, 'config', 'deep', 'local.json'), '{"deep":true}');
     writeFileSync(join(repo, 'config', 'notes.txt'), 'not matched');
     writeFileSync(join(repo, 'README.md'), '# locally modified, tracked\n');
+    // A folder that is a symlink to elsewhere: nothing is copied through it.
+    const elsewhere = tempDir();
+    writeFileSync(join(elsewhere, 'private.json'), '{"secret":true}');
+    symlinkSync(elsewhere, join(repo, 'config', 'linked'));
     const outside = join(repo, '..', 'outside.txt');
     writeFileSync(outside, 'must not be copied');
     onTestFinished(() => rmSync(outside, { force: true }));
-    await call(core, 'settings.set', { key: 'worktrees.copyFiles', value: ['.env', '.env.local', 'secrets.json', 'README.md'], scope: 'project', projectId: project.id });
+    await call(core, 'settings.set', { key: 'worktrees.copyFiles', value: ['.env', '.env.local', 'secrets.json', 'README.md', 'config/linked/private.json'], scope: 'project', projectId: project.id });
     const progress = collect(core, 'worktree.progress');
 
     const worktree = await call<Worktree>(core, 'worktrees.create', { taskId: addTask(core, project.id, 'Copy').id });
@@ -30,6 +34,7 @@ describe('worktree setup phases', () => {
     expect(readFileSync(join(worktree.path, 'secrets.json'), 'utf8')).toBe('{"a":1}');
     expect(readFileSync(join(worktree.path, 'config', 'deep', 'local.json'), 'utf8')).toBe('{"deep":true}');
     expect(existsSync(join(worktree.path, 'config', 'notes.txt'))).toBe(false);
+    expect(existsSync(join(worktree.path, 'config', 'linked'))).toBe(false);
     expect(existsSync(join(worktree.path, '.env.local'))).toBe(false);
     expect(existsSync(join(worktree.path, '..', 'outside.txt'))).toBe(false);
     // The tracked file stays as committed: the checkout's copy is not overwritten.

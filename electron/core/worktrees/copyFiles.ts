@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { copyFile, lstat, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readFile, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { isInside } from './worktreeRoot';
@@ -40,12 +40,16 @@ export async function copyMatchingFiles(repoPath: string, worktreePath: string, 
     }
   }
   const copied: string[] = [];
+  const realRepo = await realpath(repoPath);
   for (const relativePath of [...found].sort()) {
     const source = resolve(repoPath, relativePath);
     const target = resolve(worktreePath, relativePath);
     if (!isInside(repoPath, source) || !isInside(worktreePath, target)) continue;
     const info = await lstat(source).catch(() => null);
     if (!info?.isFile()) continue;
+    // A folder on the way may be a symlink: what is copied must really live in the repository.
+    const realSource = await realpath(source).catch(() => null);
+    if (!realSource || !isInside(realRepo, realSource)) continue;
     if (await lstat(target).then(() => true, () => false)) continue;
     await mkdir(dirname(target), { recursive: true });
     await copyFile(source, target, constants.COPYFILE_FICLONE);

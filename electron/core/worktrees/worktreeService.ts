@@ -375,8 +375,10 @@ export class WorktreeService implements Disposable {
     });
   }
 
-  dispose(): void {
+  /** Stops running setup scripts, then waits for the git operations already queued. */
+  async dispose(): Promise<void> {
     this.setup.dispose();
+    await this.queue.idle();
   }
 
   /** For the orphan and review modules: a way to announce a changed row. */
