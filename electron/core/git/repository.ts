@@ -17,6 +17,8 @@ export interface GitOptions {
   env?: Record<string, string>;
   /** Whether output is trimmed (the default); porcelain formats that start with a space need it off. */
   trimmed?: boolean;
+  /** Stop the command when it has printed nothing for this long (ms): for commands that talk to a remote. */
+  silenceTimeoutMs?: number;
 }
 
 /** A simple-git instance for a folder; git always runs with argument arrays, never a shell string. */
@@ -27,6 +29,7 @@ export function git(baseDir: string, options: GitOptions = {}): SimpleGit {
     maxConcurrentProcesses: 1,
     trimmed: options.trimmed ?? true,
     config: options.config ?? [],
+    ...(options.silenceTimeoutMs !== undefined ? { timeout: { block: options.silenceTimeoutMs } } : {}),
     ...(options.env ? { allowEnvironment: Object.keys(options.env) } : {}),
   });
   if (options.env) instance.env({ ...inheritedEnvironment(), ...options.env });
@@ -38,7 +41,12 @@ export function git(baseDir: string, options: GitOptions = {}): SimpleGit {
  * for commands run with an environment of their own. Only these: simple-git refuses to run with
  * variables such as EDITOR or GIT_SSH_COMMAND set explicitly, and git needs none of the others.
  */
-const INHERITED_VARIABLES = ['PATH', 'HOME', 'USERPROFILE', 'APPDATA', 'XDG_CONFIG_HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TEMP', 'TMP', 'USER', 'LOGNAME', 'SYSTEMROOT'];
+const INHERITED_VARIABLES = [
+  'PATH', 'HOME', 'USERPROFILE', 'APPDATA', 'XDG_CONFIG_HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TEMP', 'TMP',
+  'USER', 'LOGNAME', 'SYSTEMROOT',
+  // For pushing: the SSH agent and proxies.
+  'SSH_AUTH_SOCK', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+];
 
 function inheritedEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};

@@ -263,7 +263,8 @@ export class WorktreeReview {
     const { worktree, project, task } = this.worktrees.requireCheckout(taskId);
     const url = await this.worktrees.queue.run(project.path, async () => {
       await this.requireClean(worktree, 'opening a pull request');
-      await git(worktree.path)
+      // Never a credential prompt nobody can answer: fail instead, and say so.
+      await git(worktree.path, { env: { GIT_TERMINAL_PROMPT: '0' }, silenceTimeoutMs: REMOTE_TIMEOUT_MS })
         .raw(['push', '--set-upstream', remote, `${refHeads(worktree.branch)}:${refHeads(worktree.branch)}`])
         .catch((error: unknown) => {
           throw new SwitchyardError('UNAVAILABLE', `pushing ${worktree.branch} to ${remote} failed: ${gitErrorMessage(error)}`);
