@@ -239,6 +239,9 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
           </div>
         )}
         <div className="dialog-actions">
+          <button type="button" disabled={busy !== null} onClick={() => void act('Refresh', async () => undefined)}>
+            Refresh
+          </button>
           <span className="spacer" />
           <button type="button" onClick={onClose}>
             Close
