@@ -1,16 +1,20 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
-import type { EventName, EventPayload, Project, Task } from '../../shared/contract';
+import { events, isProcedureName, procedures, type EventName, type EventPayload, type Project, type Task } from '../../shared/contract';
 import type { ErrorData } from '../../shared/errors';
 import { makeCore } from '../helpers/core';
 import { gitIn, makeRepo, type RepoOptions } from '../helpers/gitRepo';
 
 export type TestCore = ReturnType<typeof makeCore>;
 
+/** Calls a procedure through the dispatcher; its output must match the contract's output schema. */
 export async function call<T = unknown>(core: TestCore, method: string, input: unknown): Promise<T> {
   const result = await core.dispatch(method, input);
   if (!result.ok) throw new Error(`${method} failed: ${result.error.code} ${result.error.message}`);
+  if (!isProcedureName(method)) throw new Error(`${method} is no procedure`);
+  const parsed = procedures[method].output.safeParse(result.output);
+  if (!parsed.success) throw new Error(`${method} output does not match the contract: ${parsed.error.message}`);
   return result.output as T;
 }
 
@@ -33,11 +37,14 @@ export function addTask(core: Pick<TestCore, 'tasks'>, projectId: string, title:
   return core.tasks.create({ projectId, title, prompt: '', status: 'ready', priority: 'normal', phase: null });
 }
 
-/** Every event of one name the core emits from now on. */
+/** Every event of one name the core emits from now on; each must match its schema in the contract. */
 export function collect<K extends EventName>(core: TestCore, name: K): EventPayload<K>[] {
   const seen: EventPayload<K>[] = [];
   core.bus.subscribe((e) => {
-    if (e.event === name) seen.push(e.payload as EventPayload<K>);
+    if (e.event !== name) return;
+    const parsed = events[name].safeParse(e.payload);
+    if (!parsed.success) throw new Error(`${name} payload does not match the contract: ${parsed.error.message}`);
+    seen.push(e.payload as EventPayload<K>);
   });
   return seen;
 }
