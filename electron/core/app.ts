@@ -13,12 +13,19 @@ import { createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import { SettingsService } from './settings/settingsService';
 import { TaskService } from './tasks/taskService';
+import { OrphanFinder } from './worktrees/orphans';
+import { WorktreeReview } from './worktrees/review';
+import { SavedChangesService } from './worktrees/savedChanges';
+import type { HydrateHook } from './worktrees/worktreeSetup';
+import { WorktreeService } from './worktrees/worktreeService';
 
 export interface CoreOptions {
   dataDir: string;
   mode: AppInfo['mode'];
   log?: Logger;
   migrationsFolder?: string;
+  /** Brings dependency folders into a new worktree (the dependency cache); none: the phase is skipped. */
+  hydrate?: HydrateHook;
 }
 
 export interface Core {
@@ -31,6 +38,10 @@ export interface Core {
   readonly attention: AttentionService;
   /** The open database, for diagnostics and maintenance (backups, integrity checks). */
   readonly database: DatabaseHandle;
+  readonly worktrees: WorktreeService;
+  readonly review: WorktreeReview;
+  readonly orphans: OrphanFinder;
+  readonly savedChanges: SavedChangesService;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
   connect(send: (message: ServerMessage) => void): Connection;
   dispose(): Promise<void>;
@@ -53,6 +64,19 @@ export function createCore(options: CoreOptions): Core {
       if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
     }),
   );
+  const worktrees = new WorktreeService({
+    db: database.db,
+    bus,
+    projects,
+    tasks,
+    settings,
+    dataDir: options.dataDir,
+    ...(options.hydrate ? { hydrate: options.hydrate } : {}),
+  });
+  disposables.add(worktrees);
+  const review = new WorktreeReview(worktrees);
+  const orphans = new OrphanFinder(worktrees);
+  const savedChanges = new SavedChangesService(worktrees);
   const version = appVersion();
   const info = (): AppInfo => ({
     name: 'Switchyard',
@@ -62,7 +86,7 @@ export function createCore(options: CoreOptions): Core {
     platform: process.platform,
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
-  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings, attention }), log);
+  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings, attention, worktrees, orphans, review, savedChanges }), log);
 
   const connections = new Set<Connection>();
   return {
@@ -74,6 +98,10 @@ export function createCore(options: CoreOptions): Core {
     settings,
     attention,
     database,
+    worktrees,
+    review,
+    orphans,
+    savedChanges,
     connect(send) {
       const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));
       connections.add(connection);

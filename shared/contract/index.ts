@@ -4,6 +4,7 @@ import { attentionEvents, attentionProcedures } from './attention';
 import { projectEvents, projectProcedures } from './projects';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
+import { worktreeEvents, worktreeProcedures } from './worktrees';
 
 export * from './app';
 export * from './attention';
@@ -12,6 +13,7 @@ export * from './projects';
 export * from './sessionState';
 export * from './settings';
 export * from './tasks';
+export * from './worktrees';
 
 /** Every procedure of the API: its name, its input schema and its output schema. */
 export const procedures = {
@@ -20,6 +22,7 @@ export const procedures = {
   ...taskProcedures,
   ...settingsProcedures,
   ...attentionProcedures,
+  ...worktreeProcedures,
 } as const;
 
 /** Every event the main side pushes, with its payload schema. */
@@ -27,6 +30,7 @@ export const events = {
   ...projectEvents,
   ...taskEvents,
   ...attentionEvents,
+  ...worktreeEvents,
 } as const;
 
 export type Procedures = typeof procedures;

@@ -43,7 +43,39 @@ export const settingDefinitions = {
     default: null,
     scopes: BOTH,
     label: 'Worktree folder',
-    description: 'Where task worktrees are created. Empty: a folder beside the data directory.',
+    description:
+      'The folder that holds one folder of worktrees per project. Empty: "worktrees" in the data directory. Never inside a repository.',
+  }),
+  'worktrees.mode': setting({
+    schema: z.enum(['worktree', 'repository']),
+    default: 'worktree',
+    scopes: BOTH,
+    label: 'Where tasks run',
+    description: 'Each task in its own worktree and branch, or in the repository itself on its current branch.',
+  }),
+  'worktrees.branchPrefix': setting({
+    schema: z
+      .string()
+      .max(40)
+      .regex(/^([a-z0-9][a-z0-9._-]*\/)*$/, 'lowercase letters, digits, ".", "_", "-", each part ending with "/"'),
+    default: 'sy/',
+    scopes: BOTH,
+    label: 'Branch prefix',
+    description: 'Put before the name made from the task title, e.g. "sy/" gives "sy/fix-login".',
+  }),
+  'worktrees.copyFiles': setting({
+    schema: z.array(z.string().min(1).max(500)).max(200),
+    default: ['.env', '.env.local'],
+    scopes: BOTH,
+    label: 'Files copied into a new worktree',
+    description: 'Globs of untracked files (relative to the repository) copied into each new worktree, with the lines of .worktreeinclude.',
+  }),
+  'worktrees.setupScript': setting({
+    schema: z.string().max(10_000).nullable(),
+    default: null,
+    scopes: BOTH,
+    label: 'Setup script',
+    description: 'A shell command run in each new worktree after files are copied and dependencies hydrated; a failure fails the start.',
   }),
   'cache.strategy': setting({
     schema: z.enum(['auto', 'clone', 'hardlink', 'copy', 'off']),

@@ -3,6 +3,10 @@ import type { AttentionService } from '../notify/attentionService';
 import type { ProjectService } from '../projects/projectService';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
+import type { OrphanFinder } from '../worktrees/orphans';
+import type { WorktreeReview } from '../worktrees/review';
+import type { SavedChangesService } from '../worktrees/savedChanges';
+import type { WorktreeService } from '../worktrees/worktreeService';
 import type { Handlers } from './dispatcher';
 
 export interface RouterServices {
@@ -11,6 +15,10 @@ export interface RouterServices {
   tasks: TaskService;
   settings: SettingsService;
   attention: AttentionService;
+  worktrees: WorktreeService;
+  orphans: OrphanFinder;
+  review: WorktreeReview;
+  savedChanges: SavedChangesService;
 }
 
 /** Maps every procedure of the contract onto the service that answers it. */
@@ -33,5 +41,27 @@ export function createRouter(s: RouterServices): Handlers {
       s.attention.setFocus(taskId, windowFocused);
       return {};
     },
+    'worktrees.create': (input) => s.worktrees.create(input),
+    'worktrees.get': ({ taskId }) => s.worktrees.get(taskId),
+    'worktrees.list': ({ projectId, includeRemoved }) => s.worktrees.list(projectId, includeRemoved),
+    'worktrees.status': ({ taskId }) => s.worktrees.status(taskId),
+    'worktrees.overview': ({ projectId }) => s.worktrees.overview(projectId),
+    'worktrees.root': async ({ projectId }) => ({ path: await s.worktrees.root(projectId) }),
+    'worktrees.remove': ({ taskId, force }) => s.worktrees.remove(taskId, force),
+    'worktrees.archive': ({ taskId, force }) => s.worktrees.archive(taskId, force),
+    'worktrees.restore': ({ taskId }) => s.worktrees.restore(taskId),
+    'worktrees.prune': ({ projectId }) => s.worktrees.prune(projectId),
+    'worktrees.saved': ({ projectId, taskId }) => s.savedChanges.saved(projectId, taskId),
+    'worktrees.restoreSaved': ({ projectId, ref }) => s.savedChanges.restoreSaved(projectId, ref),
+    'worktrees.orphans': ({ projectId }) => s.orphans.find(projectId),
+    'worktrees.adopt': ({ projectId, path, taskId }) => s.orphans.adopt(projectId, path, taskId),
+    'worktrees.clean': ({ projectId, path, force }) => s.orphans.clean(projectId, path, force),
+    'worktrees.activity': ({ taskId }) => s.worktrees.activity(taskId),
+    'review.diff': ({ taskId }) => s.review.diff(taskId),
+    'review.commit': ({ taskId, message }) => s.review.commit(taskId, message),
+    'review.rebase': ({ taskId }) => s.review.rebase(taskId),
+    'review.merge': ({ taskId, strategy, message, finish }) => s.review.merge(taskId, strategy, { message, finish }),
+    'review.pushAvailability': ({ taskId }) => s.review.pushAvailability(taskId),
+    'review.openPullRequest': ({ taskId, title, body }) => s.review.openPullRequest(taskId, title, body),
   };
 }

@@ -23,6 +23,7 @@ import { AGENT_LABELS, COLUMNS } from './columns';
 import { filterTasks, NO_FILTER, phasesOf, type BoardFilter } from './filters';
 import { TaskCardBody } from './TaskCard';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
+import { WorktreeHousekeeping } from '../worktrees/WorktreeHousekeeping';
 
 /** Pointer travel before a press becomes a drag, so that a click still opens the card (px). */
 const DRAG_ACTIVATION_DISTANCE = 5;
@@ -87,6 +88,7 @@ export function Board() {
     setCreating(null);
     actions.closeTask();
   };
+  const [housekeeping, setHousekeeping] = useState(false);
   const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
   const [dragged, setDragged] = useState<Task | null>(null);
   const sensors = useSensors(
@@ -134,6 +136,9 @@ export function Board() {
           <button type="button" className="primary" onClick={() => setCreating('backlog')}>
             New task
           </button>
+          <button type="button" onClick={() => setHousekeeping(true)}>
+            Worktrees
+          </button>
           <button
             type="button"
             className="danger-link"
@@ -163,6 +168,7 @@ export function Board() {
         <DragOverlay>{dragged && <div className={`card overlay-card priority-${dragged.priority}`}><TaskCardBody task={dragged} /></div>}</DragOverlay>
       </DndContext>
       {editing && <TaskEditor projectId={project.id} target={editing} onClose={closeEditor} />}
+      {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
     </section>
   );
 }

@@ -8,6 +8,7 @@ import {
   type TaskStatus,
 } from '../../../shared/contract';
 import { useActions } from '../../stores/actionsContext';
+import { ReviewPanel } from '../worktrees/ReviewPanel';
 import { AGENT_LABELS, COLUMNS } from './columns';
 
 export type EditorTarget = { kind: 'new'; status: TaskStatus } | { kind: 'edit'; task: Task };
@@ -29,6 +30,7 @@ export function TaskEditor({
   const [priority, setPriority] = useState<TaskPriority>(existing?.priority ?? 'normal');
   const [agentKind, setAgentKind] = useState<AgentKind | ''>(existing?.agentKind ?? '');
   const [saving, setSaving] = useState(false);
+  const [reviewing, setReviewing] = useState(false);
   const titleRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -53,6 +55,8 @@ export function TaskEditor({
     if (!existing || !confirm(`Delete the task "${existing.title}"?`)) return;
     if (await actions.deleteTask(existing.id)) onClose();
   };
+
+  if (existing && reviewing) return <ReviewPanel task={existing} onClose={() => setReviewing(false)} />;
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
@@ -103,6 +107,11 @@ export function TaskEditor({
           {existing && (
             <button type="button" className="danger" onClick={() => void remove()}>
               Delete
+            </button>
+          )}
+          {existing && (
+            <button type="button" onClick={() => setReviewing(true)}>
+              Worktree &amp; review
             </button>
           )}
           <span className="spacer" />

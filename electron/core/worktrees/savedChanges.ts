@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { Project, SavedChanges, Task, Worktree } from '../../../shared/contract';
+import { SwitchyardError } from '../../../shared/errors';
+import { branchNameProblem, clashingBranch, uniqueBranchName } from '../git/refNames';
+import { git } from '../git/repository';
+import { applySavedTree, listSavedRefs, SAVED_REF_PREFIX, type SavedRef } from '../git/snapshot';
+import { addCheckout, freeWorktreeFolder, localBranches } from './checkouts';
+import { refHeads, workingTreeChanges } from './worktreeInspection';
+import type { WorktreeService } from './worktreeService';
+
+/**
+ * The work saved under refs/switchyard/saved/ before a forced removal or archive: listed per
+ * project or task, and brought back into the task's worktree (a new checkout when it has none).
+ */
+export class SavedChangesService {
+  constructor(private readonly worktrees: WorktreeService) {}
+
+  async saved(projectId: string, taskId?: string): Promise<SavedChanges[]> {
+    const project = this.worktrees.projectOf(projectId);
+    const all = await this.worktrees.queue.run(project.path, () => listSavedRefs(project.path));
+    return taskId === undefined ? all : all.filter((s) => s.taskId === taskId);
+  }
+
+  /**
+   * Brings saved changes back into the task's worktree: into its checkout when it has a clean one,
+   * else into a new checkout of its branch at the commit the changes were made on.
+   */
+  async restoreSaved(projectId: string, ref: string): Promise<Worktree> {
+    const project = this.worktrees.projectOf(projectId);
+    if (!ref.startsWith(SAVED_REF_PREFIX)) {
+      throw new SwitchyardError('BAD_INPUT', `${ref.slice(0, 200)} is not a ref of saved changes`, { ref });
+    }
+    const saved = (await this.worktrees.queue.run(project.path, () => listSavedRefs(project.path))).find((s) => s.ref === ref);
+    if (!saved) throw new SwitchyardError('NOT_FOUND', `no saved changes at ${ref}`, { ref });
+    if (!saved.taskId) throw new SwitchyardError('NOT_FOUND', `the saved changes at ${ref} belong to no task`, { ref });
+    const task = this.worktrees.taskOf(saved.taskId);
+    const restored = await this.worktrees.queue.run(project.path, () => this.applySaved(project, task, saved));
+    this.worktrees.changed('updated', restored);
+    return restored.setup === 'done' ? restored : this.worktrees.runSetup(restored, project);
+  }
+
+  private async applySaved(project: Project, task: Task, saved: SavedRef): Promise<Worktree> {
+    let worktree = this.worktrees.store.current(task.id);
+    if (worktree && worktree.status === 'active' && existsSync(worktree.path)) {
+      const { dirty } = await workingTreeChanges(worktree.path);
+      if (dirty.length > 0) {
+        throw new SwitchyardError('WORKTREE_DIRTY', `the worktree of "${task.title}" has uncommitted changes; commit or remove them first`, {
+          path: worktree.path,
+        });
+      }
+    } else {
+      worktree = await this.checkoutForSaved(project, task, saved, worktree);
+    }
+    await applySavedTree(worktree.path, saved.commit);
+    this.worktrees.store.log(worktree, 'restored-saved', `Restored the changes saved at ${saved.ref}`, { ref: saved.ref });
+    return this.worktrees.store.update(worktree.id, {});
+  }
+
+  private async checkoutForSaved(project: Project, task: Task, saved: SavedRef, current: Worktree | undefined): Promise<Worktree> {
+    const repo = git(project.path);
+    const wanted = saved.branch && branchNameProblem(saved.branch) === null ? saved.branch : null;
+    const branches = await localBranches(project.path);
+    let branch: string;
+    if (wanted && clashingBranch(wanted, branches) === null) {
+      branch = wanted;
+      await repo.raw(['branch', '--', branch, saved.parent]);
+    } else if (wanted && branches.has(wanted) && (await repo.revparse(['--verify', `${refHeads(wanted)}^{commit}`])) === saved.parent) {
+      branch = wanted;
+    } else {
+      branch = uniqueBranchName(this.worktrees.setting('worktrees.branchPrefix', project.id), `${task.title} restored`, (n) => clashingBranch(n, branches) !== null);
+      await repo.raw(['branch', '--', branch, saved.parent]);
+    }
+    const previous = current ?? this.worktrees.store.latest(task.id);
+    const baseBranch = previous?.baseBranch ?? project.baseBranch;
+    if (current) return this.worktrees.recheckout(project, this.worktrees.store.update(current.id, { branch }));
+    const root = await this.worktrees.root(project.id);
+    const path = await freeWorktreeFolder(project.path, root, branch);
+    await addCheckout(project.path, path, branch);
+    const now = Date.now();
+    const worktree: Worktree = {
+      id: randomUUID(),
+      taskId: task.id,
+      projectId: project.id,
+      path,
+      branch,
+      baseBranch,
+      baseCommit: previous?.baseCommit ?? saved.parent,
+      mode: 'worktree',
+      status: 'active',
+      setup: 'pending',
+      ownsBranch: true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.worktrees.store.insert(worktree);
+    this.worktrees.store.log(worktree, 'created', `Worktree ${path} on ${branch} for saved changes`);
+    return worktree;
+  }
+}

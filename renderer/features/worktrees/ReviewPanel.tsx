@@ -1,0 +1,253 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { PushAvailability, SavedChanges, Task, Worktree, WorktreeDiff, WorktreeState } from '../../../shared/contract';
+import { RpcError } from '../../rpc/client';
+import { useActions } from '../../stores/actionsContext';
+import { reportError } from '../../stores/appStore';
+import { DiffViewer } from './DiffViewer';
+import './worktrees.css';
+
+/** Lines of setup progress kept on screen; older ones scroll away. */
+const PROGRESS_LINES = 200;
+
+interface Loaded {
+  worktree: Worktree | null;
+  root: string;
+  state: WorktreeState | null;
+  diff: WorktreeDiff | null;
+  push: PushAvailability | null;
+  saved: SavedChanges[];
+}
+
+/**
+ * A task's worktree and its review: where it lives and on which branch, its changed files and diff
+ * against the base, and the actions that commit, rebase, merge (or squash), open a pull request,
+ * archive or remove it. Removal of unsaved work asks before it saves the work and goes on.
+ */
+export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void }) {
+  const { client } = useActions();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [progress, setProgress] = useState<string[]>([]);
+  const [message, setMessage] = useState(task.title);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [finish, setFinish] = useState(true);
+
+  const load = useCallback(async () => {
+    const worktree = await client.call('worktrees.get', { taskId: task.id });
+    const { path: root } = await client.call('worktrees.root', { projectId: task.projectId });
+    const saved = await client.call('worktrees.saved', { projectId: task.projectId, taskId: task.id });
+    if (!worktree || worktree.status !== 'active') {
+      setLoaded({ worktree, root, state: null, diff: null, push: null, saved });
+      return;
+    }
+    const [state, diff, push] = await Promise.all([
+      client.call('worktrees.status', { taskId: task.id }),
+      client.call('review.diff', { taskId: task.id }).catch(() => null),
+      client.call('review.pushAvailability', { taskId: task.id }),
+    ]);
+    setLoaded({ worktree, root, state, diff, push, saved });
+  }, [client, task.id, task.projectId]);
+
+  useEffect(() => {
+    // The first load is a call to the main side like any event that follows: state is set when it answers.
+    queueMicrotask(() => load().catch(reportError));
+    const offChanged = client.on('worktree.changed', (change) => {
+      if (change.worktree.taskId === task.id) load().catch(reportError);
+    });
+    const offProgress = client.on('worktree.progress', (p) => {
+      if (p.taskId !== task.id) return;
+      const line = p.state === 'output' ? (p.output ?? '') : `[${p.phase}] ${p.message}\n`;
+      setProgress((lines) => [...lines, line].slice(-PROGRESS_LINES));
+    });
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => {
+      offChanged();
+      offProgress();
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [client, load, onClose, task.id]);
+
+  const act = async (label: string, fn: () => Promise<unknown>) => {
+    setBusy(label);
+    try {
+      await fn();
+      await load();
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  /** Remove or archive: asks before saving unsaved work (WORKTREE_DIRTY) and going on. */
+  const dropCheckout = (method: 'worktrees.remove' | 'worktrees.archive', verb: string) =>
+    act(verb, async () => {
+      try {
+        await client.call(method, { taskId: task.id });
+      } catch (error) {
+        if (!(error instanceof RpcError) || error.code !== 'WORKTREE_DIRTY') throw error;
+        if (!confirm(`${error.message}\n\nSave that work under refs/switchyard/saved/ and ${verb.toLowerCase()} anyway?`)) return;
+        await client.call(method, { taskId: task.id, force: true });
+      }
+    });
+
+  const worktree = loaded?.worktree ?? null;
+  const state = loaded?.state ?? null;
+  const active = worktree?.status === 'active' && state?.exists === true;
+  const branchMode = worktree?.mode === 'worktree';
+
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <section className="dialog review" role="dialog" aria-modal="true" aria-label={`Worktree of ${task.title}`}>
+        <h2>Worktree · {task.title}</h2>
+        {!loaded ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          <div className="review-body">
+            <aside className="review-side">
+              <dl className="review-facts">
+                <dt>Folder</dt>
+                <dd data-testid="worktree-path">{worktree?.path ?? `none yet (worktrees live in ${loaded.root})`}</dd>
+                <dt>Branch</dt>
+                <dd data-testid="worktree-branch">{worktree?.branch ?? '—'}</dd>
+                <dt>Base</dt>
+                <dd>{worktree?.baseBranch ?? '—'}</dd>
+                <dt>State</dt>
+                <dd>{worktree ? `${worktree.status}${worktree.mode === 'repository' ? ' (in the repository)' : ''} · setup ${worktree.setup}` : 'no worktree'}</dd>
+                {state && (
+                  <>
+                    <dt>Commits</dt>
+                    <dd>
+                      {state.ahead} ahead, {state.behind} behind
+                    </dd>
+                    <dt>Uncommitted</dt>
+                    <dd>{state.dirty.length} files</dd>
+                    {state.conflicts.length > 0 && (
+                      <>
+                        <dt>Conflicts</dt>
+                        <dd>{state.conflicts.join(', ')}</dd>
+                      </>
+                    )}
+                  </>
+                )}
+              </dl>
+
+              {loaded.diff && (
+                <ul className="review-files" aria-label="Changed files">
+                  {loaded.diff.files.map((f) => (
+                    <li key={f.path}>
+                      <span className="status">{f.status}</span>
+                      <span>{f.oldPath ? `${f.oldPath} → ${f.path}` : f.path}</span>
+                      {f.additions !== null && <span className="muted">+{f.additions} −{f.deletions}</span>}
+                    </li>
+                  ))}
+                </ul>
+              )}
+
+              <div className="review-actions">
+                {!worktree && (
+                  <button type="button" className="primary" disabled={busy !== null} onClick={() => void act('Create', () => client.call('worktrees.create', { taskId: task.id }))}>
+                    Create worktree
+                  </button>
+                )}
+                {worktree && !active && (
+                  <button type="button" className="primary" disabled={busy !== null} onClick={() => void act('Restore', () => client.call('worktrees.restore', { taskId: task.id }))}>
+                    Restore checkout
+                  </button>
+                )}
+              </div>
+
+              {active && (
+                <>
+                  <label className="review-commit">
+                    Commit message
+                    <textarea rows={3} value={message} onChange={(e) => setMessage(e.target.value)} />
+                  </label>
+                  <div className="review-actions">
+                    <button type="button" disabled={busy !== null || message.trim() === '' || state.dirty.length === 0} onClick={() => void act('Commit', () => client.call('review.commit', { taskId: task.id, message }))}>
+                      Commit
+                    </button>
+                    {branchMode && (
+                      <>
+                        <button type="button" disabled={busy !== null} onClick={() => void act('Rebase', () => client.call('review.rebase', { taskId: task.id }))}>
+                          Rebase
+                        </button>
+                        <button type="button" className="primary" disabled={busy !== null || state.ahead === 0} onClick={() => void act('Merge', () => client.call('review.merge', { taskId: task.id, strategy: 'merge', finish }))}>
+                          Merge
+                        </button>
+                        <button type="button" disabled={busy !== null || state.ahead === 0} onClick={() => void act('Squash', () => client.call('review.merge', { taskId: task.id, strategy: 'squash', finish }))}>
+                          Squash
+                        </button>
+                        <button
+                          type="button"
+                          disabled={busy !== null || !loaded.push?.available}
+                          title={loaded.push?.reason ?? 'Push the branch and open a pull request'}
+                          onClick={() => void act('Pull request', async () => window.open((await client.call('review.openPullRequest', { taskId: task.id })).url, '_blank', 'noopener'))}
+                        >
+                          Open pull request
+                        </button>
+                      </>
+                    )}
+                  </div>
+                  {branchMode && (
+                    <label className="review-check">
+                      <input type="checkbox" checked={finish} onChange={(e) => setFinish(e.target.checked)} />
+                      After merging, mark the task done and remove its worktree
+                    </label>
+                  )}
+                  {loaded.push && !loaded.push.available && <p className="muted">Pull request unavailable: {loaded.push.reason}</p>}
+                </>
+              )}
+
+              {worktree && (
+                <div className="review-actions">
+                  {branchMode && active && (
+                    <button type="button" disabled={busy !== null} onClick={() => void dropCheckout('worktrees.archive', 'Archive')}>
+                      Archive
+                    </button>
+                  )}
+                  <button type="button" className="danger" disabled={busy !== null} onClick={() => void dropCheckout('worktrees.remove', 'Remove')}>
+                    Remove worktree
+                  </button>
+                </div>
+              )}
+              {loaded.saved.length > 0 && (
+                <section aria-label="Saved changes">
+                  <h3 className="review-subtitle">Saved changes</h3>
+                  <ul className="review-files">
+                    {loaded.saved.map((s) => (
+                      <li key={s.ref}>
+                        <span title={s.ref}>
+                          {new Date(s.createdAt).toLocaleString()} · before {s.reason}
+                        </span>
+                        <button
+                          type="button"
+                          disabled={busy !== null}
+                          onClick={() => void act('Restore saved', () => client.call('worktrees.restoreSaved', { projectId: task.projectId, ref: s.ref }))}
+                        >
+                          Restore
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              )}
+              {busy && <p className="muted">{busy}…</p>}
+              {progress.length > 0 && <pre className="review-progress" aria-label="Setup progress">{progress.join('')}</pre>}
+            </aside>
+            <div className="review-main">{loaded.diff ? <DiffViewer patch={loaded.diff.patch} truncated={loaded.diff.truncated} /> : <p className="muted">No checkout to diff.</p>}</div>
+          </div>
+        )}
+        <div className="dialog-actions">
+          <button type="button" disabled={busy !== null} onClick={() => void act('Refresh', async () => undefined)}>
+            Refresh
+          </button>
+          <span className="spacer" />
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </section>
+    </div>
+  );
+}
