@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LaunchTask } from '../../electron/core/agents/adapter';
+import { startHookServer, type HookServer } from '../../electron/core/agents/hookServer';
+import { createAgentLauncher } from '../../electron/core/agents/launcher';
+import { createStateObserver, type StateObserver } from '../../electron/core/agents/stateObserver';
+import { gitIn, makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
+import { TerminalDriver, waitUntil } from './terminalDriver';
+
+const FAKE_AGENT = join(import.meta.dirname, '..', 'fixtures', 'fake-agent.mjs');
+
+/** Short enough to keep the tests quick, long enough that a spinner frame is always drawn. */
+const WORK_MS = '300';
+
+let hookServer: HookServer;
+const open: { driver: TerminalDriver; observer: StateObserver }[] = [];
+
+beforeEach(async () => {
+  hookServer = await startHookServer();
+});
+
+afterEach(async () => {
+  for (const { driver, observer } of open.splice(0)) {
+    driver.dispose();
+    observer.dispose();
+  }
+  await hookServer.dispose();
+});
+
+function session(options: { hooks: boolean; sessionId?: string; watchdogMs?: number }) {
+  const sessionId = options.sessionId ?? `s-${Math.random().toString(36).slice(2)}`;
+  const launcher = createAgentLauncher({
+    binaryPaths: { 'claude-code': FAKE_AGENT },
+    ...(options.hooks ? { hookServer } : {}),
+  });
+  const observer = createStateObserver({
+    kind: 'claude-code',
+    sessionId,
+    ...(options.hooks ? { hookServer } : {}),
+    watchdogMs: options.watchdogMs,
+    onChange: (change) => driver.changes.push(change),
+  });
+  const driver = new TerminalDriver(observer);
+  open.push({ driver, observer });
+  return { sessionId, launcher, observer, driver };
+}
+
+const states = (driver: TerminalDriver) => driver.changes.map((c) => `${c.state}/${c.source}`);
+const lastState = (driver: TerminalDriver) => driver.changes.at(-1);
+
+describe('the fake agent through the Claude Code adapter', () => {
+  it('reports working, needs_input, idle and exited from its hooks, and edits and commits', async () => {
+    const repo = makeRepo();
+    const { sessionId, launcher, driver } = session({ hooks: true });
+    const task: LaunchTask = { kind: 'claude-code', title: 'Add a note', prompt: 'add a note', cwd: repo };
+    const launch = await launcher.resolveLaunch(task, { sessionId, resume: false });
+    expect(launch.hooks).toBe(true);
+    driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_WORK_MS: WORK_MS });
+
+    await waitUntil('the edit question', () => lastState(driver)?.state === 'needs_input', driver);
+    expect(lastState(driver)).toMatchObject({ state: 'needs_input', source: 'hook', detail: 'Claude needs your permission to use Edit' });
+    expect(states(driver)).toContain('working/hook');
+    driver.write('1');
+    await waitUntil('the commit question', () => driver.changes.filter((c) => c.state === 'needs_input').length === 2, driver);
+    driver.write('1');
+    await waitUntil('idle after the turn', () => lastState(driver)?.state === 'idle', driver);
+    expect(lastState(driver)?.source).toBe('hook');
+    expect(gitIn(repo, ['log', '-1', '--format=%s'])).toBe('Note: add a note');
+    // Once a hook spoke, the title never overrode the hooks; the screen only said when a question was answered.
+    const firstHook = driver.changes.findIndex((c) => c.source === 'hook');
+    const notFromHooks = driver.changes.slice(firstHook).filter((c) => c.source !== 'hook');
+    expect(notFromHooks.map((c) => `${c.state}/${c.source}/${c.detail}`)).toEqual(
+      notFromHooks.map(() => 'working/screen/question answered'),
+    );
+
+    driver.write('/exit\r');
+    expect(await driver.waitForExit()).toBe(0);
+    expect(lastState(driver)).toMatchObject({ state: 'exited', source: 'exit' });
+  });
+
+  it('is read from the title and the screen when it runs without hooks', async () => {
+    const repo = makeRepo();
+    const { sessionId, launcher, driver } = session({ hooks: false });
+    const launch = await launcher.resolveLaunch({ kind: 'claude-code', title: 'Screen only', prompt: 'note from the screen', cwd: repo }, { sessionId, resume: false });
+    expect(launch.hooks).toBe(false);
+    expect(launch.args).not.toContain('--settings');
+    driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_WORK_MS: WORK_MS });
+
+    await waitUntil('the edit question', () => lastState(driver)?.state === 'needs_input', driver);
+    expect(lastState(driver)?.source).toBe('screen');
+    expect(lastState(driver)?.detail).toMatch(/Do you want to make this edit/);
+    expect(states(driver)).toContain('working/title');
+    driver.write('1');
+    await waitUntil('working again after the answer', () => lastState(driver)?.state === 'working', driver);
+    await waitUntil('the commit question', () => lastState(driver)?.state === 'needs_input', driver);
+    driver.write('1');
+    await waitUntil('idle', () => lastState(driver)?.state === 'idle', driver);
+    expect(lastState(driver)?.source).toBe('title');
+    expect(driver.changes.some((c) => c.source === 'hook')).toBe(false);
+    expect(gitIn(repo, ['log', '-1', '--format=%s'])).toBe('Note: note from the screen');
+  });
+
+  it('moves on from a hook-reported question that was answered "no"', async () => {
+    const repo = makeRepo();
+    const { sessionId, launcher, driver } = session({ hooks: true });
+    const launch = await launcher.resolveLaunch({ kind: 'claude-code', title: 'Refused', prompt: 'try an edit', cwd: repo }, { sessionId, resume: false });
+    driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_WORK_MS: WORK_MS });
+    await waitUntil('the edit question', () => lastState(driver)?.state === 'needs_input', driver);
+    driver.write('3');
+    await waitUntil('idle after the refusal', () => lastState(driver)?.state === 'idle', driver);
+    expect(existsSync(join(repo, 'fake-agent-notes.md'))).toBe(false);
+  });
+
+  it('fails when the agent crashes with a non-zero exit', async () => {
+    const { sessionId, launcher, driver } = session({ hooks: true });
+    const launch = await launcher.resolveLaunch({ kind: 'claude-code', title: 'Crash', prompt: 'crash please', cwd: makeRepo() }, { sessionId, resume: false });
+    driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_CRASH: '3' });
+    expect(await driver.waitForExit()).toBe(3);
+    expect(lastState(driver)).toMatchObject({ state: 'failed', source: 'exit', detail: 'exit code 3' });
+  });
+
+  it('is taken as idle by the watchdog when it goes silent while working', async () => {
+    const { sessionId, launcher, driver } = session({ hooks: true, watchdogMs: 1_000 });
+    const launch = await launcher.resolveLaunch({ kind: 'claude-code', title: 'Hang', prompt: 'hang please', cwd: makeRepo() }, { sessionId, resume: false });
+    driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_HANG: '1' });
+    await waitUntil('working', () => lastState(driver)?.state === 'working', driver);
+    const workingAt = Date.now();
+    await waitUntil('the watchdog', () => lastState(driver)?.source === 'watchdog', driver, 5_000);
+    expect(lastState(driver)?.state).toBe('idle');
+    expect(Date.now() - workingAt).toBeGreaterThanOrEqual(900);
+  });
+
+  it('exits cleanly on Ctrl-C twice at the prompt, and resumes its conversation by id', async () => {
+    const repo = makeRepo();
+    const config = tempDir();
+    const first = session({ hooks: true });
+    const launch = await first.launcher.resolveLaunch({ kind: 'claude-code', title: 'Resumable', prompt: '', cwd: repo }, { sessionId: first.sessionId, resume: false });
+    expect(launch.agentSessionId).toMatch(/^[0-9a-f-]{36}$/);
+    first.driver.start(launch, { CLAUDE_CONFIG_DIR: config });
+    await waitUntil('idle at the prompt', () => lastState(first.driver)?.state === 'idle', first.driver);
+    first.driver.write('\x03');
+    await waitUntil('the second Ctrl-C hint', () => first.driver.text.includes('Press Ctrl-C again'), first.driver);
+    first.driver.write('\x03');
+    expect(await first.driver.waitForExit()).toBe(0);
+    expect(lastState(first.driver)?.state).toBe('exited');
+
+    const second = session({ hooks: true, sessionId: first.sessionId });
+    const resumed = await second.launcher.resolveLaunch(
+      { kind: 'claude-code', title: 'Resumable', prompt: 'ignored on resume', cwd: repo },
+      { sessionId: first.sessionId, agentSessionId: launch.agentSessionId, resume: true },
+    );
+    expect(resumed.args.slice(0, 2)).toEqual(['--resume', launch.agentSessionId]);
+    second.driver.start(resumed, { CLAUDE_CONFIG_DIR: config });
+    await waitUntil('idle after resuming', () => lastState(second.driver)?.state === 'idle', second.driver);
+    expect(second.driver.text).toContain(`Resumed conversation ${launch.agentSessionId}`);
+    second.driver.write('/exit\r');
+    expect(await second.driver.waitForExit()).toBe(0);
+  });
+});
