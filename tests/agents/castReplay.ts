@@ -3,13 +3,14 @@ import xtermHeadless from '@xterm/headless';
 import type { AgentKind } from '../../shared/contract';
 import type { StateChange } from '../../shared/contract/sessionState';
 import { AGENT_ADAPTERS } from '../../electron/core/agents/launcher';
+import { hookPayloadSchema } from '../../electron/core/agents/hookServer';
 import { StateEngine } from '../../electron/core/agents/stateEngine';
 
 const { Terminal } = xtermHeadless;
 
 export interface Cast {
   header: { width: number; height: number; command?: string };
-  /** [seconds, kind, data]: 'o' output, 'i' input, 'x' exit code. */
+  /** [seconds, kind, data]: 'o' output, 'i' input, 'h' hook payload, 'x' exit code or "signal <n>". */
   events: [number, string, string][];
 }
 
@@ -20,7 +21,8 @@ export function readCast(path: string): Cast {
 
 /**
  * Replays a recording through a headless terminal into the state engine, with the recording's own
- * timing (the watchdog included), and returns every state change.
+ * timing (the watchdog included), and returns every state change. Hook payloads recorded beside
+ * the terminal bytes are fed in at their time.
  */
 export async function replayCast(kind: AgentKind, cast: Cast, options: { watchdogMs?: number } = {}): Promise<StateChange[]> {
   const engine = new StateEngine({ signals: AGENT_ADAPTERS[kind].signals, watchdogMs: options.watchdogMs });
@@ -38,15 +40,21 @@ export async function replayCast(kind: AgentKind, cast: Cast, options: { watchdo
   };
   for (const [seconds, type, data] of cast.events) {
     const at = start + Math.round(seconds * 1000);
-    const due = engine.watchdogDue();
-    if (due !== null && due <= at) push(engine.watchdog(due));
+    for (let due = engine.due(); due !== null && due <= at; due = engine.due()) {
+      const change = engine.tick(due);
+      if (change === null) break;
+      changes.push(change);
+    }
     now = at;
     if (type === 'o') {
       push(engine.output(at));
       await new Promise<void>((resolve) => term.write(data, resolve));
       push(engine.screen(screen(), at));
+    } else if (type === 'h') {
+      push(engine.hook(hookPayloadSchema.parse(JSON.parse(data)), at));
     } else if (type === 'x') {
-      push(engine.exit(Number(data), null, at));
+      const signal = /^signal (\d+)$/.exec(data);
+      push(signal ? engine.exit(null, Number(signal[1]), at) : engine.exit(Number(data), null, at));
     }
   }
   term.dispose();

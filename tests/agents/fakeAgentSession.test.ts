@@ -86,7 +86,8 @@ describe('the fake agent through the Claude Code adapter', () => {
     const launch = await launcher.resolveLaunch({ kind: 'claude-code', title: 'Screen only', prompt: 'note from the screen', cwd: repo }, { sessionId, resume: false });
     expect(launch.hooks).toBe(false);
     expect(launch.args).not.toContain('--settings');
-    driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_WORK_MS: WORK_MS });
+    // Readings of the screen must hold a moment before they count: give each phase time to be seen.
+    driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_WORK_MS: '1200' });
 
     await waitUntil('the edit question', () => lastState(driver)?.state === 'needs_input', driver);
     expect(lastState(driver)?.source).toBe('screen');

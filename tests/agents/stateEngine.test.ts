@@ -2,12 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { StateChange } from '../../shared/contract/sessionState';
 import { AGENT_ADAPTERS } from '../../electron/core/agents/launcher';
 import { startHookServer } from '../../electron/core/agents/hookServer';
-import { StateEngine } from '../../electron/core/agents/stateEngine';
+import { SIGNAL_SETTLE_MS, StateEngine } from '../../electron/core/agents/stateEngine';
 import { createStateObserver, type Clock } from '../../electron/core/agents/stateObserver';
 
 const claude = () => new StateEngine({ signals: AGENT_ADAPTERS['claude-code'].signals, watchdogMs: 10_000 });
 const hook = (name: string, fields: Record<string, unknown> = {}) => ({ hook_event_name: name, session_id: 'x', ...fields });
 const brief = (c: StateChange | null) => (c === null ? null : `${c.state}/${c.source}`);
+
+/** Feeds a title or screen reading at `at` and lets it settle: what the engine adopts, if anything. */
+function settled(e: StateEngine, feed: (at: number) => StateChange | null, at: number): StateChange | null {
+  const now = feed(at);
+  if (now !== null) return now;
+  const due = e.due();
+  return due !== null && due <= at + SIGNAL_SETTLE_MS ? e.tick(at + SIGNAL_SETTLE_MS) : null;
+}
 
 const QUESTION_SCREEN = ['╭──────╮', '│ Bash command', '│ Do you want to proceed?', '│ ❯ 1. Yes', '│   2. No', '╰──────╯'];
 const SPINNER_SCREEN = ['> fix it', '', '✻ Thinking… (3s · esc to interrupt)', '', '> ', '  ? for shortcuts'];
@@ -43,10 +51,22 @@ describe('the state engine with hooks', () => {
     expect(e.state?.state).toBe('idle');
   });
 
+  it('lets a title that stops spinning end a turn no hook ended (an interrupt), unless a question stopped it', () => {
+    const e = claude();
+    e.hook(hook('UserPromptSubmit', { prompt: 'x' }), 1);
+    e.title('⠂ task', 2);
+    expect(e.title('✳ task', 3)).toBeNull();
+    expect(e.screen(QUESTION_SCREEN, 3)).toBeNull();
+    expect(e.state?.state).toBe('working');
+    e.title('⠐ task', 4);
+    e.title('✳ task', 5);
+    expect(settled(e, (at) => e.screen(IDLE_SCREEN, at), 5)).toMatchObject({ state: 'idle', source: 'title', detail: '✳ task' });
+  });
+
   it('takes over a state the screen found when a hook confirms it', () => {
     const e = claude();
-    expect(brief(e.screen(SPINNER_SCREEN, 1))).toBe('working/screen');
-    expect(brief(e.hook(hook('UserPromptSubmit', { prompt: 'x' }), 2))).toBe('working/hook');
+    expect(brief(settled(e, (at) => e.screen(SPINNER_SCREEN, at), 1))).toBe('working/screen');
+    expect(brief(e.hook(hook('UserPromptSubmit', { prompt: 'x' }), 1_000))).toBe('working/hook');
   });
 
   it('leaves a hook question when the question seen on screen goes away', () => {
@@ -56,35 +76,54 @@ describe('the state engine with hooks', () => {
     // A screen drawn before the question appeared says nothing about the answer.
     expect(e.screen(SPINNER_SCREEN, 3)).toBeNull();
     expect(e.screen(QUESTION_SCREEN, 4)).toBeNull();
-    expect(e.screen(IDLE_SCREEN, 5)).toMatchObject({ state: 'idle', source: 'screen' });
+    expect(settled(e, (at) => e.screen(IDLE_SCREEN, at), 5)).toMatchObject({ state: 'idle', source: 'screen' });
   });
 });
 
 describe('the state engine without hooks', () => {
   it('reads the title, and a question on screen beats a busy title', () => {
     const e = claude();
-    expect(brief(e.title('✳ task', 1))).toBe('idle/title');
-    expect(brief(e.title('⠐ task', 2))).toBe('working/title');
-    expect(e.screen(SPINNER_SCREEN, 3)).toBeNull();
-    expect(e.screen(QUESTION_SCREEN, 4)).toMatchObject({ state: 'needs_input', source: 'screen', detail: '│ Do you want to proceed?' });
-    expect(brief(e.screen(SPINNER_SCREEN, 5))).toBe('working/title');
-    expect(brief(e.title('✳ task', 6))).toBe('idle/title');
+    expect(brief(settled(e, (at) => e.title('✳ task', at), 0))).toBeNull(); // a stopped title waits for a screen
+    expect(brief(settled(e, (at) => e.screen(IDLE_SCREEN, at), 0))).toBe('idle/title');
+    expect(brief(settled(e, (at) => e.title('⠐ task', at), 1_000))).toBe('working/title');
+    expect(settled(e, (at) => e.screen(SPINNER_SCREEN, at), 2_000)).toBeNull();
+    expect(settled(e, (at) => e.screen(QUESTION_SCREEN, at), 3_000)).toMatchObject({
+      state: 'needs_input',
+      source: 'screen',
+      detail: '│ Do you want to proceed?',
+    });
+    expect(brief(settled(e, (at) => e.screen(SPINNER_SCREEN, at), 4_000))).toBe('working/title');
+    e.title('✳ task', 5_000);
+    expect(brief(settled(e, (at) => e.screen(IDLE_SCREEN, at), 5_000))).toBe('idle/title');
+  });
+
+  it('does not flicker on a half-drawn frame: a reading must hold before it is adopted', () => {
+    const e = claude();
+    settled(e, (at) => e.screen(QUESTION_SCREEN, at), 0);
+    expect(e.state?.state).toBe('needs_input');
+    // The agent clears the screen and redraws the same question a moment later.
+    expect(e.screen([''], 1_000)).toBeNull();
+    expect(e.due()).toBe(1_000 + SIGNAL_SETTLE_MS);
+    expect(e.screen(QUESTION_SCREEN, 1_000 + SIGNAL_SETTLE_MS / 2)).toBeNull();
+    expect(e.tick(1_000 + SIGNAL_SETTLE_MS)).toBeNull();
+    expect(e.state?.state).toBe('needs_input');
   });
 
   it('falls back to the screen when the title says nothing', () => {
     const e = new StateEngine({ signals: AGENT_ADAPTERS.codex.signals });
-    expect(e.title('codex', 1)).toBeNull();
-    expect(brief(e.screen(['• Working (4s • esc to interrupt)'], 2))).toBe('working/screen');
-    expect(brief(e.screen(['Would you like to run the following command?', '  $ npm test', '› 1. Yes, proceed'], 3))).toBe('needs_input/screen');
-    expect(e.screen(['Would you like to run the following command?'], 4)).toBeNull();
-    expect(brief(e.screen(['some output with no hint'], 5))).toBe('working/screen');
-    expect(brief(e.screen(['›', '  ⏎ send   ⌃J newline'], 6))).toBe('idle/screen');
+    expect(settled(e, (at) => e.title('codex', at), 1)).toBeNull();
+    expect(brief(settled(e, (at) => e.screen(['• Working (4s • esc to interrupt)'], at), 1_000))).toBe('working/screen');
+    const ask = ['Would you like to run the following command?', '  $ npm test', '› 1. Yes, proceed'];
+    expect(brief(settled(e, (at) => e.screen(ask, at), 2_000))).toBe('needs_input/screen');
+    expect(settled(e, (at) => e.screen(['Would you like to run the following command?'], at), 3_000)).toBeNull();
+    expect(brief(settled(e, (at) => e.screen(['some output with no hint'], at), 4_000))).toBe('working/screen');
+    expect(brief(settled(e, (at) => e.screen(['›', '  ⏎ send   ⌃J newline'], at), 5_000))).toBe('idle/screen');
   });
 
   it('reads only the bottom of the screen, where questions and spinners live', () => {
     const e = claude();
     const history = ['Do you want to make this edit? (answered long ago)', ...Array.from({ length: 20 }, (_, i) => `line ${i}`)];
-    expect(e.screen([...history, '> ', '  ? for shortcuts'], 1)).toMatchObject({ state: 'idle', source: 'screen' });
+    expect(settled(e, (at) => e.screen([...history, '> ', '  ? for shortcuts'], at), 1)).toMatchObject({ state: 'idle', source: 'screen' });
   });
 
   it('stays starting until something is recognised', () => {
@@ -108,22 +147,23 @@ describe('exit and watchdog', () => {
 
   it('idles a working session after the quiet period, counted from its last output, and wakes on a spinner', () => {
     const e = claude();
-    e.title('⠂ task', 1_000);
+    settled(e, (at) => e.title('⠂ task', at), 700);
+    expect(e.state).toMatchObject({ state: 'working', at: 1_000 });
     e.screen(SPINNER_SCREEN, 1_000);
-    expect(e.watchdogDue()).toBe(11_000);
+    expect(e.due()).toBe(11_000);
     e.output(5_000);
-    expect(e.watchdogDue()).toBe(15_000);
-    expect(e.watchdog(14_999)).toBeNull();
-    expect(e.watchdog(15_000)).toEqual({ state: 'idle', source: 'watchdog', at: 15_000, detail: 'no output for 10 s' });
-    expect(e.watchdogDue()).toBeNull();
-    expect(brief(e.output(20_000))).toBe('working/title');
+    expect(e.due()).toBe(15_000);
+    expect(e.tick(14_999)).toBeNull();
+    expect(e.tick(15_000)).toEqual({ state: 'idle', source: 'watchdog', at: 15_000, detail: 'no output for 10 s' });
+    expect(e.due()).toBeNull();
+    expect(brief(settled(e, (at) => e.output(at), 20_000))).toBe('working/title');
   });
 
   it('does not watch sessions that are not working', () => {
     const e = claude();
     e.hook(hook('Stop'), 1);
-    expect(e.watchdogDue()).toBeNull();
-    expect(e.watchdog(1_000_000)).toBeNull();
+    expect(e.due()).toBeNull();
+    expect(e.tick(1_000_000)).toBeNull();
   });
 });
 
@@ -163,6 +203,9 @@ describe('the state observer', () => {
     const changes: StateChange[] = [];
     const observer = createStateObserver({ kind: 'claude-code', sessionId: 's', clock, watchdogMs: 1_000, onChange: (c) => changes.push(c) });
     observer.onTitle('⠂ task');
+    expect(changes).toEqual([]);
+    clock.advance(SIGNAL_SETTLE_MS);
+    expect(changes.map(brief)).toEqual(['working/title']);
     expect(clock.pending).toBe(1);
     for (let i = 0; i < 5; i++) {
       clock.advance(500);
@@ -172,8 +215,9 @@ describe('the state observer', () => {
     expect(changes.map(brief)).toEqual(['working/title']);
     clock.advance(1_000);
     expect(changes.map(brief)).toEqual(['working/title', 'idle/watchdog']);
-    expect(observer.state?.at).toBe(3_500);
+    expect(observer.state?.at).toBe(SIGNAL_SETTLE_MS + 3_500);
     observer.onOutput('.');
+    clock.advance(SIGNAL_SETTLE_MS);
     expect(changes.map(brief).at(-1)).toBe('working/title');
     observer.dispose();
     expect(clock.pending).toBe(0);

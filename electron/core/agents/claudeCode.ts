@@ -60,7 +60,7 @@ export const claudeCodeAdapter: AgentAdapter = {
     screen: {
       question: COMMON_QUESTIONS,
       busy: [...COMMON_BUSY, /^[·✢✳✶✻✽*]\s+\S.*…/u],
-      ready: [/\? for shortcuts/, /^>\s*$/],
+      ready: [/\? for shortcuts/, /^[>❯]\s*$/],
     },
   },
 };

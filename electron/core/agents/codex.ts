@@ -28,6 +28,7 @@ export const codexAdapter: AgentAdapter = {
         /\bWould you like to (?:run|make|apply)\b/i,
         /\bYes, (?:proceed|allow|continue)\b/,
         /\bSign in with ChatGPT\b/,
+        /\bTrust this folder\?/,
       ],
       busy: [...COMMON_BUSY, /\bWorking\s*\(\d+s\b/],
       ready: [/⏎ send/, /\bsend\s+⌃J newline\b/, /\? for shortcuts/, /context left\b/],

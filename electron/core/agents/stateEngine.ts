@@ -14,6 +14,12 @@ import { matchedLine, readScreen, readTitle, screenTail, type StateSignals, type
 /** A session that shows `working` and has printed nothing for this long is taken as idle (ms). */
 export const IDLE_WATCHDOG_MS = 30_000;
 
+/**
+ * How long a reading of the title or screen must hold before it becomes the state (ms): longer than
+ * the gap between the writes of one redraw, short enough to feel immediate.
+ */
+export const SIGNAL_SETTLE_MS = 300;
+
 export interface StateEngineOptions {
   signals: StateSignals;
   /** Silence after which `working` becomes `idle` (source `watchdog`). */
@@ -33,6 +39,12 @@ export class StateEngine {
   private screenDetail: string | undefined;
   /** A hook said "needs input": has the screen shown the question since? Then its vanishing means an answer. */
   private questionShownSinceHook = false;
+  /** With hooks: the title went from busy to ready while a hook said working. */
+  private titleStopped = false;
+  /** Without hooks: a title that stopped spinning waits for the next screen. */
+  private titlePending = false;
+  /** A title or screen reading waiting to hold for SIGNAL_SETTLE_MS. */
+  private pending: { state: SessionState; source: StateSource; since: number; detail: string | undefined } | null = null;
   private readonly watchdogMs: number;
 
   constructor(private readonly options: StateEngineOptions) {
@@ -53,8 +65,8 @@ export class StateEngine {
     if (this.finished) return null;
     this.lastActivityAt = at;
     if (this.current?.source === 'watchdog') {
-      if (this.titleVerdict === 'busy') return this.set('working', 'title', at, this.titleText);
-      if (this.screenVerdict === 'busy') return this.set('working', 'screen', at, this.screenDetail);
+      if (this.titleVerdict === 'busy') return this.propose('working', 'title', at, this.titleText);
+      if (this.screenVerdict === 'busy') return this.propose('working', 'screen', at, this.screenDetail);
     }
     return null;
   }
@@ -66,24 +78,44 @@ export class StateEngine {
     const next = stateFromHook(payload);
     if (next === null) return null;
     if (next.state === 'needs_input') this.questionShownSinceHook = false;
+    this.titleStopped = false;
     return this.set(next.state, 'hook', at, next.detail, true);
   }
 
+  /**
+   * A new title. Only a change of reading counts (agents re-send the same title often). A title
+   * that starts spinning or asks is weighed at once; one that stops spinning is weighed with the
+   * next screen, because xterm reports the title mid-parse, before the rest of that output (often
+   * the question that made it stop) is on screen.
+   */
   title(title: string, at: number): StateChange | null {
     if (this.finished) return null;
+    const before = this.titleVerdict;
     this.titleText = title;
     this.titleVerdict = readTitle(this.options.signals, title);
-    return this.decide(at);
+    if (this.titleVerdict === before) return null;
+    if (this.hooksHeard) {
+      // Claude Code sends no hook when the user interrupts a turn; its title stops spinning.
+      this.titleStopped = before === 'busy' && this.titleVerdict === 'ready' && this.current?.state === 'working';
+      return null;
+    }
+    if (this.titleVerdict === 'busy' || this.titleVerdict === 'question') return this.decide(at);
+    this.titlePending = true;
+    return null;
   }
 
+  /** The visible screen after a parse. The host calls this after every parsed batch of output. */
   screen(lines: readonly string[], at: number): StateChange | null {
     if (this.finished) return null;
     const signals = this.options.signals.screen;
     const before = this.screenVerdict;
-    this.screenVerdict = readScreen(this.options.signals, lines);
+    const tail = screenTail(lines);
+    this.screenVerdict = readScreen(this.options.signals, tail);
     const patterns = this.screenVerdict === 'question' ? signals.question : this.screenVerdict === 'busy' ? signals.busy : signals.ready;
-    this.screenDetail = matchedLine(patterns, screenTail(lines));
-    if (this.hooksHeard) return this.afterHookQuestion(before, at);
+    this.screenDetail = matchedLine(patterns, tail);
+    if (this.hooksHeard) return this.titleStoppedTurn(at) ?? this.afterHookQuestion(before, at);
+    if (this.screenVerdict === before && !this.titlePending) return null;
+    this.titlePending = false;
     return this.decide(at);
   }
 
@@ -94,16 +126,34 @@ export class StateEngine {
     return this.set('failed', 'exit', at, why);
   }
 
-  /** When the watchdog should next look, or null when nothing is pending. */
-  watchdogDue(): number | null {
-    if (this.current?.state !== 'working' || this.lastActivityAt === null) return null;
-    return this.lastActivityAt + this.watchdogMs;
+  /** When `tick` should next be called (a reading to confirm, or the watchdog), or null. */
+  due(): number | null {
+    const settle = this.pending === null ? null : this.pending.since + SIGNAL_SETTLE_MS;
+    const watchdog = this.current?.state === 'working' && this.lastActivityAt !== null ? this.lastActivityAt + this.watchdogMs : null;
+    if (settle === null) return watchdog;
+    return watchdog === null ? settle : Math.min(settle, watchdog);
   }
 
-  watchdog(at: number): StateChange | null {
-    const due = this.watchdogDue();
-    if (due === null || at < due || this.finished) return null;
-    return this.set('idle', 'watchdog', at, `no output for ${Math.round(this.watchdogMs / 1000)} s`);
+  /** Time passed: a reading that held for SIGNAL_SETTLE_MS is adopted; a silent working session is idled. */
+  tick(at: number): StateChange | null {
+    if (this.finished) return null;
+    const pending = this.pending;
+    if (pending !== null && at >= pending.since + SIGNAL_SETTLE_MS) {
+      this.pending = null;
+      return this.set(pending.state, pending.source, at, pending.detail);
+    }
+    if (this.current?.state === 'working' && this.lastActivityAt !== null && at >= this.lastActivityAt + this.watchdogMs) {
+      return this.set('idle', 'watchdog', at, `no output for ${Math.round(this.watchdogMs / 1000)} s`);
+    }
+    return null;
+  }
+
+  /** With hooks: a title that stopped spinning ends the turn once the screen shows no question and no spinner. */
+  private titleStoppedTurn(at: number): StateChange | null {
+    if (!this.titleStopped || this.current?.state !== 'working') return null;
+    if (this.screenVerdict === 'busy') return null;
+    this.titleStopped = false;
+    return this.screenVerdict === 'question' ? null : this.propose('idle', 'title', at, this.titleText);
   }
 
   /**
@@ -117,26 +167,45 @@ export class StateEngine {
       return null;
     }
     if (!this.questionShownSinceHook || before !== 'question') return null;
-    if (this.screenVerdict === 'ready') return this.set('idle', 'screen', at, this.screenDetail ?? 'question answered');
-    return this.set('working', 'screen', at, 'question answered');
+    if (this.screenVerdict === 'ready') return this.propose('idle', 'screen', at, this.screenDetail ?? 'question answered');
+    return this.propose('working', 'screen', at, 'question answered');
   }
 
   /** Without hooks: a question anywhere wins, then the title, then the screen. */
   private decide(at: number): StateChange | null {
     if (this.hooksHeard) return null;
-    if (this.titleVerdict === 'question') return this.set('needs_input', 'title', at, this.titleText);
-    if (this.screenVerdict === 'question') return this.set('needs_input', 'screen', at, this.screenDetail);
-    if (this.titleVerdict === 'busy') return this.set('working', 'title', at, this.titleText);
-    if (this.titleVerdict === 'ready') return this.set('idle', 'title', at, this.titleText);
-    if (this.screenVerdict === 'busy') return this.set('working', 'screen', at, this.screenDetail);
-    if (this.screenVerdict === 'ready') return this.set('idle', 'screen', at, this.screenDetail);
-    if (this.current?.state === 'needs_input') return this.set('working', this.current.source, at, 'question answered');
+    if (this.titleVerdict === 'question') return this.propose('needs_input', 'title', at, this.titleText);
+    if (this.screenVerdict === 'question') return this.propose('needs_input', 'screen', at, this.screenDetail);
+    if (this.titleVerdict === 'busy') return this.propose('working', 'title', at, this.titleText);
+    if (this.titleVerdict === 'ready') return this.propose('idle', 'title', at, this.titleText);
+    if (this.screenVerdict === 'busy') return this.propose('working', 'screen', at, this.screenDetail);
+    if (this.screenVerdict === 'ready') return this.propose('idle', 'screen', at, this.screenDetail);
+    if (this.current?.state === 'needs_input') return this.propose('working', this.current.source, at, 'question answered');
+    return null;
+  }
+
+  /**
+   * A reading of the title or the screen becomes the state only once it has held for
+   * SIGNAL_SETTLE_MS: agents redraw in several writes, and a half-drawn frame must not flicker
+   * the state (a cleared screen between two frames of the same question is not an answer).
+   */
+  private propose(state: SessionState, source: StateSource, at: number, detail?: string): StateChange | null {
+    if (this.current?.state === state) {
+      this.pending = null;
+      return null;
+    }
+    if (this.pending?.state === state) {
+      this.pending = { ...this.pending, source, detail };
+      return null;
+    }
+    this.pending = { state, source, since: at, detail };
     return null;
   }
 
   private set(state: SessionState, source: StateSource, at: number, detail?: string, sourceMatters = false): StateChange | null {
     // A repeated reading is no change; a hook confirming a state another source found takes it over.
     if (this.current?.state === state && (!sourceMatters || this.current.source === source)) return null;
+    this.pending = null;
     // The watchdog measures silence from the moment work began, not from older output.
     if (state === 'working' && this.current?.state !== 'working') this.lastActivityAt = at;
     this.current = detail === undefined || detail === '' ? { state, source, at } : { state, source, at, detail: detail.slice(0, 200) };

@@ -59,7 +59,7 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
 
   /** Keeps one timer at most; output only moves the due time later, so a pending timer is reused. */
   function arm(): void {
-    const due = disposed ? null : engine.watchdogDue();
+    const due = disposed ? null : engine.due();
     if (due !== null && timerDue !== null && due >= timerDue) return;
     if (due === timerDue) return;
     if (timer !== null) clock.clearTimeout(timer);
@@ -69,7 +69,7 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
     timer = clock.setTimeout(() => {
       timer = null;
       timerDue = null;
-      emit(engine.watchdog(clock.now()));
+      emit(engine.tick(clock.now()));
     }, Math.max(0, due - clock.now()));
   }
 

@@ -38,7 +38,8 @@ export const COMMON_QUESTIONS: readonly RegExp[] = [
   /❯\s*1\.\s*Yes\b/,
   /\bApply this change\?/i,
   /\bWaiting for (?:user )?(?:confirmation|approval)\b/i,
-  /\bPress Enter to (?:continue|confirm)\b/i,
+  /\bPress Enter to (?:continue|confirm|save|submit)\b/i,
+  /\bEnter to confirm\b.*\bEsc to cancel\b/i,
 ];
 
 /** Busy hints shared by most agent TUIs. */
