@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HOOK_PAYLOAD_MAX_BYTES, startHookServer, type HookEvent, type HookServer } from '../../electron/core/agents/hookServer';
+import { createHookServer, HOOK_PAYLOAD_MAX_BYTES, startHookServer, type HookEvent, type HookServer } from '../../electron/core/agents/hookServer';
 import { HOOK_ENV, hookRelayCommand } from '../../electron/core/agents/hookRelay';
 
 let server: HookServer;
+let url: string;
 beforeEach(async () => {
   server = await startHookServer();
+  url = await server.listen();
 });
 afterEach(async () => {
   await server.dispose();
@@ -14,7 +16,7 @@ afterEach(async () => {
 
 const payload = { session_id: 'abc', hook_event_name: 'Stop', stop_hook_active: false };
 
-function post(headers: Record<string, string>, body: string | Buffer, url = server.url): Promise<number> {
+function post(headers: Record<string, string>, body: string | Buffer): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       res.resume();
@@ -35,9 +37,9 @@ function collect(sessionId: string): HookEvent[] {
 
 describe('the hook server', () => {
   it('listens on 127.0.0.1 only and hands an authenticated payload to the session', async () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hook$/);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hook$/);
     const events = collect('s1');
-    const { token } = server.authorize('s1');
+    const token = server.authorize('s1');
     expect(await post(auth('s1', token), JSON.stringify(payload))).toBe(204);
     expect(events.map((e) => e.payload)).toEqual([payload]);
     expect(events[0]?.sessionId).toBe('s1');
@@ -45,8 +47,8 @@ describe('the hook server', () => {
 
   it('refuses a wrong token, a missing token, another session’s token, an unknown session and a revoked one', async () => {
     const events = collect('s1');
-    const { token } = server.authorize('s1');
-    const other = server.authorize('s2').token;
+    const token = server.authorize('s1');
+    const other = server.authorize('s2');
     const body = JSON.stringify(payload);
     expect(await post(auth('s1', `${token}x`), body), 'wrong token').toBe(401);
     expect(await post({ 'x-switchyard-session': 's1' }, body), 'no token').toBe(401);
@@ -58,14 +60,14 @@ describe('the hook server', () => {
   });
 
   it('refuses an earlier token once the session is authorized again (a restart)', async () => {
-    const first = server.authorize('s1').token;
-    const second = server.authorize('s1').token;
+    const first = server.authorize('s1');
+    const second = server.authorize('s1');
     expect(await post(auth('s1', first), JSON.stringify(payload))).toBe(401);
     expect(await post(auth('s1', second), JSON.stringify(payload))).toBe(204);
   });
 
   it('refuses bodies that are not hook payloads, too large, or sent with another Host', async () => {
-    const { token } = server.authorize('s1');
+    const token = server.authorize('s1');
     const events = collect('s1');
     expect(await post(auth('s1', token), 'not json'), 'not JSON').toBe(400);
     expect(await post(auth('s1', token), JSON.stringify({ session_id: 'x' })), 'no hook_event_name').toBe(400);
@@ -77,15 +79,29 @@ describe('the hook server', () => {
   });
 
   it('keeps payloads that arrive before anyone listens and hands them over on subscribe', async () => {
-    const { token } = server.authorize('s1');
+    const token = server.authorize('s1');
     await post(auth('s1', token), JSON.stringify({ ...payload, hook_event_name: 'SessionStart' }));
     await post(auth('s1', token), JSON.stringify(payload));
     const events = collect('s1');
     expect(events.map((e) => e.payload.hook_event_name)).toEqual(['SessionStart', 'Stop']);
   });
 
+  it('listens once, and can be built before it listens', async () => {
+    expect(await server.listen()).toBe(url);
+    const lazy = createHookServer();
+    const events: HookEvent[] = [];
+    lazy.subscribe('s1', (e) => events.push(e));
+    const token = lazy.authorize('s1');
+    const lazyUrl = await lazy.listen();
+    const status = await fetch(lazyUrl, { method: 'POST', headers: auth('s1', token), body: JSON.stringify(payload) }).then((r) => r.status);
+    expect(status).toBe(204);
+    expect(events).toHaveLength(1);
+    await lazy.dispose();
+    await createHookServer().dispose(); // never listened: nothing to close
+  });
+
   it('stops answering once disposed', async () => {
-    const { token } = server.authorize('s1');
+    const token = server.authorize('s1');
     await server.dispose();
     await expect(post(auth('s1', token), JSON.stringify(payload))).rejects.toThrow(/ECONNREFUSED/);
   });
@@ -103,7 +119,7 @@ describe('the hook relay command', () => {
   }
 
   it('posts the hook JSON from stdin with the session token, silently', async () => {
-    const { url, token } = server.authorize('s1');
+    const token = server.authorize('s1');
     const events = collect('s1');
     const result = await runRelay({ [HOOK_ENV.url]: url, [HOOK_ENV.token]: token, [HOOK_ENV.session]: 's1' }, JSON.stringify(payload));
     expect(result).toEqual({ code: 0, stdout: '' });
@@ -111,7 +127,7 @@ describe('the hook relay command', () => {
   });
 
   it('exits 0 without delivering anything when its token is wrong or the core is gone', async () => {
-    const { url } = server.authorize('s1');
+    server.authorize('s1');
     const events = collect('s1');
     const wrong = await runRelay({ [HOOK_ENV.url]: url, [HOOK_ENV.token]: 'forged', [HOOK_ENV.session]: 's1' }, JSON.stringify(payload));
     expect(wrong).toEqual({ code: 0, stdout: '' });

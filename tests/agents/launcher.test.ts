@@ -67,7 +67,7 @@ describe('Claude Code launches', () => {
     expect(hook.type).toBe('command');
     expect(hook.command).toContain('ELECTRON_RUN_AS_NODE=1');
     // The token travels in the environment, not in argv where other users could read it.
-    expect(launch.env[HOOK_ENV.url]).toBe(hookServer.url);
+    expect(launch.env[HOOK_ENV.url]).toBe(await hookServer.listen());
     expect(launch.env[HOOK_ENV.session]).toBe('s1');
     expect(launch.env[HOOK_ENV.token]).toMatch(/^[\w-]{40,}$/);
     expect(launch.args.join(' ')).not.toContain(launch.env[HOOK_ENV.token]);
@@ -97,11 +97,15 @@ describe('other agents', () => {
   it('Codex takes the prompt as an argument and resumes by id or the last session', async () => {
     const launcher = createAgentLauncher({ pathEnv: bin(), hookServer });
     const launch = await launcher.resolveLaunch(task('codex'), { sessionId: 's1', resume: false });
-    expect(launch.args).toEqual(['Make the login form validate emails']);
+    expect(launch.args).toEqual(['--no-daemon', 'Make the login form validate emails']);
     expect(launch.hooks).toBe(false);
     expect(launch.env).toEqual({});
-    expect((await launcher.resolveLaunch(task('codex'), { sessionId: 's1', resume: true })).args).toEqual(['resume', '--last']);
-    expect((await launcher.resolveLaunch(task('codex'), { sessionId: 's1', agentSessionId: UUID, resume: true })).args).toEqual(['resume', UUID]);
+    expect((await launcher.resolveLaunch(task('codex'), { sessionId: 's1', resume: true })).args).toEqual(['--no-daemon', 'resume', '--last']);
+    expect((await launcher.resolveLaunch(task('codex'), { sessionId: 's1', agentSessionId: UUID, resume: true })).args).toEqual([
+      '--no-daemon',
+      'resume',
+      UUID,
+    ]);
   });
 
   it('Gemini runs the prompt interactively and resumes the latest session', async () => {
@@ -175,6 +179,12 @@ describe('a missing agent', () => {
     }
     const ok = await createAgentLauncher({ pathEnv: '', binaryPaths: { gemini: join(bin, 'gemini') } }).resolveLaunch(task('gemini'), { sessionId: 's1', resume: false });
     expect(ok.file).toBe(join(bin, 'gemini'));
+    // A setting read at each launch: a change applies to the next start.
+    let configured: string | undefined = join(bin, 'nope');
+    const live = createAgentLauncher({ pathEnv: bin, binaryPaths: () => ({ gemini: configured }) });
+    await expectAgentNotFound(live.resolveLaunch(task('gemini'), { sessionId: 's1', resume: false }));
+    configured = undefined;
+    expect((await live.resolveLaunch(task('gemini'), { sessionId: 's1', resume: false })).file).toBe(join(bin, 'gemini'));
   });
 
   it('is AGENT_NOT_FOUND for a custom command that is not on PATH or not at its path', async () => {

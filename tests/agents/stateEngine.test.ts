@@ -228,7 +228,8 @@ describe('the state observer', () => {
   it('receives the session’s hooks from the hook server, including those sent before it existed', async () => {
     const server = await startHookServer();
     try {
-      const { url, token } = server.authorize('s1');
+      const token = server.authorize('s1');
+      const url = await server.listen();
       const send = (body: object) =>
         fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-switchyard-session': 's1' }, body: JSON.stringify(body) });
       await send(hook('UserPromptSubmit', { prompt: 'early' }));

@@ -2,9 +2,12 @@ import type { AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
- * Codex CLI: `codex "<prompt>"` starts the interactive TUI on the prompt; `codex resume <id>`
- * resumes a known conversation, `codex resume --last` the most recent one.
+ * Codex CLI: `codex --no-daemon "<prompt>"` starts the interactive TUI on the prompt; `codex
+ * --no-daemon resume <id>` resumes a known conversation, `… resume --last` the most recent one.
+ * Without `--no-daemon`, Codex (0.169) starts a shared background server that leaves the session's
+ * process group and outlives it, so stopping the session would not stop everything it started.
  */
+const NO_DAEMON = '--no-daemon';
 export const codexAdapter: AgentAdapter = {
   kind: 'codex',
   label: 'Codex CLI',
@@ -13,10 +16,11 @@ export const codexAdapter: AgentAdapter = {
   build({ task, context }) {
     const agentSessionId = context.agentSessionId ?? null;
     if (context.resume) {
-      return { args: agentSessionId !== null ? ['resume', agentSessionId] : ['resume', '--last'], env: {}, agentSessionId, hooks: false };
+      const which = agentSessionId !== null ? [agentSessionId] : ['--last'];
+      return { args: [NO_DAEMON, 'resume', ...which], env: {}, agentSessionId, hooks: false };
     }
     const prompt = task.prompt.trim();
-    const args = prompt === '' ? [] : prompt.startsWith('-') ? ['--', prompt] : [prompt];
+    const args = [NO_DAEMON, ...(prompt === '' ? [] : prompt.startsWith('-') ? ['--', prompt] : [prompt])];
     return { args, env: {}, agentSessionId, hooks: false };
   },
   signals: {

@@ -35,16 +35,11 @@ export interface HookEvent {
   receivedAt: number;
 }
 
-export interface HookGrant {
-  url: string;
-  token: string;
-}
-
 export interface HookServer extends Disposable {
-  /** `http://127.0.0.1:<port>/hook` */
-  readonly url: string;
-  /** A fresh token for the session (replacing any earlier one) and the URL to post to. */
-  authorize(sessionId: string): HookGrant;
+  /** Starts listening on 127.0.0.1 at a random port, once; resolves with `http://127.0.0.1:<port>/hook`. */
+  listen(): Promise<string>;
+  /** A fresh token for the session, replacing any earlier one. */
+  authorize(sessionId: string): string;
   /** Forget the session: its token is refused from now on and its listeners are dropped. */
   revoke(sessionId: string): void;
   /** Receive the session's hook events, starting with any that arrived before. */
@@ -60,7 +55,8 @@ interface SessionDoor {
 
 const digestOf = (token: string) => createHash('sha256').update(token).digest();
 
-export async function startHookServer(options: { now?: () => number } = {}): Promise<HookServer> {
+/** A hook server that listens once asked to (see `listen`), so that it can be built synchronously. */
+export function createHookServer(options: { now?: () => number } = {}): HookServer {
   const now = options.now ?? Date.now;
   const sessions = new Map<string, SessionDoor>();
 
@@ -124,24 +120,29 @@ export async function startHookServer(options: { now?: () => number } = {}): Pro
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${HOOK_PATH}`;
+  let listening: Promise<string> | null = null;
   let disposed = false;
 
+  function listen(): Promise<string> {
+    if (disposed) return Promise.reject(new Error('the hook server is disposed'));
+    listening ??= new Promise<string>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}${HOOK_PATH}`);
+      });
+    });
+    return listening;
+  }
+
   return {
-    url,
+    listen,
     authorize(sessionId) {
       if (disposed) throw new Error('the hook server is disposed');
       const token = randomBytes(TOKEN_BYTES).toString('base64url');
       const existing = sessions.get(sessionId);
       sessions.set(sessionId, { digest: digestOf(token), listeners: existing?.listeners ?? new Set(), backlog: [] });
-      return { url, token };
+      return token;
     },
     revoke(sessionId) {
       sessions.delete(sessionId);
@@ -167,10 +168,19 @@ export async function startHookServer(options: { now?: () => number } = {}): Pro
       if (disposed) return;
       disposed = true;
       sessions.clear();
+      if (listening === null) return;
+      await listening.catch(() => undefined);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
     },
   };
+}
+
+/** A hook server already listening. */
+export async function startHookServer(options: { now?: () => number } = {}): Promise<HookServer> {
+  const server = createHookServer(options);
+  await server.listen();
+  return server;
 }

@@ -23,8 +23,11 @@ export const AGENT_ADAPTERS: Record<AgentKind, AgentAdapter> = {
 export interface AgentLauncherOptions {
   /** Where hooks report; without it, agents run without hooks and are read from title and screen. */
   hookServer?: HookServer;
-  /** A configured executable per kind; when set, it is the only place looked at. */
-  binaryPaths?: Partial<Record<AgentKind, string>>;
+  /**
+   * A configured executable per kind; when set, it is the only place looked at. A function is
+   * asked at every launch, so that a changed setting applies to the next start.
+   */
+  binaryPaths?: Partial<Record<AgentKind, string>> | (() => Partial<Record<AgentKind, string>>);
   /** PATH to search (default: this process's). The host should pass its login environment's PATH. */
   pathEnv?: string;
   /** Home folder for `~/` install locations (default: the user's). */
@@ -45,10 +48,11 @@ export function createAgentLauncher(options: AgentLauncherOptions = {}): AgentLa
       const binary = await findBinary(adapter, task, options);
       let hooks: HookWiring | null = null;
       if (adapter.supportsHooks && options.hookServer !== undefined) {
-        const grant = options.hookServer.authorize(context.sessionId);
+        const url = await options.hookServer.listen();
+        const token = options.hookServer.authorize(context.sessionId);
         hooks = {
           command: hookRelayCommand(options.relayRuntime),
-          env: { [HOOK_ENV.url]: grant.url, [HOOK_ENV.token]: grant.token, [HOOK_ENV.session]: context.sessionId },
+          env: { [HOOK_ENV.url]: url, [HOOK_ENV.token]: token, [HOOK_ENV.session]: context.sessionId },
         };
       }
       const built = adapter.build({ binary, task, context, hooks });
@@ -61,7 +65,8 @@ async function findBinary(adapter: AgentAdapter, task: LaunchTask, options: Agen
   const locate = { pathEnv: options.pathEnv, home: options.home };
   if (adapter.kind !== 'custom') {
     const names = AGENT_BINARIES[adapter.kind];
-    return locateBinary(adapter.label, names, adapter.extraLocations, { ...locate, override: options.binaryPaths?.[adapter.kind] });
+    const configured = typeof options.binaryPaths === 'function' ? options.binaryPaths() : options.binaryPaths;
+    return locateBinary(adapter.label, names, adapter.extraLocations, { ...locate, override: configured?.[adapter.kind] });
   }
   const program = task.command?.[0];
   if (program === undefined || program.trim() === '') {

@@ -26,6 +26,11 @@ export interface StateObserverOptions {
   hookServer?: HookServer;
   /** Every change of state, in order. */
   onChange: (change: StateChange) => void;
+  /**
+   * The agent's own conversation id as its hooks report it, when it first shows or changes (Claude
+   * Code starts a new one on /clear): store it so that a resume continues the latest conversation.
+   */
+  onAgentSessionId?: (agentSessionId: string) => void;
   /** Override of IDLE_WATCHDOG_MS. */
   watchdogMs?: number;
   clock?: Clock;
@@ -73,7 +78,15 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
     }, Math.max(0, due - clock.now()));
   }
 
-  const subscription = options.hookServer?.subscribe(options.sessionId, (event) => emit(engine.hook(event.payload, clock.now())));
+  let agentSessionId: string | null = null;
+  const subscription = options.hookServer?.subscribe(options.sessionId, (event) => {
+    const reported = event.payload.session_id;
+    if (typeof reported === 'string' && reported !== '' && reported !== agentSessionId) {
+      agentSessionId = reported;
+      if (!disposed) options.onAgentSessionId?.(reported);
+    }
+    emit(engine.hook(event.payload, clock.now()));
+  });
 
   return {
     onOutput: () => emit(engine.output(clock.now())),
