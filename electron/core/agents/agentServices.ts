@@ -9,6 +9,15 @@ import { createStateObserver, type Clock, type StateObserver } from './stateObse
 /**
  * Everything the session host needs from the agent side, behind one disposable: launches, state
  * observers and the hook server they share (listening only once an agent with hooks starts).
+ * Built synchronously, so the composition root can own it: `const agents = createAgentServices({
+ * pathEnv: loginPath }); disposables.add(agents);`
+ *
+ * Per session: `launch = await agents.resolveLaunch({ kind: task.agentKind, title, prompt, cwd },
+ * { sessionId, agentSessionId, resume })`, store `launch.agentSessionId`, spawn `launch.file` with
+ * `launch.args` and `launch.env` in `launch.cwd`, type `launch.initialInput` once it is up; then
+ * `observer = agents.createStateObserver({ kind, sessionId, hooks: launch.hooks, onChange })`,
+ * created before the spawn, fed the terminal, disposed with the session; `agents.endSession(id)`
+ * when the session is over for good.
  */
 export interface AgentServices extends Disposable {
   /** The program, argv, environment and typed input that start (or resume) the task's agent. */

@@ -38,12 +38,16 @@ export interface StateObserverOptions {
 
 /** What the session host feeds, per session. */
 export interface StateObserver extends Disposable {
-  /** Output text as decoded (any batch size). */
+  /** Output text as decoded (any batch size): it keeps the idle watchdog at bay. */
   onOutput(text: string): void;
-  /** A new terminal title (OSC 0/2). */
+  /** A new terminal title (OSC 0/2), as the mirror reports it (it may be mid-parse). */
   onTitle(title: string): void;
-  /** The visible screen of the headless mirror, one string per row. */
+  /**
+   * The visible screen of the headless mirror, one string per row, after each parsed batch of
+   * output. Readings wait for it: a title that stops spinning is only weighed with the next screen.
+   */
   onScreen(lines: readonly string[]): void;
+  /** The process ended: code 0 → exited, anything else (or a signal) → failed. */
   onExit(code: number | null, signal: number | string | null): void;
   /** The latest change, or null while still starting. */
   readonly state: StateChange | null;
