@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LaunchTask } from '../../electron/core/agents/adapter';
@@ -189,5 +189,18 @@ describe('the fake agent through the Claude Code adapter', () => {
     expect(Buffer.byteLength(driver.text)).toBeGreaterThanOrEqual(2 * 1024 * 1024 - 64 * 1024);
     expect(driver.text.slice(0, 100).includes('\x1b[38;5;')).toBe(true);
     expect(driver.text).not.toMatch(/Error/);
+  });
+
+  it('takes a prompt of several lines typed in as a bracketed paste (a custom command)', async () => {
+    const repo = makeRepo();
+    const { sessionId, launcher, driver } = session({ hooks: false });
+    const launch = await launcher.resolveLaunch(
+      { kind: 'custom', title: 'Typed', prompt: 'first line\nsecond line', cwd: repo, command: [FAKE_AGENT, '--dangerously-skip-permissions'] },
+      { sessionId, resume: false },
+    );
+    expect(launch.initialInput).toBe('\x1b[200~first line\nsecond line\x1b[201~\r');
+    driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_WORK_MS: '100' });
+    await waitUntil('the commit', () => driver.text.includes('committed it'), driver);
+    expect(readFileSync(join(repo, 'fake-agent-notes.md'), 'utf8')).toBe('- first line\nsecond line\n');
   });
 });

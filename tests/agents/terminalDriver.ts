@@ -6,6 +6,9 @@ import type { StateObserver } from '../../electron/core/agents/stateObserver';
 
 const { Terminal } = xtermHeadless;
 
+/** Delay between a program's first output and typing its initial input into it (ms). */
+const TYPE_AFTER_FIRST_OUTPUT_MS = 200;
+
 /**
  * The observer's inputs, produced the way the session host produces them: a real pty, its output
  * parsed by @xterm/headless, the title from OSC 0/2 and the visible rows after each parse.
@@ -57,7 +60,14 @@ export class TerminalDriver {
       this.observer.onExit(exitCode, signal === 0 || signal === undefined ? null : signal);
       for (const done of this.exitWaiters.splice(0)) done(exitCode);
     });
-    if (launch.initialInput !== undefined) pty.write(launch.initialInput);
+    // Typed input waits until the program has drawn something (it is reading the terminal by then).
+    if (launch.initialInput !== undefined) {
+      const input = launch.initialInput;
+      const first = pty.onData(() => {
+        first.dispose();
+        setTimeout(() => pty.write(input), TYPE_AFTER_FIRST_OUTPUT_MS);
+      });
+    }
     return pty;
   }
 
