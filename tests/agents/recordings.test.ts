@@ -67,22 +67,25 @@ describe('Gemini CLI recordings', () => {
 });
 
 describe('fake agent recordings', () => {
-  it('with hooks: every turn, question and answer comes from a hook', async () => {
+  it('with hooks: hooks drive every turn; a question on screen is seen before its late Notification', async () => {
     const { changes, states } = await replay('claude-code', 'fake-agent/hooks-edit-commit-exit.cast');
     expect(states).toEqual([
       'idle/title',
       'idle/hook',
       'working/hook',
+      'needs_input/screen', // the dialog held on screen longer than the Notification took to come
       'needs_input/hook',
       'working/hook',
+      'needs_input/screen',
       'needs_input/hook',
       'working/hook',
-      'idle/title',
+      'idle/title', // the title stops spinning just before the Stop hook
       'idle/hook',
       'exited/exit',
     ]);
-    expect(changes[3]?.detail).toBe('Claude needs your permission to use Edit');
-    expect(changes[5]?.detail).toBe('Claude needs your permission to use Bash');
+    expect(changes[3]?.detail).toBe('│ Do you want to make this edit to fake-agent-notes.md?');
+    expect(changes[4]?.detail).toBe('Claude needs your permission to use Edit');
+    expect(changes[7]?.detail).toBe('Claude needs your permission to use Bash');
   });
 
   it('without hooks: questions from the screen, turns from the title', async () => {

@@ -63,6 +63,16 @@ describe('the state engine with hooks', () => {
     expect(settled(e, (at) => e.screen(IDLE_SCREEN, at), 5)).toMatchObject({ state: 'idle', source: 'title', detail: '✳ task' });
   });
 
+  it('takes a question on screen that no hook announced, unless a spinner runs beside it', () => {
+    const e = claude();
+    e.hook(hook('UserPromptSubmit', { prompt: 'x' }), 1);
+    const busyQuestion = [...QUESTION_SCREEN, '✻ Working… (esc to interrupt)'];
+    expect(settled(e, (at) => e.screen(busyQuestion, at), 1_000)).toBeNull();
+    expect(settled(e, (at) => e.screen(QUESTION_SCREEN, at), 2_000)).toMatchObject({ state: 'needs_input', source: 'screen' });
+    expect(brief(e.hook(hook('PermissionRequest', { tool_name: 'Bash' }), 2_400))).toBe('needs_input/hook');
+    expect(e.state?.detail).toBe('permission to use Bash');
+  });
+
   it('takes over a state the screen found when a hook confirms it', () => {
     const e = claude();
     expect(brief(settled(e, (at) => e.screen(SPINNER_SCREEN, at), 1))).toBe('working/screen');

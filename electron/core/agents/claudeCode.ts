@@ -4,12 +4,14 @@ import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
  * The Claude Code events whose hooks report state. Each runs the relay command, which posts the
- * hook's JSON to the core; PostToolUse tells that a permission question was answered.
+ * hook's JSON to the core. PermissionRequest announces a permission question (the Notification
+ * for it comes seconds later or, in some versions, not at all); PostToolUse tells it was answered.
  */
 export const CLAUDE_HOOK_EVENTS = [
   'SessionStart',
   'UserPromptSubmit',
   'PreToolUse',
+  'PermissionRequest',
   'PostToolUse',
   'Notification',
   'Stop',

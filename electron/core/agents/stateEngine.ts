@@ -1,6 +1,6 @@
 import type { SessionState, StateChange, StateSource } from '../../../shared/contract/sessionState';
 import type { HookPayload } from './hookServer';
-import { matchedLine, readScreen, readTitle, screenTail, type StateSignals, type Verdict } from './stateSignals';
+import { matchedLine, questionWithoutBusy, readScreen, readTitle, screenTail, type StateSignals, type Verdict } from './stateSignals';
 
 /**
  * Decides a session's state from what the agent reports, in order of trust:
@@ -113,7 +113,7 @@ export class StateEngine {
     this.screenVerdict = readScreen(this.options.signals, tail);
     const patterns = this.screenVerdict === 'question' ? signals.question : this.screenVerdict === 'busy' ? signals.busy : signals.ready;
     this.screenDetail = matchedLine(patterns, tail);
-    if (this.hooksHeard) return this.titleStoppedTurn(at) ?? this.afterHookQuestion(before, at);
+    if (this.hooksHeard) return this.titleStoppedTurn(at) ?? this.afterHookQuestion(before, at) ?? this.unannouncedQuestion(tail, at);
     if (this.screenVerdict === before && !this.titlePending) return null;
     this.titlePending = false;
     return this.decide(at);
@@ -171,6 +171,20 @@ export class StateEngine {
     return this.propose('working', 'screen', at, 'question answered');
   }
 
+  /**
+   * With hooks: a question on screen that no hook announced. Claude Code's Notification hook for
+   * permission prompts is known to come late or not at all in some versions; a question with no
+   * spinner beside it, held for SIGNAL_SETTLE_MS, is taken as one.
+   */
+  private unannouncedQuestion(tail: readonly string[], at: number): StateChange | null {
+    if (this.current?.state !== 'working' || this.current.source === 'screen') return null;
+    if (this.screenVerdict !== 'question' || !questionWithoutBusy(this.options.signals, tail)) {
+      if (this.pending?.state === 'needs_input') this.pending = null;
+      return null;
+    }
+    return this.propose('needs_input', 'screen', at, this.screenDetail);
+  }
+
   /** Without hooks: a question anywhere wins, then the title, then the screen. */
   private decide(at: number): StateChange | null {
     if (this.hooksHeard) return null;
@@ -224,6 +238,8 @@ export function stateFromHook(payload: HookPayload): { state: SessionState; deta
     case 'PreToolUse':
     case 'PostToolUse':
       return { state: 'working', detail: text('tool_name') };
+    case 'PermissionRequest':
+      return { state: 'needs_input', detail: `permission to use ${text('tool_name') ?? 'a tool'}` };
     case 'Notification': {
       const kind = text('notification_type');
       const message = text('message') ?? '';

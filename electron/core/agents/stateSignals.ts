@@ -73,6 +73,13 @@ export function readScreen(signals: StateSignals, lines: readonly string[]): Ver
   return classify(signals.screen, screenTail(lines));
 }
 
+/** A question on screen with no busy hint beside it: the agent is waiting, whatever else it said. */
+export function questionWithoutBusy(signals: StateSignals, lines: readonly string[]): boolean {
+  const tail = screenTail(lines);
+  const any = (list: readonly RegExp[]) => tail.some((line) => list.some((p) => p.test(line)));
+  return any(signals.screen.question) && !any(signals.screen.busy);
+}
+
 /** The line that best explains a reading, for the change's detail: the first pattern's match wins. */
 export function matchedLine(patterns: readonly RegExp[], lines: readonly string[]): string | undefined {
   for (const pattern of patterns) {
