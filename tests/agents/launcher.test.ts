@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchTask } from '../../electron/core/agents/adapter';
@@ -193,5 +193,23 @@ describe('a missing agent', () => {
     expect(byName.details?.looked).toEqual(['no-such-agent on PATH']);
     const byPath = await expectAgentNotFound(launcher.resolveLaunch(task('custom', { command: ['./bin/agent'], cwd: '/tmp/x' }), { sessionId: 's1', resume: false }));
     expect(byPath.details?.looked).toEqual(['/tmp/x/bin/agent']);
+  });
+});
+
+describe("the user's own agent configuration", () => {
+  it('is never written: launching every kind leaves the home folder as it was', async () => {
+    const home = tempDir('switchyard-home-');
+    mkdirSync(join(home, '.claude'));
+    writeFileSync(join(home, '.claude', 'settings.json'), '{"hooks":{}}');
+    writeFileSync(join(home, '.claude.json'), '{}');
+    const before = readdirSync(home, { recursive: true }).sort();
+    const launcher = createAgentLauncher({ pathEnv: binDir(['claude', 'codex', 'gemini', 'aider', 'x']), home, hookServer });
+    for (const kind of ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const) {
+      for (const resume of [false, true]) {
+        await launcher.resolveLaunch(task(kind, { command: ['x'], cwd: home }), { sessionId: `s-${kind}`, agentSessionId: UUID, resume });
+      }
+    }
+    expect(readdirSync(home, { recursive: true }).sort()).toEqual(before);
+    expect(readFileSync(join(home, '.claude', 'settings.json'), 'utf8')).toBe('{"hooks":{}}');
   });
 });
