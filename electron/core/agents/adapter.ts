@@ -1,0 +1,80 @@
+import type { AgentKind } from '../../../shared/contract';
+import type { AgentLaunch } from '../sessions/launch';
+import type { StateSignals } from './stateSignals';
+
+/** What a task asks of an agent, as the session host knows it when it starts a session. */
+export interface LaunchTask {
+  kind: AgentKind;
+  title: string;
+  prompt: string;
+  /** The working directory: the task's worktree (the repository itself until worktrees exist). */
+  cwd: string;
+  /** The custom kind only: the program and its arguments, not a shell string. */
+  command?: readonly string[];
+  /** The custom kind only: how the prompt reaches the program (default: typed into it). */
+  promptDelivery?: PromptDelivery;
+}
+
+/** `argv`: appended as the last argument; `stdin`: typed into the pty; `none`: not given. */
+export type PromptDelivery = 'argv' | 'stdin' | 'none';
+
+export interface LaunchContext {
+  /** Switchyard's own session id: hook payloads are routed and authenticated by it. */
+  sessionId: string;
+  /**
+   * The agent's own conversation id, stored by the host. For Claude Code a new run passes it as
+   * `--session-id` (one is made when absent) and a resume passes it to `--resume`.
+   */
+  agentSessionId?: string | null;
+  resume: boolean;
+}
+
+/** A launch plus what the host must remember about it. */
+export interface ResolvedLaunch extends AgentLaunch {
+  kind: AgentKind;
+  /** The conversation id to store for a later resume, when the agent takes one from us. */
+  agentSessionId: string | null;
+  /** Whether the agent will report its state through hooks (then hooks outrank title and screen). */
+  hooks: boolean;
+}
+
+/** The relay that hook commands use to reach the core, when hooks are available. */
+export interface HookWiring {
+  /** A shell command line that reads a hook's JSON on stdin and posts it to the core. */
+  command: string;
+  /** Variables the command needs (URL, token, session id); they go into the agent's environment. */
+  env: Record<string, string>;
+}
+
+export interface AdapterInput {
+  binary: string;
+  task: LaunchTask;
+  context: LaunchContext;
+  hooks: HookWiring | null;
+}
+
+export type AdapterLaunch = Omit<ResolvedLaunch, 'file' | 'cwd' | 'kind'>;
+
+/** One agent kind: where its binary is, how to start and resume it, how to read its state. */
+export interface AgentAdapter {
+  kind: AgentKind;
+  /** Human name for messages. */
+  label: string;
+  /** Whether the agent can be given hooks that report its state. */
+  supportsHooks: boolean;
+  /** Install locations to try after PATH (absolute, or starting with `~/`). */
+  extraLocations: readonly string[];
+  build(input: AdapterInput): AdapterLaunch;
+  signals: StateSignals;
+}
+
+/**
+ * The prompt as typed keys, Enter last. A prompt of several lines goes in as a bracketed paste so
+ * that its newlines stay text instead of submitting each line.
+ */
+export function typedPrompt(prompt: string): string | undefined {
+  const text = prompt.trim();
+  if (text === '') return undefined;
+  if (!/[\r\n]/.test(text)) return `${text}\r`;
+  return `\x1b[200~${text.replace(/\r\n?/g, '\n')}\x1b[201~\r`;
+}

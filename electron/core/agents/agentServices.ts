@@ -1,0 +1,67 @@
+import type { AgentKind } from '../../../shared/contract';
+import type { StateChange } from '../../../shared/contract/sessionState';
+import type { Disposable } from '../disposable';
+import type { LaunchContext, LaunchTask, ResolvedLaunch } from './adapter';
+import { createHookServer } from './hookServer';
+import { createAgentLauncher, type AgentLauncherOptions } from './launcher';
+import { createStateObserver, type Clock, type StateObserver } from './stateObserver';
+
+/**
+ * Everything the session host needs from the agent side, behind one disposable: launches, state
+ * observers and the hook server they share (listening only once an agent with hooks starts).
+ * Built synchronously, so the composition root can own it: `const agents = createAgentServices({
+ * pathEnv: loginPath }); disposables.add(agents);`
+ *
+ * Per session: `launch = await agents.resolveLaunch({ kind: task.agentKind, title, prompt, cwd },
+ * { sessionId, agentSessionId, resume })`, store `launch.agentSessionId`, spawn `launch.file` with
+ * `launch.args` and `launch.env` in `launch.cwd`, type `launch.initialInput` once it is up; then
+ * `observer = agents.createStateObserver({ kind, sessionId, hooks: launch.hooks, onChange })`,
+ * created before the spawn, fed the terminal, disposed with the session; `agents.endSession(id)`
+ * when the session is over for good.
+ */
+export interface AgentServices extends Disposable {
+  /** The program, argv, environment and typed input that start (or resume) the task's agent. */
+  resolveLaunch(task: LaunchTask, context: LaunchContext): Promise<ResolvedLaunch>;
+  /** A per-session observer: feed it the terminal, receive state changes. */
+  createStateObserver(session: SessionObservation): StateObserver;
+  /** A session that is over: its hook token is refused from now on. */
+  endSession(sessionId: string): void;
+  dispose(): Promise<void>;
+}
+
+export interface SessionObservation {
+  kind: AgentKind;
+  sessionId: string;
+  /** ResolvedLaunch.hooks of the launch being observed. */
+  hooks: boolean;
+  onChange: (change: StateChange) => void;
+  onAgentSessionId?: (agentSessionId: string) => void;
+}
+
+export interface AgentServicesOptions extends Omit<AgentLauncherOptions, 'hookServer'> {
+  /** Give agents that support them hooks that report their state (default: true). */
+  hooks?: boolean;
+  /** Override of IDLE_WATCHDOG_MS. */
+  watchdogMs?: number;
+  clock?: Clock;
+}
+
+export function createAgentServices(options: AgentServicesOptions = {}): AgentServices {
+  const hookServer = createHookServer(options.clock ? { now: options.clock.now } : {});
+  const launcher = createAgentLauncher({ ...options, ...(options.hooks === false ? {} : { hookServer }) });
+  return {
+    resolveLaunch: (task, context) => launcher.resolveLaunch(task, context),
+    createStateObserver: (session) =>
+      createStateObserver({
+        kind: session.kind,
+        sessionId: session.sessionId,
+        ...(session.hooks ? { hookServer } : {}),
+        onChange: session.onChange,
+        ...(session.onAgentSessionId ? { onAgentSessionId: session.onAgentSessionId } : {}),
+        ...(options.watchdogMs !== undefined ? { watchdogMs: options.watchdogMs } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+      }),
+    endSession: (sessionId) => hookServer.revoke(sessionId),
+    dispose: () => hookServer.dispose(),
+  };
+}

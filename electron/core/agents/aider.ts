@@ -1,0 +1,27 @@
+import { typedPrompt, type AgentAdapter } from './adapter';
+import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
+
+/**
+ * Aider: started plain and given the prompt by typing it (`--message` would exit after one
+ * reply); `--restore-chat-history` resumes the folder's chat.
+ */
+export const aiderAdapter: AgentAdapter = {
+  kind: 'aider',
+  label: 'Aider',
+  supportsHooks: false,
+  extraLocations: ['~/.local/bin/aider'],
+  build({ task, context }) {
+    const agentSessionId = context.agentSessionId ?? null;
+    if (context.resume) return { args: ['--restore-chat-history'], env: {}, agentSessionId, hooks: false };
+    const initialInput = typedPrompt(task.prompt);
+    return { args: [], env: {}, agentSessionId, hooks: false, ...(initialInput ? { initialInput } : {}) };
+  },
+  signals: {
+    title: COMMON_TITLE,
+    screen: {
+      question: [...COMMON_QUESTIONS, /\(Y\)es\/\(N\)o/, /\[Yes\]:\s*$/],
+      busy: [...COMMON_BUSY, /\bWaiting for\b.*\.\.\./],
+      ready: [/^(?:\w+ )?>\s*$/],
+    },
+  },
+};

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { AgentAdapter } from './adapter';
+import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
+
+/**
+ * The Claude Code events whose hooks report state. Each runs the relay command, which posts the
+ * hook's JSON to the core. PermissionRequest announces a permission question (the Notification
+ * for it comes seconds later or, in some versions, not at all); PostToolUse tells it was answered.
+ */
+export const CLAUDE_HOOK_EVENTS = [
+  'SessionStart',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PermissionRequest',
+  'PostToolUse',
+  'Notification',
+  'Stop',
+  'SessionEnd',
+] as const;
+
+/** Seconds Claude Code gives a hook command before killing it; the relay needs well under one. */
+const HOOK_COMMAND_TIMEOUT_S = 10;
+
+/** `--settings` JSON that adds our hooks beside the user's own settings (which stay untouched). */
+export function claudeHookSettings(command: string): string {
+  const hooks: Record<string, unknown> = {};
+  for (const event of CLAUDE_HOOK_EVENTS) {
+    hooks[event] = [{ matcher: '', hooks: [{ type: 'command', command, timeout: HOOK_COMMAND_TIMEOUT_S }] }];
+  }
+  return JSON.stringify({ hooks });
+}
+
+/**
+ * Claude Code: `claude --session-id <uuid> -n <title> --settings <json> [--] "<prompt>"` for a new
+ * run, `claude --resume <uuid> -n <title> --settings <json>` to resume.
+ */
+export const claudeCodeAdapter: AgentAdapter = {
+  kind: 'claude-code',
+  label: 'Claude Code',
+  supportsHooks: true,
+  extraLocations: ['~/.claude/local/claude', '~/.local/bin/claude'],
+  build({ task, context, hooks }) {
+    const args: string[] = [];
+    let agentSessionId = context.agentSessionId ?? null;
+    if (context.resume && agentSessionId !== null) args.push('--resume', agentSessionId);
+    else if (context.resume) args.push('--continue');
+    else {
+      agentSessionId ??= randomUUID();
+      args.push('--session-id', agentSessionId);
+    }
+    if (task.title.trim() !== '') args.push('-n', task.title.trim());
+    if (hooks !== null) args.push('--settings', claudeHookSettings(hooks.command));
+    const prompt = task.prompt.trim();
+    if (!context.resume && prompt !== '') {
+      if (prompt.startsWith('-')) args.push('--');
+      args.push(prompt);
+    }
+    return { args, env: hooks?.env ?? {}, agentSessionId, hooks: hooks !== null };
+  },
+  signals: {
+    title: COMMON_TITLE,
+    screen: {
+      question: COMMON_QUESTIONS,
+      busy: [...COMMON_BUSY, /^[·✢✳✶✻✽*]\s+\S.*…/u],
+      ready: [/\? for shortcuts/, /^[>❯]\s*$/],
+    },
+  },
+};

@@ -1,0 +1,41 @@
+import type { AgentAdapter } from './adapter';
+import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
+
+/**
+ * Codex CLI: `codex --no-daemon "<prompt>"` starts the interactive TUI on the prompt; `codex
+ * --no-daemon resume <id>` resumes a known conversation, `… resume --last` the most recent one.
+ * Without `--no-daemon`, Codex (0.169) starts a shared background server that leaves the session's
+ * process group and outlives it, so stopping the session would not stop everything it started.
+ */
+const NO_DAEMON = '--no-daemon';
+export const codexAdapter: AgentAdapter = {
+  kind: 'codex',
+  label: 'Codex CLI',
+  supportsHooks: false,
+  extraLocations: ['~/.local/bin/codex'],
+  build({ task, context }) {
+    const agentSessionId = context.agentSessionId ?? null;
+    if (context.resume) {
+      const which = agentSessionId !== null ? [agentSessionId] : ['--last'];
+      return { args: [NO_DAEMON, 'resume', ...which], env: {}, agentSessionId, hooks: false };
+    }
+    const prompt = task.prompt.trim();
+    const args = [NO_DAEMON, ...(prompt === '' ? [] : prompt.startsWith('-') ? ['--', prompt] : [prompt])];
+    return { args, env: {}, agentSessionId, hooks: false };
+  },
+  signals: {
+    title: COMMON_TITLE,
+    screen: {
+      question: [
+        ...COMMON_QUESTIONS,
+        /\bAllow Codex to\b/i,
+        /\bWould you like to (?:run|make|apply)\b/i,
+        /\bYes, (?:proceed|allow|continue)\b/,
+        /\bSign in with ChatGPT\b/,
+        /\bTrust this folder\?/,
+      ],
+      busy: [...COMMON_BUSY, /\bWorking\s*\(\d+s\b/],
+      ready: [/⏎ send/, /\bsend\s+⌃J newline\b/, /\? for shortcuts/, /context left\b/],
+    },
+  },
+};

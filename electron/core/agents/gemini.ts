@@ -1,0 +1,33 @@
+import type { AgentAdapter } from './adapter';
+import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
+
+/**
+ * Gemini CLI: `gemini -i "<prompt>"` runs the prompt and stays interactive; `gemini --resume
+ * latest` resumes the most recent conversation of the folder.
+ */
+export const geminiAdapter: AgentAdapter = {
+  kind: 'gemini',
+  label: 'Gemini CLI',
+  supportsHooks: false,
+  extraLocations: ['~/.local/bin/gemini'],
+  build({ task, context }) {
+    const agentSessionId = context.agentSessionId ?? null;
+    if (context.resume) return { args: ['--resume', agentSessionId ?? 'latest'], env: {}, agentSessionId, hooks: false };
+    const prompt = task.prompt.trim();
+    return { args: prompt === '' ? [] : ['--prompt-interactive', prompt], env: {}, agentSessionId, hooks: false };
+  },
+  signals: {
+    title: COMMON_TITLE,
+    screen: {
+      question: [
+        ...COMMON_QUESTIONS,
+        /\bAllow execution\b/i,
+        /\bDo you trust (?:this|the files in this) folder\b/i,
+        /\bGet started\b/,
+        /\bHow would you like to authenticate\b/i,
+      ],
+      busy: [...COMMON_BUSY],
+      ready: [/Type your message/i],
+    },
+  },
+};

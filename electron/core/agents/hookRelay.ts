@@ -1,0 +1,43 @@
+/**
+ * The program a hook command runs: it reads the hook's JSON on stdin and posts it to the core's
+ * hook server with the session's token, then exits 0 whatever happens, printing nothing (a hook's
+ * stdout can reach the model, and a failing hook must never disturb the agent).
+ *
+ * It is passed to the runtime with `-e` rather than shipped as a file, so that it works the same
+ * from the source tree, a bundle and a packaged app. Under Electron, `process.execPath` is the
+ * Electron binary, which behaves as Node with ELECTRON_RUN_AS_NODE=1.
+ */
+
+/** Environment variables the relay reads; the adapter puts them into the agent's environment. */
+export const HOOK_ENV = {
+  url: 'SWITCHYARD_HOOK_URL',
+  token: 'SWITCHYARD_HOOK_TOKEN',
+  session: 'SWITCHYARD_SESSION_ID',
+} as const;
+
+/** How long the relay waits for the core before giving up silently (ms). */
+export const HOOK_RELAY_TIMEOUT_MS = 3_000;
+
+/** The relay's source. No single quote inside: it is quoted for a POSIX shell as one word. */
+export const HOOK_RELAY_SOURCE = [
+  `const e=process.env,u=e.${HOOK_ENV.url},t=e.${HOOK_ENV.token},s=e.${HOOK_ENV.session};`,
+  'if(!u||!t||!s)process.exit(0);',
+  'const c=[];process.stdin.on("data",d=>c.push(d));process.stdin.on("error",()=>process.exit(0));',
+  'process.stdin.on("end",()=>{',
+  `const r=require("http").request(u,{method:"POST",timeout:${HOOK_RELAY_TIMEOUT_MS},`,
+  'headers:{"content-type":"application/json","authorization":"Bearer "+t,"x-switchyard-session":s}},',
+  'x=>{x.resume();x.on("end",()=>process.exit(0))});',
+  'r.on("error",()=>process.exit(0));r.on("timeout",()=>{r.destroy();process.exit(0)});',
+  'r.end(Buffer.concat(c))});',
+].join('');
+
+/** Quotes one word for a POSIX shell. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The hook command line: `ELECTRON_RUN_AS_NODE=1 '<runtime>' -e '<relay>'`. */
+export function hookRelayCommand(runtime: string = process.execPath): string {
+  if (HOOK_RELAY_SOURCE.includes("'")) throw new Error('the relay source must not contain a single quote');
+  return `ELECTRON_RUN_AS_NODE=1 ${shellQuote(runtime)} -e ${shellQuote(HOOK_RELAY_SOURCE)}`;
+}

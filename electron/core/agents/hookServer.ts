@@ -1,0 +1,186 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { Disposable } from '../disposable';
+
+/**
+ * The local door through which agent hooks report to the core: HTTP on 127.0.0.1 at a random port.
+ * Each session gets its own random token; a request must name the session and carry its token, or
+ * it is refused. Payloads are handed to whoever subscribed for that session (its state observer).
+ */
+
+/** Largest hook payload accepted (bytes). PreToolUse carries the tool input, e.g. a whole file. */
+export const HOOK_PAYLOAD_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Payloads kept for a session nobody listens to yet (the agent may fire before the observer exists). */
+export const HOOK_BACKLOG_MAX = 64;
+
+/** Random bytes in a session's token. */
+const TOKEN_BYTES = 32;
+
+export const HOOK_PATH = '/hook';
+
+/** Claude Code's hook input: common fields plus the event's own, all kept. */
+export const hookPayloadSchema = z.looseObject({
+  hook_event_name: z.string().min(1).max(100),
+  session_id: z.string().optional(),
+});
+export type HookPayload = z.infer<typeof hookPayloadSchema>;
+
+export interface HookEvent {
+  sessionId: string;
+  payload: HookPayload;
+  /** Epoch ms at which the core received it. */
+  receivedAt: number;
+}
+
+export interface HookServer extends Disposable {
+  /** Starts listening on 127.0.0.1 at a random port, once; resolves with `http://127.0.0.1:<port>/hook`. */
+  listen(): Promise<string>;
+  /** A fresh token for the session, replacing any earlier one. */
+  authorize(sessionId: string): string;
+  /** Forget the session: its token is refused from now on and its listeners are dropped. */
+  revoke(sessionId: string): void;
+  /** Receive the session's hook events, starting with any that arrived before. */
+  subscribe(sessionId: string, listener: (event: HookEvent) => void): Disposable;
+  dispose(): Promise<void>;
+}
+
+interface SessionDoor {
+  digest: Buffer;
+  listeners: Set<(event: HookEvent) => void>;
+  backlog: HookEvent[];
+}
+
+const digestOf = (token: string) => createHash('sha256').update(token).digest();
+
+/** A hook server that listens once asked to (see `listen`), so that it can be built synchronously. */
+export function createHookServer(options: { now?: () => number } = {}): HookServer {
+  const now = options.now ?? Date.now;
+  const sessions = new Map<string, SessionDoor>();
+
+  function reply(res: ServerResponse, status: number, message?: string): void {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+    res.end(message ?? '');
+  }
+
+  function authorized(req: IncomingMessage): { sessionId: string; door: SessionDoor } | null {
+    const sessionId = req.headers['x-switchyard-session'];
+    const auth = req.headers.authorization;
+    if (typeof sessionId !== 'string' || typeof auth !== 'string' || !auth.startsWith('Bearer ')) return null;
+    const door = sessions.get(sessionId);
+    if (door === undefined) return null;
+    return timingSafeEqual(digestOf(auth.slice('Bearer '.length)), door.digest) ? { sessionId, door } : null;
+  }
+
+  function deliver(door: SessionDoor, event: HookEvent): void {
+    if (door.listeners.size === 0) {
+      door.backlog.push(event);
+      if (door.backlog.length > HOOK_BACKLOG_MAX) door.backlog.shift();
+      return;
+    }
+    for (const listener of [...door.listeners]) listener(event);
+  }
+
+  const server = createServer((req, res) => {
+    const expectedHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    if (req.headers.host !== expectedHost) return reply(res, 403, 'wrong host');
+    if (req.method !== 'POST' || req.url !== HOOK_PATH) return reply(res, 404);
+    const who = authorized(req);
+    if (who === null) {
+      req.resume();
+      return reply(res, 401, 'unknown session or wrong token');
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > HOOK_PAYLOAD_MAX_BYTES && !refused) {
+        refused = true;
+        reply(res, 413, 'payload too large');
+        req.destroy();
+      }
+      if (!refused) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (refused) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return reply(res, 400, 'not JSON');
+      }
+      const payload = hookPayloadSchema.safeParse(parsed);
+      if (!payload.success) return reply(res, 400, 'not a hook payload');
+      reply(res, 204);
+      // The session may have been revoked while the body arrived.
+      if (sessions.get(who.sessionId) === who.door) deliver(who.door, { sessionId: who.sessionId, payload: payload.data, receivedAt: now() });
+    });
+  });
+
+  let listening: Promise<string> | null = null;
+  let disposed = false;
+
+  function listen(): Promise<string> {
+    if (disposed) return Promise.reject(new Error('the hook server is disposed'));
+    listening ??= new Promise<string>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}${HOOK_PATH}`);
+      });
+    });
+    return listening;
+  }
+
+  return {
+    listen,
+    authorize(sessionId) {
+      if (disposed) throw new Error('the hook server is disposed');
+      const token = randomBytes(TOKEN_BYTES).toString('base64url');
+      const existing = sessions.get(sessionId);
+      sessions.set(sessionId, { digest: digestOf(token), listeners: existing?.listeners ?? new Set(), backlog: [] });
+      return token;
+    },
+    revoke(sessionId) {
+      sessions.delete(sessionId);
+    },
+    subscribe(sessionId, listener) {
+      let door = sessions.get(sessionId);
+      if (door === undefined) {
+        // Not authorized yet: listen anyway; nothing is accepted until a token is issued.
+        door = { digest: digestOf(randomBytes(TOKEN_BYTES).toString('base64url')), listeners: new Set(), backlog: [] };
+        sessions.set(sessionId, door);
+      }
+      const target = door;
+      target.listeners.add(listener);
+      for (const event of target.backlog.splice(0)) listener(event);
+      return {
+        dispose: () => {
+          sessions.get(sessionId)?.listeners.delete(listener);
+          target.listeners.delete(listener);
+        },
+      };
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      sessions.clear();
+      if (listening === null) return;
+      await listening.catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** A hook server already listening. */
+export async function startHookServer(options: { now?: () => number } = {}): Promise<HookServer> {
+  const server = createHookServer(options);
+  await server.listen();
+  return server;
+}

@@ -1,0 +1,257 @@
+import type { SessionState, StateChange, StateSource } from '../../../shared/contract/sessionState';
+import type { HookPayload } from './hookServer';
+import { matchedLine, questionWithoutBusy, readScreen, readTitle, screenTail, type StateSignals, type Verdict } from './stateSignals';
+
+/**
+ * Decides a session's state from what the agent reports, in order of trust:
+ *   1. hooks (the agent says what it does),
+ *   2. the terminal title (OSC 0/2),
+ *   3. the visible screen (questions, spinners, prompts) — a labelled fallback,
+ * plus the process exit and an idle watchdog for agents that stop without a word.
+ * Pure: inputs in, changes out; time comes from the caller.
+ */
+
+/** A session that shows `working` and has printed nothing for this long is taken as idle (ms). */
+export const IDLE_WATCHDOG_MS = 30_000;
+
+/**
+ * How long a reading of the title or screen must hold before it becomes the state (ms): longer than
+ * the gap between the writes of one redraw, short enough to feel immediate.
+ */
+export const SIGNAL_SETTLE_MS = 300;
+
+export interface StateEngineOptions {
+  signals: StateSignals;
+  /** Silence after which `working` becomes `idle` (source `watchdog`). */
+  watchdogMs?: number;
+}
+
+const TERMINAL: ReadonlySet<SessionState> = new Set(['exited', 'failed']);
+
+export class StateEngine {
+  private current: StateChange | null = null;
+  private lastActivityAt: number | null = null;
+  /** Once a hook has spoken, title and screen no longer decide (they only fill the gaps below). */
+  private hooksHeard = false;
+  private titleVerdict: Verdict = 'none';
+  private titleText = '';
+  private screenVerdict: Verdict = 'none';
+  private screenDetail: string | undefined;
+  /** A hook said "needs input": has the screen shown the question since? Then its vanishing means an answer. */
+  private questionShownSinceHook = false;
+  /** With hooks: the title went from busy to ready while a hook said working. */
+  private titleStopped = false;
+  /** Without hooks: a title that stopped spinning waits for the next screen. */
+  private titlePending = false;
+  /** A title or screen reading waiting to hold for SIGNAL_SETTLE_MS. */
+  private pending: { state: SessionState; source: StateSource; since: number; detail: string | undefined } | null = null;
+  private readonly watchdogMs: number;
+
+  constructor(private readonly options: StateEngineOptions) {
+    this.watchdogMs = options.watchdogMs ?? IDLE_WATCHDOG_MS;
+  }
+
+  /** The latest change, or null while still `starting`. */
+  get state(): StateChange | null {
+    return this.current;
+  }
+
+  private get finished(): boolean {
+    return this.current !== null && TERMINAL.has(this.current.state);
+  }
+
+  /** Output arrived: the agent is alive. A session the watchdog idled returns to what the terminal shows. */
+  output(at: number): StateChange | null {
+    if (this.finished) return null;
+    this.lastActivityAt = at;
+    if (this.current?.source === 'watchdog') {
+      if (this.titleVerdict === 'busy') return this.propose('working', 'title', at, this.titleText);
+      if (this.screenVerdict === 'busy') return this.propose('working', 'screen', at, this.screenDetail);
+    }
+    return null;
+  }
+
+  hook(payload: HookPayload, at: number): StateChange | null {
+    if (this.finished) return null;
+    this.hooksHeard = true;
+    this.lastActivityAt = at;
+    const next = stateFromHook(payload);
+    if (next === null) return null;
+    if (next.state === 'needs_input') this.questionShownSinceHook = false;
+    this.titleStopped = false;
+    return this.set(next.state, 'hook', at, next.detail, true);
+  }
+
+  /**
+   * A new title. Only a change of reading counts (agents re-send the same title often). A title
+   * that starts spinning or asks is weighed at once; one that stops spinning is weighed with the
+   * next screen, because xterm reports the title mid-parse, before the rest of that output (often
+   * the question that made it stop) is on screen.
+   */
+  title(title: string, at: number): StateChange | null {
+    if (this.finished) return null;
+    const before = this.titleVerdict;
+    this.titleText = title;
+    this.titleVerdict = readTitle(this.options.signals, title);
+    if (this.titleVerdict === before) return null;
+    if (this.hooksHeard) {
+      // Claude Code sends no hook when the user interrupts a turn; its title stops spinning.
+      this.titleStopped = before === 'busy' && this.titleVerdict === 'ready' && this.current?.state === 'working';
+      return null;
+    }
+    if (this.titleVerdict === 'busy' || this.titleVerdict === 'question') return this.decide(at);
+    this.titlePending = true;
+    return null;
+  }
+
+  /** The visible screen after a parse. The host calls this after every parsed batch of output. */
+  screen(lines: readonly string[], at: number): StateChange | null {
+    if (this.finished) return null;
+    const signals = this.options.signals.screen;
+    const before = this.screenVerdict;
+    const tail = screenTail(lines);
+    this.screenVerdict = readScreen(this.options.signals, tail);
+    const patterns = this.screenVerdict === 'question' ? signals.question : this.screenVerdict === 'busy' ? signals.busy : signals.ready;
+    this.screenDetail = matchedLine(patterns, tail);
+    if (this.hooksHeard) return this.titleStoppedTurn(at) ?? this.afterHookQuestion(before, at) ?? this.unannouncedQuestion(tail, at);
+    if (this.screenVerdict === before && !this.titlePending) return null;
+    this.titlePending = false;
+    return this.decide(at);
+  }
+
+  exit(code: number | null, signal: number | string | null, at: number): StateChange | null {
+    if (this.finished) return null;
+    if (code === 0 && (signal === null || signal === 0)) return this.set('exited', 'exit', at, 'exit code 0');
+    const why = signal !== null && signal !== 0 ? `killed by signal ${signal}` : `exit code ${code}`;
+    return this.set('failed', 'exit', at, why);
+  }
+
+  /** When `tick` should next be called (a reading to confirm, or the watchdog), or null. */
+  due(): number | null {
+    const settle = this.pending === null ? null : this.pending.since + SIGNAL_SETTLE_MS;
+    const watchdog = this.current?.state === 'working' && this.lastActivityAt !== null ? this.lastActivityAt + this.watchdogMs : null;
+    if (settle === null) return watchdog;
+    return watchdog === null ? settle : Math.min(settle, watchdog);
+  }
+
+  /** Time passed: a reading that held for SIGNAL_SETTLE_MS is adopted; a silent working session is idled. */
+  tick(at: number): StateChange | null {
+    if (this.finished) return null;
+    const pending = this.pending;
+    if (pending !== null && at >= pending.since + SIGNAL_SETTLE_MS) {
+      this.pending = null;
+      return this.set(pending.state, pending.source, at, pending.detail);
+    }
+    if (this.current?.state === 'working' && this.lastActivityAt !== null && at >= this.lastActivityAt + this.watchdogMs) {
+      return this.set('idle', 'watchdog', at, `no output for ${Math.round(this.watchdogMs / 1000)} s`);
+    }
+    return null;
+  }
+
+  /** With hooks: a title that stopped spinning ends the turn once the screen shows no question and no spinner. */
+  private titleStoppedTurn(at: number): StateChange | null {
+    if (!this.titleStopped || this.current?.state !== 'working') return null;
+    if (this.screenVerdict === 'busy') return null;
+    this.titleStopped = false;
+    return this.screenVerdict === 'question' ? null : this.propose('idle', 'title', at, this.titleText);
+  }
+
+  /**
+   * With hooks, the screen only closes one gap: Claude Code reports a permission question but not
+   * its answer when the answer is "no". A question that was on screen and is gone was answered.
+   */
+  private afterHookQuestion(before: Verdict, at: number): StateChange | null {
+    if (this.current?.state !== 'needs_input' || this.current.source !== 'hook') return null;
+    if (this.screenVerdict === 'question') {
+      this.questionShownSinceHook = true;
+      return null;
+    }
+    if (!this.questionShownSinceHook || before !== 'question') return null;
+    if (this.screenVerdict === 'ready') return this.propose('idle', 'screen', at, this.screenDetail ?? 'question answered');
+    return this.propose('working', 'screen', at, 'question answered');
+  }
+
+  /**
+   * With hooks: a question on screen that no hook announced. Claude Code's Notification hook for
+   * permission prompts is known to come late or not at all in some versions; a question with no
+   * spinner beside it, held for SIGNAL_SETTLE_MS, is taken as one.
+   */
+  private unannouncedQuestion(tail: readonly string[], at: number): StateChange | null {
+    if (this.current?.state !== 'working' || this.current.source === 'screen') return null;
+    if (this.screenVerdict !== 'question' || !questionWithoutBusy(this.options.signals, tail)) {
+      if (this.pending?.state === 'needs_input') this.pending = null;
+      return null;
+    }
+    return this.propose('needs_input', 'screen', at, this.screenDetail);
+  }
+
+  /** Without hooks: a question anywhere wins, then the title, then the screen. */
+  private decide(at: number): StateChange | null {
+    if (this.hooksHeard) return null;
+    if (this.titleVerdict === 'question') return this.propose('needs_input', 'title', at, this.titleText);
+    if (this.screenVerdict === 'question') return this.propose('needs_input', 'screen', at, this.screenDetail);
+    if (this.titleVerdict === 'busy') return this.propose('working', 'title', at, this.titleText);
+    if (this.titleVerdict === 'ready') return this.propose('idle', 'title', at, this.titleText);
+    if (this.screenVerdict === 'busy') return this.propose('working', 'screen', at, this.screenDetail);
+    if (this.screenVerdict === 'ready') return this.propose('idle', 'screen', at, this.screenDetail);
+    if (this.current?.state === 'needs_input') return this.propose('working', this.current.source, at, 'question answered');
+    return null;
+  }
+
+  /**
+   * A reading of the title or the screen becomes the state only once it has held for
+   * SIGNAL_SETTLE_MS: agents redraw in several writes, and a half-drawn frame must not flicker
+   * the state (a cleared screen between two frames of the same question is not an answer).
+   */
+  private propose(state: SessionState, source: StateSource, at: number, detail?: string): StateChange | null {
+    if (this.current?.state === state) {
+      this.pending = null;
+      return null;
+    }
+    if (this.pending?.state === state) {
+      this.pending = { ...this.pending, source, detail };
+      return null;
+    }
+    this.pending = { state, source, since: at, detail };
+    return null;
+  }
+
+  private set(state: SessionState, source: StateSource, at: number, detail?: string, sourceMatters = false): StateChange | null {
+    // A repeated reading is no change; a hook confirming a state another source found takes it over.
+    if (this.current?.state === state && (!sourceMatters || this.current.source === source)) return null;
+    this.pending = null;
+    // The watchdog measures silence from the moment work began, not from older output.
+    if (state === 'working' && this.current?.state !== 'working') this.lastActivityAt = at;
+    this.current = detail === undefined || detail === '' ? { state, source, at } : { state, source, at, detail: detail.slice(0, 200) };
+    return this.current;
+  }
+}
+
+/** Claude Code's hook events, read as states. Events that say nothing about the state give null. */
+export function stateFromHook(payload: HookPayload): { state: SessionState; detail?: string } | null {
+  const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : undefined);
+  switch (payload.hook_event_name) {
+    case 'SessionStart':
+      return { state: 'idle', detail: `session ${text('source') ?? 'started'}` };
+    case 'UserPromptSubmit':
+      return { state: 'working', detail: text('prompt')?.split('\n')[0] };
+    case 'PreToolUse':
+    case 'PostToolUse':
+      return { state: 'working', detail: text('tool_name') };
+    case 'PermissionRequest':
+      return { state: 'needs_input', detail: `permission to use ${text('tool_name') ?? 'a tool'}` };
+    case 'Notification': {
+      const kind = text('notification_type');
+      const message = text('message') ?? '';
+      if (kind === 'permission_prompt' || kind === 'elicitation_dialog' || /\bpermission\b|\bapprov/i.test(message)) {
+        return { state: 'needs_input', detail: message };
+      }
+      if (kind === 'idle_prompt' || /waiting for your input/i.test(message)) return { state: 'idle', detail: message };
+      return null;
+    }
+    case 'Stop':
+      return { state: 'idle', detail: text('last_assistant_message')?.split('\n')[0] ?? 'turn finished' };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHookServer, HOOK_PAYLOAD_MAX_BYTES, startHookServer, type HookEvent, type HookServer } from '../../electron/core/agents/hookServer';
+import { HOOK_ENV, hookRelayCommand } from '../../electron/core/agents/hookRelay';
+
+let server: HookServer;
+let url: string;
+beforeEach(async () => {
+  server = await startHookServer();
+  url = await server.listen();
+});
+afterEach(async () => {
+  await server.dispose();
+});
+
+const payload = { session_id: 'abc', hook_event_name: 'Stop', stop_hook_active: false };
+
+function post(headers: Record<string, string>, body: string | Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const auth = (sessionId: string, token: string) => ({ authorization: `Bearer ${token}`, 'x-switchyard-session': sessionId });
+
+function collect(sessionId: string): HookEvent[] {
+  const events: HookEvent[] = [];
+  server.subscribe(sessionId, (e) => events.push(e));
+  return events;
+}
+
+describe('the hook server', () => {
+  it('listens on 127.0.0.1 only and hands an authenticated payload to the session', async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hook$/);
+    const events = collect('s1');
+    const token = server.authorize('s1');
+    expect(await post(auth('s1', token), JSON.stringify(payload))).toBe(204);
+    expect(events.map((e) => e.payload)).toEqual([payload]);
+    expect(events[0]?.sessionId).toBe('s1');
+  });
+
+  it('refuses a wrong token, a missing token, another session’s token, an unknown session and a revoked one', async () => {
+    const events = collect('s1');
+    const token = server.authorize('s1');
+    const other = server.authorize('s2');
+    const body = JSON.stringify(payload);
+    expect(await post(auth('s1', `${token}x`), body), 'wrong token').toBe(401);
+    expect(await post({ 'x-switchyard-session': 's1' }, body), 'no token').toBe(401);
+    expect(await post(auth('s1', other), body), 'the token of s2').toBe(401);
+    expect(await post(auth('nobody', token), body), 'unknown session').toBe(401);
+    server.revoke('s1');
+    expect(await post(auth('s1', token), body), 'revoked').toBe(401);
+    expect(events).toEqual([]);
+  });
+
+  it('refuses an earlier token once the session is authorized again (a restart)', async () => {
+    const first = server.authorize('s1');
+    const second = server.authorize('s1');
+    expect(await post(auth('s1', first), JSON.stringify(payload))).toBe(401);
+    expect(await post(auth('s1', second), JSON.stringify(payload))).toBe(204);
+  });
+
+  it('refuses bodies that are not hook payloads, too large, or sent with another Host', async () => {
+    const token = server.authorize('s1');
+    const events = collect('s1');
+    expect(await post(auth('s1', token), 'not json'), 'not JSON').toBe(400);
+    expect(await post(auth('s1', token), JSON.stringify({ session_id: 'x' })), 'no hook_event_name').toBe(400);
+    // The server answers 413 and cuts the upload: the client sees the answer or the reset, never a 2xx.
+    const tooLarge = await post(auth('s1', token), Buffer.alloc(HOOK_PAYLOAD_MAX_BYTES + 1, 0x20)).catch((e: NodeJS.ErrnoException) => e.code);
+    expect(['413', 'ECONNRESET', 'EPIPE'], 'too large').toContain(String(tooLarge));
+    expect(await post({ ...auth('s1', token), host: 'evil.example:80' }, JSON.stringify(payload)), 'DNS rebinding Host').toBe(403);
+    expect(events).toEqual([]);
+  });
+
+  it('keeps payloads that arrive before anyone listens and hands them over on subscribe', async () => {
+    const token = server.authorize('s1');
+    await post(auth('s1', token), JSON.stringify({ ...payload, hook_event_name: 'SessionStart' }));
+    await post(auth('s1', token), JSON.stringify(payload));
+    const events = collect('s1');
+    expect(events.map((e) => e.payload.hook_event_name)).toEqual(['SessionStart', 'Stop']);
+  });
+
+  it('listens once, and can be built before it listens', async () => {
+    expect(await server.listen()).toBe(url);
+    const lazy = createHookServer();
+    const events: HookEvent[] = [];
+    lazy.subscribe('s1', (e) => events.push(e));
+    const token = lazy.authorize('s1');
+    const lazyUrl = await lazy.listen();
+    const status = await fetch(lazyUrl, { method: 'POST', headers: auth('s1', token), body: JSON.stringify(payload) }).then((r) => r.status);
+    expect(status).toBe(204);
+    expect(events).toHaveLength(1);
+    await lazy.dispose();
+    await createHookServer().dispose(); // never listened: nothing to close
+  });
+
+  it('stops answering once disposed', async () => {
+    const token = server.authorize('s1');
+    await server.dispose();
+    await expect(post(auth('s1', token), JSON.stringify(payload))).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('the hook relay command', () => {
+  function runRelay(env: Record<string, string>, stdin: string): Promise<{ code: number | null; stdout: string }> {
+    return new Promise((resolve) => {
+      const child = spawn('sh', ['-c', hookRelayCommand()], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('close', (code) => resolve({ code, stdout }));
+      child.stdin.end(stdin);
+    });
+  }
+
+  it('posts the hook JSON from stdin with the session token, silently', async () => {
+    const token = server.authorize('s1');
+    const events = collect('s1');
+    const result = await runRelay({ [HOOK_ENV.url]: url, [HOOK_ENV.token]: token, [HOOK_ENV.session]: 's1' }, JSON.stringify(payload));
+    expect(result).toEqual({ code: 0, stdout: '' });
+    expect(events.map((e) => e.payload)).toEqual([payload]);
+  });
+
+  it('exits 0 without delivering anything when its token is wrong or the core is gone', async () => {
+    server.authorize('s1');
+    const events = collect('s1');
+    const wrong = await runRelay({ [HOOK_ENV.url]: url, [HOOK_ENV.token]: 'forged', [HOOK_ENV.session]: 's1' }, JSON.stringify(payload));
+    expect(wrong).toEqual({ code: 0, stdout: '' });
+    const gone = await runRelay({ [HOOK_ENV.url]: 'http://127.0.0.1:9/hook', [HOOK_ENV.token]: 'x', [HOOK_ENV.session]: 's1' }, '{}');
+    expect(gone).toEqual({ code: 0, stdout: '' });
+    expect(events).toEqual([]);
+  });
+});

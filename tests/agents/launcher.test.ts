@@ -1,0 +1,215 @@
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LaunchTask } from '../../electron/core/agents/adapter';
+import { CLAUDE_HOOK_EVENTS } from '../../electron/core/agents/claudeCode';
+import { HOOK_ENV } from '../../electron/core/agents/hookRelay';
+import { startHookServer, type HookServer } from '../../electron/core/agents/hookServer';
+import { createAgentLauncher } from '../../electron/core/agents/launcher';
+import { SwitchyardError } from '../../shared/errors';
+import { tempDir } from '../helpers/tempDir';
+
+/** A folder of executables named like the agents, standing for an install on PATH. */
+function binDir(names: string[]): string {
+  const dir = tempDir('switchyard-bin-');
+  for (const name of names) {
+    writeFileSync(join(dir, name), '#!/bin/sh\nexit 0\n');
+    chmodSync(join(dir, name), 0o755);
+  }
+  return dir;
+}
+
+let hookServer: HookServer;
+beforeEach(async () => {
+  hookServer = await startHookServer();
+});
+afterEach(() => hookServer.dispose());
+
+const UUID = '3f1c2b9a-8d7e-4c6b-a5f4-0e1d2c3b4a59';
+const task = (kind: LaunchTask['kind'], extra: Partial<LaunchTask> = {}): LaunchTask => ({
+  kind,
+  title: 'Fix the login form',
+  prompt: 'Make the login form validate emails',
+  cwd: '/tmp',
+  ...extra,
+});
+
+async function expectAgentNotFound(promise: Promise<unknown>): Promise<SwitchyardError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SwitchyardError);
+  expect((error as SwitchyardError).code).toBe('AGENT_NOT_FOUND');
+  return error as SwitchyardError;
+}
+
+describe('Claude Code launches', () => {
+  it('start with a session id, the task title, hook settings and the prompt as the last argument', async () => {
+    const bin = binDir(['claude']);
+    const launcher = createAgentLauncher({ pathEnv: bin, hookServer });
+    const launch = await launcher.resolveLaunch(task('claude-code'), { sessionId: 's1', agentSessionId: UUID, resume: false });
+    expect(launch.file).toBe(join(bin, 'claude'));
+    expect(launch.cwd).toBe('/tmp');
+    expect(launch.agentSessionId).toBe(UUID);
+    expect(launch.hooks).toBe(true);
+    const settingsAt = launch.args.indexOf('--settings');
+    expect([...launch.args.slice(0, settingsAt), ...launch.args.slice(settingsAt + 2)]).toEqual([
+      '--session-id',
+      UUID,
+      '-n',
+      'Fix the login form',
+      'Make the login form validate emails',
+    ]);
+    const settings = JSON.parse(launch.args[settingsAt + 1] ?? '{}');
+    expect(Object.keys(settings.hooks)).toEqual([...CLAUDE_HOOK_EVENTS]);
+    const hook = settings.hooks.Notification[0].hooks[0];
+    expect(hook.type).toBe('command');
+    expect(hook.command).toContain('ELECTRON_RUN_AS_NODE=1');
+    // The token travels in the environment, not in argv where other users could read it.
+    expect(launch.env[HOOK_ENV.url]).toBe(await hookServer.listen());
+    expect(launch.env[HOOK_ENV.session]).toBe('s1');
+    expect(launch.env[HOOK_ENV.token]).toMatch(/^[\w-]{40,}$/);
+    expect(launch.args.join(' ')).not.toContain(launch.env[HOOK_ENV.token]);
+    expect(launch.initialInput).toBeUndefined();
+  });
+
+  it('make a new session id when none is stored, and keep a prompt that starts with a dash an argument', async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir(['claude']) });
+    const launch = await launcher.resolveLaunch(task('claude-code', { prompt: '--help me' }), { sessionId: 's1', resume: false });
+    expect(launch.agentSessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(launch.args).toEqual(['--session-id', launch.agentSessionId, '-n', 'Fix the login form', '--', '--help me']);
+    expect(launch.hooks).toBe(false);
+  });
+
+  it('resume the stored session id, without the prompt', async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir(['claude']) });
+    const launch = await launcher.resolveLaunch(task('claude-code'), { sessionId: 's1', agentSessionId: UUID, resume: true });
+    expect(launch.args).toEqual(['--resume', UUID, '-n', 'Fix the login form']);
+    const noId = await launcher.resolveLaunch(task('claude-code'), { sessionId: 's1', resume: true });
+    expect(noId.args).toEqual(['--continue', '-n', 'Fix the login form']);
+  });
+});
+
+describe('other agents', () => {
+  const bin = () => binDir(['codex', 'gemini', 'aider']);
+
+  it('Codex takes the prompt as an argument and resumes by id or the last session', async () => {
+    const launcher = createAgentLauncher({ pathEnv: bin(), hookServer });
+    const launch = await launcher.resolveLaunch(task('codex'), { sessionId: 's1', resume: false });
+    expect(launch.args).toEqual(['--no-daemon', 'Make the login form validate emails']);
+    expect(launch.hooks).toBe(false);
+    expect(launch.env).toEqual({});
+    expect((await launcher.resolveLaunch(task('codex'), { sessionId: 's1', resume: true })).args).toEqual(['--no-daemon', 'resume', '--last']);
+    expect((await launcher.resolveLaunch(task('codex'), { sessionId: 's1', agentSessionId: UUID, resume: true })).args).toEqual([
+      '--no-daemon',
+      'resume',
+      UUID,
+    ]);
+  });
+
+  it('Gemini runs the prompt interactively and resumes the latest session', async () => {
+    const launcher = createAgentLauncher({ pathEnv: bin() });
+    expect((await launcher.resolveLaunch(task('gemini'), { sessionId: 's1', resume: false })).args).toEqual([
+      '--prompt-interactive',
+      'Make the login form validate emails',
+    ]);
+    expect((await launcher.resolveLaunch(task('gemini', { prompt: '' }), { sessionId: 's1', resume: false })).args).toEqual([]);
+    expect((await launcher.resolveLaunch(task('gemini'), { sessionId: 's1', resume: true })).args).toEqual(['--resume', 'latest']);
+  });
+
+  it('Aider gets the prompt typed in (a multi-line one as a bracketed paste) and resumes its chat history', async () => {
+    const launcher = createAgentLauncher({ pathEnv: bin() });
+    const launch = await launcher.resolveLaunch(task('aider'), { sessionId: 's1', resume: false });
+    expect(launch.args).toEqual([]);
+    expect(launch.initialInput).toBe('Make the login form validate emails\r');
+    const multi = await launcher.resolveLaunch(task('aider', { prompt: 'line one\nline two' }), { sessionId: 's1', resume: false });
+    expect(multi.initialInput).toBe('\x1b[200~line one\nline two\x1b[201~\r');
+    const resumed = await launcher.resolveLaunch(task('aider'), { sessionId: 's1', resume: true });
+    expect(resumed.args).toEqual(['--restore-chat-history']);
+    expect(resumed.initialInput).toBeUndefined();
+  });
+
+  it('a custom command runs its argv and delivers the prompt as the task says', async () => {
+    const bin = binDir(['my-agent']);
+    const launcher = createAgentLauncher({ pathEnv: bin });
+    const typed = await launcher.resolveLaunch(task('custom', { command: ['my-agent', '--fast'] }), { sessionId: 's1', resume: false });
+    expect(typed).toMatchObject({ file: join(bin, 'my-agent'), args: ['--fast'], initialInput: 'Make the login form validate emails\r' });
+    const argv = await launcher.resolveLaunch(task('custom', { command: ['my-agent'], promptDelivery: 'argv' }), { sessionId: 's1', resume: false });
+    expect(argv.args).toEqual(['Make the login form validate emails']);
+    expect(argv.initialInput).toBeUndefined();
+    const none = await launcher.resolveLaunch(task('custom', { command: ['/bin/sh', '-c', 'true'], promptDelivery: 'none' }), { sessionId: 's1', resume: false });
+    expect(none).toMatchObject({ file: '/bin/sh', args: ['-c', 'true'] });
+    expect(none.initialInput).toBeUndefined();
+  });
+
+  it('a custom task without a command line is bad input', async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir([]) });
+    await expect(launcher.resolveLaunch(task('custom'), { sessionId: 's1', resume: false })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(launcher.resolveLaunch(task('custom', { command: [' '] }), { sessionId: 's1', resume: false })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+});
+
+describe('a missing agent', () => {
+  it('is AGENT_NOT_FOUND listing PATH and the usual install locations', async () => {
+    const home = tempDir('switchyard-home-');
+    const launcher = createAgentLauncher({ pathEnv: binDir(['codex']), home });
+    const error = await expectAgentNotFound(launcher.resolveLaunch(task('claude-code'), { sessionId: 's1', resume: false }));
+    expect(error.details?.looked).toEqual(['claude on PATH', join(home, '.claude/local/claude'), join(home, '.local/bin/claude')]);
+    expect(error.message).toMatch(/Claude Code/);
+  });
+
+  it('is found in a usual install location when PATH lacks it', async () => {
+    const home = tempDir('switchyard-home-');
+    mkdirSync(join(home, '.claude', 'local'), { recursive: true });
+    writeFileSync(join(home, '.claude', 'local', 'claude'), '#!/bin/sh\n');
+    chmodSync(join(home, '.claude', 'local', 'claude'), 0o755);
+    const launch = await createAgentLauncher({ pathEnv: binDir([]), home }).resolveLaunch(task('claude-code'), { sessionId: 's1', resume: false });
+    expect(launch.file).toBe(join(home, '.claude', 'local', 'claude'));
+  });
+
+  it('is AGENT_NOT_FOUND when the configured path is missing or not executable, even if PATH has one', async () => {
+    const bin = binDir(['gemini']);
+    const notExecutable = join(bin, 'plain-file');
+    writeFileSync(notExecutable, 'data');
+    for (const override of [join(bin, 'nope'), notExecutable, bin]) {
+      const launcher = createAgentLauncher({ pathEnv: bin, binaryPaths: { gemini: override } });
+      const error = await expectAgentNotFound(launcher.resolveLaunch(task('gemini'), { sessionId: 's1', resume: false }));
+      expect(error.details?.looked, `override ${override}`).toEqual([override]);
+    }
+    const ok = await createAgentLauncher({ pathEnv: '', binaryPaths: { gemini: join(bin, 'gemini') } }).resolveLaunch(task('gemini'), { sessionId: 's1', resume: false });
+    expect(ok.file).toBe(join(bin, 'gemini'));
+    // A setting read at each launch: a change applies to the next start.
+    let configured: string | undefined = join(bin, 'nope');
+    const live = createAgentLauncher({ pathEnv: bin, binaryPaths: () => ({ gemini: configured }) });
+    await expectAgentNotFound(live.resolveLaunch(task('gemini'), { sessionId: 's1', resume: false }));
+    configured = undefined;
+    expect((await live.resolveLaunch(task('gemini'), { sessionId: 's1', resume: false })).file).toBe(join(bin, 'gemini'));
+  });
+
+  it('is AGENT_NOT_FOUND for a custom command that is not on PATH or not at its path', async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir([]) });
+    const byName = await expectAgentNotFound(launcher.resolveLaunch(task('custom', { command: ['no-such-agent'] }), { sessionId: 's1', resume: false }));
+    expect(byName.details?.looked).toEqual(['no-such-agent on PATH']);
+    const byPath = await expectAgentNotFound(launcher.resolveLaunch(task('custom', { command: ['./bin/agent'], cwd: '/tmp/x' }), { sessionId: 's1', resume: false }));
+    expect(byPath.details?.looked).toEqual(['/tmp/x/bin/agent']);
+  });
+});
+
+describe("the user's own agent configuration", () => {
+  it('is never written: launching every kind leaves the home folder as it was', async () => {
+    const home = tempDir('switchyard-home-');
+    mkdirSync(join(home, '.claude'));
+    writeFileSync(join(home, '.claude', 'settings.json'), '{"hooks":{}}');
+    writeFileSync(join(home, '.claude.json'), '{}');
+    const before = readdirSync(home, { recursive: true }).sort();
+    const launcher = createAgentLauncher({ pathEnv: binDir(['claude', 'codex', 'gemini', 'aider', 'x']), home, hookServer });
+    for (const kind of ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const) {
+      for (const resume of [false, true]) {
+        await launcher.resolveLaunch(task(kind, { command: ['x'], cwd: home }), { sessionId: `s-${kind}`, agentSessionId: UUID, resume });
+      }
+    }
+    expect(readdirSync(home, { recursive: true }).sort()).toEqual(before);
+    expect(readFileSync(join(home, '.claude', 'settings.json'), 'utf8')).toBe('{"hooks":{}}');
+  });
+});

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AgentKind } from '../../shared/contract';
+import { readCast, replayCast } from './castReplay';
+
+/**
+ * Real terminal recordings (tests/fixtures/recordings, asciicast v2 with our "h" hook and "x" exit
+ * events) replayed through a headless terminal into the state engine, at their own timing. The
+ * real CLIs were run offline: what they really show without an account (sign-in, trust and
+ * API-key questions, network retries, interrupts, exits).
+ */
+const RECORDINGS = join(import.meta.dirname, '..', 'fixtures', 'recordings');
+
+async function replay(kind: AgentKind, file: string) {
+  const changes = await replayCast(kind, readCast(join(RECORDINGS, file)));
+  return { changes, states: changes.map((c) => `${c.state}/${c.source}`) };
+}
+
+describe('Claude Code recordings', () => {
+  it('offline without credentials: fails with its exit code', async () => {
+    const { changes, states } = await replay('claude-code', 'claude-code/offline-no-credentials.cast');
+    expect(states).toEqual(['failed/exit']);
+    expect(changes[0]?.detail).toBe('exit code 1');
+  });
+
+  it('trust and API-key questions, a turn seen by hooks, an interrupt seen by the title, Ctrl-C twice', async () => {
+    const { changes, states } = await replay('claude-code', 'claude-code/trust-api-key-interrupt-exit.cast');
+    expect(states).toEqual(['needs_input/screen', 'idle/title', 'idle/hook', 'working/hook', 'idle/title', 'exited/exit']);
+    expect(changes[0]?.detail).toMatch(/trust this folder/);
+    expect(changes[3]?.detail).toBe('add a note to README');
+    // The interrupt (Esc) sends no hook: the title stopping its spinner ends the turn.
+    expect(changes[4]?.detail).toBe('✳ Add a note');
+  });
+});
+
+describe('Codex CLI recordings', () => {
+  it('the sign-in screen is a question for the user', async () => {
+    const { changes, states } = await replay('codex', 'codex/sign-in-screen.cast');
+    expect(states.slice(-2)).toEqual(['needs_input/screen', 'failed/exit']);
+    expect(changes.at(-2)?.detail).toMatch(/Press enter to continue/);
+    expect(changes.at(-1)?.detail).toBe('killed by signal 15');
+  });
+
+  it('API key, folder trust, a turn that keeps reconnecting, Ctrl-C twice', async () => {
+    const { changes, states } = await replay('codex', 'codex/api-key-trust-reconnecting-exit.cast');
+    // Sign-in, API-key entry and folder trust follow each other: one stretch of needs_input.
+    expect(states).toEqual(['idle/screen', 'needs_input/screen', 'idle/screen', 'working/title', 'idle/screen', 'exited/exit']);
+    expect(changes[1]?.detail).toMatch(/Press enter to continue/);
+    expect(changes[3]?.detail).toBe('⠹ repo4');
+    // After Ctrl-C interrupted the turn, only the composer's hints remain.
+    expect(changes[4]?.detail).toMatch(/\? for shortcuts/);
+  });
+});
+
+describe('Gemini CLI recordings', () => {
+  it('the trust dialog is a question; a CLI that needs SIGKILL has failed', async () => {
+    const { changes, states } = await replay('gemini', 'gemini/trust-dialog.cast');
+    expect(states).toEqual(['idle/title', 'needs_input/screen', 'failed/exit']);
+    expect(changes[1]?.detail).toMatch(/Do you trust the files in this folder\?/);
+  });
+
+  it('trust, then authentication questions, then ready at its prompt, then exit', async () => {
+    const { changes, states } = await replay('gemini', 'gemini/trust-auth-ready-exit.cast');
+    expect(states).toEqual(['idle/title', 'needs_input/screen', 'idle/title', 'exited/exit']);
+    expect(changes[2]?.detail).toMatch(/^◇ {2}Ready \(repo4\)/);
+  });
+});
+
+describe('fake agent recordings', () => {
+  it('with hooks: hooks drive every turn; a question on screen is seen before its late Notification', async () => {
+    const { changes, states } = await replay('claude-code', 'fake-agent/hooks-edit-commit-exit.cast');
+    expect(states).toEqual([
+      'idle/title',
+      'idle/hook',
+      'working/hook',
+      'needs_input/screen', // the dialog held on screen longer than the Notification took to come
+      'needs_input/hook',
+      'working/hook',
+      'needs_input/screen',
+      'needs_input/hook',
+      'working/hook',
+      'idle/title', // the title stops spinning just before the Stop hook
+      'idle/hook',
+      'exited/exit',
+    ]);
+    expect(changes[3]?.detail).toBe('│ Do you want to make this edit to fake-agent-notes.md?');
+    expect(changes[4]?.detail).toBe('Claude needs your permission to use Edit');
+    expect(changes[7]?.detail).toBe('Claude needs your permission to use Bash');
+  });
+
+  it('without hooks: questions from the screen, turns from the title', async () => {
+    const { changes, states } = await replay('claude-code', 'fake-agent/no-hooks-refuse-retry-ctrl-c.cast');
+    expect(states).toEqual([
+      'working/title',
+      'needs_input/screen',
+      'idle/title', // refused: the turn ends
+      'working/title',
+      'needs_input/screen',
+      'working/title',
+      'needs_input/screen',
+      'idle/title',
+      'exited/exit',
+    ]);
+    expect(changes.filter((c) => c.state === 'needs_input').map((c) => c.detail)).toEqual([
+      '│ Do you want to make this edit to fake-agent-notes.md?',
+      '│ Do you want to make this edit to fake-agent-notes.md?',
+      '│ Do you want to proceed?',
+    ]);
+  });
+});
