@@ -4,6 +4,7 @@ import { databaseFile } from './dataDir';
 import { openDatabase } from './db/client';
 import { DisposableStore, toDisposable } from './disposable';
 import { consoleLogger } from './log';
+import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
 import { Connection } from './rpc/connection';
 import { createDispatcher, type Dispatch, type Logger } from './rpc/dispatcher';
@@ -11,6 +12,7 @@ import { EventBus } from './rpc/eventBus';
 import { createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import { SettingsService } from './settings/settingsService';
+import { TaskGraphService } from './tasks/taskGraphService';
 import { TaskService } from './tasks/taskService';
 
 export interface CoreOptions {
@@ -26,6 +28,8 @@ export interface Core {
   readonly dispatch: Dispatch;
   readonly projects: ProjectService;
   readonly tasks: TaskService;
+  readonly taskGraph: TaskGraphService;
+  readonly plans: PlanImporter;
   readonly settings: SettingsService;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
   connect(send: (message: ServerMessage) => void): Connection;
@@ -43,6 +47,8 @@ export function createCore(options: CoreOptions): Core {
   const projects = new ProjectService(database.db, bus);
   const settings = new SettingsService(database.db, projects);
   const tasks = new TaskService(database.db, bus, projects, settings);
+  const taskGraph = new TaskGraphService(database.db, bus, projects);
+  const plans = new PlanImporter(database.db, bus, projects, settings);
   const version = appVersion();
   const info = (): AppInfo => ({
     name: 'Switchyard',
@@ -52,7 +58,7 @@ export function createCore(options: CoreOptions): Core {
     platform: process.platform,
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
-  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings }), log);
+  const dispatch = createDispatcher(createRouter({ info, projects, tasks, taskGraph, plans, settings }), log);
 
   const connections = new Set<Connection>();
   return {
@@ -61,6 +67,8 @@ export function createCore(options: CoreOptions): Core {
     dispatch,
     projects,
     tasks,
+    taskGraph,
+    plans,
     settings,
     connect(send) {
       const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));

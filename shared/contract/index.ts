@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { appProcedures } from './app';
+import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
 
 export * from './app';
 export * from './common';
+export * from './plans';
 export * from './projects';
 export * from './sessionState';
 export * from './settings';
@@ -16,6 +18,7 @@ export const procedures = {
   ...appProcedures,
   ...projectProcedures,
   ...taskProcedures,
+  ...planProcedures,
   ...settingsProcedures,
 } as const;
 
