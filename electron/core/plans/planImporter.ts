@@ -78,19 +78,7 @@ export class PlanImporter {
         origin: source.fileName ?? null,
       };
     }
-    const path = resolve(source.path!);
-    const info = await stat(path).catch(() => null);
-    if (!info) throw new SwitchyardError('PATH_NOT_FOUND', `no such file: ${path}`, { path });
-    if (!info.isFile()) throw new SwitchyardError('PATH_NOT_FOUND', `not a file: ${path}`, { path });
-    if (info.size > MAX_PLAN_BYTES) {
-      throw new SwitchyardError('BAD_PLAN', `the plan is ${info.size} bytes; the importer reads at most ${MAX_PLAN_BYTES}`, {
-        reason: 'too-large',
-        bytes: info.size,
-        limit: MAX_PLAN_BYTES,
-      });
-    }
-    const bytes = await readFile(path);
-    return { plan: parsePlanBytes(bytes), contentHash: createHash('sha256').update(bytes).digest('hex'), origin: path };
+    return readPlanFile(source.path!);
   }
 
   async import(source: PlanSource): Promise<PlanImportResult> {
@@ -246,6 +234,26 @@ export class PlanImporter {
       warnings: plan.warnings,
     };
   }
+}
+
+/**
+ * Reads a plan file (reading only): PATH_NOT_FOUND when it is missing or not a file, BAD_PLAN when
+ * it is too big (checked before reading), binary, empty or not text.
+ */
+export async function readPlanFile(file: string): Promise<ReadPlan & { origin: string }> {
+  const path = resolve(file);
+  const info = await stat(path).catch(() => null);
+  if (!info) throw new SwitchyardError('PATH_NOT_FOUND', `no such file: ${path}`, { path });
+  if (!info.isFile()) throw new SwitchyardError('PATH_NOT_FOUND', `not a file: ${path}`, { path });
+  if (info.size > MAX_PLAN_BYTES) {
+    throw new SwitchyardError('BAD_PLAN', `the plan is ${info.size} bytes; the importer reads at most ${MAX_PLAN_BYTES}`, {
+      reason: 'too-large',
+      bytes: info.size,
+      limit: MAX_PLAN_BYTES,
+    });
+  }
+  const bytes = await readFile(path);
+  return { plan: parsePlanBytes(bytes), contentHash: createHash('sha256').update(bytes).digest('hex'), origin: path };
 }
 
 /** CYCLE naming the tasks of the first loop by key and title; every loop is in the details. */

@@ -144,7 +144,7 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
       agentLabel: draft.agentLabel,
       priority: draft.priority ?? 'normal',
       done: draft.done ?? false,
-      dependsOn: [...dependsOn[i]!].map((j) => keys[j]!),
+      dependsOn: [...dependsOn[i]!].sort((a, b) => a - b).map((j) => keys[j]!),
       blocks: blocks[i]!.map((j) => keys[j]!),
       parallelWith: parallel[i]!.map((j) => keys[j]!),
       estimate: draft.estimate,
