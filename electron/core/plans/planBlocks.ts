@@ -18,10 +18,19 @@ function plain(value: string): string {
   return value.replace(/\*\*|__|`/g, '').trim();
 }
 
-/** Sets the field a "Label: value" line names on a task; a value it cannot read is a warning. */
+/** Markdown emphasis and links out of a line, so that "**Assignee:** X" reads as "Assignee: X". */
+export function stripInline(text: string): string {
+  return text.replace(/\*\*|__/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+}
+
+/**
+ * Sets the field a "Label: value" line names on a task; `line` is the markdown as written, so a
+ * validation step keeps its `code`. A value it cannot read is a warning.
+ */
 export function applyField(task: TaskDraft, line: string, warnings: PlanWarning[], lineNo: number): void {
-  const field = readFieldLine(line);
+  const field = readFieldLine(stripInline(line));
   if (!field) return;
+  const written = stripInline(line.slice(line.indexOf(':') + 1)).trim();
   const value = plain(field.value);
   if (value === '') return;
   switch (field.field) {
@@ -59,12 +68,12 @@ export function applyField(task: TaskDraft, line: string, warnings: PlanWarning[
       task.done = isDoneStatus(value);
       break;
     case 'validation':
-      task.validation.push(field.value.trim());
+      task.validation.push(written);
       break;
     case 'context': {
-      const paths = filePathsIn(field.value);
+      const paths = filePathsIn(written);
       if (paths.length > 0) task.contextDocs.push(...paths.map((path) => ({ kind: 'file' as const, path })));
-      else task.contextDocs.push({ kind: 'text', text: field.value.trim() });
+      else task.contextDocs.push({ kind: 'text', text: written });
       break;
     }
     case 'id':

@@ -153,8 +153,10 @@ export function splitTitle(raw: string): TitleParts {
   return { title, size, estimate, dependsOn, agentLabel, done };
 }
 
-/** An id a plan gives a task: "1.2", "2.3.1", "T-12", "API-3", "#7" (the "#" is not kept). */
-const ID_SOURCE = String.raw`(?:[A-Za-z]{1,8}-\d+(?:\.\d+)*|#?\d+(?:\.\d+)*)`;
+/** An id a plan gives a task: "1.2", "2.3.1", "T-12", "API-3", "S4", "#7" (the "#" is not kept). */
+const ID_SOURCE = String.raw`(?:[A-Za-z]{1,8}-?\d+(?:\.\d+)*|#?\d+(?:\.\d+)*)`;
+/** "v2", "h1", "mp3": lower-case letters glued to digits are words, not ids (S4 and T-12 are). */
+const isWordNotId = (id: string) => /^[a-z]+\d/.test(id) || /^[A-Za-z]+\d+[A-Za-z]/.test(id);
 /** A title that starts with an id: "Task 1.2: Title", "1.2. Title", "[T-4] Title", "#7 — Title". */
 const LEADING_ID_RE = new RegExp(
   String.raw`^\s*(?:(task|step|story|ticket|issue|spec|item|todo|subtask|sub-task)\s*)?\[?(${ID_SOURCE})\]?(?:\s*[:.)–—|-]\s*|\s+)(.+)$`,
@@ -170,13 +172,14 @@ export interface LeadingId {
   rest: string;
 }
 
-export function splitLeadingId(text: string): LeadingId {
+/** `bareNumbers`: "1 Schema" has the id 1 (in a table's task column), not in running text. */
+export function splitLeadingId(text: string, bareNumbers = false): LeadingId {
   const match = LEADING_ID_RE.exec(text);
   if (match && match[3]!.trim() !== '') {
     const id = match[2]!.replace(/^#/, '');
     // "2024 roadmap" or "3 things": a bare number with no dot and no keyword is not an id.
-    const bare = /^\d+$/.test(id) && !match[1] && !/^\s*\[?#?\d+\]?\s*[:.)–—|-]/.test(text);
-    if (!bare) return { key: id, keyword: Boolean(match[1]), rest: match[3]!.trim() };
+    const bare = !bareNumbers && /^\d+$/.test(id) && !match[1] && !/^\s*\[?#?\d+\]?\s*[:.)–—|-]/.test(text);
+    if (!bare && !isWordNotId(id)) return { key: id, keyword: Boolean(match[1]), rest: match[3]!.trim() };
   }
   const keywordOnly = KEYWORD_ONLY_RE.exec(text);
   if (keywordOnly) return { key: null, keyword: true, rest: keywordOnly[1]!.trim() };
@@ -209,7 +212,8 @@ export function readReferences(text: string): References {
     const cleaned = fragment.replace(/\b(?:tasks?|steps?|items?|all)\b/gi, ' ').trim();
     if (cleaned === '' || NO_REFERENCE_RE.test(cleaned)) continue;
     const ids = cleaned.match(ID_REF_RE);
-    if (ids) refs.ids.push(...ids.map((id) => id.replace(/^#/, '')));
+    const real = ids?.filter((id) => !isWordNotId(id));
+    if (real && real.length > 0) refs.ids.push(...real.map((id) => id.replace(/^#/, '')));
     else if (/[A-Za-z]/.test(cleaned)) refs.titles.push(cleaned.replace(/[*_`"“”]/g, '').trim());
   }
   return refs;

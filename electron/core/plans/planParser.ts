@@ -4,7 +4,7 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import type { ParsedPlan, PlanWarning } from '../../../shared/contract';
-import { applyField, isDiagram, readTable, type TableColumns } from './planBlocks';
+import { applyField, isDiagram, readTable, stripInline, type TableColumns } from './planBlocks';
 import { isDoneStatus, readFieldLine, splitLeadingId, splitTitle } from './planFields';
 import { newDraft, resolvePlan, type PhaseDraft, type TaskDraft } from './planReferences';
 import { checkPlanText, decodePlanBytes } from './planText';
@@ -152,7 +152,7 @@ class PlanReader {
       if (node.type === 'heading') return false;
       if (node.type === 'paragraph') {
         const text = toString(node);
-        if (PROMPT_LABEL_RE.test(text) && nodes[i + 1]?.type === 'code') return true;
+        if (PROMPT_LABEL_RE.test(text.split('\n').pop()!) && nodes[i + 1]?.type === 'code') return true;
         if (text.split('\n').some((line) => readFieldLine(line)?.field !== undefined && readFieldLine(line)!.field !== 'phase')) return true;
       }
       if (node.type === 'list' && node.children.every((item) => readFieldLine(toString(item.children[0] ?? item)) !== undefined)) return true;
@@ -208,10 +208,11 @@ class PlanReader {
 
   private readTaskBlock(task: TaskDraft, node: RootContent, next: RootContent | undefined): void {
     if (node.type === 'paragraph') {
-      const text = toString(node);
-      const label = PROMPT_LABEL_RE.exec(text);
+      const lines = toString(node).split('\n');
+      const label = PROMPT_LABEL_RE.exec(lines[lines.length - 1]!);
       if (label && (next?.type === 'code' || next?.type === 'blockquote')) {
         this.pendingPrompt = task;
+        if (lines.length > 1) this.readFieldsOrBody(task, node, true);
         if (task.agentLabel === null && label[1]) task.agentLabel = label[1].trim();
         return;
       }
@@ -232,7 +233,7 @@ class PlanReader {
       for (const item of node.children) {
         const first = item.children[0];
         const field = first && item.children.length === 1 ? readFieldLine(toString(first)) : undefined;
-        if (field) applyField(task, toString(first!), this.warnings, this.line(item));
+        if (field) applyField(task, this.source(first!), this.warnings, this.line(item));
         else kept.push(item);
       }
       if (kept.length === node.children.length) task.body.push(this.source(node));
@@ -242,23 +243,26 @@ class PlanReader {
     task.body.push(this.source(node));
   }
 
+  /** The lines of a paragraph as written (markdown kept), or as text when they do not line up. */
+  private paragraphLines(node: Paragraph): string[] {
+    const text = toString(node).split('\n');
+    const source = this.source(node).split('\n').map((line) => line.trim());
+    return source.length === text.length ? source : text;
+  }
+
   /** Field lines set fields; the other lines stay in the body, as the plan wrote them. */
-  private readFieldsOrBody(task: TaskDraft, node: Paragraph): void {
-    const lines = toString(node).split('\n');
-    const sourceLines = this.source(node).split('\n');
-    const fieldLines = new Set<number>();
+  private readFieldsOrBody(task: TaskDraft, node: Paragraph, dropLast = false): void {
+    const lines = this.paragraphLines(node);
+    if (dropLast) lines.pop();
+    const kept: string[] = [];
     lines.forEach((line, i) => {
-      const field = readFieldLine(line);
-      if (!field) return;
-      fieldLines.add(i);
-      if (field.value === '' && i === lines.length - 1) this.pendingListField = { task, line };
+      const field = readFieldLine(stripInline(line));
+      if (!field) kept.push(line);
+      else if (field.value === '' && i === lines.length - 1) this.pendingListField = { task, line: stripInline(line) };
       else applyField(task, line, this.warnings, this.line(node) + i);
     });
-    if (fieldLines.size === 0) task.body.push(this.source(node));
-    else if (sourceLines.length === lines.length) {
-      const rest = sourceLines.filter((_, i) => !fieldLines.has(i)).join('\n').trim();
-      if (rest !== '') task.body.push(rest);
-    }
+    if (kept.length === lines.length && !dropLast) task.body.push(this.source(node));
+    else if (kept.join('').trim() !== '') task.body.push(kept.join('\n').trim());
   }
 
   private hasValidation(item: ListItem): boolean {
@@ -286,14 +290,16 @@ class PlanReader {
 
   private readListTask(item: ListItem, parent: TaskDraft | null, number: number | null): void {
     const [first, ...rest] = item.children;
-    const firstText = first?.type === 'paragraph' ? toString(first) : '';
-    const [titleLine = '', ...moreLines] = firstText.split('\n');
+    const lines = first?.type === 'paragraph' ? this.paragraphLines(first) : [];
+    const [titleLine = '', ...moreLines] = lines;
     const lead = splitLeadingId(titleLine);
     const parts = splitTitle(lead.rest);
-    const key = lead.key ?? (number !== null && parent?.key ? `${parent.key}.${number}` : null);
+    // A numbered step is "3.2" under task 3, "2" at the top level, and gets a made-up key otherwise.
+    const stepKey = number === null ? null : parent === null ? String(number) : parent.key ? `${parent.key}.${number}` : null;
+    const key = lead.key ?? stepKey;
     const draft = newDraft({
       key,
-      title: parts.title || titleLine.trim() || `Item ${number ?? this.drafts.length + 1}`,
+      title: stripInline(parts.title) || stripInline(titleLine).trim() || `Item ${number ?? this.drafts.length + 1}`,
       phase: parent?.phase ?? this.currentPhase(),
       parent,
       line: this.line(item),
@@ -302,12 +308,12 @@ class PlanReader {
     draft.size = parts.size;
     draft.estimate = parts.estimate;
     draft.agentLabel = parts.agentLabel;
-    if (parts.dependsOn) draft.dependsOnRefs.push(parts.dependsOn);
+    if (parts.dependsOn) draft.dependsOnRefs.push(stripInline(parts.dependsOn));
     draft.done = item.checked === true || parts.done ? true : item.checked === false ? false : null;
     if (draft.done === null && this.phases.find((p) => p.name === draft.phase)?.done) draft.done = true;
     this.drafts.push(draft);
     moreLines.forEach((line, i) => {
-      if (readFieldLine(line)) applyField(draft, line, this.warnings, draft.line + 1 + i);
+      if (readFieldLine(stripInline(line))) applyField(draft, line, this.warnings, draft.line + 1 + i);
       else if (line.trim() !== '') draft.body.push(line.trim());
     });
     for (let i = 0; i < rest.length; i++) {
@@ -330,7 +336,7 @@ class PlanReader {
     const merged = new Set<TaskDraft>();
     const phase = this.currentPhase();
     for (const row of read.rows) {
-      const lead = read.columns.id === undefined ? splitLeadingId(row.cells('title')) : { key: row.cells('id').replace(/^#/, '') || null, rest: row.cells('title') };
+      const lead = read.columns.id === undefined ? splitLeadingId(row.cells('title'), true) : { key: row.cells('id').replace(/^#/, '') || null, rest: row.cells('title') };
       const parts = splitTitle(lead.rest);
       const existing = this.drafts.find(
         (d) => d.source !== 'table' && !merged.has(d) && (lead.key !== null ? d.key === lead.key : d.title.toLowerCase() === parts.title.toLowerCase()),
