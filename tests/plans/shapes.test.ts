@@ -141,7 +141,7 @@ describe('plan shapes', () => {
     const t = byKey(plan.tasks);
     expect(plan.tasks.map((x) => x.key)).toEqual(['3', '3.1', '3.2']);
     expect(t['3.1']).toMatchObject({ title: 'Add the users table', parentKey: '3' });
-    expect(t['3.1']!.prompt).toContain('Validation:');
+    expect(t['3.1']!.prompt.startsWith('Add the users table\n\nValidation:\n- ')).toBe(true);
     expect(t['3.1']!.prompt).toContain('`npm test -- users` passes');
     expect(t['3.2']!.prompt).toContain('POST /login returns a token');
     expect(t['3']!.agent).toBe('gemini');
@@ -159,6 +159,44 @@ describe('plan shapes', () => {
       ['1', 'Create the schema', []],
       ['2', 'Seed the data', ['1']],
     ]);
+  });
+
+  it('size labels in the other ways people write them', () => {
+    const plan = parseMd(`
+      ## Backlog
+      - [ ] (S) Fix login
+      - [ ] Add search — M
+      - [x] **[L]** Rewrite sync
+      - [ ] Write docs (size: XS)
+      - [ ] Use the M key
+    `);
+    expect(plan.tasks.map((x) => [x.title, x.size, x.done])).toEqual([
+      ['Fix login', 'S', false],
+      ['Add search', 'M', false],
+      ['Rewrite sync', 'L', true],
+      ['Write docs', 'XS', false],
+      ['Use the M key', null, false],
+    ]);
+  });
+
+  it('numbered steps whose Validation is a nested bullet, under a numbered heading', () => {
+    const plan = parseMd(`
+      ## Phase 2: Parser
+      ### 2.1 Build parser
+      1. **Create tokenizer** – split input
+         - Validation: unit tests pass
+      2. **Create AST** – nodes
+         - Validation: snapshot matches
+      ### 2.2 Wire it
+      **Dependencies:** 2.1
+    `);
+    expect(plan.tasks.map((x) => [x.key, x.title, x.parentKey, x.dependsOn])).toEqual([
+      ['2.1', 'Build parser', null, []],
+      ['2.1.1', 'Create tokenizer – split input', '2.1', []],
+      ['2.1.2', 'Create AST – nodes', '2.1', []],
+      ['2.2', 'Wire it', null, ['2.1']],
+    ]);
+    expect(plan.tasks[1]!.prompt).toBe('Create tokenizer – split input\n\nValidation:\n- unit tests pass');
   });
 
   it('maps agent names to kinds and keeps the others as text, flagged', () => {

@@ -96,7 +96,8 @@ export function isDoneStatus(text: string): boolean {
 }
 
 /** A size label in a title: `[S]`, `(M)`, `` `XL` ``, `**L**`, or "XS:" in front. */
-const TITLE_SIZE_RE = /(?:^|\s)(?:\[(XS|S|M|L|XL)\]|\((XS|S|M|L|XL)\)|`(XS|S|M|L|XL)`|\*\*(XS|S|M|L|XL)\*\*|\{(XS|S|M|L|XL)\})(?=\s|$|[:.,;-])|^(XS|S|M|L|XL)\s*[:|-]\s+/;
+const TITLE_SIZE_RE =
+  /(?:^|\s)(?:\*\*)?(?:\[(XS|S|M|L|XL)\]|\((?:size\s*[:=]?\s*)?(XS|S|M|L|XL)\)|`(?:size\s*[:=]?\s*)?(XS|S|M|L|XL)`|\*\*(XS|S|M|L|XL)\*\*|\{(XS|S|M|L|XL)\})(?:\*\*)?(?=\s|$|[:.,;-])|^(XS|S|M|L|XL)\s*[:|–—-]\s+|\s[–—-]\s*(XS|S|M|L|XL)$/i;
 /** An estimate in a title: "(2h)", "[3-4 hours]", "~1d". */
 const TITLE_ESTIMATE_RE =
   /\s*[([~]\s*~?(\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?\s*(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|m|mins?|minutes?|pts?|points?))\s*[)\]]?(?=\s|$|[,;.])/i;
@@ -134,7 +135,7 @@ export function splitTitle(raw: string): TitleParts {
   let size: TaskSize | null = null;
   const sized = TITLE_SIZE_RE.exec(title);
   if (sized) {
-    size = (sized.slice(1).find((g) => g !== undefined) as TaskSize | undefined) ?? null;
+    size = (sized.slice(1).find((g) => g !== undefined)?.toUpperCase() as TaskSize | undefined) ?? null;
     title = (title.slice(0, sized.index) + ' ' + title.slice(sized.index + sized[0].length)).replace(/\s+/g, ' ').trim();
   }
   let estimate: string | null = null;

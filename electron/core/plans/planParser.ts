@@ -265,10 +265,19 @@ class PlanReader {
     else if (kept.join('').trim() !== '') task.body.push(kept.join('\n').trim());
   }
 
+  /** Whether an item, or a list nested in it, has a "Validation:" line. */
   private hasValidation(item: ListItem): boolean {
-    return toString(item)
-      .split('\n')
-      .some((line) => readFieldLine(line)?.field === 'validation');
+    const paragraphs: Paragraph[] = [];
+    const visit = (node: Nodes) => {
+      if (node.type === 'paragraph') paragraphs.push(node);
+      else if ('children' in node) for (const child of node.children) visit(child);
+    };
+    visit(item);
+    return paragraphs.some((p) =>
+      toString(p)
+        .split('\n')
+        .some((line) => readFieldLine(line)?.field === 'validation'),
+    );
   }
 
   /**
@@ -291,7 +300,9 @@ class PlanReader {
   private readListTask(item: ListItem, parent: TaskDraft | null, number: number | null): void {
     const [first, ...rest] = item.children;
     const lines = first?.type === 'paragraph' ? this.paragraphLines(first) : [];
-    const [titleLine = '', ...moreLines] = lines;
+    const [written = '', ...moreLines] = lines;
+    // The checkbox is not part of the item's text, but some inline starts put it in the written line.
+    const titleLine = item.checked !== null && item.checked !== undefined ? written.replace(/^\[[ xX]\]\s+/, '') : written;
     const lead = splitLeadingId(titleLine);
     const parts = splitTitle(lead.rest);
     // A numbered step is "3.2" under task 3, "2" at the top level, and gets a made-up key otherwise.

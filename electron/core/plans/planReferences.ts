@@ -216,10 +216,8 @@ function truncatedTitle(draft: TaskDraft, key: string, warnings: PlanWarning[]):
 
 /** The fenced prompt when the plan gives one, else what the task's section says; then its checks. */
 function promptOf(draft: TaskDraft, key: string, warnings: PlanWarning[]): string {
-  let prompt = draft.promptBlocks.length > 0 ? draft.promptBlocks.join('\n\n') : draft.body.join('\n\n');
-  prompt = prompt.trim();
-  if (draft.validation.length > 0) prompt = `${prompt}\n\nValidation:\n${draft.validation.map((v) => `- ${v}`).join('\n')}`.trim();
-  if (prompt === '') prompt = draft.title;
+  let prompt = (draft.promptBlocks.length > 0 ? draft.promptBlocks.join('\n\n') : draft.body.join('\n\n')).trim() || draft.title;
+  if (draft.validation.length > 0) prompt = `${prompt}\n\nValidation:\n${draft.validation.map((v) => `- ${v}`).join('\n')}`;
   if (prompt.length > MAX_PROMPT_LENGTH) {
     warnings.push({ line: draft.line, message: `the prompt of ${key} is longer than ${MAX_PROMPT_LENGTH} characters; it was shortened` });
     prompt = truncate(prompt, MAX_PROMPT_LENGTH);

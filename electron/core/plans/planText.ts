@@ -127,6 +127,8 @@ export interface Repair {
  * so line numbers stay true.
  */
 export function repairMisdecodedUtf8(text: string): Repair {
+  // Every damaged sequence starts with the legacy reading of a UTF-8 lead byte (0xC2–0xF4).
+  if (!/[\u00C2-\u00F4\u011E\u011F\u0130\u015E]/.test(text)) return { text, repaired: 0, dropped: 0 };
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const out: string[] = [];
   const partial: number[] = [];
