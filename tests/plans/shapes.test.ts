@@ -199,6 +199,29 @@ describe('plan shapes', () => {
     expect(plan.tasks[1]!.prompt).toBe('Create tokenizer – split input\n\nValidation:\n- unit tests pass');
   });
 
+  it('plain items right under a phase are tasks; a ✅ before a task heading marks it done; id ranges', () => {
+    const plan = parseMd(`
+      ## Phase 1: Setup
+      - Create repo
+      - Add CI
+      ## Phase 2
+      ### ✅ Task 2.1: Done thing
+      **Assignee:** Codex
+      ### Task 2.2: Next
+      **Assignee:** Codex
+      ### Task 2.3: Last
+      **Depends On:** Tasks 2.1-2.2
+    `);
+    expect(plan.tasks.map((x) => [x.title, x.phase, x.done])).toEqual([
+      ['Create repo', 'Phase 1: Setup', false],
+      ['Add CI', 'Phase 1: Setup', false],
+      ['Done thing', 'Phase 2', true],
+      ['Next', 'Phase 2', false],
+      ['Last', 'Phase 2', false],
+    ]);
+    expect(byKey(plan.tasks)['2.3']!.dependsOn).toEqual(['2.1', '2.2']);
+  });
+
   it('maps agent names to kinds and keeps the others as text, flagged', () => {
     const plan = parseMd(`
       ## Work

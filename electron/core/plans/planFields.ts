@@ -199,6 +199,11 @@ const PHASE_REF_RE =
   /\b(?:all\s+(?:of\s+)?)?(?:the\s+)?(?:phase|stage|milestone|sprint)s?\s+(\d+)(?:\s*(?:-|–|—|to|through|and|&)\s*(?:phase\s+)?(\d+))?(?:\s+tasks?)?/gi;
 const ID_REF_RE = new RegExp(String.raw`(?<![\w.])${ID_SOURCE}(?![\w])`, 'g');
 
+/** "1.1-1.3", "2.1 to 2.4", "3–5": a run of sibling ids. */
+const ID_RANGE_RE = /(?<![\w.-])((?:\d+\.)*)(\d+)\s*(?:-|–|—|to|through)\s*\1(\d+)(?![\w.])/g;
+/** Longest id range expanded; a longer one is more likely a typo than forty dependencies. */
+const MAX_RANGE_EXPANSION = 40;
+
 export function readReferences(text: string): References {
   const refs: References = { ids: [], phases: [], titles: [] };
   if (NO_REFERENCE_RE.test(text)) return refs;
@@ -208,7 +213,12 @@ export function readReferences(text: string): References {
     for (let n = Math.min(first, last); n <= Math.max(first, last); n++) refs.phases.push(n);
     return ',';
   });
-  rest = rest.replace(/\([^)]*\)/g, ' ');
+  rest = rest.replace(/\([^)]*\)/g, ' ').replace(ID_RANGE_RE, (all, prefix: string, from: string, to: string) => {
+    const first = Number(from);
+    const last = Number(to);
+    if (last <= first || last - first > MAX_RANGE_EXPANSION) return all;
+    return Array.from({ length: last - first + 1 }, (_, i) => `${prefix}${first + i}`).join(', ');
+  });
   for (const fragment of rest.split(/[,;]|\band\b|&/i)) {
     const cleaned = fragment.replace(/\b(?:tasks?|steps?|items?|all)\b/gi, ' ').trim();
     if (cleaned === '' || NO_REFERENCE_RE.test(cleaned)) continue;

@@ -97,9 +97,9 @@ class PlanReader {
     while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.depth >= heading.depth) this.stack.pop();
     let text = toString(heading).replace(/\s+/g, ' ').trim();
     let checked: boolean | null = null;
-    const box = /^\[([ xX])\]\s*/.exec(text);
+    const box = /^(?:\[([ xX])\]|(✅|✔️?|☑️?)|\[(done|DONE|Done)\])\s*/u.exec(text);
     if (box) {
-      checked = box[1] !== ' ';
+      checked = box[1] === undefined || box[1] !== ' ';
       text = text.slice(box[0].length);
     }
     const owner = this.openTask();
@@ -185,7 +185,11 @@ class PlanReader {
       this.readTaskBlock(task, node, next);
       return;
     }
-    if (node.type === 'list') this.readLooseList(node, null, TASK_LIST_HEADING_RE.test(this.stack[this.stack.length - 1]?.name ?? ''));
+    if (node.type === 'list') {
+      // Plain items are tasks right under a phase or a "Tasks" heading; elsewhere only checkboxes are.
+      const heading = this.stack[this.stack.length - 1];
+      this.readLooseList(node, null, heading !== undefined && (heading.kind === 'phase' || TASK_LIST_HEADING_RE.test(heading.name)));
+    }
     else if (node.type === 'table') this.readTaskTable(node);
     else if (node.type === 'paragraph') this.readPhaseStatus(node);
     else if (node.type === 'code' && !isDiagram(node.value) && /[ÃÂâ][\u0080-\u00BF\u2013-\u203A\u20AC]/.test(node.value)) {
