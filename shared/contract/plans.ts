@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PATH_LENGTH } from '../constants';
+import { MAX_PATH_LENGTH, MAX_PLAN_TASKS, MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../constants';
 import { idSchema, pathSchema, timestampSchema } from './common';
 import { agentKindSchema, contextDocSchema, taskPrioritySchema, taskSizeSchema } from './tasks';
 
@@ -60,6 +60,37 @@ export const parsedPlanSchema = z.object({
 });
 export type ParsedPlan = z.infer<typeof parsedPlanSchema>;
 
+const planKeySchema = z.string().min(1).max(100);
+
+/** What the user fixed in the preview, applied over what the importer read, by the plan's keys. */
+export const planEditsSchema = z
+  .object({
+    /** Tasks not to import; edges to them are dropped. */
+    exclude: z.array(planKeySchema).max(MAX_PLAN_TASKS).default([]),
+    tasks: z
+      .record(
+        planKeySchema,
+        z
+          .object({
+            title: z.string().trim().min(1).max(MAX_TITLE_LENGTH),
+            prompt: z.string().max(MAX_PROMPT_LENGTH),
+            phase: z.string().trim().max(200).nullable(),
+            agent: agentKindSchema.nullable(),
+            priority: taskPrioritySchema,
+            done: z.boolean(),
+            size: taskSizeSchema.nullable(),
+            estimate: z.string().trim().max(200).nullable(),
+            /** Replaces the task's dependencies (keys of the plan). */
+            dependsOn: z.array(planKeySchema).max(MAX_PLAN_TASKS),
+          })
+          .partial()
+          .strict(),
+      )
+      .default({}),
+  })
+  .strict();
+export type PlanEdits = z.infer<typeof planEditsSchema>;
+
 /** A plan comes from a file the main side reads, or from text the client sends (a dropped file). */
 const planSourceSchema = z
   .object({
@@ -67,6 +98,7 @@ const planSourceSchema = z
     path: pathSchema.optional(),
     content: z.string().optional(),
     fileName: z.string().trim().min(1).max(MAX_PATH_LENGTH).optional(),
+    edits: planEditsSchema.optional(),
   })
   .strict()
   .refine((s) => (s.path === undefined) !== (s.content === undefined), 'give either path or content, not both');

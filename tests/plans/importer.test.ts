@@ -214,6 +214,45 @@ describe('plans.import', () => {
   });
 });
 
+describe('edits made in the preview', () => {
+  it('leave tasks out, correct fields and dependencies; the preview shows a loop they make; the import writes them', async () => {
+    const { core, projectId } = await withProject();
+    const edits = {
+      exclude: ['5.2', '5.3'],
+      tasks: { '5.1': { agent: 'gemini', title: 'Tests' }, '1.1': { dependsOn: ['4.1'] } },
+    };
+    const looped = await ok<ParsedPlan>(core, 'plans.preview', { projectId, path: PHASED, edits });
+    expect(looped.tasks.map((t) => t.key)).not.toContain('5.2');
+    expect(looped.cycles).toHaveLength(1);
+    expect(looped.cycles[0]).toContain('1.1');
+    expect((await fails(core, 'plans.import', { projectId, path: PHASED, edits })).code).toBe('CYCLE');
+
+    const fixed = { ...edits, tasks: { ...edits.tasks, '1.1': { dependsOn: ['1.3', '9.9'] } } };
+    const plan = await ok<ParsedPlan>(core, 'plans.preview', { projectId, path: PHASED, edits: fixed });
+    expect(plan.cycles).toEqual([]);
+    expect(plan.tasks.find((t) => t.key === '1.1')!.dependsOn).toEqual(['1.3']);
+    expect(plan.warnings.some((w) => /1\.1 depend on 9\.9, which is not imported/.test(w.message))).toBe(true);
+    expect(plan.phases.find((p) => p.number === 5)!.taskCount).toBe(1);
+
+    expect(await ok<PlanImportResult>(core, 'plans.import', { projectId, path: PHASED, edits: fixed })).toMatchObject({ created: 13, edges: 46 - 18 + 1 });
+    const tasks = await ok<Task[]>(core, 'tasks.list', { projectId });
+    expect(tasks.find((t) => t.planKey === '5.1')).toMatchObject({ title: 'Tests', agentKind: 'gemini' });
+    expect(tasks.some((t) => t.planKey === '5.2')).toBe(false);
+    expect((await fails(core, 'plans.preview', { projectId, path: PHASED, edits: { tasks: { '1.1': { agent: 'cursor' } } } })).code).toBe('BAD_INPUT');
+  });
+});
+
+describe('plans and projects', () => {
+  it('removing a project with an imported plan removes its plans, tasks and edges', async () => {
+    const { core, projectId } = await withProject();
+    await ok(core, 'plans.import', { projectId, path: PHASED });
+    await ok(core, 'projects.remove', { id: projectId });
+    expect(await ok<unknown[]>(core, 'projects.list', {})).toEqual([]);
+    const again = await ok<{ id: string }>(core, 'projects.add', { path: makeRepo() });
+    expect(await ok<PlanImportResult>(core, 'plans.import', { projectId: again.id, path: PHASED })).toMatchObject({ created: 15 });
+  });
+});
+
 describe('task dependencies through the dispatcher', () => {
   it('adds, lists and removes edges; refuses a loop with CYCLE naming the tasks; deleting a task drops its edges', async () => {
     const { core, projectId } = await withProject();

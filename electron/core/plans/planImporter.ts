@@ -11,6 +11,7 @@ import type { ProjectService } from '../projects/projectService';
 import type { EventBus } from '../rpc/eventBus';
 import type { SettingsService } from '../settings/settingsService';
 import { DependencyGraph } from '../tasks/dag';
+import { applyPlanEdits } from './planEdits';
 import { parsePlanBytes, parsePlanText } from './planParser';
 
 /** Distance between the order values of consecutive tasks, as TaskService uses. */
@@ -78,10 +79,8 @@ export class PlanImporter {
 
   private async read(source: PlanSource): Promise<ReadPlan> {
     const parse = (contentHash: string, parser: () => ParsedPlan): ParsedPlan => {
-      if (this.lastRead?.contentHash === contentHash) return this.lastRead.plan;
-      const plan = parser();
-      this.lastRead = { contentHash, plan };
-      return plan;
+      if (this.lastRead?.contentHash !== contentHash) this.lastRead = { contentHash, plan: parser() };
+      return applyPlanEdits(this.lastRead.plan, source.edits);
     };
     if (source.content !== undefined) {
       const content = source.content;
