@@ -13,7 +13,7 @@ import { createCore } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
 import { parsePlanText } from '../../electron/core/plans/planParser';
 import { DependencyGraph } from '../../electron/core/tasks/dag';
-import { scheduleRank } from '../../electron/core/tasks/taskGraphService';
+import { readyInScheduleOrder } from '../../electron/core/tasks/taskGraphService';
 import { median, type Measurement, type Suite } from '../harness';
 
 /** Tasks in the generated plan, as the issue sets it. */
@@ -60,10 +60,15 @@ function importAndDecide(text: string): string[] {
     plan.edges.map((e) => ({ taskId: e.task, dependsOnId: e.dependsOn })),
   );
   if (graph.cycles().length > 0) throw new Error('the generated plan has a loop');
-  const done = new Set(plan.tasks.filter((t) => t.done).map((t) => t.key));
-  const rank = scheduleRank(plan.tasks.map((t, i) => ({ id: t.key, title: t.title, status: 'backlog', priority: t.priority, order: i, estimate: t.estimate })));
-  const ready = plan.tasks.map((t) => t.key).filter((key) => graph.isReady(key, (id) => done.has(id)));
-  return ready.sort((a, b) => rank(a) - rank(b)).slice(0, FIRST_BATCH);
+  const list = plan.tasks.map((t, i) => ({
+    id: t.key,
+    title: t.title,
+    status: t.done ? ('done' as const) : ('backlog' as const),
+    priority: t.priority,
+    order: i,
+    estimate: t.estimate,
+  }));
+  return readyInScheduleOrder(graph, list).slice(0, FIRST_BATCH);
 }
 
 const suite: Suite = {

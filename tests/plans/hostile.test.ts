@@ -118,6 +118,34 @@ describe('hostile plans', () => {
     expect(elapsed).toBeLessThan(15_000);
   });
 
+  it('never fails with anything but BAD_PLAN on scrambled plans, and keeps its answers consistent', () => {
+    const fragments = [
+      '# T', '## Phase 1', '### Task 1.1: A', '### Task 1.1: B', '#### 2.3 C', '- [ ] 1.2 D (depends on 1.1)', '- [x] E [M]',
+      '1. F\n   Validation: ok', '**Depends On:** Task 1.1, 9.9, Phase 3', '**Blocks:** All Phase 1 tasks', '**Assignee:** Cursor',
+      '```\nprompt\n```', 'Prompt:', '| Task | Depends On |\n|---|---|\n| 1.1 A | 1.2 |', '| x |', 'â”€â”', '> quote',
+      '- **Size:** XXL', '**Depends On:**', '- Task 1.1', '---', '<div>', '* * *', '[link](x)', '   ', '\t- [ ] nested',
+      '### Task 2', '- [ ] Task 2.2', '| ID | Spec | Depends on |\n|--|--|--|\n| S1 | x | S1 |', '**Status:** ✅', '### ✅', '- [ ] (S)',
+    ];
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 48_271) % 2_147_483_647) % n;
+    for (let round = 0; round < 600; round++) {
+      const text = Array.from({ length: 1 + random(25) }, () => fragments[random(fragments.length)]).join(random(2) ? '\n' : '\n\n');
+      let plan;
+      try {
+        plan = parsePlanText(text);
+      } catch (error) {
+        expect(error, text).toBeInstanceOf(SwitchyardError);
+        expect((error as SwitchyardError).code).toBe('BAD_PLAN');
+        continue;
+      }
+      const keys = new Set(plan.tasks.map((t) => t.key));
+      expect(keys.size, text).toBe(plan.tasks.length);
+      for (const e of plan.edges) expect(keys.has(e.task) && keys.has(e.dependsOn), text).toBe(true);
+      for (const t of plan.tasks) expect(t.title.trim().length > 0 && t.prompt.trim().length > 0, text).toBe(true);
+      for (const cycle of plan.cycles) expect(cycle[0], text).toBe(cycle.at(-1));
+    }
+  });
+
   it('refuses more tasks than MAX_PLAN_TASKS', () => {
     const lines = ['## Tasks', ...Array.from({ length: 20_001 }, (_, i) => `- [ ] t${i}`)];
     expect(refusal(() => parsePlanText(lines.join('\n')))).toMatchObject({ code: 'BAD_PLAN', details: { reason: 'too-many-tasks' } });

@@ -160,7 +160,7 @@ const ID_SOURCE = String.raw`(?:[A-Za-z]{1,8}-?\d+(?:\.\d+)*|#?\d+(?:\.\d+)*)`;
 const isWordNotId = (id: string) => /^[a-z]+\d/.test(id) || /^[A-Za-z]+\d+[A-Za-z]/.test(id);
 /** A title that starts with an id: "Task 1.2: Title", "1.2. Title", "[T-4] Title", "#7 — Title". */
 const LEADING_ID_RE = new RegExp(
-  String.raw`^\s*(?:(task|step|story|ticket|issue|spec|item|todo|subtask|sub-task)\s*)?\[?(${ID_SOURCE})\]?(?:\s*[:.)–—|-]\s*|\s+)(.+)$`,
+  String.raw`^\s*(?:(task|step|story|ticket|issue|spec|item|todo|subtask|sub-task)\s*)?\[?(${ID_SOURCE})(?!\.?\d)\]?(?:\s*[:.)–—|-]\s*|\s+)(.+)$`,
   'i',
 );
 /** "Task: Title" or "Task – Title" with no id. */

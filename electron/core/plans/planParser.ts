@@ -353,6 +353,8 @@ class PlanReader {
     for (const row of read.rows) {
       const lead = read.columns.id === undefined ? splitLeadingId(row.cells('title'), true) : { key: row.cells('id').replace(/^#/, '') || null, rest: row.cells('title') };
       const parts = splitTitle(lead.rest);
+      // A paragraph right under a table continues it as a row; a row with no title is no task.
+      if (stripInline(parts.title) === '') continue;
       const existing = this.drafts.find(
         (d) => d.source !== 'table' && !merged.has(d) && (lead.key !== null ? d.key === lead.key : d.title.toLowerCase() === parts.title.toLowerCase()),
       );

@@ -134,10 +134,11 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
       if (members) members.push(i);
       else unknownAgents.set(label, [i]);
     }
+    const title = truncatedTitle(draft, keys[i]!, warnings);
     return {
       key: keys[i]!,
       keyFromPlan: draft.key !== null,
-      title: truncatedTitle(draft, keys[i]!, warnings),
+      title,
       phase: draft.phase,
       parentKey: draft.parent === null ? null : keys[indexOf.get(draft.parent)!]!,
       agent,
@@ -150,7 +151,7 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
       estimate: draft.estimate,
       complexity: draft.complexity,
       size: draft.size,
-      prompt: promptOf(draft, keys[i]!, warnings),
+      prompt: promptOf(draft, title, keys[i]!, warnings),
       contextDocs: draft.contextDocs,
       line: draft.line,
     };
@@ -209,14 +210,15 @@ function assignKeys(drafts: TaskDraft[], warnings: PlanWarning[]): string[] {
 }
 
 function truncatedTitle(draft: TaskDraft, key: string, warnings: PlanWarning[]): string {
+  if (draft.title.trim() === '') return `Task ${key}`;
   if (draft.title.length <= MAX_TITLE_LENGTH) return draft.title;
   warnings.push({ line: draft.line, message: `the title of ${key} is longer than ${MAX_TITLE_LENGTH} characters; it was shortened` });
   return truncate(draft.title, MAX_TITLE_LENGTH);
 }
 
 /** The fenced prompt when the plan gives one, else what the task's section says; then its checks. */
-function promptOf(draft: TaskDraft, key: string, warnings: PlanWarning[]): string {
-  let prompt = (draft.promptBlocks.length > 0 ? draft.promptBlocks.join('\n\n') : draft.body.join('\n\n')).trim() || draft.title;
+function promptOf(draft: TaskDraft, title: string, key: string, warnings: PlanWarning[]): string {
+  let prompt = (draft.promptBlocks.length > 0 ? draft.promptBlocks.join('\n\n') : draft.body.join('\n\n')).trim() || title;
   if (draft.validation.length > 0) prompt = `${prompt}\n\nValidation:\n${draft.validation.map((v) => `- ${v}`).join('\n')}`;
   if (prompt.length > MAX_PROMPT_LENGTH) {
     warnings.push({ line: draft.line, message: `the prompt of ${key} is longer than ${MAX_PROMPT_LENGTH} characters; it was shortened` });
