@@ -1,4 +1,3 @@
-import type { Nodes, Table } from 'mdast';
 import type { PlanWarning } from '../../../shared/contract';
 import { filePathsIn, isDoneStatus, priorityOf, readFieldLine, sizeOf } from './planFields';
 import type { TaskDraft } from './planReferences';
@@ -83,77 +82,4 @@ export function applyField(task: TaskDraft, line: string, warnings: PlanWarning[
       task.phase = value;
       break;
   }
-}
-
-/** Which column of a task table holds what; a column the table lacks is undefined. */
-export interface TableColumns {
-  id?: number;
-  title?: number;
-  dependsOn?: number;
-  blocks?: number;
-  parallelWith?: number;
-  agent?: number;
-  estimate?: number;
-  complexity?: number;
-  size?: number;
-  priority?: number;
-  status?: number;
-  phase?: number;
-  prompt?: number;
-}
-
-const COLUMN_PATTERNS: [keyof TableColumns, RegExp][] = [
-  ['id', /^(?:#|id|no\.?|nr\.?|num(?:ber)?|key|task ?id|ref)$/i],
-  ['title', /^(?:tasks?|title|name|spec|specs?|feature|item|work item|story|deliverable|step|what)$/i],
-  ['dependsOn', /depend|requires|prereq|blocked by|waits? for|^after$|^needs$/i],
-  ['blocks', /^(?:blocks|unblocks|blocking)$/i],
-  ['parallelWith', /parallel|concurrent/i],
-  ['agent', /assignee|agent|owner|assigned|^ai$|^model$/i],
-  ['estimate', /estimate|^time$|effort|duration|^hours$|^days$|^eta$/i],
-  ['complexity', /complexity|difficulty/i],
-  ['size', /^size$|t-?shirt/i],
-  ['priority', /priority|^prio$/i],
-  ['status', /^(?:status|state|done|✓|✅)$/i],
-  ['phase', /^(?:phase|stage|milestone|sprint|week)$/i],
-  ['prompt', /^(?:prompt|instructions?|details|description|notes?)$/i],
-];
-
-export interface TableRow {
-  line: number;
-  cells: (column: keyof TableColumns) => string;
-}
-
-/**
- * Reads a table as a task table when its header has a title column and a column that only task
- * lists have (dependencies, assignee, or an id with a status, size or estimate); else null.
- */
-export function readTable(table: Table, text: (node: Nodes) => string): { columns: TableColumns; rows: TableRow[] } | null {
-  const [header, ...body] = table.children;
-  if (!header || body.length === 0) return null;
-  const columns: TableColumns = {};
-  header.children.forEach((cell, index) => {
-    const name = text(cell).replace(/[*_`:]/g, '').trim();
-    const match = COLUMN_PATTERNS.find(([column, re]) => columns[column] === undefined && re.test(name));
-    if (match) columns[match[0]] = index;
-  });
-  if (columns.title === undefined && columns.prompt !== undefined && columns.id !== undefined) {
-    columns.title = columns.prompt;
-    delete columns.prompt;
-  }
-  const taskLike =
-    columns.dependsOn !== undefined ||
-    columns.agent !== undefined ||
-    (columns.id !== undefined && (columns.status !== undefined || columns.size !== undefined || columns.estimate !== undefined));
-  if (columns.title === undefined || !taskLike) return null;
-  const rows = body
-    .filter((row) => text(row.children[columns.title!] ?? row).trim() !== '')
-    .map((row) => ({
-      line: row.position?.start.line ?? 1,
-      cells: (column: keyof TableColumns) => {
-        const index = columns[column];
-        const cell = index === undefined ? undefined : row.children[index];
-        return cell ? text(cell).trim() : '';
-      },
-    }));
-  return { columns, rows };
 }

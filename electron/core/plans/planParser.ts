@@ -1,12 +1,13 @@
-import type { Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent, Table } from 'mdast';
+import type { Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import type { ParsedPlan, PlanWarning } from '../../../shared/contract';
-import { applyField, isDiagram, readTable, stripInline, type TableColumns } from './planBlocks';
+import { applyField, isDiagram, stripInline } from './planBlocks';
 import { isDoneStatus, readFieldLine, splitLeadingId, splitTitle } from './planFields';
 import { newDraft, resolvePlan, type PhaseDraft, type TaskDraft } from './planReferences';
+import { readTaskTable } from './planTables';
 import { checkPlanText, decodePlanBytes } from './planText';
 
 /** "Phase 2", "Stage II", "Milestone: …", "Sprint 3", "Week 1": a heading that groups tasks in time. */
@@ -190,7 +191,7 @@ class PlanReader {
       const heading = this.stack[this.stack.length - 1];
       this.readLooseList(node, null, heading !== undefined && (heading.kind === 'phase' || TASK_LIST_HEADING_RE.test(heading.name)));
     }
-    else if (node.type === 'table') this.readTaskTable(node);
+    else if (node.type === 'table') readTaskTable(node, this.drafts, this.currentPhase(), this.warnings);
     else if (node.type === 'paragraph') this.readPhaseStatus(node);
     else if (node.type === 'code' && !isDiagram(node.value) && /[ÃÂâ][\u0080-\u00BF\u2013-\u203A\u20AC]/.test(node.value)) {
       this.warnings.push({ line: this.line(node), message: 'a block of mis-decoded text was ignored' });
@@ -342,63 +343,5 @@ class PlanReader {
         this.readTaskBlock(draft, child, rest[i + 1]);
       }
     }
-  }
-
-  /** A table with a dependency or assignee column: each row a task, or more about one found above. */
-  private readTaskTable(table: Table): void {
-    const read = readTable(table, (node) => toString(node).replace(/\s+/g, ' ').trim());
-    if (!read) return;
-    const merged = new Set<TaskDraft>();
-    const phase = this.currentPhase();
-    for (const row of read.rows) {
-      const lead = read.columns.id === undefined ? splitLeadingId(row.cells('title'), true) : { key: row.cells('id').replace(/^#/, '') || null, rest: row.cells('title') };
-      const parts = splitTitle(lead.rest);
-      // A paragraph right under a table continues it as a row; a row with no title is no task.
-      if (stripInline(parts.title) === '') continue;
-      const existing = this.drafts.find(
-        (d) => d.source !== 'table' && !merged.has(d) && (lead.key !== null ? d.key === lead.key : d.title.toLowerCase() === parts.title.toLowerCase()),
-      );
-      const draft =
-        existing ??
-        newDraft({ key: lead.key, title: parts.title, phase: row.cells('phase') || phase, parent: null, line: row.line, source: 'table' });
-      if (existing) merged.add(existing);
-      else {
-        draft.size = parts.size;
-        draft.estimate = parts.estimate;
-        this.drafts.push(draft);
-      }
-      fillFromRow(draft, row.cells, read.columns, this.warnings, row.line);
-    }
-  }
-}
-
-function fillFromRow(
-  draft: TaskDraft,
-  cell: (column: keyof TableColumns) => string,
-  columns: TableColumns,
-  warnings: PlanWarning[],
-  line: number,
-): void {
-  const labels: [keyof TableColumns, string][] = [
-    ['agent', 'Assignee'],
-    ['dependsOn', 'Depends On'],
-    ['blocks', 'Blocks'],
-    ['parallelWith', 'Parallel With'],
-    ['estimate', 'Estimate'],
-    ['complexity', 'Complexity'],
-    ['size', 'Size'],
-    ['priority', 'Priority'],
-    ['status', 'Status'],
-  ];
-  for (const [column, label] of labels) {
-    if (columns[column] === undefined) continue;
-    const value = cell(column);
-    if (value === '') continue;
-    const scalar = column === 'agent' || column === 'estimate' || column === 'complexity' || column === 'size' || column === 'priority';
-    if (scalar && draft[column === 'agent' ? 'agentLabel' : column] !== null) continue;
-    applyField(draft, `${label}: ${value}`, warnings, line);
-  }
-  if (columns.prompt !== undefined && draft.promptBlocks.length === 0 && draft.body.length === 0 && cell('prompt') !== '') {
-    draft.body.push(cell('prompt'));
   }
 }
