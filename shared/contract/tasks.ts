@@ -95,7 +95,7 @@ export const taskGraphNodeSchema = z.object({
   blockedBy: z.array(idSchema),
   /** Tasks that wait for this one. */
   blocks: z.array(idSchema),
-  /** Not done, and every dependency done. */
+  /** Not started yet (backlog or ready), and every dependency done. */
   ready: z.boolean(),
 });
 export type TaskGraphNode = z.infer<typeof taskGraphNodeSchema>;

@@ -286,6 +286,20 @@ describe('task dependencies through the dispatcher', () => {
     expect(await ok(core, 'tasks.dependencies', { projectId })).toEqual([]);
   });
 
+  it('keeps steps a tree: a task cannot become a step of its own step; a parent comes from the same project', async () => {
+    const { core, projectId } = await withProject();
+    const parent = await ok<Task>(core, 'tasks.create', { projectId, title: 'parent' });
+    const child = await ok<Task>(core, 'tasks.create', { projectId, title: 'child', parentId: parent.id });
+    expect(child.parentId).toBe(parent.id);
+    expect((await fails(core, 'tasks.update', { id: parent.id, patch: { parentId: child.id } })).code).toBe('CYCLE');
+    expect((await fails(core, 'tasks.update', { id: parent.id, patch: { parentId: parent.id } })).code).toBe('CYCLE');
+    const other = await ok<{ id: string }>(core, 'projects.add', { path: makeRepo() });
+    const stranger = await ok<Task>(core, 'tasks.create', { projectId: other.id, title: 'stranger' });
+    expect((await fails(core, 'tasks.create', { projectId, title: 'x', parentId: stranger.id })).code).toBe('BAD_INPUT');
+    expect((await fails(core, 'tasks.create', { projectId, title: 'x', parentId: 'ghost' })).code).toBe('NOT_FOUND');
+    expect((await ok<Task>(core, 'tasks.get', { id: parent.id })).parentId).toBeNull();
+  });
+
   it('refuses an edge between two projects', async () => {
     const { core, projectId } = await withProject();
     const other = await ok<{ id: string }>(core, 'projects.add', { path: makeRepo() });

@@ -36,6 +36,9 @@ export function criticalPathOf(graph: DependencyGraph, list: readonly GraphTask[
   return { taskIds: path.ids, length: Math.round(path.length * 100) / 100, unit: 'hours' };
 }
 
+/** Not started yet: a task that runs, waits for review or failed is not "ready" to start. */
+const waiting = (task: Pick<Task, 'status'>) => task.status === 'backlog' || task.status === 'ready';
+
 /**
  * The scheduler's first question: which tasks may start now, best first (priority, then board
  * order). Pure, so the importer's benchmark and the scheduler ask it the same way.
@@ -45,7 +48,7 @@ export function readyInScheduleOrder(graph: DependencyGraph, list: readonly Grap
   const isDone = (id: string) => status.get(id) === 'done';
   const rank = scheduleRank(list);
   return list
-    .filter((t) => t.status === 'backlog' || t.status === 'ready')
+    .filter(waiting)
     .map((t) => t.id)
     .filter((id) => graph.isReady(id, isDone))
     .sort((a, b) => rank(a) - rank(b));
@@ -134,7 +137,7 @@ export class TaskGraphService {
         id: t.id,
         blockedBy: graph.blockedBy(t.id, isDone),
         blocks: [...graph.dependentsOf(t.id)],
-        ready: graph.isReady(t.id, isDone),
+        ready: waiting(t) && graph.isReady(t.id, isDone),
       })),
       order: graph.topologicalOrder(scheduleRank(list)),
       criticalPath: criticalPathOf(graph, list),
