@@ -222,6 +222,41 @@ describe('plan shapes', () => {
     expect(byKey(plan.tasks)['2.3']!.dependsOn).toEqual(['2.1', '2.2']);
   });
 
+  it('a spec table whose first column holds ids and whose titles are in a Title column', () => {
+    const plan = parseMd(`
+      | Spec | Title | Dependencies | Est. |
+      |------|-------|--------------|------|
+      | SPEC-001 | Auth service | — | 3d |
+      | SPEC-002 | API gateway | SPEC-001 | 2d |
+    `);
+    expect(plan.tasks.map((x) => [x.key, x.title, x.estimate, x.dependsOn])).toEqual([
+      ['SPEC-001', 'Auth service', '3d', []],
+      ['SPEC-002', 'API gateway', '2d', ['SPEC-001']],
+    ]);
+  });
+
+  it('dependencies by a title that says "and", struck-through done items, steps under a label', () => {
+    const plan = parseMd(`
+      ## Milestone 1 — MVP
+      - [ ] **[S]** Set up repo and CI
+      - [ ] **[M]** Implement auth (blocked by: Set up repo and CI)
+      - [x] ~~**[XS]** Write README~~
+      - [ ] Ship (after: Implement auth and Write README)
+
+      ### Task 3: Implement storage
+      **Sub-tasks:**
+      1. Create the schema file \`db/schema.ts\`
+         **Validation:** \`npm run typecheck\` passes
+    `);
+    const [repo, auth, readme, ship, storage, schema] = plan.tasks;
+    expect(auth!.dependsOn).toEqual([repo!.key]);
+    expect(readme).toMatchObject({ title: 'Write README', size: 'XS', done: true });
+    expect(ship!.dependsOn).toEqual([auth!.key, readme!.key]);
+    expect(plan.warnings).toEqual([]);
+    expect(storage).toMatchObject({ key: '3', prompt: 'Implement storage' });
+    expect(schema).toMatchObject({ key: '3.1', parentKey: '3', prompt: 'Create the schema file `db/schema.ts`\n\nValidation:\n- `npm run typecheck` passes' });
+  });
+
   it('maps agent names to kinds and keeps the others as text, flagged', () => {
     const plan = parseMd(`
       ## Work

@@ -19,7 +19,7 @@ function plain(value: string): string {
 
 /** Markdown emphasis and links out of a line, so that "**Assignee:** X" reads as "Assignee: X". */
 export function stripInline(text: string): string {
-  return text.replace(/\*\*|__/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+  return text.replace(/\*\*|__|~~/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
 }
 
 /**

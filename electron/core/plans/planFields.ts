@@ -219,13 +219,14 @@ export function readReferences(text: string): References {
     if (last <= first || last - first > MAX_RANGE_EXPANSION) return all;
     return Array.from({ length: last - first + 1 }, (_, i) => `${prefix}${first + i}`).join(', ');
   });
-  for (const fragment of rest.split(/[,;]|\band\b|&/i)) {
+  for (const fragment of rest.split(/[,;]/)) {
     const cleaned = fragment.replace(/\b(?:tasks?|steps?|items?|all)\b/gi, ' ').trim();
     if (cleaned === '' || NO_REFERENCE_RE.test(cleaned)) continue;
     const ids = cleaned.match(ID_REF_RE);
     const real = ids?.filter((id) => !isWordNotId(id));
     if (real && real.length > 0) refs.ids.push(...real.map((id) => id.replace(/^#/, '')));
-    else if (/[A-Za-z]/.test(cleaned)) refs.titles.push(cleaned.replace(/[*_`"“”]/g, '').trim());
+    // A title may itself say "and" ("Set up repo and CI"): the resolver tries it whole first.
+    else if (/[A-Za-z]/.test(cleaned)) refs.titles.push(fragment.replace(/[*_`"“”]/g, '').replace(/\s+/g, ' ').trim());
   }
   return refs;
 }

@@ -308,7 +308,7 @@ class PlanReader {
     const [written = '', ...moreLines] = lines;
     // The checkbox is not part of the item's text, but some inline starts put it in the written line.
     const titleLine = item.checked !== null && item.checked !== undefined ? written.replace(/^\[[ xX]\]\s+/, '') : written;
-    const lead = splitLeadingId(titleLine);
+    const lead = splitLeadingId(titleLine.replace(/~~/g, ''));
     const parts = splitTitle(lead.rest);
     // A numbered step is "3.2" under task 3, "2" at the top level, and gets a made-up key otherwise.
     const stepKey = number === null ? null : parent === null ? String(number) : parent.key ? `${parent.key}.${number}` : null;

@@ -106,9 +106,13 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
         else found.push(...members.filter((j) => j !== i));
       }
       for (const name of refs.titles) {
-        const j = byTitle.get(name.toLowerCase());
-        if (j === undefined) warnings.push({ line: draft.line, message: where(`"${truncate(name, 60)}", which is not a task in the plan; ignored`) });
-        else if (j !== i) found.push(j);
+        const whole = byTitle.get(name.toLowerCase());
+        const parts = whole !== undefined ? [name] : name.split(/\band\b|&/i).map((p) => p.trim()).filter((p) => p !== '');
+        for (const part of parts) {
+          const j = byTitle.get(part.toLowerCase()) ?? byTitle.get(part.replace(/\b(?:tasks?|steps?|all)\b/gi, ' ').trim().toLowerCase());
+          if (j === undefined) warnings.push({ line: draft.line, message: where(`"${truncate(part, 60)}", which is not a task in the plan; ignored`) });
+          else if (j !== i) found.push(j);
+        }
       }
     }
     return [...new Set(found)];
@@ -218,7 +222,9 @@ function truncatedTitle(draft: TaskDraft, key: string, warnings: PlanWarning[]):
 
 /** The fenced prompt when the plan gives one, else what the task's section says; then its checks. */
 function promptOf(draft: TaskDraft, title: string, key: string, warnings: PlanWarning[]): string {
-  let prompt = (draft.promptBlocks.length > 0 ? draft.promptBlocks.join('\n\n') : draft.body.join('\n\n')).trim() || title;
+  let prompt = (draft.promptBlocks.length > 0 ? draft.promptBlocks.join('\n\n') : draft.body.join('\n\n')).trim();
+  // A body that is only a label ("**Sub-tasks:**" before the steps) says nothing to an agent.
+  if (prompt === '' || /^[^\n]{0,80}:(?:\*\*|__)?$/.test(prompt)) prompt = title;
   if (draft.validation.length > 0) prompt = `${prompt}\n\nValidation:\n${draft.validation.map((v) => `- ${v}`).join('\n')}`;
   if (prompt.length > MAX_PROMPT_LENGTH) {
     warnings.push({ line: draft.line, message: `the prompt of ${key} is longer than ${MAX_PROMPT_LENGTH} characters; it was shortened` });

@@ -29,7 +29,7 @@ const COLUMN_PATTERNS: [keyof TableColumns, RegExp][] = [
   ['blocks', /^(?:blocks|unblocks|blocking)$/i],
   ['parallelWith', /parallel|concurrent/i],
   ['agent', /assignee|agent|owner|assigned|^ai$|^model$/i],
-  ['estimate', /estimate|^time$|effort|duration|^hours$|^days$|^eta$/i],
+  ['estimate', /estimate|^est\.?$|^time$|effort|duration|^hours$|^days$|^eta$/i],
   ['complexity', /complexity|difficulty/i],
   ['size', /^size$|t-?shirt/i],
   ['priority', /priority|^prio$/i],
@@ -37,6 +37,11 @@ const COLUMN_PATTERNS: [keyof TableColumns, RegExp][] = [
   ['phase', /^(?:phase|stage|milestone|sprint|week)$/i],
   ['prompt', /^(?:prompt|instructions?|details|description|notes?)$/i],
 ];
+
+/** A cell that is only an id: "SPEC-001", "T12", "2.3", "#4". */
+const ID_CELL_RE = /^#?(?:[A-Za-z]{1,8}-?)?\d+(?:\.\d+)*$/;
+/** Columns that can hold a task's title when the first task-like column holds ids. */
+const TITLE_COLUMN_RE = /^(?:title|name|summary|description|what|task|feature|story)$/i;
 
 export interface TableRow {
   line: number;
@@ -51,11 +56,21 @@ function readTable(table: Table, text: (node: Nodes) => string): { columns: Tabl
   const [header, ...body] = table.children;
   if (!header || body.length === 0) return null;
   const columns: TableColumns = {};
-  header.children.forEach((cell, index) => {
-    const name = text(cell).replace(/[*_`:]/g, '').trim();
+  const names = header.children.map((cell) => text(cell).replace(/[*_`:]/g, '').trim());
+  names.forEach((name, index) => {
     const match = COLUMN_PATTERNS.find(([column, re]) => columns[column] === undefined && re.test(name));
     if (match) columns[match[0]] = index;
   });
+  // "| Spec | Title |" with SPEC-001 under Spec: that column holds ids, the title is further on.
+  const holdsIds = (index: number) => body.every((row) => ID_CELL_RE.test(text(row.children[index] ?? row).trim()));
+  if (columns.title !== undefined && columns.id === undefined && holdsIds(columns.title)) {
+    const title = names.findIndex((name, index) => index !== columns.title && TITLE_COLUMN_RE.test(name));
+    if (title !== -1) {
+      columns.id = columns.title;
+      columns.title = title;
+      if (columns.prompt === title) delete columns.prompt;
+    }
+  }
   if (columns.title === undefined && columns.prompt !== undefined && columns.id !== undefined) {
     columns.title = columns.prompt;
     delete columns.prompt;
