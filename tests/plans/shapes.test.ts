@@ -257,6 +257,19 @@ describe('plan shapes', () => {
     expect(schema).toMatchObject({ key: '3.1', parentKey: '3', prompt: 'Create the schema file `db/schema.ts`\n\nValidation:\n- `npm run typecheck` passes' });
   });
 
+  it('top-level phase headings are phases, not the title; a repeated phase is listed once', () => {
+    const plan = parseMd(`
+      # Phase 1: Setup
+      - [ ] Create repo
+      # Phase 2: Build
+      - [ ] Write code
+      # Phase 1: Setup
+      - [ ] Add CI
+    `);
+    expect(plan.title).toBeNull();
+    expect(plan.phases.map((p) => [p.name, p.taskCount])).toEqual([['Phase 1: Setup', 2], ['Phase 2: Build', 1]]);
+  });
+
   it('maps agent names to kinds and keeps the others as text, flagged', () => {
     const plan = parseMd(`
       ## Work

@@ -104,12 +104,14 @@ class PlanReader {
       text = text.slice(box[0].length);
     }
     const owner = this.openTask();
-    if (heading.depth === 1 && this.title === null && this.stack.length === 0) {
+    const phase = PHASE_HEADING_RE.exec(text);
+    const lead = splitLeadingId(text);
+    // The first top-level heading names the plan, unless it is a phase or a task itself.
+    if (heading.depth === 1 && this.title === null && this.stack.length === 0 && !phase && !lead.keyword && lead.key === null) {
       this.title = text;
       this.stack.push({ depth: 1, kind: 'title', name: text });
       return;
     }
-    const phase = PHASE_HEADING_RE.exec(text);
     if (phase) {
       const done = hasDoneMark(text) || checked === true;
       const name = text.replace(DONE_MARK_RE, ' ').replace(/\s+/g, ' ').replace(/[\s:–—-]+$/, '').trim();
@@ -117,7 +119,6 @@ class PlanReader {
       this.stack.push({ depth: heading.depth, kind: 'phase', name });
       return;
     }
-    const lead = splitLeadingId(text);
     const parent = this.stack[this.stack.length - 1];
     const underWork = parent !== undefined && (parent.kind === 'phase' || parent.kind === 'task');
     const isTask = lead.keyword || (lead.key !== null && underWork) || this.sectionHasTaskFields(nodes, index);

@@ -79,7 +79,8 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
     if (!byTitle.has(title)) byTitle.set(title, i);
   });
   const byPhase = new Map<number, number[]>();
-  const phaseNumber = new Map(phaseDrafts.map((p) => [p.name, p.number]));
+  const phaseNumber = new Map<string, number | null>();
+  for (const p of phaseDrafts) if (!phaseNumber.has(p.name)) phaseNumber.set(p.name, p.number);
   drafts.forEach((draft, i) => {
     const n = draft.phase === null ? null : (phaseNumber.get(draft.phase) ?? null);
     if (n === null) return;
@@ -182,8 +183,9 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
 
   const counts = new Map<string, number>();
   for (const t of tasks) if (t.phase !== null) counts.set(t.phase, (counts.get(t.phase) ?? 0) + 1);
+  const named = new Set<string>();
   const phases: PlanPhase[] = phaseDrafts
-    .filter((p) => counts.has(p.name))
+    .filter((p) => counts.has(p.name) && !named.has(p.name) && named.add(p.name))
     .map((p) => ({ name: p.name, number: p.number, done: p.done, line: p.line, taskCount: counts.get(p.name)! }));
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { title, tasks, edges, phases, warnings, cycles };
