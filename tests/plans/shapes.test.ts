@@ -303,6 +303,7 @@ describe('plan shapes', () => {
     const plan = parseMd(`
       # Design
       ## 1. Overview
+      **Status:** draft
       Some text.
       ## 2. Architecture
       ### 2.1 Storage

@@ -21,6 +21,10 @@ const TASK_LIST_HEADING_RE = /^(?:(?:completed|remaining|open|pending|current|ne
 /** A paragraph that announces the task's prompt: "Prompt for Claude Code:", "**Prompt:**". */
 const PROMPT_LABEL_RE = /^\s*(?:(?:agent|ai|llm|task|the)\s+)?prompt\b(?:\s+(?:for|to)\s+([^:]+?))?\s*:?\s*$/i;
 
+/** Fields only a task has; "Status:" or "Phase:" alone may as well head a section of prose. */
+const TASK_ONLY_FIELDS = new Set(['agent', 'dependsOn', 'blocks', 'parallelWith', 'estimate', 'complexity', 'size', 'priority', 'validation']);
+const marksTask = (line: string) => TASK_ONLY_FIELDS.has(readFieldLine(line)?.field ?? '');
+
 interface Frame {
   depth: number;
   kind: 'title' | 'phase' | 'group' | 'task';
@@ -155,9 +159,9 @@ class PlanReader {
       if (node.type === 'paragraph') {
         const text = toString(node);
         if (PROMPT_LABEL_RE.test(text.split('\n').pop()!) && nodes[i + 1]?.type === 'code') return true;
-        if (text.split('\n').some((line) => readFieldLine(line)?.field !== undefined && readFieldLine(line)!.field !== 'phase')) return true;
+        if (text.split('\n').some((line) => marksTask(line))) return true;
       }
-      if (node.type === 'list' && node.children.every((item) => readFieldLine(toString(item.children[0] ?? item)) !== undefined)) return true;
+      if (node.type === 'list' && node.children.some((item) => marksTask(toString(item.children[0] ?? item)))) return true;
     }
     return false;
   }
@@ -191,8 +195,7 @@ class PlanReader {
       // Plain items are tasks right under a phase or a "Tasks" heading; elsewhere only checkboxes are.
       const heading = this.stack[this.stack.length - 1];
       this.readLooseList(node, null, heading !== undefined && (heading.kind === 'phase' || TASK_LIST_HEADING_RE.test(heading.name)));
-    }
-    else if (node.type === 'table') readTaskTable(node, this.drafts, this.currentPhase(), this.warnings);
+    } else if (node.type === 'table') readTaskTable(node, this.drafts, this.currentPhase(), this.warnings);
     else if (node.type === 'paragraph') this.readPhaseStatus(node);
     else if (node.type === 'code' && !isDiagram(node.value) && /[ÃÂâ][\u0080-\u00BF\u2013-\u203A\u20AC]/.test(node.value)) {
       this.warnings.push({ line: this.line(node), message: 'a block of mis-decoded text was ignored' });
