@@ -44,9 +44,19 @@ describe('plan shapes', () => {
       Blocks: Write docs
       ### Write docs
       Assignee: Aider
+      ### Release
+      Depends on: Build, Write, Des
+      ### Announce
+      Depends on: Release notes
     `);
     const [api, schema, docs] = plan.tasks;
-    expect(plan.tasks.map((x) => x.title)).toEqual(['Build the API', 'Design the schema', 'Write docs']);
+    expect(plan.tasks.map((x) => x.title)).toEqual(['Build the API', 'Design the schema', 'Write docs', 'Release', 'Announce']);
+    // The start of a title is enough when one title starts so, and at least four letters long.
+    expect(plan.tasks[3]!.dependsOn).toEqual([plan.tasks[0]!.key, plan.tasks[2]!.key]);
+    expect(plan.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/"Des", which is not a task/),
+      expect.stringMatching(/"Release notes", which is not a task/),
+    ]);
     expect(api!.dependsOn).toEqual([schema!.key]);
     expect(api!.estimate).toBe('2 days');
     expect(schema!.priority).toBe('high');

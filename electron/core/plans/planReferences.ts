@@ -4,6 +4,11 @@ import { SwitchyardError } from '../../../shared/errors';
 import { DependencyGraph } from '../tasks/dag';
 import { agentOfLabel, readReferences } from './planFields';
 
+/** Shortest reference matched as the start of a title; shorter ones match too much by chance. */
+const MIN_TITLE_PREFIX = 4;
+/** Beyond this many tasks, references by the start of a title are not looked for (each is a scan). */
+const MAX_TASKS_FOR_PREFIX_MATCH = 2_000;
+
 /** A task as the reader found it, with its references still as the plan wrote them. */
 export interface TaskDraft {
   key: string | null;
@@ -89,6 +94,14 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
     else byPhase.set(n, [i]);
   });
 
+  // "Depends on: Settings" for the task "Settings System": the one title that starts with it.
+  const lowerTitles = drafts.length <= MAX_TASKS_FOR_PREFIX_MATCH ? drafts.map((d) => d.title.toLowerCase()) : [];
+  const titleByPrefix = (prefix: string): number | undefined => {
+    if (prefix.length < MIN_TITLE_PREFIX) return undefined;
+    const found = lowerTitles.flatMap((title, i) => (title.startsWith(prefix) ? [i] : []));
+    return found.length === 1 ? found[0] : undefined;
+  };
+
   const resolve = (i: number, raw: string[], what: string): number[] => {
     const found: number[] = [];
     const draft = drafts[i]!;
@@ -110,7 +123,8 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
         const whole = byTitle.get(name.toLowerCase());
         const parts = whole !== undefined ? [name] : name.split(/\band\b|&/i).map((p) => p.trim()).filter((p) => p !== '');
         for (const part of parts) {
-          const j = byTitle.get(part.toLowerCase()) ?? byTitle.get(part.replace(/\b(?:tasks?|steps?|all)\b/gi, ' ').trim().toLowerCase());
+          const bare = part.replace(/\b(?:tasks?|steps?|all)\b/gi, ' ').trim().toLowerCase();
+          const j = byTitle.get(part.toLowerCase()) ?? byTitle.get(bare) ?? titleByPrefix(bare);
           if (j === undefined) warnings.push({ line: draft.line, message: where(`"${truncate(part, 60)}", which is not a task in the plan; ignored`) });
           else if (j !== i) found.push(j);
         }
