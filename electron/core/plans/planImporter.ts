@@ -153,10 +153,21 @@ export class PlanImporter {
         };
         if (!match) {
           order += ORDER_STEP;
+          // Written out rather than spread: a spread per row costs more than the row's insert.
           const row: Task = {
             id: randomUUID(),
             projectId,
-            ...fields,
+            title: fields.title,
+            prompt: fields.prompt,
+            phase: fields.phase,
+            priority: fields.priority,
+            agentKind: fields.agentKind,
+            agentLabel: fields.agentLabel,
+            estimate: fields.estimate,
+            complexity: fields.complexity,
+            size: fields.size,
+            contextDocs: fields.contextDocs,
+            planKey: fields.planKey,
             status: t.done ? 'done' : 'backlog',
             parentId: null,
             agentOptions: {},

@@ -40,8 +40,14 @@ export interface PhaseDraft {
 }
 
 export function newDraft(fields: Pick<TaskDraft, 'key' | 'title' | 'phase' | 'parent' | 'line' | 'source'>): TaskDraft {
+  // Written out rather than spread: every draft gets the same shape, which keeps 10,000 of them cheap.
   return {
-    ...fields,
+    key: fields.key,
+    title: fields.title,
+    phase: fields.phase,
+    parent: fields.parent,
+    line: fields.line,
+    source: fields.source,
     agentLabel: null,
     priority: null,
     done: null,
