@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, max, ne, or } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, max, ne, or, sql } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -16,8 +16,6 @@ import { parsePlanBytes, parsePlanText } from './planParser';
 
 /** Distance between the order values of consecutive tasks, as TaskService uses. */
 const ORDER_STEP = 1024;
-/** Rows per INSERT: 20 columns × 500 rows stays far below SQLite's 32,766 bound variables. */
-const INSERT_BATCH_ROWS = 500;
 
 interface ReadPlan {
   plan: ParsedPlan;
@@ -197,7 +195,7 @@ export class PlanImporter {
         const row = createdById.get(idOfKey.get(t.key)!);
         if (row) row.parentId = t.parentKey === null ? null : (idOfKey.get(t.parentKey) ?? null);
       }
-      for (let i = 0; i < created.length; i += INSERT_BATCH_ROWS) tx.insert(tasks).values(created.slice(i, i + INSERT_BATCH_ROWS)).run();
+      insertTasks(tx, created);
       for (const t of plan.tasks) {
         const id = idOfKey.get(t.key)!;
         const parentId = t.parentKey === null ? null : (idOfKey.get(t.parentKey) ?? null);
@@ -230,8 +228,14 @@ export class PlanImporter {
         );
       }
       tx.delete(taskDeps).where(eq(taskDeps.planId, planId)).run();
-      for (let i = 0; i < planEdges.length; i += INSERT_BATCH_ROWS) {
-        tx.insert(taskDeps).values(planEdges.slice(i, i + INSERT_BATCH_ROWS)).onConflictDoNothing().run();
+      if (planEdges.length > 0) {
+        // An edge the user also drew on the board stays the user's (no conflict error, no duplicate).
+        const insertEdge = tx
+          .insert(taskDeps)
+          .values({ taskId: sql.placeholder('taskId'), dependsOnId: sql.placeholder('dependsOnId'), planId: sql.placeholder('planId') })
+          .onConflictDoNothing()
+          .prepare();
+        for (const edge of planEdges) insertEdge.run(edge);
       }
       return {
         planId,
@@ -256,6 +260,18 @@ export class PlanImporter {
       warnings: plan.warnings,
     };
   }
+}
+
+/**
+ * Inserts new task rows with one prepared statement run per row: building multi-row INSERTs
+ * through the query builder costs more than SQLite's own work (about 0.6 s for 10,000 rows).
+ * The placeholders are named after the row's fields, and still go through each column's mapping.
+ */
+function insertTasks(tx: Pick<Db, 'insert'>, rows: Task[]): void {
+  if (rows.length === 0) return;
+  const placeholders = Object.fromEntries(Object.keys(getTableColumns(tasks)).map((column) => [column, sql.placeholder(column)]));
+  const statement = tx.insert(tasks).values(placeholders as unknown as typeof tasks.$inferInsert).prepare();
+  for (const row of rows) statement.run(row);
 }
 
 /**
