@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { createCore, type Core } from './core/app';
 import { appRoot, appVersion } from './core/appRoot';
@@ -8,6 +9,11 @@ import { resolveDataDir } from './core/dataDir';
 import { MigrationError } from './core/db/client';
 import { formatDoctor, runDoctor } from './core/doctor/doctor';
 import { electronAvailability } from './core/doctor/electronAvailability';
+import { inspectRepository } from './core/git/repository';
+import { cycleError, readPlanFile } from './core/plans/planImporter';
+import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/planReport';
+import { isErrorData, SwitchyardError } from '../shared/errors';
+import type { Project, Task, TaskGraph } from '../shared/contract';
 import { startServer } from './server/http';
 
 /** The port browser mode listens on unless told otherwise. */
@@ -75,6 +81,70 @@ async function serve(flags: ServeFlags): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
+/** A typed failure as one line: "CODE: message". */
+function failure(error: unknown): Error {
+  if (error instanceof SwitchyardError || isErrorData(error)) return new Error(`${error.code}: ${error.message}`);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The project whose repository holds `path`, or null when that repository is not a project yet. */
+async function findProject(core: Core, path: string): Promise<Project | null> {
+  const root = await realpath((await inspectRepository(resolve(path))).root);
+  return core.projects.list().find((p) => p.path === root) ?? null;
+}
+
+async function call<T>(core: Core, method: string, input: unknown): Promise<T> {
+  const result = await core.dispatch(method, input);
+  if (!result.ok) throw failure(result.error);
+  return result.output as T;
+}
+
+interface ImportFlags {
+  project: string;
+  dryRun?: boolean;
+  json?: boolean;
+  dataDir?: string;
+}
+
+async function importPlan(file: string, flags: ImportFlags): Promise<void> {
+  const { plan } = await readPlanFile(file).catch((error: unknown) => {
+    throw failure(error);
+  });
+  console.log(flags.json ? JSON.stringify(planJson(plan), null, 2) : formatPlan(plan));
+  if (plan.cycles.length > 0) throw failure(cycleError(plan.cycles, plan.tasks));
+  if (flags.dryRun) return;
+  const core = openCore(resolveDataDir({ explicit: flags.dataDir }), 'desktop');
+  try {
+    const project = (await findProject(core, flags.project).catch((e: unknown) => Promise.reject(failure(e)))) ??
+      (await call<Project>(core, 'projects.add', { path: resolve(flags.project) }));
+    const result = await call<{ created: number; updated: number; unchanged: number; notInPlan: number; edges: number }>(
+      core,
+      'plans.import',
+      { projectId: project.id, path: resolve(file) },
+    );
+    const summary = `imported into ${project.name} (${project.path}): ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.edges} dependencies${result.notInPlan > 0 ? `; ${result.notInPlan} earlier tasks no longer in the plan were kept` : ''}`;
+    // With --json, stdout carries only the plan's JSON; the summary goes beside it.
+    if (flags.json) console.error(summary);
+    else console.log(`\n${summary}`);
+  } finally {
+    await core.dispose();
+  }
+}
+
+async function listTasks(flags: { project: string; json?: boolean; dataDir?: string }): Promise<void> {
+  const core = openCore(resolveDataDir({ explicit: flags.dataDir }), 'desktop');
+  try {
+    const project = await findProject(core, flags.project).catch((e: unknown) => Promise.reject(failure(e)));
+    if (!project) throw new Error(`NOT_FOUND: ${resolve(flags.project)} is not a Switchyard project; import a plan into it first`);
+    const tasks = await call<Task[]>(core, 'tasks.list', { projectId: project.id });
+    const graph = await call<TaskGraph>(core, 'tasks.graph', { projectId: project.id });
+    const rows = taskRows(tasks, graph);
+    console.log(flags.json ? JSON.stringify(rows, null, 2) : formatTaskRows(rows));
+  } finally {
+    await core.dispose();
+  }
+}
+
 const program = new Command();
 program
   .name('switchyard')
@@ -117,6 +187,24 @@ program
     console.log(flags.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
     process.exitCode = report.ok ? 0 : 1;
   });
+
+program
+  .command('import-plan')
+  .description('read a plan (markdown) and import its tasks and dependencies into a project')
+  .argument('<file>', 'the plan file')
+  .requiredOption('--project <path>', 'the repository to import into (added as a project if it is not one)')
+  .option('--dry-run', 'print what was found and write nothing')
+  .option('--json', 'print { tasks, warnings } as JSON')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action(importPlan);
+
+program
+  .command('tasks')
+  .description("list a project's tasks with their status and dependencies")
+  .requiredOption('--project <path>', 'the repository of the project')
+  .option('--json', 'print the tasks as JSON')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action(listTasks);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`switchyard: ${error instanceof Error ? error.message : String(error)}`);

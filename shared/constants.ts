@@ -17,3 +17,13 @@ export const CALL_TIMEOUT_MS = 60_000;
 
 /** Delay before the WebSocket transport tries to reconnect after losing the server (ms). */
 export const RECONNECT_DELAY_MS = 1_000;
+
+/**
+ * Largest plan file the importer reads (bytes). Real plans are tens of kilobytes; a 10,000-task
+ * plan is about 1 MB. The bound keeps a stray log or video from tying up the parser, and matches
+ * the largest wire message so that a plan sent as text fits in one call.
+ */
+export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
+
+/** Most tasks one plan may hold: ten times the largest plans benchmarked, far above real ones. */
+export const MAX_PLAN_TASKS = 20_000;

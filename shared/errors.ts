@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'UNAVAILABLE',
   'GIT_REFUSED',
   'CYCLE',
+  'BAD_PLAN',
   'CONFLICT',
   'DISK_FULL',
   'UNAUTHORIZED',

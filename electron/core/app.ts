@@ -5,6 +5,7 @@ import { openDatabase, type DatabaseHandle } from './db/client';
 import { DisposableStore, toDisposable } from './disposable';
 import { consoleLogger } from './log';
 import { AttentionService } from './notify/attentionService';
+import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
 import { Connection } from './rpc/connection';
 import { createDispatcher, type Dispatch, type Logger } from './rpc/dispatcher';
@@ -12,6 +13,7 @@ import { EventBus } from './rpc/eventBus';
 import { createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import { SettingsService } from './settings/settingsService';
+import { TaskGraphService } from './tasks/taskGraphService';
 import { TaskService } from './tasks/taskService';
 import { OrphanFinder } from './worktrees/orphans';
 import { WorktreeReview } from './worktrees/review';
@@ -34,6 +36,8 @@ export interface Core {
   readonly dispatch: Dispatch;
   readonly projects: ProjectService;
   readonly tasks: TaskService;
+  readonly taskGraph: TaskGraphService;
+  readonly plans: PlanImporter;
   readonly settings: SettingsService;
   readonly attention: AttentionService;
   /** The open database, for diagnostics and maintenance (backups, integrity checks). */
@@ -77,6 +81,8 @@ export function createCore(options: CoreOptions): Core {
   const review = new WorktreeReview(worktrees);
   const orphans = new OrphanFinder(worktrees);
   const savedChanges = new SavedChangesService(worktrees);
+  const taskGraph = new TaskGraphService(database.db, bus, projects);
+  const plans = new PlanImporter(database.db, bus, projects, settings);
   const version = appVersion();
   const info = (): AppInfo => ({
     name: 'Switchyard',
@@ -86,7 +92,10 @@ export function createCore(options: CoreOptions): Core {
     platform: process.platform,
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
-  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings, attention, worktrees, orphans, review, savedChanges }), log);
+  const dispatch = createDispatcher(
+    createRouter({ info, projects, tasks, taskGraph, plans, settings, attention, worktrees, orphans, review, savedChanges }),
+    log,
+  );
 
   const connections = new Set<Connection>();
   return {
@@ -95,6 +104,8 @@ export function createCore(options: CoreOptions): Core {
     dispatch,
     projects,
     tasks,
+    taskGraph,
+    plans,
     settings,
     attention,
     database,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appProcedures } from './app';
 import { attentionEvents, attentionProcedures } from './attention';
+import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
@@ -9,6 +10,7 @@ import { worktreeEvents, worktreeProcedures } from './worktrees';
 export * from './app';
 export * from './attention';
 export * from './common';
+export * from './plans';
 export * from './projects';
 export * from './sessionState';
 export * from './settings';
@@ -20,6 +22,7 @@ export const procedures = {
   ...appProcedures,
   ...projectProcedures,
   ...taskProcedures,
+  ...planProcedures,
   ...settingsProcedures,
   ...attentionProcedures,
   ...worktreeProcedures,

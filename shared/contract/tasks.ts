@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../constants';
+import { MAX_PATH_LENGTH, MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../constants';
 import { idSchema, timestampSchema } from './common';
 
 export const TASK_STATUSES = ['backlog', 'ready', 'running', 'needs_input', 'review', 'done', 'failed'] as const;
@@ -15,9 +15,27 @@ export const AGENT_KINDS = ['claude-code', 'codex', 'gemini', 'aider', 'custom']
 export const agentKindSchema = z.enum(AGENT_KINDS);
 export type AgentKind = z.infer<typeof agentKindSchema>;
 
+/** T-shirt sizes, smallest first, as plans write them. */
+export const TASK_SIZES = ['XS', 'S', 'M', 'L', 'XL'] as const;
+export const taskSizeSchema = z.enum(TASK_SIZES);
+export type TaskSize = z.infer<typeof taskSizeSchema>;
+
+/** Something the agent must receive with its prompt: a file of the repository, or text. */
+export const contextDocSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), path: z.string().min(1).max(MAX_PATH_LENGTH) }).strict(),
+  z.object({ kind: z.literal('text'), title: z.string().max(MAX_TITLE_LENGTH).optional(), text: z.string().max(MAX_PROMPT_LENGTH) }).strict(),
+]);
+export type ContextDoc = z.infer<typeof contextDocSchema>;
+
+/** Per-task options for the agent adapter (model, flags); opaque here, read by the adapter. */
+export const agentOptionsSchema = z.record(z.string().max(100), z.unknown());
+export type AgentOptions = z.infer<typeof agentOptionsSchema>;
+
 const titleSchema = z.string().trim().min(1, 'a task needs a title').max(MAX_TITLE_LENGTH);
 const promptSchema = z.string().max(MAX_PROMPT_LENGTH);
 const phaseSchema = z.string().trim().max(200).nullable();
+/** Free text as the plan says it ("4-6 hours", "High"); the graph reads hours out of estimates. */
+const shortTextSchema = z.string().trim().max(200).nullable();
 
 export const taskSchema = z.object({
   id: idSchema,
@@ -28,6 +46,18 @@ export const taskSchema = z.object({
   priority: taskPrioritySchema,
   agentKind: agentKindSchema,
   phase: z.string().nullable(),
+  /** The task this one is a step of, if any. */
+  parentId: idSchema.nullable(),
+  estimate: z.string().nullable(),
+  complexity: z.string().nullable(),
+  size: taskSizeSchema.nullable(),
+  contextDocs: z.array(contextDocSchema),
+  agentOptions: agentOptionsSchema,
+  /** The assignee as the plan wrote it ("Claude Code (Opus)", "Cursor"), kept when no kind fits. */
+  agentLabel: z.string().nullable(),
+  /** The plan the task came from, and the plan's own id for it ("2.3"), if it was imported. */
+  planId: idSchema.nullable(),
+  planKey: z.string().nullable(),
   /** Position within the board; fractional so that a drop between two cards writes one row. */
   order: z.number(),
   createdAt: timestampSchema,
@@ -44,10 +74,48 @@ export const taskPatchSchema = z
     agentKind: agentKindSchema,
     phase: phaseSchema,
     order: z.number().finite(),
+    parentId: idSchema.nullable(),
+    estimate: shortTextSchema,
+    complexity: shortTextSchema,
+    size: taskSizeSchema.nullable(),
+    contextDocs: z.array(contextDocSchema).max(100),
+    agentOptions: agentOptionsSchema,
   })
   .partial()
   .strict();
 export type TaskPatch = z.infer<typeof taskPatchSchema>;
+
+/** taskId waits for dependsOnId. */
+export const dependencyEdgeSchema = z.object({ taskId: idSchema, dependsOnId: idSchema });
+export type DependencyEdge = z.infer<typeof dependencyEdgeSchema>;
+
+export const taskGraphNodeSchema = z.object({
+  id: idSchema,
+  /** Dependencies not done yet: what keeps the task from being ready. */
+  blockedBy: z.array(idSchema),
+  /** Tasks that wait for this one. */
+  blocks: z.array(idSchema),
+  /** Not started yet (backlog or ready), and every dependency done. */
+  ready: z.boolean(),
+});
+export type TaskGraphNode = z.infer<typeof taskGraphNodeSchema>;
+
+export const criticalPathSchema = z.object({
+  taskIds: z.array(idSchema),
+  /** Sum of the estimates in hours when the plan gave estimates, else the number of tasks. */
+  length: z.number().nonnegative(),
+  unit: z.enum(['hours', 'tasks']),
+});
+export type CriticalPath = z.infer<typeof criticalPathSchema>;
+
+export const taskGraphSchema = z.object({
+  edges: z.array(dependencyEdgeSchema),
+  nodes: z.array(taskGraphNodeSchema),
+  /** Every task, dependencies first; ties by priority, then board order. */
+  order: z.array(idSchema),
+  criticalPath: criticalPathSchema,
+});
+export type TaskGraph = z.infer<typeof taskGraphSchema>;
 
 export const taskProcedures = {
   'tasks.create': {
@@ -60,6 +128,12 @@ export const taskProcedures = {
         priority: taskPrioritySchema.default('normal'),
         agentKind: agentKindSchema.optional(),
         phase: phaseSchema.default(null),
+        parentId: idSchema.nullable().default(null),
+        estimate: shortTextSchema.default(null),
+        complexity: shortTextSchema.default(null),
+        size: taskSizeSchema.nullable().default(null),
+        contextDocs: z.array(contextDocSchema).max(100).default([]),
+        agentOptions: agentOptionsSchema.default({}),
       })
       .strict(),
     output: taskSchema,
@@ -71,6 +145,15 @@ export const taskProcedures = {
   'tasks.delete': { input: z.object({ id: idSchema }).strict(), output: z.object({ id: idSchema }) },
   'tasks.list': { input: z.object({ projectId: idSchema }).strict(), output: z.array(taskSchema) },
   'tasks.get': { input: z.object({ id: idSchema }).strict(), output: taskSchema },
+  /** Makes taskId wait for dependsOnId; refused with CYCLE when that would close a loop. */
+  'tasks.addDependency': { input: dependencyEdgeSchema.strict(), output: dependencyEdgeSchema },
+  'tasks.removeDependency': {
+    input: dependencyEdgeSchema.strict(),
+    output: z.object({ removed: z.boolean() }),
+  },
+  'tasks.dependencies': { input: z.object({ projectId: idSchema }).strict(), output: z.array(dependencyEdgeSchema) },
+  /** What the board and the graph view need: edges, per-task readiness, order and critical path. */
+  'tasks.graph': { input: z.object({ projectId: idSchema }).strict(), output: taskGraphSchema },
 } as const;
 
 export const taskEvents = {
@@ -78,4 +161,6 @@ export const taskEvents = {
     z.object({ kind: z.enum(['created', 'updated']), task: taskSchema }),
     z.object({ kind: z.literal('deleted'), id: idSchema, projectId: idSchema }),
   ]),
+  /** The project's dependency edges changed: fetch tasks.graph again. */
+  'task.dependenciesChanged': z.object({ projectId: idSchema }),
 } as const;

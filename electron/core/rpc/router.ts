@@ -1,7 +1,9 @@
 import type { AppInfo } from '../../../shared/contract';
 import type { AttentionService } from '../notify/attentionService';
+import type { PlanImporter } from '../plans/planImporter';
 import type { ProjectService } from '../projects/projectService';
 import type { SettingsService } from '../settings/settingsService';
+import type { TaskGraphService } from '../tasks/taskGraphService';
 import type { TaskService } from '../tasks/taskService';
 import type { OrphanFinder } from '../worktrees/orphans';
 import type { WorktreeReview } from '../worktrees/review';
@@ -13,6 +15,8 @@ export interface RouterServices {
   info: () => AppInfo;
   projects: ProjectService;
   tasks: TaskService;
+  taskGraph: TaskGraphService;
+  plans: PlanImporter;
   settings: SettingsService;
   attention: AttentionService;
   worktrees: WorktreeService;
@@ -33,6 +37,13 @@ export function createRouter(s: RouterServices): Handlers {
     'tasks.delete': ({ id }) => s.tasks.delete(id),
     'tasks.list': ({ projectId }) => s.tasks.list(projectId),
     'tasks.get': ({ id }) => s.tasks.get(id),
+    'tasks.addDependency': (edge) => s.taskGraph.add(edge),
+    'tasks.removeDependency': (edge) => s.taskGraph.remove(edge),
+    'tasks.dependencies': ({ projectId }) => s.taskGraph.edges(projectId),
+    'tasks.graph': ({ projectId }) => s.taskGraph.graph(projectId),
+    'plans.preview': (source) => s.plans.preview(source),
+    'plans.import': (source) => s.plans.import(source),
+    'plans.list': ({ projectId }) => s.plans.list(projectId),
     'settings.get': ({ projectId }) => s.settings.list(projectId),
     'settings.set': ({ key, value, scope, projectId }) => s.settings.set(key, value, scope, projectId),
     'settings.reset': ({ key, scope, projectId }) => s.settings.reset(key, scope, projectId),

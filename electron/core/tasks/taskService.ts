@@ -1,6 +1,6 @@
 import { asc, eq, max } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import type { ParsedInputOf, Task, TaskPatch } from '../../../shared/contract';
+import { procedures, type InputOf, type ParsedInputOf, type Task, type TaskPatch } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { tasks } from '../db/schema';
@@ -10,6 +10,9 @@ import type { SettingsService } from '../settings/settingsService';
 
 /** Distance between the order values of consecutive new tasks; drops in between halve it. */
 const ORDER_STEP = 1024;
+
+/** Deepest nesting of steps followed when checking a new parent; deeper is taken as a loop. */
+const MAX_SUBTASK_DEPTH = 64;
 
 export class TaskService {
   constructor(
@@ -30,8 +33,11 @@ export class TaskService {
     return row;
   }
 
-  create(input: ParsedInputOf<'tasks.create'>): Task {
+  /** Creates a task; fields left out take the contract's defaults. */
+  create(fields: InputOf<'tasks.create'>): Task {
+    const input: ParsedInputOf<'tasks.create'> = procedures['tasks.create'].input.parse(fields);
     this.projects.get(input.projectId);
+    if (input.parentId !== null) this.checkParent(input.projectId, input.parentId, null);
     const now = Date.now();
     const task = this.db.transaction((tx) => {
       const last = tx
@@ -48,6 +54,15 @@ export class TaskService {
         priority: input.priority,
         agentKind: input.agentKind ?? this.settings.value('agents.defaultKind', input.projectId),
         phase: input.phase,
+        parentId: input.parentId,
+        estimate: input.estimate,
+        complexity: input.complexity,
+        size: input.size,
+        contextDocs: input.contextDocs,
+        agentOptions: input.agentOptions,
+        agentLabel: null,
+        planId: null,
+        planKey: null,
         order: (last?.order ?? 0) + ORDER_STEP,
         createdAt: now,
         updatedAt: now,
@@ -60,7 +75,8 @@ export class TaskService {
   }
 
   update(id: string, patch: TaskPatch): Task {
-    this.get(id);
+    const current = this.get(id);
+    if (patch.parentId) this.checkParent(current.projectId, patch.parentId, id);
     this.db
       .update(tasks)
       .set({ ...patch, updatedAt: Date.now() })
@@ -71,9 +87,33 @@ export class TaskService {
     return task;
   }
 
+  /** A parent is a task of the same project, and a task is never its own ancestor. */
+  private checkParent(projectId: string, parentId: string, childId: string | null): void {
+    let cursor: string | null = parentId;
+    for (let depth = 0; cursor !== null; depth++) {
+      const row: Pick<Task, 'projectId' | 'parentId'> | undefined = this.db
+        .select({ projectId: tasks.projectId, parentId: tasks.parentId })
+        .from(tasks)
+        .where(eq(tasks.id, cursor))
+        .get();
+      if (!row) throw new SwitchyardError('NOT_FOUND', `no task with id ${cursor}`, { id: cursor });
+      if (row.projectId !== projectId) {
+        throw new SwitchyardError('BAD_INPUT', 'a parent task must belong to the same project', { parentId });
+      }
+      if (cursor === childId || depth > MAX_SUBTASK_DEPTH) {
+        throw new SwitchyardError('CYCLE', 'a task cannot be a step of itself', { tasks: [childId, parentId] });
+      }
+      cursor = row.parentId;
+    }
+  }
+
   delete(id: string): { id: string } {
     const task = this.get(id);
-    this.db.delete(tasks).where(eq(tasks.id, id)).run();
+    this.db.transaction((tx) => {
+      // Its steps outlive it as tasks of their own; its dependency edges go with it (cascade).
+      tx.update(tasks).set({ parentId: null }).where(eq(tasks.parentId, id)).run();
+      tx.delete(tasks).where(eq(tasks.id, id)).run();
+    });
     this.bus.emit('task.changed', { kind: 'deleted', id, projectId: task.projectId });
     return { id };
   }

@@ -1,3 +1,4 @@
+export * from './plans';
 export * from './projects';
 export * from './settings';
 export * from './tasks';

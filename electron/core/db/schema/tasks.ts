@@ -1,5 +1,6 @@
-import { sqliteTable, text, integer, real, index } from 'drizzle-orm/sqlite-core';
-import type { AgentKind, TaskPriority, TaskStatus } from '../../../../shared/contract';
+import { sqliteTable, text, integer, real, index, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { AgentKind, AgentOptions, ContextDoc, TaskPriority, TaskSize, TaskStatus } from '../../../../shared/contract';
+import { plans } from './plans';
 import { projects } from './projects';
 
 export const tasks = sqliteTable(
@@ -15,9 +16,33 @@ export const tasks = sqliteTable(
     priority: text('priority').$type<TaskPriority>().notNull(),
     agentKind: text('agent_kind').$type<AgentKind>().notNull(),
     phase: text('phase'),
+    parentId: text('parent_id').references((): AnySQLiteColumn => tasks.id, { onDelete: 'set null' }),
+    estimate: text('estimate'),
+    complexity: text('complexity'),
+    size: text('size').$type<TaskSize>(),
+    contextDocs: text('context_docs', { mode: 'json' }).$type<ContextDoc[]>().notNull().default([]),
+    agentOptions: text('agent_options', { mode: 'json' }).$type<AgentOptions>().notNull().default({}),
+    agentLabel: text('agent_label'),
+    planId: text('plan_id').references(() => plans.id, { onDelete: 'set null' }),
+    planKey: text('plan_key'),
     order: real('sort_order').notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('tasks_project_order').on(t.projectId, t.order)],
+  (t) => [index('tasks_project_order').on(t.projectId, t.order), index('tasks_plan').on(t.planId)],
+);
+
+/** taskId waits for dependsOnId. Edges read from a plan carry its id, so a re-import can replace them. */
+export const taskDeps = sqliteTable(
+  'task_deps',
+  {
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    dependsOnId: text('depends_on_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    planId: text('plan_id').references(() => plans.id, { onDelete: 'set null' }),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.dependsOnId] }), index('task_deps_depends_on').on(t.dependsOnId)],
 );

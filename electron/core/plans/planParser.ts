@@ -1,0 +1,351 @@
+import type { Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import type { ParsedPlan, PlanWarning } from '../../../shared/contract';
+import { applyField, isDiagram, stripInline } from './planBlocks';
+import { isDoneStatus, readFieldLine, splitLeadingId, splitTitle } from './planFields';
+import { newDraft, resolvePlan, type PhaseDraft, type TaskDraft } from './planReferences';
+import { readTaskTable } from './planTables';
+import { checkPlanText, decodePlanBytes } from './planText';
+
+/** "Phase 2", "Stage II", "Milestone: …", "Sprint 3", "Week 1": a heading that groups tasks in time. */
+const PHASE_HEADING_RE = /^(?:\[[ xX]\]\s*)?(?:phase|stage|milestone|sprint|week|iteration|epic|part|wave)\s*#?\s*(?:(\d+)|(?:[IVX]+|[A-Z])\b|:)/i;
+/** Marks that a heading's work is finished: "✅", "COMPLETED", "(done)". Upper case words only. */
+const DONE_MARK_SOURCE = String.raw`\s*(?:✅|✔️?|☑️?|\b(?:COMPLETED?|DONE|FINISHED)\b|\((?:done|complete|completed)\)|\[(?:done|complete|completed)\])\s*`;
+const DONE_MARK_RE = new RegExp(DONE_MARK_SOURCE, 'g');
+const hasDoneMark = (text: string) => new RegExp(DONE_MARK_SOURCE).test(text);
+/** A heading over a list whose plain items are tasks ("Tasks", "To do", "Backlog"). */
+const TASK_LIST_HEADING_RE = /^(?:(?:completed|remaining|open|pending|current|next|sub)\s+)?(?:tasks?|to-?dos?|todo list|work items|backlog|action items)\s*:?$/i;
+/** A paragraph that announces the task's prompt: "Prompt for Claude Code:", "**Prompt:**". */
+const PROMPT_LABEL_RE = /^\s*(?:(?:agent|ai|llm|task|the)\s+)?prompt\b(?:\s+(?:for|to)\s+([^:]+?))?\s*:?\s*$/i;
+
+/** Fields only a task has; "Status:" or "Phase:" alone may as well head a section of prose. */
+const TASK_ONLY_FIELDS = new Set(['agent', 'dependsOn', 'blocks', 'parallelWith', 'estimate', 'complexity', 'size', 'priority', 'validation']);
+const marksTask = (line: string) => TASK_ONLY_FIELDS.has(readFieldLine(line)?.field ?? '');
+
+interface Frame {
+  depth: number;
+  kind: 'title' | 'phase' | 'group' | 'task';
+  name: string;
+  task?: TaskDraft;
+}
+
+/** Reads a plan from bytes (a file): decoding, repair, then parse. */
+export function parsePlanBytes(bytes: Uint8Array): ParsedPlan {
+  const { text, warnings } = decodePlanBytes(bytes);
+  return new PlanReader(text, warnings).read();
+}
+
+/** Reads a plan from text (a dropped file already decoded by the client). */
+export function parsePlanText(content: string): ParsedPlan {
+  const { text, warnings } = checkPlanText(content);
+  return new PlanReader(text, warnings).read();
+}
+
+/**
+ * Walks the markdown tree of a plan once, in document order, keeping the stack of open headings:
+ * phase headings set the phase; a heading that names a task ("Task 1.2: …", or one followed by
+ * fields such as "Assignee:") opens a task whose section gives its fields, prompt and steps;
+ * checkbox lists, numbered steps with "Validation" lines and tables with a dependency column
+ * outside tasks give tasks too. References are resolved afterwards (planReferences.ts).
+ */
+class PlanReader {
+  private readonly drafts: TaskDraft[] = [];
+  private readonly phases: PhaseDraft[] = [];
+  private readonly stack: Frame[] = [];
+  private title: string | null = null;
+
+  constructor(
+    private readonly text: string,
+    private readonly warnings: PlanWarning[],
+  ) {}
+
+  read(): ParsedPlan {
+    const tree = unified().use(remarkParse).use(remarkGfm).parse(this.text) as Root;
+    const nodes = tree.children;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (node.type === 'heading') this.openHeading(node, nodes, i);
+      else this.readBlock(node, nodes[i + 1]);
+    }
+    return resolvePlan(this.title, this.drafts, this.phases, this.warnings);
+  }
+
+  private source(node: Nodes): string {
+    const start = node.position?.start.offset;
+    const end = node.position?.end.offset;
+    return start === undefined || end === undefined ? toString(node) : this.text.slice(start, end);
+  }
+
+  private line(node: Nodes): number {
+    return node.position?.start.line ?? 1;
+  }
+
+  private openTask(): TaskDraft | undefined {
+    for (let i = this.stack.length - 1; i >= 0; i--) if (this.stack[i]!.kind === 'task') return this.stack[i]!.task;
+    return undefined;
+  }
+
+  /** The phase of a task found here: the nearest phase heading, else the nearest named section. */
+  private currentPhase(): string | null {
+    for (let i = this.stack.length - 1; i >= 0; i--) if (this.stack[i]!.kind === 'phase') return this.stack[i]!.name;
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const frame = this.stack[i]!;
+      if (frame.kind === 'group' && frame.depth >= 2 && !TASK_LIST_HEADING_RE.test(frame.name)) return frame.name;
+    }
+    return null;
+  }
+
+  private openHeading(heading: Heading, nodes: RootContent[], index: number): void {
+    while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.depth >= heading.depth) this.stack.pop();
+    let text = toString(heading).replace(/\s+/g, ' ').trim();
+    let checked: boolean | null = null;
+    const box = /^(?:\[([ xX])\]|(✅|✔️?|☑️?)|\[(done|DONE|Done)\])\s*/u.exec(text);
+    if (box) {
+      checked = box[1] === undefined || box[1] !== ' ';
+      text = text.slice(box[0].length);
+    }
+    const owner = this.openTask();
+    const phase = PHASE_HEADING_RE.exec(text);
+    const lead = splitLeadingId(text);
+    // The first top-level heading names the plan, unless it is a phase or a task itself.
+    if (heading.depth === 1 && this.title === null && this.stack.length === 0 && !phase && !lead.keyword && lead.key === null) {
+      this.title = text;
+      this.stack.push({ depth: 1, kind: 'title', name: text });
+      return;
+    }
+    if (phase) {
+      const done = hasDoneMark(text) || checked === true;
+      const name = text.replace(DONE_MARK_RE, ' ').replace(/\s+/g, ' ').replace(/[\s:–—-]+$/, '').trim();
+      this.phases.push({ name, number: phase[1] ? Number(phase[1]) : null, done, line: this.line(heading) });
+      this.stack.push({ depth: heading.depth, kind: 'phase', name });
+      return;
+    }
+    const parent = this.stack[this.stack.length - 1];
+    const underWork = parent !== undefined && (parent.kind === 'phase' || parent.kind === 'task');
+    const isTask = lead.keyword || (lead.key !== null && underWork) || this.sectionHasTaskFields(nodes, index);
+    if (!isTask) {
+      if (owner) owner.body.push(this.source(heading));
+      this.stack.push({ depth: heading.depth, kind: 'group', name: text.replace(DONE_MARK_RE, ' ').trim() });
+      return;
+    }
+    const parts = splitTitle(lead.rest);
+    const draft = newDraft({
+      key: lead.key,
+      title: parts.title,
+      phase: this.currentPhase(),
+      parent: owner ?? null,
+      line: this.line(heading),
+      source: 'heading',
+    });
+    draft.size = parts.size;
+    draft.estimate = parts.estimate;
+    draft.agentLabel = parts.agentLabel;
+    if (parts.dependsOn) draft.dependsOnRefs.push(parts.dependsOn);
+    if (parts.done || checked === true || hasDoneMark(text)) draft.done = true;
+    else if (checked === false) draft.done = false;
+    else if (this.phases.find((p) => p.name === draft.phase)?.done) draft.done = true;
+    this.drafts.push(draft);
+    this.stack.push({ depth: heading.depth, kind: 'task', name: draft.title, task: draft });
+  }
+
+  /** Whether the blocks right under a heading (up to the next heading) carry task fields or a prompt. */
+  private sectionHasTaskFields(nodes: RootContent[], index: number): boolean {
+    for (let i = index + 1; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (node.type === 'heading') return false;
+      if (node.type === 'paragraph') {
+        const text = toString(node);
+        if (PROMPT_LABEL_RE.test(text.split('\n').pop()!) && nodes[i + 1]?.type === 'code') return true;
+        if (text.split('\n').some((line) => marksTask(line))) return true;
+      }
+      if (node.type === 'list' && node.children.some((item) => marksTask(toString(item.children[0] ?? item)))) return true;
+    }
+    return false;
+  }
+
+  private pendingPrompt: TaskDraft | null = null;
+  private pendingListField: { task: TaskDraft; line: string } | null = null;
+
+  /** A block outside any heading's first line: part of the open task, or loose tasks, or nothing. */
+  private readBlock(node: RootContent, next: RootContent | undefined): void {
+    const task = this.openTask();
+    const promptFor = this.pendingPrompt;
+    const listField = this.pendingListField;
+    this.pendingPrompt = null;
+    this.pendingListField = null;
+    if (node.type === 'thematicBreak' || node.type === 'definition' || node.type === 'html') return;
+
+    if (task) {
+      if (promptFor === task && (node.type === 'code' || node.type === 'blockquote')) {
+        task.promptBlocks.push(node.type === 'code' ? node.value : toString(node));
+        return;
+      }
+      if (listField?.task === task && node.type === 'list') {
+        const values = node.children.map((item) => toString(item).replace(/\s+/g, ' ').trim());
+        applyField(task, `${listField.line} ${values.join(', ')}`, this.warnings, this.line(node));
+        return;
+      }
+      this.readTaskBlock(task, node, next);
+      return;
+    }
+    if (node.type === 'list') {
+      // Plain items are tasks right under a phase or a "Tasks" heading; elsewhere only checkboxes are.
+      const heading = this.stack[this.stack.length - 1];
+      this.readLooseList(node, null, heading !== undefined && (heading.kind === 'phase' || TASK_LIST_HEADING_RE.test(heading.name)));
+    } else if (node.type === 'table') readTaskTable(node, this.drafts, this.currentPhase(), this.warnings);
+    else if (node.type === 'paragraph') this.readPhaseStatus(node);
+    else if (node.type === 'code' && !isDiagram(node.value) && /[ÃÂâ][\u0080-\u00BF\u2013-\u203A\u20AC]/.test(node.value)) {
+      this.warnings.push({ line: this.line(node), message: 'a block of mis-decoded text was ignored' });
+    }
+  }
+
+  /** "**Status**: ✅ COMPLETE" right under a phase heading marks the phase done. */
+  private readPhaseStatus(node: Paragraph): void {
+    const frame = this.stack[this.stack.length - 1];
+    if (frame?.kind !== 'phase') return;
+    for (const line of toString(node).split('\n')) {
+      const field = readFieldLine(line);
+      if (field?.field === 'status' && isDoneStatus(field.value)) {
+        const phase = this.phases.find((p) => p.name === frame.name);
+        if (phase) phase.done = true;
+      }
+    }
+  }
+
+  private readTaskBlock(task: TaskDraft, node: RootContent, next: RootContent | undefined): void {
+    if (node.type === 'paragraph') {
+      const lines = toString(node).split('\n');
+      const label = PROMPT_LABEL_RE.exec(lines[lines.length - 1]!);
+      if (label && (next?.type === 'code' || next?.type === 'blockquote')) {
+        this.pendingPrompt = task;
+        if (lines.length > 1) this.readFieldsOrBody(task, node, true);
+        if (task.agentLabel === null && label[1]) task.agentLabel = label[1].trim();
+        return;
+      }
+      this.readFieldsOrBody(task, node);
+      return;
+    }
+    if (node.type === 'code') {
+      if (isDiagram(node.value) || !/[ÃÂâ][\u0080-\u00BF\u2013-\u203A\u20AC]/.test(node.value)) task.body.push(this.source(node));
+      else this.warnings.push({ line: this.line(node), message: `a block of mis-decoded text in "${task.title}" was ignored` });
+      return;
+    }
+    if (node.type === 'list') {
+      if (node.ordered && node.children.some((item) => this.hasValidation(item))) {
+        this.readLooseList(node, task, false);
+        return;
+      }
+      const kept: ListItem[] = [];
+      for (const item of node.children) {
+        const first = item.children[0];
+        const field = first && item.children.length === 1 ? readFieldLine(toString(first)) : undefined;
+        if (field) applyField(task, this.source(first!), this.warnings, this.line(item));
+        else kept.push(item);
+      }
+      if (kept.length === node.children.length) task.body.push(this.source(node));
+      else if (kept.length > 0) task.body.push(kept.map((item) => this.source(item)).join('\n'));
+      return;
+    }
+    task.body.push(this.source(node));
+  }
+
+  /** The lines of a paragraph as written (markdown kept), or as text when they do not line up. */
+  private paragraphLines(node: Paragraph): string[] {
+    const text = toString(node).split('\n');
+    const source = this.source(node).split('\n').map((line) => line.trim());
+    return source.length === text.length ? source : text;
+  }
+
+  /** Field lines set fields; the other lines stay in the body, as the plan wrote them. */
+  private readFieldsOrBody(task: TaskDraft, node: Paragraph, dropLast = false): void {
+    const lines = this.paragraphLines(node);
+    if (dropLast) lines.pop();
+    const kept: string[] = [];
+    lines.forEach((line, i) => {
+      const field = readFieldLine(stripInline(line));
+      if (!field) kept.push(line);
+      else if (field.value === '' && i === lines.length - 1) this.pendingListField = { task, line: stripInline(line) };
+      else applyField(task, line, this.warnings, this.line(node) + i);
+    });
+    if (kept.length === lines.length && !dropLast) task.body.push(this.source(node));
+    else if (kept.join('').trim() !== '') task.body.push(kept.join('\n').trim());
+  }
+
+  /** Whether an item, or a list nested in it, has a "Validation:" line. */
+  private hasValidation(item: ListItem): boolean {
+    const paragraphs: Paragraph[] = [];
+    const visit = (node: Nodes) => {
+      if (node.type === 'paragraph') paragraphs.push(node);
+      else if ('children' in node) for (const child of node.children) visit(child);
+    };
+    visit(item);
+    return paragraphs.some((p) =>
+      toString(p)
+        .split('\n')
+        .some((line) => readFieldLine(line)?.field === 'validation'),
+    );
+  }
+
+  /**
+   * A list outside a task section, or the numbered steps of a task: checkbox items are tasks
+   * (checked = done), so are numbered items with a "Validation" line, and every item of a list
+   * under a "Tasks" heading. Nested checkbox items are steps of their item.
+   */
+  private readLooseList(list: List, parent: TaskDraft | null, plainItemsAreTasks: boolean): void {
+    const numbered = list.ordered === true && list.children.some((item) => this.hasValidation(item));
+    list.children.forEach((item, index) => {
+      const isTask = (item.checked !== null && item.checked !== undefined) || numbered || plainItemsAreTasks;
+      if (!isTask) {
+        for (const child of item.children) if (child.type === 'list') this.readLooseList(child, parent, false);
+        return;
+      }
+      this.readListTask(item, parent, numbered ? (list.start ?? 1) + index : null);
+    });
+  }
+
+  private readListTask(item: ListItem, parent: TaskDraft | null, number: number | null): void {
+    const [first, ...rest] = item.children;
+    const lines = first?.type === 'paragraph' ? this.paragraphLines(first) : [];
+    const [written = '', ...moreLines] = lines;
+    // The checkbox is not part of the item's text, but some inline starts put it in the written line.
+    const titleLine = item.checked !== null && item.checked !== undefined ? written.replace(/^\[[ xX]\]\s+/, '') : written;
+    const lead = splitLeadingId(titleLine.replace(/~~/g, ''));
+    const parts = splitTitle(lead.rest);
+    // A numbered step is "3.2" under task 3, "2" at the top level, and gets a made-up key otherwise.
+    const stepKey = number === null ? null : parent === null ? String(number) : parent.key ? `${parent.key}.${number}` : null;
+    const key = lead.key ?? stepKey;
+    const draft = newDraft({
+      key,
+      title: stripInline(parts.title) || stripInline(titleLine).trim() || `Item ${number ?? this.drafts.length + 1}`,
+      phase: parent?.phase ?? this.currentPhase(),
+      parent,
+      line: this.line(item),
+      source: 'list',
+    });
+    draft.size = parts.size;
+    draft.estimate = parts.estimate;
+    draft.agentLabel = parts.agentLabel;
+    if (parts.dependsOn) draft.dependsOnRefs.push(stripInline(parts.dependsOn));
+    draft.done = item.checked === true || parts.done ? true : item.checked === false ? false : null;
+    if (draft.done === null && this.phases.find((p) => p.name === draft.phase)?.done) draft.done = true;
+    this.drafts.push(draft);
+    moreLines.forEach((line, i) => {
+      if (readFieldLine(stripInline(line))) applyField(draft, line, this.warnings, draft.line + 1 + i);
+      else if (line.trim() !== '') draft.body.push(line.trim());
+    });
+    for (let i = 0; i < rest.length; i++) {
+      const child = rest[i]!;
+      if (child.type === 'list' && child.children.some((c) => c.checked !== null && c.checked !== undefined)) {
+        this.readLooseList(child, draft, false);
+      } else if (child.type === 'paragraph' && PROMPT_LABEL_RE.test(toString(child)) && rest[i + 1]?.type === 'code') {
+        draft.promptBlocks.push((rest[i + 1] as Code).value);
+        i++;
+      } else {
+        this.readTaskBlock(draft, child, rest[i + 1]);
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { ParsedPlan, PlanWarning, Task, TaskGraph } from '../../../shared/contract';
+
+/** What `switchyard import-plan --json` prints: the fields a script needs, keyed by the plan's ids. */
+export function planJson(plan: ParsedPlan) {
+  return {
+    tasks: plan.tasks.map((t) => ({
+      key: t.key,
+      title: t.title,
+      phase: t.phase,
+      agent: t.agent,
+      priority: t.priority,
+      done: t.done,
+      dependsOn: t.dependsOn,
+      prompt: t.prompt,
+    })),
+    warnings: plan.warnings,
+  };
+}
+
+function warningLines(warnings: PlanWarning[]): string[] {
+  if (warnings.length === 0) return [];
+  return ['', `warnings (${warnings.length}):`, ...warnings.map((w) => `  ${w.line ? `line ${w.line}: ` : ''}${w.message}`)];
+}
+
+/** The plan as a person reads it in a terminal: phases, tasks with agent and dependencies, warnings. */
+export function formatPlan(plan: ParsedPlan): string {
+  const lines = [
+    `${plan.title ?? 'Plan'}: ${plan.tasks.length} tasks, ${plan.edges.length} dependencies, ${plan.phases.length} phases`,
+  ];
+  const width = Math.min(12, Math.max(3, ...plan.tasks.map((t) => t.key.length)));
+  let phase: string | null | undefined;
+  for (const t of plan.tasks) {
+    if (t.phase !== phase) {
+      phase = t.phase;
+      lines.push('', phase ?? '(no phase)');
+    }
+    const agent = t.agent ?? (t.agentLabel ? `${t.agentLabel}?` : '-');
+    lines.push(`  ${t.done ? '[x]' : '[ ]'} ${t.key.padEnd(width)} ${t.title}  (${agent}${t.priority === 'normal' ? '' : `, ${t.priority}`})`);
+    if (t.dependsOn.length > 0) lines.push(`      after ${t.dependsOn.join(', ')}`);
+  }
+  if (plan.cycles.length > 0) lines.push('', ...plan.cycles.map((c) => `CYCLE: ${c.join(' → ')}`));
+  lines.push(...warningLines(plan.warnings));
+  return lines.join('\n');
+}
+
+/** One row per task for `switchyard tasks --json`: the plan's id when it has one, deps by the same names. */
+export function taskRows(tasks: Task[], graph: TaskGraph) {
+  const name = new Map(tasks.map((t) => [t.id, t.planKey ?? t.id]));
+  const node = new Map(graph.nodes.map((n) => [n.id, n]));
+  const position = new Map(tasks.map((t, i) => [t.id, i]));
+  const deps = new Map<string, string[]>();
+  const edges = [...graph.edges].sort((a, b) => (position.get(a.dependsOnId) ?? 0) - (position.get(b.dependsOnId) ?? 0));
+  for (const e of edges) {
+    const list = deps.get(e.taskId) ?? [];
+    list.push(name.get(e.dependsOnId) ?? e.dependsOnId);
+    deps.set(e.taskId, list);
+  }
+  return tasks.map((t) => ({
+    id: t.id,
+    key: t.planKey,
+    title: t.title,
+    status: t.status,
+    ready: node.get(t.id)?.ready ?? false,
+    priority: t.priority,
+    agent: t.agentKind,
+    phase: t.phase,
+    dependsOn: deps.get(t.id) ?? [],
+  }));
+}
+
+export function formatTaskRows(rows: ReturnType<typeof taskRows>): string {
+  if (rows.length === 0) return 'no tasks';
+  const width = Math.min(12, Math.max(3, ...rows.map((r) => (r.key ?? '').length)));
+  return rows
+    .map((r) => {
+      const status = (r.ready ? 'ready' : r.status).padEnd(11);
+      const deps = r.dependsOn.length > 0 ? `  ← ${r.dependsOn.join(', ')}` : '';
+      return `${status} ${(r.key ?? '').padEnd(width)} ${r.title} (${r.agent})${deps}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
+import { repoRoot, samplePlanPath } from './samplePlans';
+
+/** Runs the real CLI entry point, as `switchyard …` would, with its own data folder. */
+function switchyard(args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'electron', 'cli.ts'), ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, SWITCHYARD_DATA_DIR: '' },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface PlanOutput {
+  tasks: { key: string; title: string; phase: string | null; agent: string | null; priority: string; done: boolean; dependsOn: string[]; prompt: string }[];
+  warnings: { line?: number; message: string }[];
+}
+
+describe('switchyard import-plan and tasks', () => {
+  it('--dry-run --json prints exactly the tasks and warnings, and writes nothing', () => {
+    const dataDir = tempDir();
+    const repo = makeRepo();
+    const run = switchyard(['import-plan', samplePlanPath('000_b2d475505025903d.txt'), '--project', repo, '--dry-run', '--json', '--data-dir', dataDir]);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as PlanOutput;
+    expect(Object.keys(out)).toEqual(['tasks', 'warnings']);
+    expect(out.tasks).toHaveLength(15);
+    expect(Object.keys(out.tasks[0]!)).toEqual(['key', 'title', 'phase', 'agent', 'priority', 'done', 'dependsOn', 'prompt']);
+    expect(out.tasks.find((t) => t.key === '2.3')).toMatchObject({
+      title: 'Enhanced Cache Manager',
+      phase: 'PHASE 2: Core Systems (Week 2)',
+      agent: 'claude-code',
+      priority: 'normal',
+      done: false,
+      dependsOn: ['1.1', '1.2', '2.1', '2.2'],
+    });
+    expect(out.tasks.find((t) => t.key === '5.3')!.agent).toBeNull();
+    expect(out.warnings.some((w) => /Cursor/.test(w.message))).toBe(true);
+    const list = switchyard(['tasks', '--project', repo, '--data-dir', dataDir]);
+    expect(list.code).not.toBe(0);
+    expect(list.stderr.trim()).toMatch(/^switchyard: NOT_FOUND: .* is not a Switchyard project/);
+  });
+
+  it('imports into the repository (adding it as a project), then lists the tasks with status and dependencies', () => {
+    const dataDir = tempDir();
+    const repo = makeRepo();
+    const imported = switchyard(['import-plan', samplePlanPath('003_22bfff5976980d4b.txt'), '--project', repo, '--data-dir', dataDir]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/CC-Orchestrator Implementation Plan: 32 tasks, 0 dependencies, 6 phases/);
+    expect(imported.stdout).toMatch(/32 created, 0 updated, 0 unchanged/);
+    const again = switchyard(['import-plan', samplePlanPath('003_22bfff5976980d4b.txt'), '--project', repo, '--data-dir', dataDir, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/0 created, 0 updated, 32 unchanged/);
+    const list = switchyard(['tasks', '--project', repo, '--json', '--data-dir', dataDir]);
+    expect(list.code, list.stderr).toBe(0);
+    const rows = JSON.parse(list.stdout) as { title: string; status: string; ready: boolean; dependsOn: string[] }[];
+    expect(rows).toHaveLength(32);
+    expect(rows[0]).toMatchObject({ title: 'Project setup (pyproject.toml, dependencies, tooling) - Issue #7', status: 'done', ready: false });
+    expect(rows[6]).toMatchObject({ title: 'Git worktree creation/cleanup automation', status: 'backlog', ready: true, dependsOn: [] });
+    const text = switchyard(['tasks', '--project', repo, '--data-dir', dataDir]);
+    expect(text.stdout.trimEnd().split('\n')).toHaveLength(32);
+  });
+
+  it('fails with one line and a non-zero code: missing file, binary file, a cycle, a folder that is no repository', () => {
+    const dataDir = tempDir();
+    const repo = makeRepo();
+    const dir = tempDir();
+    const binary = join(dir, 'plan.bin');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1]));
+    const cyclic = join(dir, 'cycle.md');
+    writeFileSync(cyclic, '### Task 1: A\n**Depends On:** 2\n\n### Task 2: B\n**Depends On:** 1\n');
+    const cases: [string[], RegExp][] = [
+      [['import-plan', join(dir, 'missing.md'), '--project', repo], /^switchyard: PATH_NOT_FOUND: no such file/],
+      [['import-plan', binary, '--project', repo], /^switchyard: BAD_PLAN: the plan is a binary file/],
+      [['import-plan', cyclic, '--project', repo], /^switchyard: CYCLE: the plan's dependencies loop: 1 "A" → 2 "B" → 1 "A"$/],
+      [['import-plan', samplePlanPath('003_22bfff5976980d4b.txt'), '--project', dir], /^switchyard: NOT_A_GIT_REPO: /],
+    ];
+    for (const [args, message] of cases) {
+      const run = switchyard([...args, '--data-dir', dataDir]);
+      expect(run.code, args.join(' ')).not.toBe(0);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines, run.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+    }
+  });
+});
