@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../shared/contract';
+import { SwitchyardError } from '../../shared/errors';
 import { appVersion } from './appRoot';
 import { databaseFile } from './dataDir';
 import { openDatabase, type DatabaseHandle } from './db/client';
@@ -7,6 +8,7 @@ import { consoleLogger } from './log';
 import { AttentionService } from './notify/attentionService';
 import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
+import { SchedulerService } from './scheduler/schedulerService';
 import { Connection } from './rpc/connection';
 import { createDispatcher, type Dispatch, type Logger } from './rpc/dispatcher';
 import { EventBus } from './rpc/eventBus';
@@ -40,6 +42,7 @@ export interface Core {
   readonly plans: PlanImporter;
   readonly settings: SettingsService;
   readonly attention: AttentionService;
+  readonly scheduler: SchedulerService;
   /** The open database, for diagnostics and maintenance (backups, integrity checks). */
   readonly database: DatabaseHandle;
   readonly worktrees: WorktreeService;
@@ -83,6 +86,22 @@ export function createCore(options: CoreOptions): Core {
   const savedChanges = new SavedChangesService(worktrees);
   const taskGraph = new TaskGraphService(database.db, bus, projects);
   const plans = new PlanImporter(database.db, bus, projects, settings);
+  const scheduler = disposables.add(
+    new SchedulerService({
+      db: database.db,
+      bus,
+      projects,
+      tasks,
+      settings,
+      log,
+      ports: {
+        start: async () => {
+          throw new SwitchyardError('UNAVAILABLE', 'agent sessions are not available in this build');
+        },
+        failures: () => 0,
+      },
+    }),
+  );
   const version = appVersion();
   const info = (): AppInfo => ({
     name: 'Switchyard',
@@ -93,7 +112,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, projects, tasks, taskGraph, plans, settings, attention, worktrees, orphans, review, savedChanges }),
+    createRouter({ info, projects, tasks, taskGraph, plans, settings, attention, scheduler, worktrees, orphans, review, savedChanges }),
     log,
   );
 
@@ -108,6 +127,7 @@ export function createCore(options: CoreOptions): Core {
     plans,
     settings,
     attention,
+    scheduler,
     database,
     worktrees,
     review,

@@ -3,6 +3,7 @@ import { appProcedures } from './app';
 import { attentionEvents, attentionProcedures } from './attention';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
+import { schedulerEvents, schedulerProcedures } from './scheduler';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
 import { worktreeEvents, worktreeProcedures } from './worktrees';
@@ -12,6 +13,7 @@ export * from './attention';
 export * from './common';
 export * from './plans';
 export * from './projects';
+export * from './scheduler';
 export * from './sessionState';
 export * from './settings';
 export * from './tasks';
@@ -24,6 +26,7 @@ export const procedures = {
   ...taskProcedures,
   ...planProcedures,
   ...settingsProcedures,
+  ...schedulerProcedures,
   ...attentionProcedures,
   ...worktreeProcedures,
 } as const;
@@ -32,6 +35,7 @@ export const procedures = {
 export const events = {
   ...projectEvents,
   ...taskEvents,
+  ...schedulerEvents,
   ...attentionEvents,
   ...worktreeEvents,
 } as const;

@@ -38,6 +38,21 @@ export const settingDefinitions = {
     label: 'Agents at once',
     description: 'How many tasks may run at the same time.',
   }),
+  'scheduler.retries': setting({
+    schema: z.number().int().min(0).max(10),
+    default: 1,
+    scopes: BOTH,
+    label: 'Retries of a failed task',
+    description: 'How many times a run starts a failed task again before it blocks what depends on it.',
+  }),
+  'scheduler.stacking': setting({
+    schema: z.boolean(),
+    default: false,
+    scopes: BOTH,
+    label: 'Stack dependent tasks',
+    description:
+      'Start a task from its dependency’s branch as soon as that dependency is in review, instead of waiting for it to be merged.',
+  }),
   'worktrees.root': setting({
     schema: z.string().max(MAX_PATH_LENGTH).nullable(),
     default: null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskPriority, TaskStatus } from '../../shared/contract';
-import { decide, type SchedulableTask } from '../../electron/core/scheduler/schedule';
+import { decide, STACKED, type SchedulableTask } from '../../electron/core/scheduler/schedule';
 
 let order = 0;
 function t(id: string, status: TaskStatus, dependsOn: string[] = [], extra: Partial<SchedulableTask> = {}): SchedulableTask {
@@ -65,5 +65,11 @@ describe('scheduling decisions', () => {
 
   it('ignores a dependency on a task that does not exist rather than starting too early', () => {
     expect(decide([t('A', 'backlog', ['ghost'])], limits(4), 0).start).toEqual([]);
+  });
+
+  it('with stacking, a dependency in review is enough to start', () => {
+    const tasks = [t('A', 'review'), t('B', 'backlog', ['A'])];
+    expect(decide(tasks, limits(4), 0).start).toEqual([]);
+    expect(decide(tasks, limits(4), 0, STACKED).start).toEqual(['B']);
   });
 });

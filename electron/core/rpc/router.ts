@@ -2,6 +2,7 @@ import type { AppInfo } from '../../../shared/contract';
 import type { AttentionService } from '../notify/attentionService';
 import type { PlanImporter } from '../plans/planImporter';
 import type { ProjectService } from '../projects/projectService';
+import type { SchedulerService } from '../scheduler/schedulerService';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskGraphService } from '../tasks/taskGraphService';
 import type { TaskService } from '../tasks/taskService';
@@ -19,6 +20,7 @@ export interface RouterServices {
   plans: PlanImporter;
   settings: SettingsService;
   attention: AttentionService;
+  scheduler: SchedulerService;
   worktrees: WorktreeService;
   orphans: OrphanFinder;
   review: WorktreeReview;
@@ -47,6 +49,9 @@ export function createRouter(s: RouterServices): Handlers {
     'settings.get': ({ projectId }) => s.settings.list(projectId),
     'settings.set': ({ key, value, scope, projectId }) => s.settings.set(key, value, scope, projectId),
     'settings.reset': ({ key, scope, projectId }) => s.settings.reset(key, scope, projectId),
+    'scheduler.run': ({ projectId }) => s.scheduler.run(projectId),
+    'scheduler.pause': ({ projectId }) => s.scheduler.pause(projectId),
+    'scheduler.status': ({ projectId }) => s.scheduler.status(projectId),
     'attention.get': () => s.attention.model(),
     'attention.focus': ({ taskId, windowFocused }) => {
       s.attention.setFocus(taskId, windowFocused);

@@ -41,7 +41,16 @@ const priorityRank = (p: TaskPriority) => TASK_PRIORITIES.indexOf(p);
  * because a task they need failed for good (after `retries` failed attempts). Failed tasks with
  * attempts left are started again. Pure: the caller applies it.
  */
-export function decide(tasks: readonly SchedulableTask[], limits: Limits, retries: number): Decision {
+/** What counts as a finished dependency: merged (done), or, when stacking, also in review. */
+export const MERGED_ONLY: ReadonlySet<TaskStatus> = new Set(['done']);
+export const STACKED: ReadonlySet<TaskStatus> = new Set(['done', 'review']);
+
+export function decide(
+  tasks: readonly SchedulableTask[],
+  limits: Limits,
+  retries: number,
+  satisfied: ReadonlySet<TaskStatus> = MERGED_ONLY,
+): Decision {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const failedForGood = (t: SchedulableTask) => t.status === 'failed' && t.failures > retries;
 
@@ -67,7 +76,11 @@ export function decide(tasks: readonly SchedulableTask[], limits: Limits, retrie
     return result;
   };
 
-  const depsDone = (t: SchedulableTask) => t.dependsOn.every((id) => byId.get(id)?.status !== undefined && byId.get(id)!.status === 'done');
+  const depsDone = (t: SchedulableTask) =>
+    t.dependsOn.every((id) => {
+      const dep = byId.get(id);
+      return dep !== undefined && satisfied.has(dep.status);
+    });
   const retryable = (t: SchedulableTask) => t.status === 'failed' && t.failures <= retries;
 
   const blocked: Decision['blocked'] = [];

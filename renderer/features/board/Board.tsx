@@ -22,6 +22,7 @@ import { Column } from './Column';
 import { AGENT_LABELS, COLUMNS } from './columns';
 import { filterTasks, NO_FILTER, phasesOf, type BoardFilter } from './filters';
 import { TaskCardBody } from './TaskCard';
+import { RunControl } from './RunControl';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
 import { WorktreeHousekeeping } from '../worktrees/WorktreeHousekeeping';
 
@@ -133,6 +134,7 @@ export function Board() {
         </div>
         <FilterBar filter={filter} phases={phases} onChange={setFilter} />
         <div className="board-actions">
+          <RunControl projectId={project.id} />
           <button type="button" className="primary" onClick={() => setCreating('backlog')}>
             New task
           </button>

@@ -12,6 +12,7 @@ const SOURCE_LABEL: Record<EffectiveSetting['source'], string> = {
 
 function display(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.join(', ');
   return String(value);
 }
 
@@ -38,7 +39,15 @@ function SettingEditor({
 
   return (
     <div className="setting-editor">
-      {field.kind === 'choice' ? (
+      {field.kind === 'boolean' ? (
+        <input
+          aria-label={label}
+          type="checkbox"
+          className="checkbox"
+          checked={draft === 'true'}
+          onChange={(e) => onSave(e.target.checked)}
+        />
+      ) : field.kind === 'choice' ? (
         <select aria-label={label} value={draft} onChange={(e) => onSave(e.target.value)}>
           {field.options.map((o) => (
             <option key={o} value={o}>

@@ -4,7 +4,9 @@ import { settingDefinitions, type SettingKey } from '../../../shared/contract';
 export type FieldKind =
   | { kind: 'choice'; options: string[] }
   | { kind: 'number'; min?: number; max?: number }
-  | { kind: 'text'; nullable: boolean };
+  | { kind: 'text'; nullable: boolean }
+  | { kind: 'boolean' }
+  | { kind: 'list' };
 
 /** What input a setting needs, read from its schema in the contract. */
 export function fieldKind(key: SettingKey): FieldKind {
@@ -14,6 +16,8 @@ export function fieldKind(key: SettingKey): FieldKind {
     nullable = true;
     schema = schema.unwrap() as z.ZodType;
   }
+  if (schema instanceof z.ZodBoolean) return { kind: 'boolean' };
+  if (schema instanceof z.ZodArray) return { kind: 'list' };
   if (schema instanceof z.ZodEnum) return { kind: 'choice', options: schema.options.map(String) };
   if (schema instanceof z.ZodNumber) {
     return {
@@ -27,6 +31,8 @@ export function fieldKind(key: SettingKey): FieldKind {
 
 /** Turns what the user typed into the value the contract expects. */
 export function parseField(field: FieldKind, raw: string): unknown {
+  if (field.kind === 'boolean') return raw === 'true';
+  if (field.kind === 'list') return raw.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== '');
   if (field.kind === 'number') return raw.trim() === '' ? Number.NaN : Number(raw);
   if (field.kind === 'text' && field.nullable && raw.trim() === '') return null;
   return raw;

@@ -3,3 +3,4 @@ export * from './projects';
 export * from './settings';
 export * from './tasks';
 export * from './worktrees';
+export * from './scheduler';

@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+import type { SchedulerStatus } from '../../../shared/contract';
+import { useActions } from '../../stores/actionsContext';
+import { reportError } from '../../stores/appStore';
+
+/** The project's run: on, ready tasks start by themselves in dependency order; off, nothing new starts. */
+export function RunControl({ projectId }: { projectId: string }) {
+  const { client } = useActions();
+  const [status, setStatus] = useState<SchedulerStatus | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    client
+      .call('scheduler.status', { projectId })
+      .then((s) => current && setStatus(s))
+      .catch(reportError);
+    const off = client.on('scheduler.changed', (s) => s.projectId === projectId && setStatus(s));
+    return () => {
+      current = false;
+      off();
+    };
+  }, [client, projectId]);
+
+  if (!status || status.projectId !== projectId) return null;
+  const toggle = () =>
+    client
+      .call(status.active ? 'scheduler.pause' : 'scheduler.run', { projectId })
+      .then(setStatus)
+      .catch(reportError);
+  return (
+    <div className="run-control" aria-label="Run">
+      <button type="button" className={status.active ? '' : 'primary'} onClick={() => void toggle()}>
+        {status.active ? 'Pause run' : 'Run'}
+      </button>
+      <span className="muted small" title={status.lastError ? `${status.lastError.code}: ${status.lastError.message}` : undefined}>
+        {status.running} running · {status.waiting} waiting
+        {status.blocked.length > 0 && ` · ${status.blocked.length} blocked`}
+        {status.lastError && ' · last start failed'}
+      </span>
+    </div>
+  );
+}
