@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppInfo, InputOf, Project, Task, TaskPatch, TrayModelDto } from '../../shared/contract';
+import type { AppInfo, InputOf, Project, Task, TaskGraph, TaskPatch, TrayModelDto } from '../../shared/contract';
 import type { RpcClient } from '../rpc/client';
 import { RpcError } from '../rpc/client';
 import type { ConnectionStatus } from '../rpc/transport';
@@ -23,6 +23,8 @@ interface AppState {
   /** The task whose details are open, if any. */
   openTaskId: string | null;
   settingsOpen: boolean;
+  /** Dependencies of the selected project's tasks: what waits for what, and the critical path. */
+  graph: TaskGraph | null;
 }
 
 let noticeId = 0;
@@ -37,7 +39,11 @@ export const useAppStore = create<AppState>(() => ({
   attention: null,
   openTaskId: null,
   settingsOpen: false,
+  graph: null,
 }));
+
+/** Delay that folds a burst of task changes (a plan import, a run) into one graph reload (ms). */
+const GRAPH_RELOAD_DELAY_MS = 150;
 
 function byOrder(a: Task, b: Task): number {
   return a.order - b.order;
@@ -59,9 +65,24 @@ export function dismissNotice(id: number): void {
 /** The store's actions: each goes through the client, and state follows the main side's events. */
 export function createActions(client: RpcClient) {
   const loadTasks = async (projectId: string | null) => {
-    const tasks = projectId ? await client.call('tasks.list', { projectId }) : [];
-    if (useAppStore.getState().selectedProjectId === projectId) useAppStore.setState({ tasks });
+    const [tasks, graph] = projectId
+      ? await Promise.all([client.call('tasks.list', { projectId }), client.call('tasks.graph', { projectId })])
+      : [[], null];
+    if (useAppStore.getState().selectedProjectId === projectId) useAppStore.setState({ tasks, graph });
   };
+
+  let graphTimer: ReturnType<typeof setTimeout> | undefined;
+  const reloadGraphSoon = (projectId: string) => {
+    clearTimeout(graphTimer);
+    graphTimer = setTimeout(() => {
+      if (useAppStore.getState().selectedProjectId !== projectId) return;
+      client
+        .call('tasks.graph', { projectId })
+        .then((graph) => useAppStore.getState().selectedProjectId === projectId && useAppStore.setState({ graph }))
+        .catch(reportError);
+    }, GRAPH_RELOAD_DELAY_MS);
+  };
+  client.on('task.dependenciesChanged', ({ projectId }) => reloadGraphSoon(projectId));
 
   const refresh = async () => {
     const [info, projects, attention] = await Promise.all([
@@ -97,6 +118,8 @@ export function createActions(client: RpcClient) {
   });
 
   client.on('task.changed', (change) => {
+    const projectId = change.kind === 'deleted' ? change.projectId : change.task.projectId;
+    if (projectId === useAppStore.getState().selectedProjectId) reloadGraphSoon(projectId);
     useAppStore.setState((s) => {
       if (change.kind === 'deleted') return { tasks: s.tasks.filter((t) => t.id !== change.id) };
       if (change.task.projectId !== s.selectedProjectId) return {};

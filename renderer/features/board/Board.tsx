@@ -12,7 +12,7 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { AGENT_KINDS, type Task, type TaskStatus } from '../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { useActions } from '../../stores/actionsContext';
@@ -21,10 +21,14 @@ import { dropPosition } from './boardOrder';
 import { Column } from './Column';
 import { AGENT_LABELS, COLUMNS } from './columns';
 import { filterTasks, NO_FILTER, phasesOf, type BoardFilter } from './filters';
-import { TaskCardBody } from './TaskCard';
+import { TaskCardBody, type CardLinks } from './TaskCard';
+import { PlanImportDialog } from '../plans/PlanImportDialog';
 import { RunControl } from './RunControl';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
 import { WorktreeHousekeeping } from '../worktrees/WorktreeHousekeeping';
+
+/** The graph view and its layout library load only when first shown. */
+const GraphView = lazy(() => import('../graph/GraphView'));
 
 /** Pointer travel before a press becomes a drag, so that a click still opens the card (px). */
 const DRAG_ACTIVATION_DISTANCE = 5;
@@ -90,6 +94,9 @@ export function Board() {
     actions.closeTask();
   };
   const [housekeeping, setHousekeeping] = useState(false);
+  const [importing, setImporting] = useState<{ file?: File } | null>(null);
+  const [dropping, setDropping] = useState(false);
+  const [view, setView] = useState<'board' | 'graph'>('board');
   const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
   const [dragged, setDragged] = useState<Task | null>(null);
   const sensors = useSensors(
@@ -97,7 +104,20 @@ export function Board() {
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
 
+  const graph = useAppStore((s) => s.graph);
   const visible = useMemo(() => filterTasks(tasks, filter), [tasks, filter]);
+  const links = useMemo(() => {
+    const names = new Map(tasks.map((t) => [t.id, t.planKey ?? t.title]));
+    const critical = new Set(graph?.criticalPath.taskIds ?? []);
+    const onPath = (graph?.criticalPath.taskIds.length ?? 0) > 1;
+    const byId = new Map<string, CardLinks>(
+      (graph?.nodes ?? []).map((n) => [
+        n.id,
+        { waitsFor: n.blockedBy.map((id) => names.get(id) ?? '?'), blocks: n.blocks.length, critical: onPath && critical.has(n.id) },
+      ]),
+    );
+    return (id: string) => byId.get(id);
+  }, [graph, tasks]);
   const phases = useMemo(() => phasesOf(tasks), [tasks]);
   const byStatus = useMemo(() => {
     const groups = new Map<TaskStatus, Task[]>(COLUMNS.map((c) => [c.status, []]));
@@ -126,7 +146,23 @@ export function Board() {
   };
 
   return (
-    <section className="board-area" aria-label={`Tasks of ${project.name}`}>
+    <section
+      className={`board-area${dropping ? ' dropping' : ''}`}
+      aria-label={`Tasks of ${project.name}`}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={(e) => {
+        const file = e.dataTransfer.files[0];
+        setDropping(false);
+        if (!file) return;
+        e.preventDefault();
+        setImporting({ file });
+      }}
+    >
       <header className="board-header">
         <div>
           <h2>{project.name}</h2>
@@ -137,6 +173,12 @@ export function Board() {
           <RunControl projectId={project.id} />
           <button type="button" className="primary" onClick={() => setCreating('backlog')}>
             New task
+          </button>
+          <button type="button" aria-pressed={view === 'graph'} onClick={() => setView(view === 'graph' ? 'board' : 'graph')}>
+            {view === 'graph' ? 'Board' : 'Graph'}
+          </button>
+          <button type="button" onClick={() => setImporting({})}>
+            Import plan
           </button>
           <button type="button" onClick={() => setHousekeeping(true)}>
             Worktrees
@@ -155,6 +197,12 @@ export function Board() {
       </header>
       {tasks.length === 0 && <p className="muted board-empty">No tasks yet. Create one with “New task”.</p>}
       {tasks.length > 0 && visible.length === 0 && <p className="muted board-empty">No task matches the filter.</p>}
+      {view === 'graph' && graph && (
+        <Suspense fallback={<p className="muted">Drawing the graph…</p>}>
+          <GraphView tasks={visible} graph={graph} onOpen={(id) => void actions.openTask(id)} />
+        </Suspense>
+      )}
+      {view === 'board' && (
       <DndContext sensors={sensors} collisionDetection={collisionDetection} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragged(null)}>
         <div className="board">
           {COLUMNS.map((column) => (
@@ -163,13 +211,22 @@ export function Board() {
               status={column.status}
               title={column.title}
               tasks={byStatus.get(column.status) ?? []}
+              links={links}
               onOpen={(task) => void actions.openTask(task.id)}
             />
           ))}
         </div>
-        <DragOverlay>{dragged && <div className={`card overlay-card priority-${dragged.priority}`}><TaskCardBody task={dragged} /></div>}</DragOverlay>
+        <DragOverlay>{dragged && <div className={`card overlay-card priority-${dragged.priority}`}><TaskCardBody task={dragged} links={links(dragged.id)} /></div>}</DragOverlay>
       </DndContext>
+      )}
       {editing && <TaskEditor projectId={project.id} target={editing} onClose={closeEditor} />}
+      {importing && (
+        <PlanImportDialog
+          projectId={project.id}
+          {...(importing.file ? { initialFile: importing.file } : {})}
+          onClose={() => setImporting(null)}
+        />
+      )}
       {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
     </section>
   );

@@ -3,7 +3,7 @@ import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable'
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { Task, TaskStatus } from '../../../shared/contract';
-import { TaskCard } from './TaskCard';
+import { TaskCard, type CardLinks } from './TaskCard';
 
 /** Height a card is assumed to have before it is measured (px). */
 const ESTIMATED_CARD_HEIGHT = 64;
@@ -17,11 +17,13 @@ export function Column({
   status,
   title,
   tasks,
+  links,
   onOpen,
 }: {
   status: TaskStatus;
   title: string;
   tasks: Task[];
+  links: (taskId: string) => CardLinks | undefined;
   onOpen: (task: Task) => void;
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: `column:${status}`, data: { status } });
@@ -54,7 +56,7 @@ export function Column({
                   className="column-row"
                   style={{ transform: `translateY(${row.start}px)` }}
                 >
-                  <TaskCard task={task} onOpen={() => onOpen(task)} />
+                  <TaskCard task={task} links={links(task.id)} onOpen={() => onOpen(task)} />
                 </div>
               );
             })}

@@ -3,6 +3,9 @@ import type { SchedulerStatus } from '../../../shared/contract';
 import { useActions } from '../../stores/actionsContext';
 import { reportError } from '../../stores/appStore';
 
+/** Delay that folds a burst of task changes into one status reload (ms). */
+const STATUS_RELOAD_DELAY_MS = 200;
+
 /** The project's run: on, ready tasks start by themselves in dependency order; off, nothing new starts. */
 export function RunControl({ projectId }: { projectId: string }) {
   const { client } = useActions();
@@ -15,9 +18,24 @@ export function RunControl({ projectId }: { projectId: string }) {
       .then((s) => current && setStatus(s))
       .catch(reportError);
     const off = client.on('scheduler.changed', (s) => s.projectId === projectId && setStatus(s));
+    // Counts move with the tasks too (an import, an edit) while the run is off.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const offTasks = client.on('task.changed', () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () =>
+          void client
+            .call('scheduler.status', { projectId })
+            .then((s) => current && setStatus(s))
+            .catch(() => undefined),
+        STATUS_RELOAD_DELAY_MS,
+      );
+    });
     return () => {
       current = false;
+      clearTimeout(timer);
       off();
+      offTasks();
     };
   }, [client, projectId]);
 

@@ -3,7 +3,15 @@ import { CSS } from '@dnd-kit/utilities';
 import type { Task } from '../../../shared/contract';
 import { AGENT_LABELS } from './columns';
 
-export function TaskCardBody({ task }: { task: Task }) {
+export interface CardLinks {
+  /** Dependencies not done yet, named as the plan names them. */
+  waitsFor: string[];
+  /** How many tasks wait for this one. */
+  blocks: number;
+  critical: boolean;
+}
+
+export function TaskCardBody({ task, links }: { task: Task; links?: CardLinks | undefined }) {
   return (
     <>
       <span className="card-title">{task.title}</span>
@@ -11,13 +19,20 @@ export function TaskCardBody({ task }: { task: Task }) {
         <span className="chip">{AGENT_LABELS[task.agentKind] ?? task.agentKind}</span>
         {task.priority !== 'normal' && <span className="chip">{task.priority}</span>}
         {task.phase && <span className="chip">{task.phase}</span>}
+        {links && links.waitsFor.length > 0 && (
+          <span className="chip waits" title={`Waits for: ${links.waitsFor.join(', ')}`}>
+            waits for {links.waitsFor.length > 3 ? `${links.waitsFor.length} tasks` : links.waitsFor.join(', ')}
+          </span>
+        )}
+        {links && links.blocks > 0 && <span className="chip">blocks {links.blocks}</span>}
+        {links?.critical && <span className="chip critical" title="On the critical path">critical</span>}
       </span>
     </>
   );
 }
 
 /** A card that can be dragged to reorder it or to move it to another column (mouse or keyboard). */
-export function TaskCard({ task, onOpen }: { task: Task; onOpen: () => void }) {
+export function TaskCard({ task, links, onOpen }: { task: Task; links?: CardLinks | undefined; onOpen: () => void }) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: task.id,
     data: { status: task.status },
@@ -33,7 +48,7 @@ export function TaskCard({ task, onOpen }: { task: Task; onOpen: () => void }) {
       {...attributes}
       {...listeners}
     >
-      <TaskCardBody task={task} />
+      <TaskCardBody task={task} links={links} />
     </button>
   );
 }

@@ -1,0 +1,201 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { AGENT_KINDS, type AgentKind, type ParsedPlan, type PlanEdits, type PlanImportResult } from '../../../shared/contract';
+import { useActions } from '../../stores/actionsContext';
+import { reportError } from '../../stores/appStore';
+import { AGENT_LABELS } from '../board/columns';
+import { editTask, emptyEdits, parseKeys, summary, toggleExcluded, withEdits } from './planEditsModel';
+
+/** Height of one task row in the preview (px); rows are virtualised for plans of thousands of tasks. */
+const ROW_HEIGHT = 38;
+
+interface Loaded {
+  fileName: string;
+  content: string;
+  plan: ParsedPlan;
+}
+
+/** Drop or pick a plan file, see what was found and what was not understood, fix it, import it. */
+export function PlanImportDialog({ projectId, initialFile, onClose }: { projectId: string; initialFile?: File; onClose: () => void }) {
+  const { client } = useActions();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [edits, setEdits] = useState<PlanEdits>(emptyEdits);
+  const [busy, setBusy] = useState(initialFile !== undefined);
+  const [result, setResult] = useState<PlanImportResult | null>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const read = async (file: File) => {
+    try {
+      const content = await file.text();
+      setBusy(true);
+      setResult(null);
+      const plan = await client.call('plans.preview', { projectId, content, fileName: file.name });
+      setLoaded({ fileName: file.name, content, plan });
+      setEdits(emptyEdits());
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  // A file dropped on the board opens the dialog with it.
+  useEffect(() => {
+    if (initialFile) void read(initialFile);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- read once, for the file the dialog opened with
+  }, [initialFile]);
+
+  const recheck = async () => {
+    if (!loaded) return;
+    setBusy(true);
+    try {
+      const plan = await client.call('plans.preview', { projectId, content: loaded.content, fileName: loaded.fileName, edits });
+      setLoaded({ ...loaded, plan });
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const importPlan = async () => {
+    if (!loaded) return;
+    setBusy(true);
+    try {
+      setResult(await client.call('plans.import', { projectId, content: loaded.content, fileName: loaded.fileName, edits }));
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    const file = event.dataTransfer.files[0];
+    if (file) void read(file);
+  };
+
+  const tasks = loaded?.plan.tasks ?? [];
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as its docs say
+  const rows = useVirtualizer({
+    count: tasks.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="dialog plan-import" role="dialog" aria-modal="true" aria-label="Import a plan" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+        <h2>Import a plan</h2>
+        {!loaded && (
+          <label className="dropzone">
+            <span>Drop a plan file here (markdown or text), or choose one.</span>
+            <input type="file" aria-label="Plan file" accept=".md,.markdown,.txt,text/*" onChange={(e) => e.target.files?.[0] && void read(e.target.files[0])} />
+          </label>
+        )}
+        {busy && <p className="muted">Reading…</p>}
+        {loaded && (
+          <>
+            <p className="plan-summary">
+              <strong>{loaded.plan.title ?? loaded.fileName}</strong> — {summary(loaded.plan, edits)}
+            </p>
+            {loaded.plan.cycles.length > 0 && (
+              <p className="plan-problem" role="alert">
+                Dependency loop: {loaded.plan.cycles.map((c) => c.join(' → ')).join('; ')}. Fix a dependency below before importing.
+              </p>
+            )}
+            {loaded.plan.warnings.length > 0 && (
+              <details className="plan-warnings">
+                <summary>{loaded.plan.warnings.length} things were not understood or were guessed</summary>
+                <ul>
+                  {loaded.plan.warnings.map((w, i) => (
+                    <li key={i}>
+                      {w.line !== undefined && <code>line {w.line}</code>} {w.message}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
+            <div className="plan-head plan-row">
+              <span>Import</span>
+              <span>Id</span>
+              <span>Title</span>
+              <span>Phase</span>
+              <span>Agent</span>
+              <span>Depends on</span>
+              <span>Done</span>
+            </div>
+            <div ref={scrollRef} className="plan-rows">
+              <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
+                {rows.getVirtualItems().map((row) => {
+                  const original = tasks[row.index]!;
+                  const task = withEdits(original, edits);
+                  const excluded = edits.exclude.includes(task.key);
+                  return (
+                    <div
+                      key={task.key}
+                      className={`plan-row${excluded ? ' excluded' : ''}`}
+                      data-key={task.key}
+                      style={{ position: 'absolute', top: 0, transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
+                    >
+                      <input type="checkbox" aria-label={`Import ${task.key}`} checked={!excluded} onChange={() => setEdits(toggleExcluded(edits, task.key))} />
+                      <code>{task.key}</code>
+                      <input aria-label={`Title of ${task.key}`} value={task.title} title={task.prompt} onChange={(e) => setEdits(editTask(edits, original, 'title', e.target.value))} />
+                      <span className="muted small">{task.phase ?? ''}</span>
+                      <select
+                        aria-label={`Agent of ${task.key}`}
+                        value={task.agent ?? ''}
+                        onChange={(e) => setEdits(editTask(edits, original, 'agent', (e.target.value || null) as AgentKind | null))}
+                      >
+                        <option value="">{task.agentLabel ? `${task.agentLabel} (unknown)` : 'Project default'}</option>
+                        {AGENT_KINDS.map((k) => (
+                          <option key={k} value={k}>
+                            {AGENT_LABELS[k]}
+                          </option>
+                        ))}
+                      </select>
+                      <input
+                        aria-label={`Dependencies of ${task.key}`}
+                        defaultValue={task.dependsOn.join(', ')}
+                        onBlur={(e) => setEdits(editTask(edits, original, 'dependsOn', parseKeys(e.target.value)))}
+                      />
+                      <input type="checkbox" aria-label={`${task.key} is done`} checked={task.done} onChange={(e) => setEdits(editTask(edits, original, 'done', e.target.checked))} />
+                    </div>
+                  );
+                })}
+              </div>
+            </div>
+          </>
+        )}
+        {result && (
+          <p className="plan-result" role="status">
+            Imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged
+            {result.notInPlan > 0 && `, ${result.notInPlan} no longer in the plan (kept)`} · {result.edges} dependencies.
+          </p>
+        )}
+        <div className="dialog-actions">
+          {loaded && (
+            <button type="button" onClick={() => setLoaded(null)}>
+              Another file
+            </button>
+          )}
+          <span className="spacer" />
+          <button type="button" onClick={onClose}>
+            {result ? 'Close' : 'Cancel'}
+          </button>
+          {loaded && !result && (
+            <>
+              <button type="button" disabled={busy} onClick={() => void recheck()}>
+                Check again
+              </button>
+              <button type="button" className="primary" disabled={busy} onClick={() => void importPlan()}>
+                Import {loaded.plan.tasks.length - edits.exclude.length} tasks
+              </button>
+            </>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
