@@ -17,3 +17,24 @@ export const CALL_TIMEOUT_MS = 60_000;
 
 /** Delay before the WebSocket transport tries to reconnect after losing the server (ms). */
 export const RECONNECT_DELAY_MS = 1_000;
+
+/**
+ * Terminal flow control, as in VS Code's terminal (FlowControlConstants). A client acknowledges the
+ * characters its xterm has parsed, in steps of TERMINAL_ACK_CHARS; the host pauses the pty while any
+ * attached client has more than TERMINAL_HIGH_WATERMARK_CHARS unacknowledged, and resumes it once all
+ * are below TERMINAL_LOW_WATERMARK_CHARS. A client that keeps the pty paused longer than
+ * TERMINAL_SLOW_CLIENT_MS is detached and must re-attach from a snapshot, so that one slow pane never
+ * stalls an agent.
+ */
+export const TERMINAL_HIGH_WATERMARK_CHARS = 100_000;
+export const TERMINAL_LOW_WATERMARK_CHARS = 5_000;
+/** Acknowledge in steps this size: often enough to stay under the low watermark, rarely enough to be cheap. */
+export const TERMINAL_ACK_CHARS = 5_000;
+/** How long one client may hold a pty paused before it is detached (ms). */
+export const TERMINAL_SLOW_CLIENT_MS = 5_000;
+
+/** Largest terminal a client may ask for: beyond this a pane is a mistake, not a screen. */
+export const MAX_TERMINAL_COLS = 1_000;
+export const MAX_TERMINAL_ROWS = 500;
+/** Largest single terminal.input message (characters): a big paste, not a file transfer. */
+export const MAX_TERMINAL_INPUT_CHARS = 1_000_000;
