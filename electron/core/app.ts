@@ -10,6 +10,12 @@ import { createDispatcher, type Dispatch, type Logger } from './rpc/dispatcher';
 import { EventBus } from './rpc/eventBus';
 import { createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
+import type { Launcher } from './sessions/launcher';
+import { SessionHost } from './sessions/sessionHost';
+import { SessionService } from './sessions/sessionService';
+import { shellLauncher } from './sessions/shellLauncher';
+import type { CreateObserver } from './sessions/stateObserver';
+import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
 import { TaskService } from './tasks/taskService';
 
@@ -18,6 +24,10 @@ export interface CoreOptions {
   mode: AppInfo['mode'];
   log?: Logger;
   migrationsFolder?: string;
+  /** Turns a task into the program its session runs; the login shell until agent adapters are wired. */
+  launcher?: Launcher;
+  /** Infers session states from a running session; none until the state engine is wired. */
+  createObserver?: CreateObserver;
 }
 
 export interface Core {
@@ -27,6 +37,7 @@ export interface Core {
   readonly projects: ProjectService;
   readonly tasks: TaskService;
   readonly settings: SettingsService;
+  readonly sessions: SessionService;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
   connect(send: (message: ServerMessage) => void): Connection;
   dispose(): Promise<void>;
@@ -43,6 +54,22 @@ export function createCore(options: CoreOptions): Core {
   const projects = new ProjectService(database.db, bus);
   const settings = new SettingsService(database.db, projects);
   const tasks = new TaskService(database.db, bus, projects, settings);
+  const transcript = disposables.add(new TranscriptStore(database.db, log));
+  const host = new SessionHost({ createObserver: options.createObserver });
+  const sessions = disposables.add(
+    new SessionService({
+      db: database.db,
+      bus,
+      tasks,
+      host,
+      launcher: options.launcher ?? shellLauncher(projects),
+      transcript,
+      log,
+    }),
+  );
+  sessions.markOrphans();
+  // Disposed first (stores dispose in reverse): programs are stopped while their exits can still be recorded.
+  disposables.add(host);
   const version = appVersion();
   const info = (): AppInfo => ({
     name: 'Switchyard',
@@ -52,7 +79,7 @@ export function createCore(options: CoreOptions): Core {
     platform: process.platform,
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
-  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings }), log);
+  const dispatch = createDispatcher(createRouter({ info, projects, tasks, settings, sessions }), log);
 
   const connections = new Set<Connection>();
   return {
@@ -62,6 +89,7 @@ export function createCore(options: CoreOptions): Core {
     projects,
     tasks,
     settings,
+    sessions,
     connect(send) {
       const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));
       connections.add(connection);

@@ -1,12 +1,14 @@
 import type { z } from 'zod';
 import { appProcedures } from './app';
 import { projectEvents, projectProcedures } from './projects';
+import { sessionEvents, sessionProcedures } from './sessions';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
 
 export * from './app';
 export * from './common';
 export * from './projects';
+export * from './sessions';
 export * from './sessionState';
 export * from './settings';
 export * from './tasks';
@@ -17,12 +19,14 @@ export const procedures = {
   ...projectProcedures,
   ...taskProcedures,
   ...settingsProcedures,
+  ...sessionProcedures,
 } as const;
 
 /** Every event the main side pushes, with its payload schema. */
 export const events = {
   ...projectEvents,
   ...taskEvents,
+  ...sessionEvents,
 } as const;
 
 export type Procedures = typeof procedures;

@@ -1,5 +1,6 @@
 import type { AppInfo } from '../../../shared/contract';
 import type { ProjectService } from '../projects/projectService';
+import type { SessionService } from '../sessions/sessionService';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
 import type { Handlers } from './dispatcher';
@@ -9,6 +10,7 @@ export interface RouterServices {
   projects: ProjectService;
   tasks: TaskService;
   settings: SettingsService;
+  sessions: SessionService;
 }
 
 /** Maps every procedure of the contract onto the service that answers it. */
@@ -26,5 +28,20 @@ export function createRouter(s: RouterServices): Handlers {
     'settings.get': ({ projectId }) => s.settings.list(projectId),
     'settings.set': ({ key, value, scope, projectId }) => s.settings.set(key, value, scope, projectId),
     'settings.reset': ({ key, scope, projectId }) => s.settings.reset(key, scope, projectId),
+    'sessions.start': ({ taskId, cols, rows }) => s.sessions.start(taskId, { cols, rows }),
+    'sessions.stop': ({ sessionId }) => s.sessions.stop(sessionId),
+    'sessions.interrupt': ({ sessionId }) => s.sessions.interrupt(sessionId),
+    'sessions.restart': ({ sessionId }) => s.sessions.relaunch(sessionId, false),
+    'sessions.resume': ({ sessionId }) => s.sessions.relaunch(sessionId, true),
+    'sessions.list': (filter) => s.sessions.list(filter),
+    'sessions.get': ({ sessionId }) => s.sessions.get(sessionId),
+    'sessions.history': ({ sessionId }) => s.sessions.history(sessionId),
+    'terminal.input': ({ sessionId, data }) => s.sessions.input(sessionId, data),
+    'terminal.resize': ({ sessionId, cols, rows }) => s.sessions.resize(sessionId, cols, rows),
+    'terminal.attach': ({ sessionId, cols, rows }, client) => s.sessions.attach(sessionId, client, { cols, rows }),
+    'terminal.detach': ({ sessionId }, client) => s.sessions.detach(sessionId, client),
+    'terminal.ack': ({ sessionId, chars }, client) => s.sessions.ack(sessionId, client, chars),
+    'transcript.search': ({ sessionId, query, context, limit }) => s.sessions.search(sessionId, query, context, limit),
+    'transcript.export': ({ sessionId, format }) => s.sessions.export(sessionId, format),
   };
 }
