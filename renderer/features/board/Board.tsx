@@ -3,10 +3,29 @@ import type { Task, TaskStatus } from '../../../shared/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { useActions } from '../../stores/actionsContext';
 import { useAppStore } from '../../stores/appStore';
+import { useTerminals } from '../terminals/terminalsContext';
 import { AGENT_LABELS, COLUMNS } from './columns';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
 
 function TaskCard({ task, onOpen }: { task: Task; onOpen: () => void }) {
+  const { openTask } = useTerminals();
+  const running = task.status === 'running' || task.status === 'needs_input';
+  return (
+    <div className="card-wrap">
+      <TaskCardBody task={task} onOpen={onOpen} />
+      <button
+        type="button"
+        className="card-session"
+        onClick={() => void openTask(task.id, !running)}
+        aria-label={running ? `Open the session of ${task.title}` : `Start a session for ${task.title}`}
+      >
+        {running ? 'Open session' : 'Start'}
+      </button>
+    </div>
+  );
+}
+
+function TaskCardBody({ task, onOpen }: { task: Task; onOpen: () => void }) {
   return (
     <button type="button" className={`card priority-${task.priority}`} onClick={onOpen} data-task-id={task.id}>
       <span className="card-title">{task.title}</span>
