@@ -1,0 +1,65 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore } from '../../electron/core/app';
+import { memoryLogger } from '../../electron/core/log';
+import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let server: ChildProcess | undefined;
+let browser: Browser | undefined;
+let loginUrl = '';
+let dataDir = '';
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { stdio: 'ignore' });
+  dataDir = tempDir('switchyard-e2e-');
+  const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
+  const project = await core.projects.add(makeRepo());
+  core.tasks.create({ projectId: project.id, title: 'echo task', prompt: '', status: 'ready', priority: 'normal', phase: null });
+  await core.dispose();
+  server = spawn(process.execPath, ['bin/switchyard.js', 'serve', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, SHELL: '/bin/sh' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  loginUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server!.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /(http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    server!.once('exit', () => reject(new Error(`serve exited: ${out}`)));
+  });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  await new Promise((resolve) => (server?.exitCode !== null ? resolve(null) : server.once('exit', resolve)));
+});
+
+describe('terminal pane in the browser', () => {
+  it('starts a session from the board, echoes typing, and shows the same screen after a reload and in a second page', async () => {
+    const page = await browser!.newPage();
+    await page.goto(loginUrl);
+    await page.getByRole('button', { name: 'Start a session for echo task' }).click();
+    const pane = page.locator('.terminal-surface');
+    await pane.waitFor();
+    await page.locator('.xterm').click();
+    await page.keyboard.type('echo marker-$((6*7))\n');
+    await expect.poll(() => pane.innerText(), { timeout: 10_000 }).toContain('marker-42');
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Open the session of echo task' }).click();
+    await expect.poll(() => page.locator('.terminal-surface').innerText(), { timeout: 10_000 }).toContain('marker-42');
+
+    const second = await browser!.newPage();
+    await second.goto(loginUrl);
+    await second.getByRole('button', { name: 'Open the session of echo task' }).click();
+    await expect.poll(() => second.locator('.terminal-surface').innerText(), { timeout: 10_000 }).toContain('marker-42');
+  }, 60_000);
+});
