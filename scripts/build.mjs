@@ -47,7 +47,12 @@ await build({
     sourcemap: true,
     minify: false,
     rolldownOptions: {
-      input: { cli: join(root, 'electron/cli.ts'), main: join(root, 'electron/main.ts') },
+      input: {
+        cli: join(root, 'electron/cli.ts'),
+        main: join(root, 'electron/main.ts'),
+        // The session host's mirror thread: a worker entry of its own.
+        mirrorWorker: join(root, 'electron/core/sessions/mirrorWorker.ts'),
+      },
       external: isExternal,
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },

@@ -55,7 +55,7 @@ export function createCore(options: CoreOptions): Core {
   const settings = new SettingsService(database.db, projects);
   const tasks = new TaskService(database.db, bus, projects, settings);
   const transcript = disposables.add(new TranscriptStore(database.db, log));
-  const host = new SessionHost({ createObserver: options.createObserver });
+  const host = new SessionHost({ createObserver: options.createObserver, log });
   const sessions = disposables.add(
     new SessionService({
       db: database.db,

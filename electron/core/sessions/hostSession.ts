@@ -7,7 +7,7 @@ import type { AgentLaunch } from './launch';
 import { loginEnvironment } from './loginEnvironment';
 import { OutputBatcher } from './outputBatcher';
 import { sessionMembers, signalSession } from './processGroup';
-import { ScreenMirror } from './screenMirror';
+import type { MirrorThread, RemoteMirror } from './mirrorThread';
 import type { CreateObserver, SessionObserver } from './stateObserver';
 
 /** How long a stopped program gets between SIGTERM and SIGKILL to exit on its own (ms). */
@@ -32,6 +32,7 @@ export interface HostSessionOptions {
   createObserver: CreateObserver;
   flowLimits: FlowLimits;
   stopGraceMs: number;
+  mirrors: MirrorThread;
   emit: (event: HostEvent) => void;
 }
 
@@ -49,7 +50,10 @@ interface Run {
  * same panes.
  */
 export class HostSession {
-  private readonly mirror: ScreenMirror;
+  private readonly mirror: RemoteMirror;
+  /** Why the pty is paused: clients behind on acknowledgements, or the mirror behind on parsing. */
+  private readonly pausedBy = { clients: false, mirror: false };
+  private ptyPaused = false;
   private readonly flow: FlowControl;
   private readonly batcher: OutputBatcher;
   private run: Run | undefined;
@@ -63,9 +67,13 @@ export class HostSession {
     private readonly options: HostSessionOptions,
   ) {
     this.flow = new FlowControl(options.flowLimits);
-    this.mirror = new ScreenMirror(cols, rows, {
+    this.mirror = options.mirrors.create(id, cols, rows, {
       onTitle: (title) => this.run?.observer.onTitle(title),
       onParsed: () => this.scheduleScreenSample(),
+      onBackpressure: (behind) => {
+        this.pausedBy.mirror = behind;
+        this.applyPause();
+      },
     });
     this.batcher = new OutputBatcher((seq, data) => this.onBatch(seq, data));
   }
@@ -134,7 +142,8 @@ export class HostSession {
       reportExit();
     });
     this.report({ state: 'starting', source: 'host', at: Date.now() });
-    if (this.flow.isPaused) child.pause();
+    this.ptyPaused = false;
+    this.applyPause();
     if (launch.initialInput) child.write(launch.initialInput);
     return { pid: child.pid };
   }
@@ -157,7 +166,7 @@ export class HostSession {
     const run = this.requireRun();
     run.stopping = true;
     // A paused pty is never drained, and node-pty reports the exit only once its output is read.
-    run.pty.resume();
+    this.applyPause();
     const leader = run.pty.pid;
     let leaderGone = false;
     void run.exited.then(() => (leaderGone = true));
@@ -198,7 +207,8 @@ export class HostSession {
   }
 
   private pausePty(): void {
-    if (this.run && !this.run.stopping) this.run.pty.pause();
+    this.pausedBy.clients = true;
+    this.applyPause();
     this.options.emit({ type: 'flow', sessionId: this.id, paused: true });
     this.slowTimer ??= setTimeout(() => this.dropSlowClients(), this.options.flowLimits.slowClientMs);
   }
@@ -206,8 +216,20 @@ export class HostSession {
   private resumePty(): void {
     if (this.slowTimer) clearTimeout(this.slowTimer);
     this.slowTimer = undefined;
-    this.run?.pty.resume();
+    this.pausedBy.clients = false;
+    this.applyPause();
     this.options.emit({ type: 'flow', sessionId: this.id, paused: false });
+  }
+
+  /** Pauses the pty while anything holds it (never while stopping), resumes it once nothing does. */
+  private applyPause(): void {
+    const run = this.run;
+    if (!run) return;
+    const pause = !run.stopping && (this.pausedBy.clients || this.pausedBy.mirror);
+    if (pause === this.ptyPaused) return;
+    this.ptyPaused = pause;
+    if (pause) run.pty.pause();
+    else run.pty.resume();
   }
 
   private dropSlowClients(): void {
@@ -223,7 +245,8 @@ export class HostSession {
     if (this.screenTimer || !this.run) return;
     this.screenTimer = setTimeout(() => {
       this.screenTimer = undefined;
-      this.run?.observer.onScreen(this.mirror.screenLines());
+      const run = this.run;
+      if (run) void this.mirror.screenLines().then((lines) => this.run === run && run.observer.onScreen(lines));
     }, SCREEN_SAMPLE_MS);
   }
 

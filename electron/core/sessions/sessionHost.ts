@@ -3,12 +3,16 @@ import type { Disposable } from '../disposable';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './flowControl';
 import type { HostCommand, HostCommandOf, HostEvent, HostReplies } from './hostProtocol';
 import { HostSession, STOP_GRACE_MS } from './hostSession';
+import { MirrorThread } from './mirrorThread';
+import { consoleLogger } from '../log';
+import type { Logger } from '../rpc/dispatcher';
 import { noObserver, type CreateObserver } from './stateObserver';
 
 export interface SessionHostOptions {
   createObserver?: CreateObserver;
   flowLimits?: Partial<FlowLimits>;
   stopGraceMs?: number;
+  log?: Logger;
 }
 
 /**
@@ -19,6 +23,8 @@ export class SessionHost implements Disposable {
   private readonly sessions = new Map<string, HostSession>();
   private readonly listeners = new Set<(event: HostEvent) => void>();
   private readonly flowLimits: FlowLimits;
+  /** Started with the first session: a host that never runs one costs no thread. */
+  private mirrors: MirrorThread | undefined;
   private disposed = false;
 
   constructor(private readonly options: SessionHostOptions = {}) {
@@ -74,6 +80,7 @@ export class SessionHost implements Disposable {
       createObserver: this.options.createObserver ?? noObserver,
       flowLimits: this.flowLimits,
       stopGraceMs: this.options.stopGraceMs ?? STOP_GRACE_MS,
+      mirrors: (this.mirrors ??= new MirrorThread(this.options.log ?? consoleLogger())),
       emit: (event) => this.emit(event),
     });
     if (!fresh) session.resize(command.cols, command.rows);
@@ -113,5 +120,6 @@ export class SessionHost implements Disposable {
     await Promise.all([...this.sessions.values()].map((session) => session.dispose()));
     this.sessions.clear();
     this.listeners.clear();
+    await this.mirrors?.dispose();
   }
 }
