@@ -7,6 +7,7 @@ import type { AgentLaunch } from './launch';
 import { loginEnvironment } from './loginEnvironment';
 import { OutputBatcher } from './outputBatcher';
 import { sessionMembers, signalSession } from './processGroup';
+import { drainTailOnEnd } from './ptyTailDrain';
 import type { MirrorThread, RemoteMirror } from './mirrorThread';
 import type { CreateObserver, SessionObserver } from './stateObserver';
 
@@ -133,10 +134,12 @@ export class HostSession {
         resolveExit(exitResult!);
       }, EXIT_DATA_FLUSH_MS);
     };
-    child.onData((chunk) => {
-      this.batcher.push(chunk as unknown as Uint8Array);
+    const onData = (chunk: Uint8Array) => {
+      this.batcher.push(chunk);
       if (exitResult) reportExit();
-    });
+    };
+    child.onData((chunk) => onData(chunk as unknown as Uint8Array));
+    drainTailOnEnd(child, onData);
     child.onExit(({ exitCode, signal }) => {
       exitResult = { exitCode, signal: signal ? signal : null };
       reportExit();
