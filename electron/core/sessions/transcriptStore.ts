@@ -8,10 +8,13 @@ import type { Logger } from '../rpc/dispatcher';
  * Output is written to SQLite in one transaction per interval rather than one per batch: a flood
  * produces hundreds of batches a second, and each commit costs a WAL write (ms).
  */
-export const TRANSCRIPT_FLUSH_MS = 250;
+export const TRANSCRIPT_FLUSH_MS = 50;
 
-/** Pending output is written at once beyond this many characters, so that memory stays bounded. */
-export const TRANSCRIPT_FLUSH_MAX_CHARS = 4 * 1024 * 1024;
+/**
+ * Pending output is written at once beyond this many characters. A write blocks the event loop,
+ * so it stays small: 16 flooding agents with multi-megabyte transactions held the loop ~80 ms.
+ */
+export const TRANSCRIPT_FLUSH_MAX_CHARS = 256 * 1024;
 
 /** Rows per INSERT statement: well under SQLite's limit of bound variables (4 per row). */
 const ROWS_PER_INSERT = 500;
