@@ -50,8 +50,9 @@ await build({
       input: {
         cli: join(root, 'electron/cli.ts'),
         main: join(root, 'electron/main.ts'),
-        // The session host's mirror thread: a worker entry of its own.
+        // The session host's threads: worker entries of their own.
         mirrorWorker: join(root, 'electron/core/sessions/mirrorWorker.ts'),
+        transcriptWorker: join(root, 'electron/core/sessions/transcriptWorker.ts'),
       },
       external: isExternal,
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

@@ -54,7 +54,7 @@ export function createCore(options: CoreOptions): Core {
   const projects = new ProjectService(database.db, bus);
   const settings = new SettingsService(database.db, projects);
   const tasks = new TaskService(database.db, bus, projects, settings);
-  const transcript = disposables.add(new TranscriptStore(database.db, log));
+  const transcript = disposables.add(new TranscriptStore(database.db, database.file, log));
   const host = new SessionHost({ createObserver: options.createObserver, log });
   const sessions = disposables.add(
     new SessionService({

@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { appRoot } from '../appRoot';
+import type { Worker } from 'node:worker_threads';
 import type { Disposable } from '../disposable';
 import type { Logger } from '../rpc/dispatcher';
 import type { MirrorReply, MirrorRequest } from './mirrorProtocol';
 import { MIRROR_FEED_DELAY_MS } from './screenMirror';
+import { startWorker } from './workerEntry';
 
 /**
  * How far (characters) a mirror may fall behind the pty before the pty is paused. The mirror is
@@ -26,20 +24,6 @@ export interface MirrorListeners {
   onBackpressure?: (behind: boolean) => void;
 }
 
-/**
- * Starts the worker: the bundle in dist/ when running built, else (tests, tsx) the TypeScript
- * source through tsx's loader, registered inside the worker before the source is imported.
- */
-function startWorker(): Worker {
-  if (import.meta.url.endsWith('.ts')) {
-    const source = JSON.stringify(new URL('./mirrorWorker.ts', import.meta.url).href);
-    return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${source}); });`, { eval: true });
-  }
-  const bundled = join(appRoot(), 'dist', 'node', 'mirrorWorker.js');
-  if (!existsSync(bundled)) throw new Error(`mirror worker not built: ${bundled}`);
-  return new Worker(bundled);
-}
-
 /** One worker thread holding the headless mirrors of every session of the host. */
 export class MirrorThread implements Disposable {
   private readonly worker: Worker;
@@ -48,7 +32,7 @@ export class MirrorThread implements Disposable {
   private nextRequest = 1;
 
   constructor(log: Logger) {
-    this.worker = startWorker();
+    this.worker = startWorker('mirrorWorker');
     this.worker.unref();
     this.worker.on('message', (reply: MirrorReply) => this.receive(reply));
     this.worker.on('error', (error) => log.error('the mirror thread failed', error));

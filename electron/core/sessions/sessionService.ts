@@ -189,14 +189,14 @@ export class SessionService implements Disposable {
     return info?.clients ?? [];
   }
 
-  search(id: string, query: string, context: number, limit: number): { matches: TranscriptMatch[]; truncated: boolean } {
+  async search(id: string, query: string, context: number, limit: number): Promise<{ matches: TranscriptMatch[]; truncated: boolean }> {
     this.get(id);
-    return searchLines(plainLines(this.deps.transcript.raw(id)), query, context, limit);
+    return searchLines(plainLines(await this.deps.transcript.raw(id)), query, context, limit);
   }
 
-  export(id: string, format: 'text' | 'raw'): { format: 'text' | 'raw'; data: string } {
+  async export(id: string, format: 'text' | 'raw'): Promise<{ format: 'text' | 'raw'; data: string }> {
     this.get(id);
-    const raw = this.deps.transcript.raw(id);
+    const raw = await this.deps.transcript.raw(id);
     return { format, data: format === 'raw' ? raw : plainText(raw) };
   }
 
@@ -221,7 +221,7 @@ export class SessionService implements Disposable {
 
   /** The screen of a session the host no longer holds (it ran before the app restarted), from its transcript. */
   private async replay(id: string, cols: number, rows: number): Promise<AttachReply> {
-    const chunks = this.deps.transcript.chunks(id);
+    const chunks = await this.deps.transcript.chunks(id);
     const mirror = new ScreenMirror(cols, rows);
     try {
       for (const chunk of chunks) mirror.write(chunk.seq, chunk.data);

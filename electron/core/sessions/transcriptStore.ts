@@ -1,44 +1,53 @@
 import { asc, eq } from 'drizzle-orm';
+import type { Worker } from 'node:worker_threads';
 import type { Disposable } from '../disposable';
-import type { Db } from '../db/client';
+import { BUSY_TIMEOUT_MS, type Db } from '../db/client';
 import { transcriptChunks } from '../db/schema';
 import type { Logger } from '../rpc/dispatcher';
+import type { TranscriptReply, TranscriptRequest } from './transcriptProtocol';
+import { startWorker } from './workerEntry';
 
 /**
- * Output is written to SQLite in one transaction per interval rather than one per batch: a flood
- * produces hundreds of batches a second, and each commit costs a WAL write (ms).
+ * Output is written in one transaction per interval rather than one per batch: a flood produces
+ * hundreds of batches a second, and each commit costs a WAL write (ms).
  */
 export const TRANSCRIPT_FLUSH_MS = 50;
 
-/**
- * Pending output is written at once beyond this many characters. A write blocks the event loop,
- * so it stays small: 16 flooding agents with multi-megabyte transactions held the loop ~80 ms.
- */
+/** Pending output is handed to the writer at once beyond this many characters. */
 export const TRANSCRIPT_FLUSH_MAX_CHARS = 256 * 1024;
 
-/** Rows per INSERT statement: well under SQLite's limit of bound variables (4 per row). */
-const ROWS_PER_INSERT = 500;
+type Row = [sessionId: string, seq: number, data: string, at: number];
 
-type Chunk = typeof transcriptChunks.$inferInsert;
-
-/** The append-only transcript of every session, written in batched transactions. */
+/**
+ * The append-only transcript of every session. Writes go to a thread of their own in batched
+ * transactions (a commit, and above all a WAL checkpoint, would otherwise stall the event loop
+ * that feeds the panes); reads happen here, once what was appended so far is written.
+ */
 export class TranscriptStore implements Disposable {
-  private pending: Chunk[] = [];
+  private pending: Row[] = [];
   private pendingChars = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private writer: Worker | undefined;
+  private posted = 0;
+  private written = 0;
+  private waiters: { batch: number; resolve: () => void }[] = [];
+  private closed: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
+    private readonly file: string,
     private readonly log: Logger,
   ) {}
 
   append(sessionId: string, seq: number, data: string, at = Date.now()): void {
-    this.pending.push({ sessionId, seq, data, at });
+    if (this.closed) return;
+    this.pending.push([sessionId, seq, data, at]);
     this.pendingChars += data.length;
     if (this.pendingChars >= TRANSCRIPT_FLUSH_MAX_CHARS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), TRANSCRIPT_FLUSH_MS);
   }
 
+  /** Hands what is pending to the writer. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -46,28 +55,24 @@ export class TranscriptStore implements Disposable {
     const rows = this.pending;
     this.pending = [];
     this.pendingChars = 0;
-    try {
-      this.db.transaction((tx) => {
-        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-          // A restarted session continues its seq, so a conflict means the very same batch.
-          tx.insert(transcriptChunks).values(rows.slice(i, i + ROWS_PER_INSERT)).onConflictDoNothing().run();
-        }
-      });
-    } catch (error) {
-      this.log.error(`could not write ${rows.length} transcript chunks`, error);
-    }
+    this.post({ type: 'write', batch: ++this.posted, rows });
+  }
+
+  /** Resolves once everything appended so far is in SQLite. */
+  settled(): Promise<void> {
+    this.flush();
+    const batch = this.posted;
+    if (this.written >= batch) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ batch, resolve }));
   }
 
   /** The whole raw output of a session, in order. */
-  raw(sessionId: string): string {
-    this.flush();
-    return this.chunks(sessionId)
-      .map((chunk) => chunk.data)
-      .join('');
+  async raw(sessionId: string): Promise<string> {
+    return (await this.chunks(sessionId)).map((chunk) => chunk.data).join('');
   }
 
-  chunks(sessionId: string): { seq: number; data: string }[] {
-    this.flush();
+  async chunks(sessionId: string): Promise<{ seq: number; data: string }[]> {
+    await this.settled();
     return this.db
       .select({ seq: transcriptChunks.seq, data: transcriptChunks.data })
       .from(transcriptChunks)
@@ -76,7 +81,42 @@ export class TranscriptStore implements Disposable {
       .all();
   }
 
-  dispose(): void {
-    this.flush();
+  private post(request: TranscriptRequest): void {
+    if (!this.writer) {
+      this.writer = startWorker('transcriptWorker', { file: this.file, busyTimeoutMs: BUSY_TIMEOUT_MS });
+      this.writer.on('message', (reply: TranscriptReply) => this.receive(reply));
+      this.writer.on('error', (error) => this.log.error('the transcript writer failed', error));
+      // Whatever ends the thread, nobody may wait for it forever.
+      this.writer.on('exit', () => this.release(Number.POSITIVE_INFINITY));
+    }
+    this.writer.postMessage(request);
+  }
+
+  private receive(reply: TranscriptReply): void {
+    if (reply.type === 'closed') return;
+    if (reply.type === 'failed') this.log.error(`could not write transcript batch ${reply.batch}: ${reply.message}`);
+    this.release(reply.batch);
+  }
+
+  private release(batch: number): void {
+    this.written = Math.max(this.written, batch);
+    const ready = this.waiters.filter((w) => w.batch <= this.written);
+    this.waiters = this.waiters.filter((w) => w.batch > this.written);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  /** Writes what is pending, then closes the writer's connection and its thread. */
+  dispose(): Promise<void> {
+    this.closed ??= (async () => {
+      await this.settled();
+      const writer = this.writer;
+      if (!writer) return;
+      await new Promise<void>((resolve) => {
+        writer.once('exit', () => resolve());
+        writer.on('message', (reply: TranscriptReply) => reply.type === 'closed' && void writer.terminate());
+        writer.postMessage({ type: 'close' } satisfies TranscriptRequest);
+      });
+    })();
+    return this.closed;
   }
 }
