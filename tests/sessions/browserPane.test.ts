@@ -19,6 +19,7 @@ beforeAll(async () => {
   const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
   const project = await core.projects.add(makeRepo());
   core.tasks.create({ projectId: project.id, title: 'echo task', prompt: '', status: 'ready', priority: 'normal', phase: null });
+  core.tasks.create({ projectId: project.id, title: 'second task', prompt: '', status: 'ready', priority: 'normal', phase: null });
   await core.dispose();
   server = spawn(process.execPath, ['bin/switchyard.js', 'serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, SHELL: '/bin/sh' },
@@ -49,6 +50,8 @@ describe('terminal pane in the browser', () => {
     await page.getByRole('button', { name: 'Start a session for echo task' }).click();
     const pane = page.locator('.terminal-surface');
     await pane.waitFor();
+    // Type once the login shell shows its prompt: a profile script may read what comes earlier.
+    await expect.poll(() => pane.innerText(), { timeout: 10_000 }).toMatch(/[#$] /);
     await page.locator('.xterm').click();
     await page.keyboard.type('echo marker-$((6*7))\n');
     await expect.poll(() => pane.innerText(), { timeout: 10_000 }).toContain('marker-42');
@@ -61,5 +64,34 @@ describe('terminal pane in the browser', () => {
     await second.goto(loginUrl);
     await second.getByRole('button', { name: 'Open the session of echo task' }).click();
     await expect.poll(() => second.locator('.terminal-surface').innerText(), { timeout: 10_000 }).toContain('marker-42');
+  }, 60_000);
+
+  it('shows several panes as tabs or a grid, moves focus with the keyboard, and explains each state on hover', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(loginUrl);
+    await page.getByRole('button', { name: 'Start a session for second task' }).click();
+    await page.locator('.terminal-surface').waitFor();
+    await page.getByRole('button', { name: 'Terminals', exact: true }).click();
+    // The pane opened from the first test's page is not open here; open the running one from the board.
+    await page.getByRole('button', { name: 'Board', exact: true }).click();
+    await page.getByRole('button', { name: 'Open the session of echo task' }).click();
+    await page.getByRole('button', { name: 'Terminals', exact: true }).click();
+    await expect.poll(() => page.getByRole('tab').count()).toBe(2);
+    // Tabs: one pane visible, the hidden one detached.
+    expect(await page.locator('.terminal-pane').count()).toBe(1);
+    await page.getByRole('button', { name: 'Grid' }).click();
+    await expect.poll(() => page.locator('.terminal-pane').count()).toBe(2);
+    await page.keyboard.press('Alt+1');
+    await expect.poll(() => page.locator('.terminal-pane.focused').count()).toBe(1);
+    const first = await page.locator('.terminal-pane').nth(0).getAttribute('class');
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.locator('.terminal-pane').nth(1).getAttribute('class')).toContain('focused');
+    expect(first).toContain('focused');
+
+    const badge = page.locator('.terminal-pane').nth(1).locator('.state-badge');
+    expect(await badge.getAttribute('title')).toMatch(/^starting — from the session host/);
+    await page.locator('.terminal-pane').nth(1).getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => badge.getAttribute('title'), { timeout: 10_000 }).toMatch(/^exited — from the process exit: stopped/);
+    await expect.poll(() => page.locator('.terminal-pane').nth(1).getByRole('button', { name: 'Restart' }).count()).toBe(1);
   }, 60_000);
 });

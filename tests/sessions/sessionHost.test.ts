@@ -153,6 +153,17 @@ describe('session host: input, resize, interrupt', () => {
     expect((await typedError(host.send({ type: 'input', sessionId: 'never', data: 'x' }))).code).toBe('SESSION_NOT_RUNNING');
   });
 
+  it('takes a resize and refuses input in the moment between the exit and its report', async () => {
+    const { host, events } = makeHost();
+    await host.send({ type: 'spawn', sessionId: 's1', cols: 80, rows: 24, launch: shell('echo bye') });
+    // A pane re-attaching with its size right as the program ends must not fail on the closed pty.
+    while (!exitOf(events, 's1')) {
+      await host.send({ type: 'resize', sessionId: 's1', cols: 81, rows: 25 });
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect((await typedError(host.send({ type: 'input', sessionId: 's1', data: 'x' }))).code).toBe('SESSION_NOT_RUNNING');
+  });
+
   it('refuses to spawn a second program into a running session with CONFLICT', async () => {
     const { host } = makeHost();
     await host.send({ type: 'spawn', sessionId: 's1', cols: 80, rows: 24, launch: shell('sleep 30') });

@@ -41,6 +41,8 @@ interface Run {
   pty: pty.IPty;
   observer: SessionObserver;
   stopping: boolean;
+  /** The program has exited; its remaining output is still being read. */
+  ended: boolean;
   exited: Promise<{ exitCode: number; signal: number | null }>;
 }
 
@@ -121,6 +123,7 @@ export class HostSession {
       pty: child,
       observer,
       stopping: false,
+      ended: false,
       exited: new Promise((resolve) => (resolveExit = resolve)),
     };
     this.run = run;
@@ -141,6 +144,7 @@ export class HostSession {
     child.onData((chunk) => onData(chunk as unknown as Uint8Array));
     drainTailOnEnd(child, onData);
     child.onExit(({ exitCode, signal }) => {
+      run.ended = true;
       exitResult = { exitCode, signal: signal ? signal : null };
       reportExit();
     });
@@ -161,11 +165,18 @@ export class HostSession {
 
   resize(cols: number, rows: number): void {
     this.mirror.resize(cols, rows);
-    this.run?.pty.resize(cols, rows);
+    if (!this.run || this.run.ended) return;
+    try {
+      this.run.pty.resize(cols, rows);
+    } catch {
+      // The program is exiting and its pty already closed (EBADF): there is nothing left to resize.
+    }
   }
 
   /** SIGTERM to every process of the session, SIGKILL to whatever is left after the grace period. */
   async stop(): Promise<{ exitCode: number; signal: number | null }> {
+    // Exited already, its last output still being read: nothing left to signal.
+    if (this.run?.ended) return this.run.exited;
     const run = this.requireRun();
     run.stopping = true;
     // A paused pty is never drained, and node-pty reports the exit only once its output is read.
@@ -274,7 +285,7 @@ export class HostSession {
   }
 
   private requireRun(): Run {
-    if (!this.run) {
+    if (!this.run || this.run.ended) {
       throw new SwitchyardError('SESSION_NOT_RUNNING', `session ${this.id} is not running`, { sessionId: this.id });
     }
     return this.run;
