@@ -23,15 +23,18 @@ export const RECONNECT_DELAY_MS = 1_000;
  * the characters its xterm has parsed, in steps of TERMINAL_ACK_CHARS; the host pauses the pty
  * while any attached client has more than TERMINAL_HIGH_WATERMARK_CHARS unacknowledged, and
  * resumes it once all are below TERMINAL_LOW_WATERMARK_CHARS. The window is larger than VS Code's
- * (100k/5k) because an ack here crosses a WebSocket and JSON: with a 100k window a round trip of
- * ~30 ms capped a flood at ~3 MB/s, and resuming only near empty drained the pipe every cycle.
+ * (100k/5k) because an ack here crosses a WebSocket and JSON, a longer round trip than VS Code's
+ * IPC; and resuming at half the window keeps the pipe full instead of draining it every cycle.
  * A client that keeps the pty paused longer than TERMINAL_SLOW_CLIENT_MS is detached and must
  * re-attach from a snapshot, so that one slow pane never stalls an agent.
  */
 export const TERMINAL_HIGH_WATERMARK_CHARS = 1_000_000;
 export const TERMINAL_LOW_WATERMARK_CHARS = 500_000;
-/** Acknowledge in steps this size: often enough to stay under the low watermark, rarely enough to be cheap. */
-export const TERMINAL_ACK_CHARS = 5_000;
+/**
+ * Acknowledge in steps this size: well under the gap between the watermarks, so that the pty resumes
+ * in time, and large enough that a flood costs a few hundred acks rather than thousands of messages.
+ */
+export const TERMINAL_ACK_CHARS = 50_000;
 /** How long one client may hold a pty paused before it is detached (ms). */
 export const TERMINAL_SLOW_CLIENT_MS = 5_000;
 

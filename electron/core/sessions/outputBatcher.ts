@@ -7,7 +7,7 @@ import type { Disposable } from '../disposable';
 export const OUTPUT_BATCH_DELAY_MS = 4;
 
 /** A batch is sent at once when it reaches this many characters, so that one message stays small. */
-export const OUTPUT_BATCH_MAX_CHARS = 64 * 1024;
+export const OUTPUT_BATCH_MAX_CHARS = 256 * 1024;
 
 /**
  * Turns the pty's raw bytes into numbered text batches. Decoding is streaming, so a multi-byte
