@@ -6,6 +6,7 @@ import type { Session, Task } from '../../shared/contract';
 import type { ServerMessage } from '../../shared/protocol';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
+import { sessionMembers } from '../../electron/core/sessions/processGroup';
 import { waitFor } from './hostHarness';
 
 const cores: Core[] = [];
@@ -186,6 +187,19 @@ describe('sessions through the contract', () => {
     expect(attached.snapshot).toContain('bold title');
     expect(attached.snapshot).toContain('second line');
     expect(attached.seq).toBeGreaterThan(0);
+  });
+
+  it('stops the programs of a deleted task and of a removed project', async () => {
+    const core = makeCoreWith(scriptLauncher());
+    const task = await taskWithScript(core, 'sleep 60');
+    const other = core.tasks.create({ projectId: task.projectId, title: 'another', prompt: 'sleep 60', status: 'ready', priority: 'normal', phase: null });
+    const first = await core.sessions.start(task.id);
+    const second = await core.sessions.start(other.id);
+    await connect(core).call('tasks.delete', { id: task.id });
+    await waitFor('first stopped', () => sessionMembers(first.pid!).length === 0);
+    expect(sessionMembers(second.pid!).length).toBeGreaterThan(0);
+    await connect(core).call('projects.remove', { id: task.projectId });
+    await waitFor('second stopped', () => sessionMembers(second.pid!).length === 0);
   });
 
   it('stops sending to a connection once it detaches or closes', async () => {

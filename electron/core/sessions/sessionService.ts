@@ -40,11 +40,28 @@ export class SessionService implements Disposable {
   private readonly clients = new Map<string, { client: ClientContext; sessions: Set<string>; closed: Disposable }>();
   /** Sessions the host holds a screen for in this run of the app (running or finished). */
   private readonly inHost = new Set<string>();
+  /** Running sessions with their task and project, so that deleting either stops them. */
+  private readonly live = new Map<string, { taskId: string; projectId: string }>();
   /** Sessions the user asked to stop: their exit is not a failure of the task. */
   private readonly stopping = new Set<string>();
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.disposables.add(deps.host.onEvent((event) => this.onHostEvent(event)));
+    // A deleted task (or project) takes its sessions' rows with it: its programs must not outlive them.
+    this.disposables.add(
+      deps.bus.subscribe(({ event, payload }) => {
+        if (event === 'task.changed' && payload.kind === 'deleted') this.stopWhere((s) => s.taskId === payload.id);
+        if (event === 'project.changed' && payload.kind === 'removed') this.stopWhere((s) => s.projectId === payload.id);
+      }),
+    );
+  }
+
+  private stopWhere(match: (session: { taskId: string; projectId: string }) => boolean): void {
+    for (const [id, session] of this.live) {
+      if (!match(session)) continue;
+      this.live.delete(id);
+      this.deps.host.send({ type: 'stop', sessionId: id }).catch(() => {});
+    }
   }
 
   get(id: string): Session {
@@ -207,6 +224,8 @@ export class SessionService implements Disposable {
     try {
       const { pid } = await this.deps.host.send({ type: 'spawn', sessionId: id, launch, cols, rows });
       this.inHost.add(id);
+      const { taskId } = this.get(id);
+      this.live.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
       this.deps.db.update(sessions).set({ pid }).where(eq(sessions.id, id)).run();
     } catch (error) {
       const now = Date.now();
@@ -292,6 +311,7 @@ export class SessionService implements Disposable {
 
   private recordExit(event: Extract<HostEvent, { type: 'exited' }>): void {
     const { db } = this.deps;
+    this.live.delete(event.sessionId);
     this.deps.transcript.flush();
     db.update(sessions).set({ exitCode: event.exitCode, endedAt: event.at }).where(eq(sessions.id, event.sessionId)).run();
     const session = db.select().from(sessions).where(eq(sessions.id, event.sessionId)).get();
