@@ -88,7 +88,7 @@ export const sessionEvents = {
   /** Output for one attached client; sent only to connections attached to the session. */
   'terminal.data': z.object({ sessionId: idSchema, seq: z.number().int().positive(), data: z.string() }),
   /** This connection no longer receives the session's output (it fell behind); attach again. */
-  'terminal.detached': z.object({ sessionId: idSchema, reason: z.enum(['slow', 'exited']) }),
+  'terminal.detached': z.object({ sessionId: idSchema, reason: z.enum(['slow']) }),
   'session.state': z.object({ sessionId: idSchema, taskId: idSchema, change: stateChangeSchema }),
   'session.changed': sessionSchema,
   'session.exited': z.object({

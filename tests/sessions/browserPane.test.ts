@@ -55,6 +55,10 @@ describe('terminal pane in the browser', () => {
     await page.locator('.xterm').click();
     await page.keyboard.type('echo marker-$((6*7))\n');
     await expect.poll(() => pane.innerText(), { timeout: 10_000 }).toContain('marker-42');
+    // The transcript beside the pane finds it too (the typed command has no "42").
+    await page.getByLabel('Search the transcript').fill('marker-42');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => page.locator('.transcript-matches li').allInnerTexts()).toEqual([expect.stringMatching(/^\d+: marker-42$/)]);
 
     await page.reload();
     await page.getByRole('button', { name: 'Open the session of echo task' }).click();

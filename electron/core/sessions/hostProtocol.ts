@@ -63,4 +63,4 @@ export type HostEvent =
   /** The pty was paused (a client fell behind) or resumed. */
   | { type: 'flow'; sessionId: string; paused: boolean }
   /** A client was dropped; it must attach again to see the session. */
-  | { type: 'detached'; sessionId: string; clientId: string; reason: 'slow' | 'exited' };
+  | { type: 'detached'; sessionId: string; clientId: string; reason: 'slow' };

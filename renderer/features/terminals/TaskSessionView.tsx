@@ -1,5 +1,6 @@
 import { useAppStore } from '../../stores/appStore';
 import { TerminalPane } from './TerminalPane';
+import { TranscriptPanel } from './TranscriptPanel';
 import { useSessionStore } from './sessionStore';
 import { useTerminals } from './terminalsContext';
 
@@ -29,6 +30,7 @@ export function TaskSessionView({ taskId }: { taskId: string }) {
             Start session
           </button>
         )}
+        {sessionId && <TranscriptPanel key={sessionId} sessionId={sessionId} />}
       </aside>
       <div className="task-session-terminal">
         {sessionId ? <TerminalPane sessionId={sessionId} focused /> : <p className="muted">No session yet.</p>}

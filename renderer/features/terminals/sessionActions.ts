@@ -43,6 +43,7 @@ export function createSessionActions(client: RpcClient) {
   };
 
   return {
+    client,
     registry,
     loadTask: guard(loadTask),
     /** Opens the task beside its newest session's pane, starting one when it has none running. */
