@@ -112,8 +112,11 @@ describe('sessions through the contract', () => {
     const task = await taskWithScript(core, 'sleep 30');
     const client = connect(core);
     const session = await client.call<Session>('sessions.start', { taskId: task.id });
-    // A second session for a task that already runs one.
+    // A second session for a task that already runs one, also when both are asked at once.
     expect(await client.error('sessions.start', { taskId: task.id })).toBe('CONFLICT');
+    const other = core.tasks.create({ projectId: task.projectId, title: 'twice', prompt: 'sleep 30', status: 'ready', priority: 'normal', phase: null });
+    const both = await Promise.allSettled([core.sessions.start(other.id), core.sessions.start(other.id)]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(await client.error('sessions.start', { taskId: 'no-such-task' })).toBe('NOT_FOUND');
     expect(await client.error('terminal.input', { sessionId: 'no-such-session', data: 'x' })).toBe('NOT_FOUND');
     expect(await client.error('terminal.resize', { sessionId: session.id, cols: 0, rows: 10 })).toBe('BAD_INPUT');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
-import type { Session, StateChange, TranscriptMatch } from '../../../shared/contract';
+import type { Session, StateChange, Task, TranscriptMatch } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { sessions, stateChanges, tasks as taskTable } from '../db/schema';
@@ -40,6 +40,8 @@ export class SessionService implements Disposable {
   private readonly clients = new Map<string, { client: ClientContext; sessions: Set<string>; closed: Disposable }>();
   /** Sessions the host holds a screen for in this run of the app (running or finished). */
   private readonly inHost = new Set<string>();
+  /** Tasks whose session is being started: a second start meanwhile is a conflict too. */
+  private readonly starting = new Set<string>();
   /** Running sessions with their task and project, so that deleting either stops them. */
   private readonly live = new Map<string, { taskId: string; projectId: string }>();
   /** Sessions the user asked to stop: their exit is not a failure of the task. */
@@ -99,9 +101,19 @@ export class SessionService implements Disposable {
       .where(and(eq(sessions.taskId, taskId), isNull(sessions.endedAt)))
       .orderBy(desc(sessions.startedAt))
       .get();
-    if (running) {
-      throw new SwitchyardError('CONFLICT', `task "${task.title}" already has a running session`, { sessionId: running.id });
+    if (running || this.starting.has(taskId)) {
+      throw new SwitchyardError('CONFLICT', `task "${task.title}" already has a running session`, { sessionId: running?.id });
     }
+    this.starting.add(taskId);
+    try {
+      return await this.startNew(task, size);
+    } finally {
+      this.starting.delete(taskId);
+    }
+  }
+
+  private async startNew(task: Task, size?: { cols?: number | undefined; rows?: number | undefined }): Promise<Session> {
+    const taskId = task.id;
     const id = randomUUID();
     const launch = await this.deps.launcher(task, { sessionId: id, resume: false, agentSessionId: null });
     const now = Date.now();
