@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
 import type { LaunchRequest, Launcher } from '../../electron/core/sessions/launcher';
+import type { CreateObserver } from '../../electron/core/sessions/stateObserver';
 import type { Session, Task } from '../../shared/contract';
 import type { ServerMessage } from '../../shared/protocol';
 import { makeRepo } from '../helpers/gitRepo';
@@ -22,8 +23,8 @@ function scriptLauncher(requests: LaunchRequest[] = []): Launcher {
   };
 }
 
-function makeCoreWith(launcher: Launcher, dataDir = tempDir('switchyard-data-')) {
-  const core = createCore({ dataDir, mode: 'browser', log: memoryLogger(), launcher });
+function makeCoreWith(launcher: Launcher, dataDir = tempDir('switchyard-data-'), createObserver?: CreateObserver) {
+  const core = createCore({ dataDir, mode: 'browser', log: memoryLogger(), launcher, createObserver });
   cores.push(core);
   return core;
 }
@@ -93,6 +94,34 @@ describe('sessions through the contract', () => {
     const stored = core.sessions.get(session.id);
     expect(stored).toMatchObject({ state: 'exited', stateSource: 'exit', exitCode: 0, agentSessionId: `agent-${session.id}` });
     expect(core.sessions.history(session.id).map((c) => `${c.state}/${c.source}`)).toEqual(['starting/host', 'exited/exit']);
+  });
+
+  it('stores state changes from the observer with their source, and moves the task to needs_input and back', async () => {
+    // An observer that believes the terminal title, as the state engine does for agents without hooks.
+    const byTitle: CreateObserver = (_session, report) => ({
+      onOutput: () => {},
+      onTitle: (title) => {
+        if (title === 'waiting' || title === 'busy') {
+          report({ state: title === 'waiting' ? 'needs_input' : 'working', source: 'title', at: Date.now(), detail: title });
+        }
+      },
+      onScreen: () => {},
+      onExit: () => {},
+      dispose: () => {},
+    });
+    const core = makeCoreWith(scriptLauncher(), tempDir('switchyard-data-'), byTitle);
+    const task = await taskWithScript(core, `printf '\\033]2;waiting\\007'; read a; printf '\\033]2;busy\\007'; read b`);
+    const session = await core.sessions.start(task.id);
+    await waitFor('needs_input', () => core.tasks.get(task.id).status === 'needs_input');
+    expect(core.sessions.get(session.id)).toMatchObject({ state: 'needs_input', stateSource: 'title' });
+    await core.sessions.input(session.id, 'y\r');
+    await waitFor('running again', () => core.sessions.get(session.id).state === 'working');
+    expect(core.tasks.get(task.id).status).toBe('running');
+    expect(core.sessions.history(session.id).map((c) => `${c.state}/${c.source}/${c.detail ?? ''}`)).toEqual([
+      'starting/host/',
+      'needs_input/title/waiting',
+      'working/title/busy',
+    ]);
   });
 
   it('marks the task failed when the program fails, and refuses input afterwards with SESSION_NOT_RUNNING', async () => {

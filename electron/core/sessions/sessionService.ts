@@ -319,6 +319,17 @@ export class SessionService implements Disposable {
         .run();
     });
     this.deps.bus.emit('session.state', { sessionId, taskId: row.taskId, change });
+    this.followOnBoard(row.taskId, change);
+  }
+
+  /** The board shows a task waiting for its human, and back to running once the agent works again. */
+  private followOnBoard(taskId: string, change: StateChange): void {
+    const status = change.state === 'needs_input' ? 'needs_input' : change.state === 'working' ? 'running' : null;
+    if (!status) return;
+    const task = this.deps.tasks.get(taskId);
+    if (task.status !== status && (task.status === 'running' || task.status === 'needs_input')) {
+      this.deps.tasks.update(taskId, { status });
+    }
   }
 
   private recordExit(event: Extract<HostEvent, { type: 'exited' }>): void {
