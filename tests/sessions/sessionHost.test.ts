@@ -1,10 +1,13 @@
 import headlessModule from '@xterm/headless';
 import serializeModule from '@xterm/addon-serialize';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SwitchyardError } from '../../shared/errors';
 import { sessionMembers } from '../../electron/core/sessions/processGroup';
 import { liveGroupMembers } from './processes';
 import type { HostEvent } from '../../electron/core/sessions/hostProtocol';
+import { tempDir } from '../helpers/tempDir';
 import { exitOf, makeHost, nodeScript, outputOf, shell, waitFor } from './hostHarness';
 
 const { Terminal } = headlessModule;
@@ -162,6 +165,20 @@ describe('session host: input, resize, interrupt', () => {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     expect((await typedError(host.send({ type: 'input', sessionId: 's1', data: 'x' }))).code).toBe('SESSION_NOT_RUNNING');
+  });
+
+  it('refuses a missing program with AGENT_NOT_FOUND and a missing working directory with PATH_NOT_FOUND', async () => {
+    const { host, events } = makeHost();
+    const missing = { file: '/no/such/agent', args: [], env: {}, cwd: tempDir() };
+    expect((await typedError(host.send({ type: 'spawn', sessionId: 'a', cols: 80, rows: 24, launch: missing }))).code).toBe('AGENT_NOT_FOUND');
+    const plainFile = join(tempDir(), 'notes.txt');
+    writeFileSync(plainFile, 'not a program', { mode: 0o644 });
+    const notExecutable = { ...missing, file: plainFile };
+    expect((await typedError(host.send({ type: 'spawn', sessionId: 'b', cols: 80, rows: 24, launch: notExecutable }))).code).toBe('AGENT_NOT_FOUND');
+    const nowhere = shell('true', '/no/such/dir');
+    expect((await typedError(host.send({ type: 'spawn', sessionId: 'c', cols: 80, rows: 24, launch: nowhere }))).code).toBe('PATH_NOT_FOUND');
+    expect(events).toEqual([]);
+    expect(await host.send({ type: 'list' })).toEqual([]);
   });
 
   it('refuses to spawn a second program into a running session with CONFLICT', async () => {

@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import * as pty from 'node-pty';
 import type { StateChange } from '../../../shared/contract/sessionState';
 import { SwitchyardError } from '../../../shared/errors';
@@ -100,6 +101,7 @@ export class HostSession {
 
   spawn(launch: AgentLaunch): { pid: number } {
     if (this.run) throw new SwitchyardError('CONFLICT', `session ${this.id} is already running`, { sessionId: this.id });
+    checkLaunch(launch);
     let child: pty.IPty;
     try {
       child = pty.spawn(launch.file, launch.args, {
@@ -299,6 +301,25 @@ export class HostSession {
     this.batcher.dispose();
     this.mirror.dispose();
   }
+}
+
+/**
+ * Refuses, as typed errors, what the pty would only report from the child as a line of text and
+ * an exit code: a program that is not there or not executable, a working directory that is not.
+ */
+function checkLaunch(launch: AgentLaunch): void {
+  try {
+    accessSync(launch.file, constants.X_OK);
+  } catch {
+    throw new SwitchyardError('AGENT_NOT_FOUND', `${launch.file} does not exist or is not executable`, { file: launch.file });
+  }
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(launch.cwd).isDirectory();
+  } catch {
+    // Reported below.
+  }
+  if (!isDirectory) throw new SwitchyardError('PATH_NOT_FOUND', `working directory ${launch.cwd} does not exist`, { cwd: launch.cwd });
 }
 
 function delay(ms: number): Promise<void> {
