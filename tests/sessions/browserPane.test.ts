@@ -1,10 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
-import { makeRepo } from '../helpers/gitRepo';
-import { tempDir } from '../helpers/tempDir';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -12,14 +13,19 @@ let server: ChildProcess | undefined;
 let browser: Browser | undefined;
 let loginUrl = '';
 let dataDir = '';
+let repo = '';
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { stdio: 'ignore' });
-  dataDir = tempDir('switchyard-e2e-');
+  // Folders that live for the whole file: tempDir() ones are removed after each test.
+  dataDir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'));
+  repo = mkdtempSync(join(tmpdir(), 'switchyard-e2e-repo-'));
+  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
-  const project = await core.projects.add(makeRepo());
+  const project = await core.projects.add(repo);
   core.tasks.create({ projectId: project.id, title: 'echo task', prompt: '', status: 'ready', priority: 'normal', phase: null });
-  core.tasks.create({ projectId: project.id, title: 'second task', prompt: '', status: 'ready', priority: 'normal', phase: null });
+  core.tasks.create({ projectId: project.id, title: 'grid one', prompt: '', status: 'ready', priority: 'normal', phase: null });
+  core.tasks.create({ projectId: project.id, title: 'grid two', prompt: '', status: 'ready', priority: 'normal', phase: null });
   await core.dispose();
   server = spawn(process.execPath, ['bin/switchyard.js', 'serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, SHELL: '/bin/sh' },
@@ -41,6 +47,7 @@ afterAll(async () => {
   await browser?.close();
   server?.kill('SIGTERM');
   await new Promise((resolve) => (server?.exitCode !== null ? resolve(null) : server.once('exit', resolve)));
+  for (const dir of [dataDir, repo]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('terminal pane in the browser', () => {
@@ -51,7 +58,7 @@ describe('terminal pane in the browser', () => {
     const pane = page.locator('.terminal-surface');
     await pane.waitFor();
     // Type once the login shell shows its prompt: a profile script may read what comes earlier.
-    await expect.poll(() => pane.innerText(), { timeout: 10_000 }).toMatch(/[#$] /);
+    await expect.poll(() => pane.innerText(), { timeout: 30_000 }).toMatch(/[#$] /);
     await page.locator('.xterm').click();
     await page.keyboard.type('echo marker-$((6*7))\n');
     await expect.poll(() => pane.innerText(), { timeout: 10_000 }).toContain('marker-42');
@@ -73,12 +80,11 @@ describe('terminal pane in the browser', () => {
   it('shows several panes as tabs or a grid, moves focus with the keyboard, and explains each state on hover', async () => {
     const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(loginUrl);
-    await page.getByRole('button', { name: 'Start a session for second task' }).click();
-    await page.locator('.terminal-surface').waitFor();
-    await page.getByRole('button', { name: 'Terminals', exact: true }).click();
-    // The pane opened from the first test's page is not open here; open the running one from the board.
+    await page.getByRole('button', { name: 'Start a session for grid one' }).click();
+    await page.locator('.xterm-rows').waitFor({ state: 'attached' });
     await page.getByRole('button', { name: 'Board', exact: true }).click();
-    await page.getByRole('button', { name: 'Open the session of echo task' }).click();
+    await page.getByRole('button', { name: 'Start a session for grid two' }).click();
+    await page.locator('.xterm-rows').waitFor({ state: 'attached' });
     await page.getByRole('button', { name: 'Terminals', exact: true }).click();
     await expect.poll(() => page.getByRole('tab').count()).toBe(2);
     // Tabs: one pane visible, the hidden one detached.

@@ -2,7 +2,8 @@ import type { Disposable } from '../disposable';
 
 /**
  * How long output is gathered before it is sent (ms). A few ms turns thousands of tiny pty reads
- * into one message per frame without a visible delay for keystroke echo.
+ * into one message per frame. Output after a quiet spell this long is sent at once, so that a
+ * keystroke's echo does not wait.
  */
 export const OUTPUT_BATCH_DELAY_MS = 4;
 
@@ -20,6 +21,8 @@ export class OutputBatcher implements Disposable {
   private pendingChars = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
+  /** When the last batch went out: output after a quiet spell (a keystroke's echo) goes at once. */
+  private lastFlushAt = 0;
 
   constructor(
     private readonly emit: (seq: number, data: string) => void,
@@ -38,7 +41,8 @@ export class OutputBatcher implements Disposable {
     if (text.length === 0) return;
     this.pending.push(text);
     this.pendingChars += text.length;
-    if (this.pendingChars >= OUTPUT_BATCH_MAX_CHARS) this.flush();
+    const quiet = this.timer === undefined && performance.now() - this.lastFlushAt >= OUTPUT_BATCH_DELAY_MS;
+    if (quiet || this.pendingChars >= OUTPUT_BATCH_MAX_CHARS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), OUTPUT_BATCH_DELAY_MS);
   }
 
@@ -54,6 +58,7 @@ export class OutputBatcher implements Disposable {
     const data = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
+    this.lastFlushAt = performance.now();
     this.emit(++this.seq, data);
   }
 
