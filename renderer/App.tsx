@@ -1,4 +1,7 @@
 import { Board } from './features/board/Board';
+import { TaskSessionView } from './features/terminals/TaskSessionView';
+import { TerminalsView } from './features/terminals/TerminalsView';
+import { useSessionStore } from './features/terminals/sessionStore';
 import { ProjectSidebar } from './features/projects/ProjectSidebar';
 import { Notices } from './components/Notices';
 import { useEffect } from 'react';
@@ -29,6 +32,8 @@ export function App() {
   const connection = useAppStore((s) => s.connection);
   const info = useAppStore((s) => s.info);
   useAttention();
+  const taskView = useSessionStore((s) => s.taskView);
+  const view = useSessionStore((s) => s.view);
   return (
     <div className="app">
       <ProjectSidebar />
@@ -38,7 +43,19 @@ export function App() {
             {connection === 'connecting' ? 'Connecting to Switchyard…' : 'Connection lost; reconnecting…'}
           </div>
         )}
-        <Board />
+        <nav className="views" aria-label="Views">
+          {(['board', 'terminals'] as const).map((name) => (
+            <button
+              key={name}
+              type="button"
+              className={!taskView && view === name ? 'tab active' : 'tab'}
+              onClick={() => useSessionStore.setState({ view: name, taskView: null })}
+            >
+              {name === 'board' ? 'Board' : 'Terminals'}
+            </button>
+          ))}
+        </nav>
+        {taskView ? <TaskSessionView taskId={taskView} /> : view === 'board' ? <Board /> : <TerminalsView />}
         <footer className="statusbar">
           {info ? `Switchyard ${info.version} · ${info.mode} · data in ${info.dataDir}` : ''}
         </footer>

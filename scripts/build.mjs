@@ -47,7 +47,13 @@ await build({
     sourcemap: true,
     minify: false,
     rolldownOptions: {
-      input: { cli: join(root, 'electron/cli.ts'), main: join(root, 'electron/main.ts') },
+      input: {
+        cli: join(root, 'electron/cli.ts'),
+        main: join(root, 'electron/main.ts'),
+        // The session host's threads: worker entries of their own.
+        mirrorWorker: join(root, 'electron/core/sessions/mirrorWorker.ts'),
+        transcriptWorker: join(root, 'electron/core/sessions/transcriptWorker.ts'),
+      },
       external: isExternal,
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },

@@ -27,3 +27,29 @@ export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
 
 /** Most tasks one plan may hold: ten times the largest plans benchmarked, far above real ones. */
 export const MAX_PLAN_TASKS = 20_000;
+
+/**
+ * Terminal flow control, after VS Code's terminal (FlowControlConstants). A client acknowledges
+ * the characters its xterm has parsed, in steps of TERMINAL_ACK_CHARS; the host pauses the pty
+ * while any attached client has more than TERMINAL_HIGH_WATERMARK_CHARS unacknowledged, and
+ * resumes it once all are below TERMINAL_LOW_WATERMARK_CHARS. The window is larger than VS Code's
+ * (100k/5k) because an ack here crosses a WebSocket and JSON, a longer round trip than VS Code's
+ * IPC; and resuming at half the window keeps the pipe full instead of draining it every cycle.
+ * A client that keeps the pty paused longer than TERMINAL_SLOW_CLIENT_MS is detached and must
+ * re-attach from a snapshot, so that one slow pane never stalls an agent.
+ */
+export const TERMINAL_HIGH_WATERMARK_CHARS = 1_000_000;
+export const TERMINAL_LOW_WATERMARK_CHARS = 500_000;
+/**
+ * Acknowledge in steps this size: well under the gap between the watermarks, so that the pty resumes
+ * in time, and large enough that a flood costs a few hundred acks rather than thousands of messages.
+ */
+export const TERMINAL_ACK_CHARS = 50_000;
+/** How long one client may hold a pty paused before it is detached (ms). */
+export const TERMINAL_SLOW_CLIENT_MS = 5_000;
+
+/** Largest terminal a client may ask for: beyond this a pane is a mistake, not a screen. */
+export const MAX_TERMINAL_COLS = 1_000;
+export const MAX_TERMINAL_ROWS = 500;
+/** Largest single terminal.input message (characters): a big paste, not a file transfer. */
+export const MAX_TERMINAL_INPUT_CHARS = 1_000_000;

@@ -14,6 +14,12 @@ import { createDispatcher, type Dispatch, type Logger } from './rpc/dispatcher';
 import { EventBus } from './rpc/eventBus';
 import { createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
+import type { Launcher } from './sessions/launcher';
+import { SessionHost } from './sessions/sessionHost';
+import { SessionService } from './sessions/sessionService';
+import { shellLauncher } from './sessions/shellLauncher';
+import type { CreateObserver } from './sessions/stateObserver';
+import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
 import { TaskGraphService } from './tasks/taskGraphService';
 import { TaskService } from './tasks/taskService';
@@ -30,6 +36,10 @@ export interface CoreOptions {
   migrationsFolder?: string;
   /** Brings dependency folders into a new worktree (the dependency cache); none: the phase is skipped. */
   hydrate?: HydrateHook;
+  /** Turns a task into the program its session runs; the login shell until agent adapters are wired. */
+  launcher?: Launcher;
+  /** Infers session states from a running session; none until the state engine is wired. */
+  createObserver?: CreateObserver;
 }
 
 export interface Core {
@@ -49,6 +59,7 @@ export interface Core {
   readonly review: WorktreeReview;
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
+  readonly sessions: SessionService;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
   connect(send: (message: ServerMessage) => void): Connection;
   dispose(): Promise<void>;
@@ -102,6 +113,22 @@ export function createCore(options: CoreOptions): Core {
       },
     }),
   );
+  const transcript = disposables.add(new TranscriptStore(database.db, database.file, log));
+  const host = new SessionHost({ createObserver: options.createObserver, log });
+  const sessions = disposables.add(
+    new SessionService({
+      db: database.db,
+      bus,
+      tasks,
+      host,
+      launcher: options.launcher ?? shellLauncher(projects),
+      transcript,
+      log,
+    }),
+  );
+  sessions.markOrphans();
+  // Disposed first (stores dispose in reverse): programs are stopped while their exits can still be recorded.
+  disposables.add(host);
   const version = appVersion();
   const info = (): AppInfo => ({
     name: 'Switchyard',
@@ -112,7 +139,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, projects, tasks, taskGraph, plans, settings, attention, scheduler, worktrees, orphans, review, savedChanges }),
+    createRouter({ info, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, worktrees, orphans, review, savedChanges }),
     log,
   );
 
@@ -133,6 +160,7 @@ export function createCore(options: CoreOptions): Core {
     review,
     orphans,
     savedChanges,
+    sessions,
     connect(send) {
       const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));
       connections.add(connection);

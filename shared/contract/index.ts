@@ -4,6 +4,7 @@ import { attentionEvents, attentionProcedures } from './attention';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
 import { schedulerEvents, schedulerProcedures } from './scheduler';
+import { sessionEvents, sessionProcedures } from './sessions';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
 import { worktreeEvents, worktreeProcedures } from './worktrees';
@@ -14,6 +15,7 @@ export * from './common';
 export * from './plans';
 export * from './projects';
 export * from './scheduler';
+export * from './sessions';
 export * from './sessionState';
 export * from './settings';
 export * from './tasks';
@@ -29,6 +31,7 @@ export const procedures = {
   ...schedulerProcedures,
   ...attentionProcedures,
   ...worktreeProcedures,
+  ...sessionProcedures,
 } as const;
 
 /** Every event the main side pushes, with its payload schema. */
@@ -38,6 +41,7 @@ export const events = {
   ...schedulerEvents,
   ...attentionEvents,
   ...worktreeEvents,
+  ...sessionEvents,
 } as const;
 
 export type Procedures = typeof procedures;

@@ -38,22 +38,22 @@ describe('browser mode, end to end', () => {
     await createTask(page, 'Write the parser', 'Parse **plans**');
     await createTask(page, 'Add the scheduler', 'Run ready tasks');
     const backlog = page.getByRole('region', { name: 'Backlog' });
-    await expect.poll(() => backlog.getByRole('button').allTextContents()).toEqual([
+    await expect.poll(() => backlog.locator('.card').allTextContents()).toEqual([
       expect.stringContaining('Write the parser'),
       expect.stringContaining('Add the scheduler'),
     ]);
 
     // Edit one: move it to Review.
-    await backlog.getByRole('button', { name: /Add the scheduler/ }).click();
+    await backlog.getByRole('button', { name: /^Add the scheduler/ }).click();
     const editor = page.getByRole('dialog', { name: 'Edit task' });
     await editor.getByLabel('Status').selectOption('review');
     await editor.getByRole('button', { name: 'Save' }).click();
     await editor.waitFor({ state: 'detached' });
-    await page.getByRole('region', { name: 'Review' }).getByRole('button', { name: /Add the scheduler/ }).waitFor();
+    await page.getByRole('region', { name: 'Review' }).getByRole('button', { name: /^Add the scheduler/ }).waitFor();
 
     await page.reload();
-    await page.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /Write the parser/ }).waitFor();
-    await page.getByRole('region', { name: 'Review' }).getByRole('button', { name: /Add the scheduler/ }).waitFor();
+    await page.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /^Write the parser/ }).waitFor();
+    await page.getByRole('region', { name: 'Review' }).getByRole('button', { name: /^Add the scheduler/ }).waitFor();
 
     // Restart the server on the same data directory: everything is still there.
     await served.stop();
@@ -61,8 +61,8 @@ describe('browser mode, end to end', () => {
     const second = await browser.newPage();
     await second.goto(served.loginUrl);
     await second.getByRole('heading', { name: repoName }).waitFor();
-    await second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /Write the parser/ }).waitFor();
-    await second.getByRole('region', { name: 'Review' }).getByRole('button', { name: /Add the scheduler/ }).waitFor();
+    await second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /^Write the parser/ }).waitFor();
+    await second.getByRole('region', { name: 'Review' }).getByRole('button', { name: /^Add the scheduler/ }).waitFor();
     expect(served.output()).not.toMatch(/error/i);
   });
 
@@ -79,7 +79,7 @@ describe('browser mode, end to end', () => {
     await second.goto(served.loginUrl);
     await second.getByRole('button', { name: 'New task' }).waitFor();
     await createTask(first, 'Seen elsewhere', '');
-    await second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /Seen elsewhere/ }).waitFor();
+    await second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /^Seen elsewhere/ }).waitFor();
   });
 });
 
@@ -99,8 +99,12 @@ describe('board interactions', () => {
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.down();
       await page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 10, { steps: 5 });
+      // Let the drag start and the drop targets be measured before moving on, as a hand would.
+      await page.locator('.overlay-card').waitFor();
       await page.mouse.move(to.x, to.y, { steps: 15 });
+      await page.waitForTimeout(150);
       await page.mouse.up();
+      await page.locator('.overlay-card').waitFor({ state: 'detached' });
     };
 
     // Three onto One: it becomes first.

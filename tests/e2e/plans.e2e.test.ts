@@ -45,7 +45,7 @@ describe('plan import in browser mode', () => {
     await expect.poll(() => graph.locator('.react-flow__node').count()).toBe(14);
     await expect.poll(() => graph.locator('.react-flow__edge').count()).toBeGreaterThan(20);
     await expect.poll(() => graph.locator('.react-flow__node.critical').count()).toBeGreaterThan(1);
-    await page.getByRole('button', { name: 'Board' }).click();
+    await page.getByRole('button', { name: 'Graph' }).click();
 
     await page.getByLabel('Search tasks').fill('Renamed in the preview');
     await expect.poll(() => page.locator('.card-title').allTextContents()).toEqual(['Renamed in the preview']);

@@ -31,7 +31,7 @@ export class MigrationError extends Error {
 }
 
 /** How long a writer waits for a lock held by another connection before SQLITE_BUSY (ms). */
-const BUSY_TIMEOUT_MS = 5_000;
+export const BUSY_TIMEOUT_MS = 5_000;
 
 export function defaultMigrationsFolder(): string {
   return join(appRoot(), 'drizzle');

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { callMessageSchema, type ServerMessage } from '../../../shared/protocol';
+import type { ClientContext } from './clientContext';
 import type { Disposable } from '../disposable';
 import type { Dispatch } from './dispatcher';
 import type { EventBus } from './eventBus';
@@ -11,7 +13,17 @@ import type { EventBus } from './eventBus';
  */
 export class Connection implements Disposable {
   private readonly subscription: Disposable;
+  private readonly closeListeners = new Set<() => void>();
   private open = true;
+  /** What handlers see of this client: they may send it events of its own (terminal output). */
+  readonly client: ClientContext = {
+    clientId: randomUUID(),
+    send: (event, payload) => this.post({ kind: 'event', event, payload }),
+    onClose: (listener) => {
+      this.closeListeners.add(listener);
+      return { dispose: () => void this.closeListeners.delete(listener) };
+    },
+  };
 
   constructor(
     private readonly dispatch: Dispatch,
@@ -37,7 +49,7 @@ export class Connection implements Disposable {
       return;
     }
     const { id, method, input } = parsed.data;
-    const result = await this.dispatch(method, input);
+    const result = await this.dispatch(method, input, this.client);
     this.post(result.ok ? { kind: 'result', id, ok: true, output: result.output } : { kind: 'result', id, ...result });
   }
 
@@ -49,6 +61,8 @@ export class Connection implements Disposable {
     if (!this.open) return;
     this.open = false;
     this.subscription.dispose();
+    for (const listener of [...this.closeListeners]) listener();
+    this.closeListeners.clear();
     this.onDispose?.();
   }
 }

@@ -7,8 +7,12 @@ import {
   type ProcedureName,
 } from '../../../shared/contract';
 import { SwitchyardError, type ErrorData } from '../../../shared/errors';
+import { LOCAL_CLIENT, type ClientContext } from './clientContext';
 
-export type Handler<K extends ProcedureName> = (input: ParsedInputOf<K>) => Promise<OutputOf<K>> | OutputOf<K>;
+export type Handler<K extends ProcedureName> = (
+  input: ParsedInputOf<K>,
+  client: ClientContext,
+) => Promise<OutputOf<K>> | OutputOf<K>;
 export type Handlers = { [K in ProcedureName]: Handler<K> };
 
 export type CallResult = { ok: true; output: unknown } | { ok: false; error: ErrorData };
@@ -46,7 +50,7 @@ function environmentalError(error: unknown): ErrorData | null {
  * to the main side's log only). It never throws.
  */
 export function createDispatcher(handlers: Handlers, log: Logger) {
-  return async function dispatch(method: string, rawInput: unknown): Promise<CallResult> {
+  return async function dispatch(method: string, rawInput: unknown, client: ClientContext = LOCAL_CLIENT): Promise<CallResult> {
     if (!isProcedureName(method)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method "${method.slice(0, 100)}"` } };
     }
@@ -56,8 +60,8 @@ export function createDispatcher(handlers: Handlers, log: Logger) {
       return { ok: false, error: { code: 'BAD_INPUT', message: `${method}: ${message}`, details: { issues } } };
     }
     try {
-      const handler = handlers[method] as (input: unknown) => Promise<unknown> | unknown;
-      const output = await handler(parsed.data);
+      const handler = handlers[method] as (input: unknown, client: ClientContext) => Promise<unknown> | unknown;
+      const output = await handler(parsed.data, client);
       return { ok: true, output };
     } catch (error) {
       if (error instanceof SwitchyardError) return { ok: false, error: error.toData() };

@@ -3,6 +3,7 @@ import type { AttentionService } from '../notify/attentionService';
 import type { PlanImporter } from '../plans/planImporter';
 import type { ProjectService } from '../projects/projectService';
 import type { SchedulerService } from '../scheduler/schedulerService';
+import type { SessionService } from '../sessions/sessionService';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskGraphService } from '../tasks/taskGraphService';
 import type { TaskService } from '../tasks/taskService';
@@ -25,6 +26,7 @@ export interface RouterServices {
   orphans: OrphanFinder;
   review: WorktreeReview;
   savedChanges: SavedChangesService;
+  sessions: SessionService;
 }
 
 /** Maps every procedure of the contract onto the service that answers it. */
@@ -79,5 +81,20 @@ export function createRouter(s: RouterServices): Handlers {
     'review.merge': ({ taskId, strategy, message, finish }) => s.review.merge(taskId, strategy, { message, finish }),
     'review.pushAvailability': ({ taskId }) => s.review.pushAvailability(taskId),
     'review.openPullRequest': ({ taskId, title, body }) => s.review.openPullRequest(taskId, title, body),
+    'sessions.start': ({ taskId, cols, rows }) => s.sessions.start(taskId, { cols, rows }),
+    'sessions.stop': ({ sessionId }) => s.sessions.stop(sessionId),
+    'sessions.interrupt': ({ sessionId }) => s.sessions.interrupt(sessionId),
+    'sessions.restart': ({ sessionId }) => s.sessions.relaunch(sessionId, false),
+    'sessions.resume': ({ sessionId }) => s.sessions.relaunch(sessionId, true),
+    'sessions.list': (filter) => s.sessions.list(filter),
+    'sessions.get': ({ sessionId }) => s.sessions.get(sessionId),
+    'sessions.history': ({ sessionId }) => s.sessions.history(sessionId),
+    'terminal.input': ({ sessionId, data }) => s.sessions.input(sessionId, data),
+    'terminal.resize': ({ sessionId, cols, rows }) => s.sessions.resize(sessionId, cols, rows),
+    'terminal.attach': ({ sessionId, cols, rows }, client) => s.sessions.attach(sessionId, client, { cols, rows }),
+    'terminal.detach': ({ sessionId }, client) => s.sessions.detach(sessionId, client),
+    'terminal.ack': ({ sessionId, chars }, client) => s.sessions.ack(sessionId, client, chars),
+    'transcript.search': ({ sessionId, query, context, limit }) => s.sessions.search(sessionId, query, context, limit),
+    'transcript.export': ({ sessionId, format }) => s.sessions.export(sessionId, format),
   };
 }

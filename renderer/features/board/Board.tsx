@@ -175,7 +175,7 @@ export function Board() {
             New task
           </button>
           <button type="button" aria-pressed={view === 'graph'} onClick={() => setView(view === 'graph' ? 'board' : 'graph')}>
-            {view === 'graph' ? 'Board' : 'Graph'}
+            Graph
           </button>
           <button type="button" onClick={() => setImporting({})}>
             Import plan

@@ -1,6 +1,7 @@
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import type { Task } from '../../../shared/contract';
+import { useTerminals } from '../terminals/terminalsContext';
 import { AGENT_LABELS } from './columns';
 
 export interface CardLinks {
@@ -31,24 +32,34 @@ export function TaskCardBody({ task, links }: { task: Task; links?: CardLinks | 
   );
 }
 
-/** A card that can be dragged to reorder it or to move it to another column (mouse or keyboard). */
+/**
+ * A card that can be dragged to reorder it or to move it to another column (mouse or keyboard),
+ * with the button that starts its agent or opens its running session.
+ */
 export function TaskCard({ task, links, onOpen }: { task: Task; links?: CardLinks | undefined; onOpen: () => void }) {
+  const { openTask } = useTerminals();
+  const running = task.status === 'running' || task.status === 'needs_input';
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: task.id,
     data: { status: task.status },
   });
   return (
-    <button
+    <div
       ref={setNodeRef}
-      type="button"
-      className={`card priority-${task.priority}${isDragging ? ' dragging' : ''}`}
+      className={`card-wrap${isDragging ? ' dragging' : ''}`}
       style={{ transform: CSS.Translate.toString(transform), transition }}
-      onClick={onOpen}
-      data-task-id={task.id}
-      {...attributes}
-      {...listeners}
     >
-      <TaskCardBody task={task} links={links} />
-    </button>
+      <button type="button" className={`card priority-${task.priority}`} onClick={onOpen} data-task-id={task.id} {...attributes} {...listeners}>
+        <TaskCardBody task={task} links={links} />
+      </button>
+      <button
+        type="button"
+        className="card-session"
+        onClick={() => void openTask(task.id, !running)}
+        aria-label={running ? `Open the session of ${task.title}` : `Start a session for ${task.title}`}
+      >
+        {running ? 'Open session' : 'Start'}
+      </button>
+    </div>
   );
 }

@@ -4,3 +4,4 @@ export * from './settings';
 export * from './tasks';
 export * from './worktrees';
 export * from './scheduler';
+export * from './sessions';

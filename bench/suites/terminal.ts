@@ -1,0 +1,231 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as pty from 'node-pty';
+import { chromium, type Page } from 'playwright-core';
+import { createCore, type Core } from '../../electron/core/app';
+import { appRoot } from '../../electron/core/appRoot';
+import { memoryLogger } from '../../electron/core/log';
+import type { Launcher } from '../../electron/core/sessions/launcher';
+import { startServer } from '../../electron/server/http';
+import { percentile, type Measurement, type Suite } from '../harness';
+
+/** Size of the ANSI flood, as in the issue. */
+const FLOOD_MB = 64;
+/** Agents flooding at once in the load measurement. */
+const PARALLEL_FLOODS = 16;
+/** Keystrokes timed for echo latency. */
+const ECHO_SAMPLES = 200;
+const COLS = 120;
+const ROWS = 32;
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Coloured lines, FLOOD_MB of them, or forever with the argument `forever`. */
+const FLOOD_SCRIPT = `
+const line = (i) => '\\x1b[3' + (i % 8) + 'mflood line ' + i + ' ' + 'x'.repeat(80) + '\\x1b[0m\\r\\n';
+const total = process.argv[2] === 'forever' ? Infinity : ${FLOOD_MB} * 1024 * 1024;
+let i = 0, written = 0;
+(function write() {
+  while (written < total) { const s = line(i++).repeat(64); written += s.length; if (!process.stdout.write(s)) return process.stdout.once('drain', write); }
+})();
+`;
+
+function mbPerSecond(bytes: number, ms: number): number {
+  return Number((bytes / 2 ** 20 / (ms / 1000)).toFixed(1));
+}
+
+async function rawNodePty(flood: string): Promise<number> {
+  const started = performance.now();
+  let bytes = 0;
+  await new Promise<void>((resolve) => {
+    const child = pty.spawn(process.execPath, [flood], { cols: COLS, rows: ROWS, encoding: null });
+    child.onData((d) => (bytes += d.length));
+    child.onExit(() => resolve());
+  });
+  return mbPerSecond(bytes, performance.now() - started);
+}
+
+/** The same flood in a tmux pane (tmux parses it into its own screen), timed until the program ends. */
+function throughTmux(flood: string): number {
+  const socket = `switchyard-bench-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { stdio: 'ignore' });
+  const started = performance.now();
+  tmux('new-session', '-d', '-x', String(COLS), '-y', String(ROWS), `${process.execPath} ${flood}; tmux -L ${socket} wait-for -S flood-done`);
+  tmux('wait-for', 'flood-done');
+  const ms = performance.now() - started;
+  try {
+    tmux('kill-server');
+  } catch {
+    // The server already left with its last session.
+  }
+  return mbPerSecond(FLOOD_MB * 2 ** 20, ms);
+}
+
+/** Runs each task's prompt as a shell script: the bench's stand-in for an agent. */
+const scriptLauncher =
+  (cwd: string): Launcher =>
+  async (task) => ({ file: '/bin/sh', args: ['-c', task.prompt], env: {}, cwd });
+
+async function addTask(core: Core, projectId: string, title: string, prompt: string) {
+  return core.tasks.create({ projectId, title, prompt, status: 'ready', priority: 'normal', phase: null });
+}
+
+async function openPane(page: Page, title: string): Promise<void> {
+  await page.getByRole('button', { name: `Start a session for ${title}` }).click();
+  await page.locator('.xterm-rows').waitFor();
+  await page.waitForTimeout(300);
+  await page.locator('.xterm').click();
+}
+
+/** Keystroke → pty echo → pane: times from the input event until the pane's rows change. */
+function echoLatencies(page: Page, samples: number): Promise<number[]> {
+  return page.evaluate(async (n) => {
+    const textarea = document.querySelector('.xterm-helper-textarea')!;
+    const rows = document.querySelector('.xterm-rows')!;
+    const latencies: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const before = rows.textContent;
+      const started = performance.now();
+      await new Promise<void>((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (rows.textContent === before) return;
+          observer.disconnect();
+          resolve();
+        });
+        observer.observe(rows, { childList: true, subtree: true, characterData: true });
+        textarea.dispatchEvent(new InputEvent('input', { data: String.fromCharCode(97 + (i % 26)), inputType: 'insertText' }));
+      });
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return latencies;
+  }, samples);
+}
+
+async function throughBrowser(work: string, flood: string, baselines: { raw: number; tmux: number }): Promise<Measurement[]> {
+  const repo = join(work, 'repo');
+  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+  const core = createCore({ dataDir: join(work, 'data'), mode: 'browser', log: memoryLogger(), launcher: scriptLauncher(work) });
+  const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), host: '127.0.0.1', port: 0 });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const project = await core.projects.add(repo);
+    await addTask(core, project.id, 'flood', `read go; ${process.execPath} ${flood}; echo; echo FLOOD-$((1+1))-DONE; exec sleep 1000`);
+    await addTask(core, project.id, 'typing', 'exec cat');
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.loginUrl);
+
+    await openPane(page, 'flood');
+    const renderer = (await page.locator('.terminal-surface').first().getAttribute('data-renderer')) ?? 'dom';
+    const started = performance.now();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('.xterm-rows')?.textContent?.includes('FLOOD-2-DONE'), undefined, {
+      polling: 50,
+      timeout: 300_000,
+    });
+    const pipeline = mbPerSecond(FLOOD_MB * 2 ** 20, performance.now() - started);
+
+    await page.getByRole('button', { name: 'Board', exact: true }).click();
+    await openPane(page, 'typing');
+    const idleEcho = await echoLatencies(page, ECHO_SAMPLES);
+
+    // Load: PARALLEL_FLOODS agents flood (their panes hidden) while the visible pane is typed into.
+    const rssBefore = process.memoryUsage().rss;
+    const floods = [];
+    for (let i = 0; i < PARALLEL_FLOODS; i++) {
+      const task = await addTask(core, project.id, `flood ${i}`, `${process.execPath} ${flood} forever`);
+      floods.push(await core.sessions.start(task.id, { cols: COLS, rows: ROWS }));
+    }
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
+    let rssPeak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+    const loadedEcho = await echoLatencies(page, ECHO_SAMPLES);
+    clearInterval(sampler);
+    lag.disable();
+    await Promise.all(floods.map((s) => core.sessions.stop(s.id)));
+
+    const ms = (ns: number) => Number((ns / 1e6).toFixed(2));
+    const round = (n: number) => Number(n.toFixed(2));
+    return [
+      {
+        name: `${FLOOD_MB} MB ANSI flood into a visible pane in headless Chromium (${renderer} renderer)`,
+        value: pipeline,
+        unit: 'MB/s',
+        baseline: 'the same flood through a tmux pane',
+        baselineValue: baselines.tmux,
+        better: 'higher',
+        target: '≥ 1.0×',
+      },
+      {
+        name: `${FLOOD_MB} MB ANSI flood into a visible pane, against raw node-pty`,
+        value: pipeline,
+        unit: 'MB/s',
+        baseline: 'raw node-pty drain',
+        baselineValue: baselines.raw,
+        better: 'higher',
+      },
+      {
+        name: 'keystroke echo in the browser, p99 (p50 is the baseline column)',
+        value: round(percentile(idleEcho, 99)),
+        unit: 'ms',
+        baseline: 'p50',
+        baselineValue: round(percentile(idleEcho, 50)),
+        better: 'lower',
+        target: '< 16 ms',
+      },
+      {
+        name: `keystroke echo p99 while ${PARALLEL_FLOODS} agents flood`,
+        value: round(percentile(loadedEcho, 99)),
+        unit: 'ms',
+        baseline: 'p99 with no flood',
+        baselineValue: round(percentile(idleEcho, 99)),
+        better: 'lower',
+        target: '< 16 ms',
+      },
+      {
+        name: `main-side event-loop lag p99 while ${PARALLEL_FLOODS} agents flood`,
+        value: ms(lag.percentile(99)),
+        unit: 'ms',
+        baseline: 'timer resolution',
+        baselineValue: 5,
+        better: 'lower',
+        target: '< 20 ms',
+      },
+      {
+        name: `main-side RSS per flooding session (${PARALLEL_FLOODS} at once)`,
+        value: Number(((rssPeak - rssBefore) / PARALLEL_FLOODS / 2 ** 20).toFixed(1)),
+        unit: 'MB',
+        baseline: 'target',
+        baselineValue: 30,
+        better: 'lower',
+        target: '< 30 MB',
+      },
+    ];
+  } finally {
+    await browser.close();
+    await server.close();
+    await core.dispose();
+  }
+}
+
+const suite: Suite = {
+  name: 'terminal',
+  async run(): Promise<Measurement[]> {
+    execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
+    const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-terminal-'));
+    try {
+      const flood = join(work, 'flood.cjs');
+      writeFileSync(flood, FLOOD_SCRIPT);
+      const raw = await rawNodePty(flood);
+      const tmux = throughTmux(flood);
+      return await throughBrowser(work, flood, { raw, tmux });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
+
+export default suite;

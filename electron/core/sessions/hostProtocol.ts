@@ -1,0 +1,66 @@
+import type { StateChange } from '../../../shared/contract/sessionState';
+import type { AgentLaunch } from './launch';
+
+/**
+ * The session host's whole interface: plain, serialisable commands in, plain events out. Nothing
+ * crosses it by reference, so that the host can move into its own long-lived process (and agents
+ * outlive the app) without changing its callers.
+ */
+export type HostCommand =
+  | { type: 'spawn'; sessionId: string; launch: AgentLaunch; cols: number; rows: number }
+  | { type: 'input'; sessionId: string; data: string }
+  | { type: 'resize'; sessionId: string; cols: number; rows: number }
+  | { type: 'interrupt'; sessionId: string }
+  | { type: 'stop'; sessionId: string }
+  | { type: 'attach'; sessionId: string; clientId: string; cols?: number; rows?: number }
+  | { type: 'detach'; sessionId: string; clientId: string }
+  | { type: 'ack'; sessionId: string; clientId: string; chars: number }
+  /** Forget an exited session (its screen mirror); a running one is refused. */
+  | { type: 'release'; sessionId: string }
+  | { type: 'list' };
+
+export interface AttachReply {
+  /** The screen as escape sequences; written into an empty terminal of the same size it reproduces it. */
+  snapshot: string;
+  /** The seq of the last output batch included in the snapshot: drop data events at or below it. */
+  seq: number;
+  cols: number;
+  rows: number;
+}
+
+export interface HostSessionInfo {
+  sessionId: string;
+  pid: number;
+  running: boolean;
+  seq: number;
+  cols: number;
+  rows: number;
+  paused: boolean;
+  clients: string[];
+}
+
+/** What each command answers. */
+export interface HostReplies {
+  spawn: { pid: number };
+  input: null;
+  resize: null;
+  interrupt: null;
+  stop: { exitCode: number; signal: number | null };
+  attach: AttachReply;
+  detach: null;
+  ack: null;
+  release: null;
+  list: HostSessionInfo[];
+}
+
+export type HostCommandOf<T extends HostCommand['type']> = Extract<HostCommand, { type: T }>;
+
+export type HostEvent =
+  /** One batch of output; `to` are the attached clients it is for (none when no pane shows it). */
+  | { type: 'output'; sessionId: string; seq: number; data: string; to: string[] }
+  | { type: 'state'; sessionId: string; change: StateChange }
+  | { type: 'exited'; sessionId: string; exitCode: number; signal: number | null; at: number }
+  /** The pty was paused (a client fell behind) or resumed. */
+  | { type: 'flow'; sessionId: string; paused: boolean }
+  /** A client was dropped; it must attach again to see the session. */
+  | { type: 'detached'; sessionId: string; clientId: string; reason: 'slow' };

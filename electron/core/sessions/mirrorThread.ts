@@ -1,0 +1,189 @@
+import type { Worker } from 'node:worker_threads';
+import type { Disposable } from '../disposable';
+import type { Logger } from '../rpc/dispatcher';
+import type { MirrorReply, MirrorRequest } from './mirrorProtocol';
+import { MIRROR_FEED_DELAY_MS } from './screenMirror';
+import { startWorker } from './workerEntry';
+
+/**
+ * How far (characters) a mirror may fall behind the pty before the pty is paused. The mirror is
+ * what a re-attaching pane is shown, so it may lag but not without bound; above this the program
+ * waits for it, below MIRROR_LOW_WATERMARK_CHARS it runs again.
+ */
+export const MIRROR_HIGH_WATERMARK_CHARS = 4_000_000;
+export const MIRROR_LOW_WATERMARK_CHARS = 1_000_000;
+
+/** Output gathered for the mirror is posted at once beyond this size (characters). */
+const MIRROR_POST_MAX_CHARS = 256 * 1024;
+
+export interface MirrorListeners {
+  onTitle?: (title: string) => void;
+  /** The mirror parsed new output. */
+  onParsed?: () => void;
+  /** The mirror fell too far behind (true) or caught up (false): pause or resume the pty. */
+  onBackpressure?: (behind: boolean) => void;
+}
+
+/** One worker thread holding the headless mirrors of every session of the host. */
+export class MirrorThread implements Disposable {
+  private readonly worker: Worker;
+  private readonly mirrors = new Map<string, RemoteMirror>();
+  private readonly pending = new Map<number, (reply: MirrorReply) => void>();
+  private nextRequest = 1;
+
+  constructor(log: Logger) {
+    this.worker = startWorker('mirrorWorker');
+    this.worker.unref();
+    this.worker.on('message', (reply: MirrorReply) => this.receive(reply));
+    this.worker.on('error', (error) => log.error('the mirror thread failed', error));
+    // Whatever ends the thread, nobody may wait for it forever.
+    this.worker.on('exit', () => this.answerPending());
+  }
+
+  create(id: string, cols: number, rows: number, listeners: MirrorListeners = {}): RemoteMirror {
+    const mirror = new RemoteMirror(id, cols, rows, listeners, this);
+    this.mirrors.set(id, mirror);
+    this.post({ type: 'create', id, cols, rows });
+    return mirror;
+  }
+
+  /** @internal */
+  post(request: MirrorRequest): void {
+    if (request.type === 'dispose') this.mirrors.delete(request.id);
+    this.worker.postMessage(request);
+  }
+
+  /** @internal */
+  request<T extends MirrorReply>(make: (requestId: number) => MirrorRequest): Promise<T> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve) => {
+      this.pending.set(requestId, resolve as (reply: MirrorReply) => void);
+      this.worker.postMessage(make(requestId));
+    });
+  }
+
+  private receive(reply: MirrorReply): void {
+    if (reply.type === 'parsed' || reply.type === 'title') {
+      this.mirrors.get(reply.id)?.receive(reply);
+      return;
+    }
+    const resolve = this.pending.get(reply.requestId);
+    this.pending.delete(reply.requestId);
+    resolve?.(reply);
+  }
+
+  private answerPending(): void {
+    for (const [requestId, resolve] of this.pending) resolve({ type: 'snapshot', requestId, snapshot: '' });
+    this.pending.clear();
+  }
+
+  async dispose(): Promise<void> {
+    this.answerPending();
+    await this.worker.terminate();
+  }
+}
+
+/** The main side's handle on one session's mirror in the mirror thread. */
+export class RemoteMirror implements Disposable {
+  private queued: string[] = [];
+  private queuedChars = 0;
+  private queuedSeq = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Characters posted to the thread that it has not parsed yet. */
+  private backlog = 0;
+  private behind = false;
+  private disposed = false;
+
+  constructor(
+    private readonly id: string,
+    private width: number,
+    private height: number,
+    private readonly listeners: MirrorListeners,
+    private readonly thread: MirrorThread,
+  ) {}
+
+  get cols(): number {
+    return this.width;
+  }
+
+  get rows(): number {
+    return this.height;
+  }
+
+  write(seq: number, data: string): void {
+    if (this.disposed) return;
+    this.queued.push(data);
+    this.queuedChars += data.length;
+    this.queuedSeq = seq;
+    if (this.queuedChars >= MIRROR_POST_MAX_CHARS) this.feed();
+    else this.timer ??= setTimeout(() => this.feed(), MIRROR_FEED_DELAY_MS);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.disposed) return;
+    this.feed();
+    this.width = cols;
+    this.height = rows;
+    this.thread.post({ type: 'resize', id: this.id, cols, rows });
+  }
+
+  /** The serialized screen once everything written so far is parsed, and the seq it corresponds to. */
+  async snapshot(): Promise<{ snapshot: string; seq: number }> {
+    if (this.disposed) return { snapshot: '', seq: this.queuedSeq };
+    this.feed();
+    const seq = this.queuedSeq;
+    const reply = await this.thread.request<Extract<MirrorReply, { type: 'snapshot' }>>((requestId) => ({
+      type: 'snapshot',
+      id: this.id,
+      requestId,
+    }));
+    return { snapshot: reply.snapshot, seq };
+  }
+
+  async screenLines(): Promise<string[]> {
+    if (this.disposed) return [];
+    const reply = await this.thread.request<Extract<MirrorReply, { type: 'screen' }>>((requestId) => ({
+      type: 'screen',
+      id: this.id,
+      requestId,
+    }));
+    return reply.lines;
+  }
+
+  /** @internal */
+  receive(reply: Extract<MirrorReply, { type: 'parsed' | 'title' }>): void {
+    if (reply.type === 'title') {
+      this.listeners.onTitle?.(reply.title);
+      return;
+    }
+    this.backlog -= reply.chars;
+    if (this.behind && this.backlog < MIRROR_LOW_WATERMARK_CHARS) {
+      this.behind = false;
+      this.listeners.onBackpressure?.(false);
+    }
+    this.listeners.onParsed?.();
+  }
+
+  private feed(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queued.length === 0) return;
+    const data = this.queued.length === 1 ? this.queued[0]! : this.queued.join('');
+    this.queued = [];
+    this.queuedChars = 0;
+    this.backlog += data.length;
+    this.thread.post({ type: 'write', id: this.id, data });
+    if (!this.behind && this.backlog > MIRROR_HIGH_WATERMARK_CHARS) {
+      this.behind = true;
+      this.listeners.onBackpressure?.(true);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.queued = [];
+    this.thread.post({ type: 'dispose', id: this.id });
+  }
+}

@@ -1,0 +1,71 @@
+import serializeModule from '@xterm/addon-serialize';
+import headlessModule from '@xterm/headless';
+import { parentPort } from 'node:worker_threads';
+import type { MirrorReply, MirrorRequest } from './mirrorProtocol';
+import { MIRROR_SCROLLBACK_LINES } from './screenMirror';
+
+const { Terminal } = headlessModule;
+const { SerializeAddon } = serializeModule;
+
+/**
+ * The thread that parses every session's output into its `@xterm/headless` mirror, so that the
+ * most expensive step of the hot path runs beside the pty reads and the pane traffic, not
+ * between them. Requests are handled in order; xterm runs write callbacks in order, so a
+ * snapshot asked after a write shows the screen right after it.
+ */
+interface Mirror {
+  terminal: InstanceType<typeof Terminal>;
+  serializer: InstanceType<typeof SerializeAddon>;
+}
+
+const mirrors = new Map<string, Mirror>();
+const port = parentPort;
+if (!port) throw new Error('mirrorWorker runs only as a worker thread');
+const post = (reply: MirrorReply) => port.postMessage(reply);
+
+port.on('message', (request: MirrorRequest) => {
+  if (request.type === 'create') {
+    const terminal = new Terminal({ cols: request.cols, rows: request.rows, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
+    const serializer = new SerializeAddon();
+    terminal.loadAddon(serializer as unknown as Parameters<typeof terminal.loadAddon>[0]);
+    terminal.onTitleChange((title) => post({ type: 'title', id: request.id, title }));
+    mirrors.set(request.id, { terminal, serializer });
+    return;
+  }
+  const mirror = mirrors.get(request.id);
+  if (!mirror) {
+    // Gone already: answer anyway so that no caller waits forever.
+    if (request.type === 'snapshot') post({ type: 'snapshot', requestId: request.requestId, snapshot: '' });
+    if (request.type === 'screen') post({ type: 'screen', requestId: request.requestId, lines: [] });
+    return;
+  }
+  switch (request.type) {
+    case 'write': {
+      const chars = request.data.length;
+      mirror.terminal.write(request.data, () => post({ type: 'parsed', id: request.id, chars }));
+      return;
+    }
+    case 'resize':
+      mirror.terminal.resize(request.cols, request.rows);
+      return;
+    case 'snapshot':
+      mirror.terminal.write('', () =>
+        post({ type: 'snapshot', requestId: request.requestId, snapshot: mirror.serializer.serialize() }),
+      );
+      return;
+    case 'screen':
+      mirror.terminal.write('', () => {
+        const buffer = mirror.terminal.buffer.active;
+        const lines: string[] = [];
+        for (let y = 0; y < mirror.terminal.rows; y++) {
+          lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+        }
+        post({ type: 'screen', requestId: request.requestId, lines });
+      });
+      return;
+    case 'dispose':
+      mirror.terminal.dispose();
+      mirrors.delete(request.id);
+      return;
+  }
+});

@@ -1,0 +1,125 @@
+import { SwitchyardError } from '../../../shared/errors';
+import type { Disposable } from '../disposable';
+import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './flowControl';
+import type { HostCommand, HostCommandOf, HostEvent, HostReplies } from './hostProtocol';
+import { HostSession, STOP_GRACE_MS } from './hostSession';
+import { MirrorThread } from './mirrorThread';
+import { consoleLogger } from '../log';
+import type { Logger } from '../rpc/dispatcher';
+import { noObserver, type CreateObserver } from './stateObserver';
+
+export interface SessionHostOptions {
+  createObserver?: CreateObserver;
+  flowLimits?: Partial<FlowLimits>;
+  stopGraceMs?: number;
+  log?: Logger;
+}
+
+/**
+ * Owns every pty of the app. Its only surface is `send` (a command, answered with plain data or a
+ * typed error) and `onEvent`; see hostProtocol.ts.
+ */
+export class SessionHost implements Disposable {
+  private readonly sessions = new Map<string, HostSession>();
+  private readonly listeners = new Set<(event: HostEvent) => void>();
+  private readonly flowLimits: FlowLimits;
+  /** Started with the first session: a host that never runs one costs no thread. */
+  private mirrors: MirrorThread | undefined;
+  private disposed = false;
+
+  constructor(private readonly options: SessionHostOptions = {}) {
+    this.flowLimits = { ...DEFAULT_FLOW_LIMITS, ...options.flowLimits };
+  }
+
+  onEvent(listener: (event: HostEvent) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  async send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]> {
+    if (this.disposed) throw new SwitchyardError('INTERNAL', 'the session host is shut down');
+    return (await this.handle(command)) as HostReplies[C['type']];
+  }
+
+  private async handle(command: HostCommand): Promise<HostReplies[HostCommand['type']]> {
+    switch (command.type) {
+      case 'spawn':
+        return this.spawn(command);
+      case 'input':
+        this.get(command.sessionId).input(command.data);
+        return null;
+      case 'resize':
+        this.get(command.sessionId).resize(command.cols, command.rows);
+        return null;
+      case 'interrupt':
+        this.get(command.sessionId).interrupt();
+        return null;
+      case 'stop':
+        return this.get(command.sessionId).stop();
+      case 'attach': {
+        const size = command.cols && command.rows ? { cols: command.cols, rows: command.rows } : undefined;
+        return this.get(command.sessionId).attach(command.clientId, size);
+      }
+      case 'detach':
+        this.sessions.get(command.sessionId)?.detach(command.clientId);
+        return null;
+      case 'ack':
+        this.sessions.get(command.sessionId)?.ack(command.clientId, command.chars);
+        return null;
+      case 'release':
+        return this.release(command.sessionId);
+      case 'list':
+        return [...this.sessions.values()].map((session) => session.info());
+    }
+  }
+
+  private spawn(command: HostCommandOf<'spawn'>): HostReplies['spawn'] {
+    let session = this.sessions.get(command.sessionId);
+    const fresh = !session;
+    session ??= new HostSession(command.sessionId, command.cols, command.rows, {
+      createObserver: this.options.createObserver ?? noObserver,
+      flowLimits: this.flowLimits,
+      stopGraceMs: this.options.stopGraceMs ?? STOP_GRACE_MS,
+      mirrors: (this.mirrors ??= new MirrorThread(this.options.log ?? consoleLogger())),
+      emit: (event) => this.emit(event),
+    });
+    if (!fresh) session.resize(command.cols, command.rows);
+    try {
+      const reply = session.spawn(command.launch);
+      this.sessions.set(command.sessionId, session);
+      return reply;
+    } catch (error) {
+      if (fresh) void session.dispose();
+      throw error;
+    }
+  }
+
+  private async release(sessionId: string): Promise<null> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return null;
+    if (session.running) throw new SwitchyardError('CONFLICT', `session ${sessionId} is still running`, { sessionId });
+    this.sessions.delete(sessionId);
+    await session.dispose();
+    return null;
+  }
+
+  private get(sessionId: string): HostSession {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new SwitchyardError('SESSION_NOT_RUNNING', `session ${sessionId} is not running`, { sessionId });
+    return session;
+  }
+
+  private emit(event: HostEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  /** Stops every running program (SIGTERM, then SIGKILL) and frees every mirror. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await Promise.all([...this.sessions.values()].map((session) => session.dispose()));
+    this.sessions.clear();
+    this.listeners.clear();
+    await this.mirrors?.dispose();
+  }
+}

@@ -1,0 +1,385 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Session, StateChange, Task, TranscriptMatch } from '../../../shared/contract';
+import { SwitchyardError } from '../../../shared/errors';
+import type { Db } from '../db/client';
+import { sessions, stateChanges, tasks as taskTable } from '../db/schema';
+import { DisposableStore, type Disposable } from '../disposable';
+import type { ClientContext } from '../rpc/clientContext';
+import type { Logger } from '../rpc/dispatcher';
+import type { EventBus } from '../rpc/eventBus';
+import type { TaskService } from '../tasks/taskService';
+import type { AttachReply, HostEvent } from './hostProtocol';
+import type { Launcher, ResolvedLaunch } from './launcher';
+import { ScreenMirror } from './screenMirror';
+import type { SessionHost } from './sessionHost';
+import { plainLines, plainText, searchLines } from './transcriptText';
+import type { TranscriptStore } from './transcriptStore';
+
+/** Size of a pane before any client said how big it is. */
+export const DEFAULT_COLS = 120;
+export const DEFAULT_ROWS = 32;
+
+export interface SessionServiceDeps {
+  db: Db;
+  bus: EventBus;
+  tasks: TaskService;
+  host: SessionHost;
+  launcher: Launcher;
+  transcript: TranscriptStore;
+  log: Logger;
+}
+
+/**
+ * Agent sessions as the rest of the app sees them: rows in SQLite, calls from clients, events on
+ * the bus. The ptys themselves live in the session host, reached only through its commands.
+ */
+export class SessionService implements Disposable {
+  private readonly disposables = new DisposableStore();
+  /** Clients attached to at least one session, and the sessions each is attached to. */
+  private readonly clients = new Map<string, { client: ClientContext; sessions: Set<string>; closed: Disposable }>();
+  /** Sessions the host holds a screen for in this run of the app (running or finished). */
+  private readonly inHost = new Set<string>();
+  /** Tasks whose session is being started: a second start meanwhile is a conflict too. */
+  private readonly starting = new Set<string>();
+  /** Running sessions with their task and project, so that deleting either stops them. */
+  private readonly live = new Map<string, { taskId: string; projectId: string }>();
+  /** Sessions the user asked to stop: their exit is not a failure of the task. */
+  private readonly stopping = new Set<string>();
+
+  constructor(private readonly deps: SessionServiceDeps) {
+    this.disposables.add(deps.host.onEvent((event) => this.onHostEvent(event)));
+    // A deleted task (or project) takes its sessions' rows with it: its programs must not outlive them.
+    this.disposables.add(
+      deps.bus.subscribe(({ event, payload }) => {
+        if (event === 'task.changed' && payload.kind === 'deleted') this.stopWhere((s) => s.taskId === payload.id);
+        if (event === 'project.changed' && payload.kind === 'removed') this.stopWhere((s) => s.projectId === payload.id);
+      }),
+    );
+  }
+
+  private stopWhere(match: (session: { taskId: string; projectId: string }) => boolean): void {
+    for (const [id, session] of this.live) {
+      if (!match(session)) continue;
+      this.live.delete(id);
+      this.deps.host.send({ type: 'stop', sessionId: id }).catch(() => {});
+    }
+  }
+
+  get(id: string): Session {
+    const row = this.deps.db.select().from(sessions).where(eq(sessions.id, id)).get();
+    if (!row) throw new SwitchyardError('NOT_FOUND', `no session with id ${id}`, { id });
+    return row;
+  }
+
+  list(filter: { taskId: string } | { projectId: string }): Session[] {
+    const { db } = this.deps;
+    if ('taskId' in filter) {
+      this.deps.tasks.get(filter.taskId);
+      return db.select().from(sessions).where(eq(sessions.taskId, filter.taskId)).orderBy(asc(sessions.startedAt)).all();
+    }
+    const taskIds = db.select({ id: taskTable.id }).from(taskTable).where(eq(taskTable.projectId, filter.projectId));
+    return db.select().from(sessions).where(inArray(sessions.taskId, taskIds)).orderBy(asc(sessions.startedAt)).all();
+  }
+
+  history(id: string): StateChange[] {
+    this.get(id);
+    return this.deps.db
+      .select({ state: stateChanges.state, source: stateChanges.source, at: stateChanges.at, detail: stateChanges.detail })
+      .from(stateChanges)
+      .where(eq(stateChanges.sessionId, id))
+      .orderBy(asc(stateChanges.id))
+      .all()
+      .map((row) => (row.detail === null ? { state: row.state, source: row.source, at: row.at } : { ...row, detail: row.detail }));
+  }
+
+  async start(taskId: string, size?: { cols?: number | undefined; rows?: number | undefined }): Promise<Session> {
+    const task = this.deps.tasks.get(taskId);
+    const running = this.deps.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.taskId, taskId), isNull(sessions.endedAt)))
+      .orderBy(desc(sessions.startedAt))
+      .get();
+    if (running || this.starting.has(taskId)) {
+      throw new SwitchyardError('CONFLICT', `task "${task.title}" already has a running session`, { sessionId: running?.id });
+    }
+    this.starting.add(taskId);
+    try {
+      return await this.startNew(task, size);
+    } finally {
+      this.starting.delete(taskId);
+    }
+  }
+
+  private async startNew(task: Task, size?: { cols?: number | undefined; rows?: number | undefined }): Promise<Session> {
+    const taskId = task.id;
+    const id = randomUUID();
+    const launch = await this.deps.launcher(task, { sessionId: id, resume: false, agentSessionId: null });
+    const now = Date.now();
+    this.deps.db
+      .insert(sessions)
+      .values({
+        id,
+        taskId,
+        agentKind: task.agentKind,
+        agentSessionId: launch.agentSessionId ?? null,
+        state: 'starting',
+        stateSource: 'host',
+        stateAt: now,
+        pid: null,
+        cwd: launch.cwd,
+        exitCode: null,
+        startedAt: now,
+        endedAt: null,
+      })
+      .run();
+    await this.spawn(id, launch, size);
+    this.deps.tasks.update(taskId, { status: 'running' });
+    return this.changed(id);
+  }
+
+  /** Runs the task's agent again in an existing session: fresh (restart) or continuing its conversation (resume). */
+  async relaunch(id: string, resume: boolean): Promise<Session> {
+    const session = this.get(id);
+    if (this.isRunning(id)) await this.stop(id);
+    const task = this.deps.tasks.get(session.taskId);
+    const launch = await this.deps.launcher(task, { sessionId: id, resume, agentSessionId: session.agentSessionId });
+    const now = Date.now();
+    this.deps.db
+      .update(sessions)
+      .set({
+        agentSessionId: launch.agentSessionId ?? session.agentSessionId,
+        cwd: launch.cwd,
+        exitCode: null,
+        startedAt: now,
+        endedAt: null,
+      })
+      .where(eq(sessions.id, id))
+      .run();
+    await this.spawn(id, launch);
+    this.deps.tasks.update(task.id, { status: 'running' });
+    return this.changed(id);
+  }
+
+  async stop(id: string): Promise<Session> {
+    this.get(id);
+    this.stopping.add(id);
+    try {
+      await this.deps.host.send({ type: 'stop', sessionId: id });
+    } catch (error) {
+      this.stopping.delete(id);
+      throw error;
+    }
+    return this.get(id);
+  }
+
+  async interrupt(id: string): Promise<{ ok: true }> {
+    this.get(id);
+    await this.deps.host.send({ type: 'interrupt', sessionId: id });
+    return { ok: true };
+  }
+
+  async input(id: string, data: string): Promise<{ ok: true }> {
+    this.get(id);
+    await this.deps.host.send({ type: 'input', sessionId: id, data });
+    return { ok: true };
+  }
+
+  async resize(id: string, cols: number, rows: number): Promise<{ ok: true }> {
+    this.get(id);
+    if (this.isRunning(id) || this.inHost.has(id)) await this.deps.host.send({ type: 'resize', sessionId: id, cols, rows });
+    return { ok: true };
+  }
+
+  async attach(id: string, client: ClientContext, size?: { cols?: number | undefined; rows?: number | undefined }): Promise<AttachReply> {
+    this.get(id);
+    const cols = size?.cols;
+    const rows = size?.rows;
+    if (!this.inHost.has(id)) return this.replay(id, cols ?? DEFAULT_COLS, rows ?? DEFAULT_ROWS);
+    this.track(client, id);
+    return this.deps.host.send({ type: 'attach', sessionId: id, clientId: client.clientId, cols, rows });
+  }
+
+  async detach(id: string, client: ClientContext): Promise<{ ok: true }> {
+    this.clients.get(client.clientId)?.sessions.delete(id);
+    await this.deps.host.send({ type: 'detach', sessionId: id, clientId: client.clientId });
+    return { ok: true };
+  }
+
+  async ack(id: string, client: ClientContext, chars: number): Promise<{ ok: true }> {
+    await this.deps.host.send({ type: 'ack', sessionId: id, clientId: client.clientId, chars });
+    return { ok: true };
+  }
+
+  /** The clients the host sends this session's output to. */
+  async attachedClients(id: string): Promise<string[]> {
+    const info = (await this.deps.host.send({ type: 'list' })).find((s) => s.sessionId === id);
+    return info?.clients ?? [];
+  }
+
+  async search(id: string, query: string, context: number, limit: number): Promise<{ matches: TranscriptMatch[]; truncated: boolean }> {
+    this.get(id);
+    return searchLines(plainLines(await this.deps.transcript.raw(id)), query, context, limit);
+  }
+
+  async export(id: string, format: 'text' | 'raw'): Promise<{ format: 'text' | 'raw'; data: string }> {
+    this.get(id);
+    const raw = await this.deps.transcript.raw(id);
+    return { format, data: format === 'raw' ? raw : plainText(raw) };
+  }
+
+  private async spawn(id: string, launch: ResolvedLaunch, size?: { cols?: number | undefined; rows?: number | undefined }): Promise<void> {
+    const current = (await this.deps.host.send({ type: 'list' })).find((s) => s.sessionId === id);
+    const cols = size?.cols ?? current?.cols ?? DEFAULT_COLS;
+    const rows = size?.rows ?? current?.rows ?? DEFAULT_ROWS;
+    try {
+      const { pid } = await this.deps.host.send({ type: 'spawn', sessionId: id, launch, cols, rows });
+      this.inHost.add(id);
+      const { taskId } = this.get(id);
+      this.live.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
+      this.deps.db.update(sessions).set({ pid }).where(eq(sessions.id, id)).run();
+    } catch (error) {
+      const now = Date.now();
+      this.deps.db
+        .update(sessions)
+        .set({ state: 'failed', stateSource: 'host', stateAt: now, endedAt: now })
+        .where(eq(sessions.id, id))
+        .run();
+      throw error;
+    }
+  }
+
+  /** The screen of a session the host no longer holds (it ran before the app restarted), from its transcript. */
+  private async replay(id: string, cols: number, rows: number): Promise<AttachReply> {
+    const chunks = await this.deps.transcript.chunks(id);
+    const mirror = new ScreenMirror(cols, rows);
+    try {
+      for (const chunk of chunks) mirror.write(chunk.seq, chunk.data);
+      const { snapshot, seq } = await mirror.snapshot();
+      return { snapshot, seq, cols, rows };
+    } finally {
+      mirror.dispose();
+    }
+  }
+
+  private track(client: ClientContext, sessionId: string): void {
+    let entry = this.clients.get(client.clientId);
+    if (!entry) {
+      const created = {
+        client,
+        sessions: new Set<string>(),
+        closed: client.onClose(() => {
+          this.clients.delete(client.clientId);
+          for (const id of created.sessions) {
+            void this.deps.host.send({ type: 'detach', sessionId: id, clientId: client.clientId }).catch(() => {});
+          }
+        }),
+      };
+      entry = created;
+      this.clients.set(client.clientId, entry);
+    }
+    entry.sessions.add(sessionId);
+  }
+
+  private onHostEvent(event: HostEvent): void {
+    switch (event.type) {
+      case 'output':
+        this.deps.transcript.append(event.sessionId, event.seq, event.data);
+        for (const clientId of event.to) {
+          this.clients.get(clientId)?.client.send('terminal.data', { sessionId: event.sessionId, seq: event.seq, data: event.data });
+        }
+        return;
+      case 'state':
+        return this.recordState(event.sessionId, event.change);
+      case 'exited':
+        return this.recordExit(event);
+      case 'detached': {
+        const entry = this.clients.get(event.clientId);
+        entry?.sessions.delete(event.sessionId);
+        entry?.client.send('terminal.detached', { sessionId: event.sessionId, reason: event.reason });
+        return;
+      }
+      case 'flow':
+        return;
+    }
+  }
+
+  private recordState(sessionId: string, change: StateChange): void {
+    const { db } = this.deps;
+    const row = db.select({ taskId: sessions.taskId }).from(sessions).where(eq(sessions.id, sessionId)).get();
+    if (!row) return;
+    db.transaction((tx) => {
+      tx.update(sessions)
+        .set({ state: change.state, stateSource: change.source, stateAt: change.at })
+        .where(eq(sessions.id, sessionId))
+        .run();
+      tx.insert(stateChanges)
+        .values({ sessionId, state: change.state, source: change.source, at: change.at, detail: change.detail ?? null })
+        .run();
+    });
+    this.deps.bus.emit('session.state', { sessionId, taskId: row.taskId, change });
+    this.followOnBoard(row.taskId, change);
+  }
+
+  /** The board shows a task waiting for its human, and back to running once the agent works again. */
+  private followOnBoard(taskId: string, change: StateChange): void {
+    const status = change.state === 'needs_input' ? 'needs_input' : change.state === 'working' ? 'running' : null;
+    if (!status) return;
+    const task = this.deps.tasks.get(taskId);
+    if (task.status !== status && (task.status === 'running' || task.status === 'needs_input')) {
+      this.deps.tasks.update(taskId, { status });
+    }
+  }
+
+  private recordExit(event: Extract<HostEvent, { type: 'exited' }>): void {
+    const { db } = this.deps;
+    this.live.delete(event.sessionId);
+    this.deps.transcript.flush();
+    db.update(sessions).set({ exitCode: event.exitCode, endedAt: event.at }).where(eq(sessions.id, event.sessionId)).run();
+    const session = db.select().from(sessions).where(eq(sessions.id, event.sessionId)).get();
+    if (!session) return;
+    const stopped = this.stopping.delete(event.sessionId);
+    // The scheduler will decide more; for now a clean exit is ready for review and a crash failed.
+    const status = stopped ? 'ready' : event.exitCode === 0 && event.signal === null ? 'review' : 'failed';
+    try {
+      this.deps.tasks.update(session.taskId, { status });
+    } catch (error) {
+      if (!(error instanceof SwitchyardError && error.code === 'NOT_FOUND')) throw error;
+    }
+    this.deps.bus.emit('session.exited', {
+      sessionId: event.sessionId,
+      taskId: session.taskId,
+      exitCode: event.exitCode,
+      signal: event.signal,
+    });
+    this.deps.bus.emit('session.changed', session);
+  }
+
+  private changed(id: string): Session {
+    const session = this.get(id);
+    this.deps.bus.emit('session.changed', session);
+    return session;
+  }
+
+  private isRunning(id: string): boolean {
+    const row = this.deps.db.select({ endedAt: sessions.endedAt }).from(sessions).where(eq(sessions.id, id)).get();
+    return row !== undefined && row.endedAt === null;
+  }
+
+  /** Marks every session still "running" in SQLite as ended: their ptys died with the previous app. */
+  markOrphans(): void {
+    const now = Date.now();
+    const orphans = this.deps.db.select({ id: sessions.id }).from(sessions).where(isNull(sessions.endedAt)).all();
+    for (const { id } of orphans) {
+      this.deps.db.update(sessions).set({ endedAt: now }).where(eq(sessions.id, id)).run();
+      this.recordState(id, { state: 'exited', source: 'host', at: now, detail: 'Switchyard restarted' });
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.disposables.dispose();
+    for (const entry of this.clients.values()) entry.closed.dispose();
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,37 @@
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { TranscriptReply, TranscriptRequest } from './transcriptProtocol';
+
+/**
+ * Appends transcript chunks to SQLite on a connection of its own, so that the commits (and the
+ * WAL checkpoints they trigger) never hold the main event loop. WAL lets the main connection read
+ * and write meanwhile.
+ */
+const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: number };
+const port = parentPort;
+if (!port) throw new Error('transcriptWorker runs only as a worker thread');
+
+const db = new Database(file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
+db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+// A restarted session continues its seq, so a conflict means the very same batch.
+const insert = db.prepare('INSERT OR IGNORE INTO transcript_chunks (session_id, seq, data, at) VALUES (?, ?, ?, ?)');
+const insertAll = db.transaction((rows: [string, number, string, number][]) => {
+  for (const row of rows) insert.run(row);
+});
+
+port.on('message', (request: TranscriptRequest) => {
+  if (request.type === 'close') {
+    db.close();
+    port.postMessage({ type: 'closed' } satisfies TranscriptReply);
+    return;
+  }
+  try {
+    insertAll(request.rows);
+    port.postMessage({ type: 'written', batch: request.batch } satisfies TranscriptReply);
+  } catch (error) {
+    port.postMessage({ type: 'failed', batch: request.batch, message: (error as Error).message } satisfies TranscriptReply);
+  }
+});

@@ -1,0 +1,40 @@
+import { useAppStore } from '../../stores/appStore';
+import { TerminalPane } from './TerminalPane';
+import { TranscriptPanel } from './TranscriptPanel';
+import { useSessionStore } from './sessionStore';
+import { useTerminals } from './terminalsContext';
+
+/** One task beside its session's pane. */
+export function TaskSessionView({ taskId }: { taskId: string }) {
+  const { start } = useTerminals();
+  const task = useAppStore((s) => s.tasks.find((t) => t.id === taskId));
+  const sessionId = useSessionStore((s) => {
+    const ofTask = Object.values(s.sessions).filter((session) => session.taskId === taskId);
+    return ofTask.sort((a, b) => b.startedAt - a.startedAt)[0]?.id ?? null;
+  });
+  const running = useSessionStore((s) => (sessionId ? s.sessions[sessionId]?.endedAt === null : false));
+  if (!task) return null;
+  return (
+    <section className="task-session" aria-label={`Task ${task.title}`}>
+      <aside className="task-session-details">
+        <button type="button" className="danger-link" onClick={() => useSessionStore.setState({ taskView: null })}>
+          ← Board
+        </button>
+        <h2>{task.title}</h2>
+        <p className="muted">
+          {task.agentKind} · {task.status} · {task.priority}
+        </p>
+        <pre className="task-prompt">{task.prompt || 'No prompt.'}</pre>
+        {!running && (
+          <button type="button" className="primary" onClick={() => void start(task.id)}>
+            Start session
+          </button>
+        )}
+        {sessionId && <TranscriptPanel key={sessionId} sessionId={sessionId} />}
+      </aside>
+      <div className="task-session-terminal">
+        {sessionId ? <TerminalPane sessionId={sessionId} focused /> : <p className="muted">No session yet.</p>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+import { afterEach } from 'vitest';
+import type { HostEvent } from '../../electron/core/sessions/hostProtocol';
+import type { AgentLaunch } from '../../electron/core/sessions/launch';
+import { SessionHost, type SessionHostOptions } from '../../electron/core/sessions/sessionHost';
+import { tempDir } from '../helpers/tempDir';
+
+const hosts: SessionHost[] = [];
+
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.dispose();
+});
+
+/** A real session host, disposed (every program killed) after the test. */
+export function makeHost(options: SessionHostOptions = {}) {
+  const host = new SessionHost(options);
+  hosts.push(host);
+  const events: HostEvent[] = [];
+  host.onEvent((event) => events.push(event));
+  return { host, events };
+}
+
+/** Runs a shell script in a real pty. */
+export function shell(script: string, cwd = tempDir()): AgentLaunch {
+  return { file: '/bin/sh', args: ['-c', script], env: {}, cwd };
+}
+
+/** Runs `node -e` in a real pty. */
+export function nodeScript(code: string, cwd = tempDir()): AgentLaunch {
+  return { file: process.execPath, args: ['-e', code], env: {}, cwd };
+}
+
+/** Everything a session printed so far, in seq order. */
+export function outputOf(events: HostEvent[], sessionId: string): string {
+  return events
+    .filter((e): e is Extract<HostEvent, { type: 'output' }> => e.type === 'output' && e.sessionId === sessionId)
+    .map((e) => e.data)
+    .join('');
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export function exitOf(events: HostEvent[], sessionId: string) {
+  return events.find(
+    (e): e is Extract<HostEvent, { type: 'exited' }> => e.type === 'exited' && e.sessionId === sessionId,
+  );
+}
