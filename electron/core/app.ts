@@ -1,5 +1,4 @@
 import type { AppInfo } from '../../shared/contract';
-import { SwitchyardError } from '../../shared/errors';
 import { appVersion } from './appRoot';
 import { databaseFile } from './dataDir';
 import { openDatabase, type DatabaseHandle } from './db/client';
@@ -17,7 +16,8 @@ import type { ServerMessage } from '../../shared/protocol';
 import type { Launcher } from './sessions/launcher';
 import { SessionHost } from './sessions/sessionHost';
 import { SessionService } from './sessions/sessionService';
-import { shellLauncher } from './sessions/shellLauncher';
+import { AgentBridge } from './sessions/agentBridge';
+import { createAgentServices } from './agents/agentServices';
 import type { CreateObserver } from './sessions/stateObserver';
 import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
@@ -36,10 +36,12 @@ export interface CoreOptions {
   migrationsFolder?: string;
   /** Brings dependency folders into a new worktree (the dependency cache); none: the phase is skipped. */
   hydrate?: HydrateHook;
-  /** Turns a task into the program its session runs; the login shell until agent adapters are wired. */
+  /** Turns a task into the program its session runs (default: the task's agent in its worktree). */
   launcher?: Launcher;
-  /** Infers session states from a running session; none until the state engine is wired. */
+  /** Infers session states from a running session (default: the agent kind's state engine). */
   createObserver?: CreateObserver;
+  /** Give agents hooks that report their state (default: true). */
+  agentHooks?: boolean;
 }
 
 export interface Core {
@@ -97,6 +99,29 @@ export function createCore(options: CoreOptions): Core {
   const savedChanges = new SavedChangesService(worktrees);
   const taskGraph = new TaskGraphService(database.db, bus, projects);
   const plans = new PlanImporter(database.db, bus, projects, settings);
+  const agents = disposables.add(createAgentServices({ ...(options.agentHooks === false ? { hooks: false } : {}) }));
+  const bridge = new AgentBridge({
+    agents,
+    worktrees,
+    onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
+  });
+  const transcript = disposables.add(new TranscriptStore(database.db, database.file, log));
+  const host = new SessionHost({ createObserver: options.createObserver ?? bridge.createObserver, log });
+  const sessions = disposables.add(
+    new SessionService({
+      db: database.db,
+      bus,
+      tasks,
+      host,
+      launcher: options.launcher ?? bridge.launcher,
+      transcript,
+      log,
+    }),
+  );
+  sessions.markOrphans();
+  // Disposed first (stores dispose in reverse): programs are stopped while their exits can still be recorded.
+  disposables.add(host);
+  disposables.add(toDisposable(() => sessions.beginShutdown()));
   const scheduler = disposables.add(
     new SchedulerService({
       db: database.db,
@@ -106,29 +131,21 @@ export function createCore(options: CoreOptions): Core {
       settings,
       log,
       ports: {
-        start: async () => {
-          throw new SwitchyardError('UNAVAILABLE', 'agent sessions are not available in this build');
+        start: async (taskId, stackOn) => {
+          // Stacking: the worktree starts from the dependency's branch instead of the base.
+          const base = stackOn ? worktrees.get(stackOn)?.branch : undefined;
+          if (base) await worktrees.prepare(taskId, { baseBranch: base });
+          return sessions.start(taskId);
         },
-        failures: () => 0,
+        failures: (taskId) => sessions.failures(taskId),
       },
     }),
   );
-  const transcript = disposables.add(new TranscriptStore(database.db, database.file, log));
-  const host = new SessionHost({ createObserver: options.createObserver, log });
-  const sessions = disposables.add(
-    new SessionService({
-      db: database.db,
-      bus,
-      tasks,
-      host,
-      launcher: options.launcher ?? shellLauncher(projects),
-      transcript,
-      log,
+  disposables.add(
+    bus.subscribe((message) => {
+      if (message.event === 'session.state') attention.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
     }),
   );
-  sessions.markOrphans();
-  // Disposed first (stores dispose in reverse): programs are stopped while their exits can still be recorded.
-  disposables.add(host);
   const version = appVersion();
   const info = (): AppInfo => ({
     name: 'Switchyard',

@@ -21,11 +21,14 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'));
   repo = mkdtempSync(join(tmpdir(), 'switchyard-e2e-repo-'));
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-q', '--allow-empty', '-m', 'initial'], { cwd: repo });
   const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
+  // A custom-command task: the user's shell, run by the same path every agent takes (worktree, pty).
+  const shell = { agentKind: 'custom' as const, agentOptions: { command: ['/bin/sh'], promptDelivery: 'none' } };
   const project = await core.projects.add(repo);
-  core.tasks.create({ projectId: project.id, title: 'echo task', prompt: '', status: 'ready', priority: 'normal', phase: null });
-  core.tasks.create({ projectId: project.id, title: 'grid one', prompt: '', status: 'ready', priority: 'normal', phase: null });
-  core.tasks.create({ projectId: project.id, title: 'grid two', prompt: '', status: 'ready', priority: 'normal', phase: null });
+  core.tasks.create({ projectId: project.id, title: 'echo task', prompt: '', status: 'ready', priority: 'normal', phase: null, ...shell });
+  core.tasks.create({ projectId: project.id, title: 'grid one', prompt: '', status: 'ready', priority: 'normal', phase: null, ...shell });
+  core.tasks.create({ projectId: project.id, title: 'grid two', prompt: '', status: 'ready', priority: 'normal', phase: null, ...shell });
   await core.dispose();
   server = spawn(process.execPath, ['bin/switchyard.js', 'serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, SHELL: '/bin/sh' },

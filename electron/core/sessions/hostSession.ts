@@ -53,6 +53,11 @@ interface Run {
  * the mirror and the attached clients outlive a run, so that a restarted program continues in the
  * same panes.
  */
+/** Quiet time after the program's latest output before its typed prompt is sent (ms). */
+const INITIAL_INPUT_SETTLE_MS = 200;
+/** Longest wait for a first output before the typed prompt is sent anyway (ms). */
+const INITIAL_INPUT_MAX_WAIT_MS = 3_000;
+
 export class HostSession {
   private readonly mirror: RemoteMirror;
   /** Why the pty is paused: clients behind on acknowledgements, or the mirror behind on parsing. */
@@ -139,21 +144,39 @@ export class HostSession {
         resolveExit(exitResult!);
       }, EXIT_DATA_FLUSH_MS);
     };
+    // Typed input waits for the program's first output and a moment more: typed earlier, before
+    // the program puts the terminal in raw mode, it can be echoed twice or garbled.
+    let pendingInput = launch.initialInput;
+    let settleTimer: ReturnType<typeof setTimeout> | undefined;
+    let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+    const typeInitialInput = () => {
+      clearTimeout(settleTimer);
+      clearTimeout(deadlineTimer);
+      if (!pendingInput || run.ended) return;
+      child.write(pendingInput);
+      pendingInput = undefined;
+    };
+    if (pendingInput) deadlineTimer = setTimeout(typeInitialInput, INITIAL_INPUT_MAX_WAIT_MS);
     const onData = (chunk: Uint8Array) => {
       this.batcher.push(chunk);
+      if (pendingInput) {
+        clearTimeout(settleTimer);
+        settleTimer = setTimeout(typeInitialInput, INITIAL_INPUT_SETTLE_MS);
+      }
       if (exitResult) reportExit();
     };
     child.onData((chunk) => onData(chunk as unknown as Uint8Array));
     drainTailOnEnd(child, onData);
     child.onExit(({ exitCode, signal }) => {
       run.ended = true;
+      clearTimeout(settleTimer);
+      clearTimeout(deadlineTimer);
       exitResult = { exitCode, signal: signal ? signal : null };
       reportExit();
     });
     this.report({ state: 'starting', source: 'host', at: Date.now() });
     this.ptyPaused = false;
     this.applyPause();
-    if (launch.initialInput) child.write(launch.initialInput);
     return { pid: child.pid };
   }
 

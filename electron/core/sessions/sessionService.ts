@@ -16,6 +16,13 @@ import type { SessionHost } from './sessionHost';
 import { plainLines, plainText, searchLines } from './transcriptText';
 import type { TranscriptStore } from './transcriptStore';
 
+/** The board column a live agent's state puts its task in; other states leave the task where it is. */
+const BOARD_STATUS_OF_STATE: Partial<Record<StateChange['state'], Task['status']>> = {
+  working: 'running',
+  needs_input: 'needs_input',
+  idle: 'review',
+};
+
 /** Size of a pane before any client said how big it is. */
 export const DEFAULT_COLS = 120;
 export const DEFAULT_ROWS = 32;
@@ -44,6 +51,7 @@ export class SessionService implements Disposable {
   private readonly starting = new Set<string>();
   /** Running sessions with their task and project, so that deleting either stops them. */
   private readonly live = new Map<string, { taskId: string; projectId: string }>();
+  private shuttingDown = false;
   /** Sessions the user asked to stop: their exit is not a failure of the task. */
   private readonly stopping = new Set<string>();
 
@@ -309,6 +317,14 @@ export class SessionService implements Disposable {
     const { db } = this.deps;
     const row = db.select({ taskId: sessions.taskId }).from(sessions).where(eq(sessions.id, sessionId)).get();
     if (!row) return;
+    // The host and the state engine can both see an exit: a state said twice in a row is one change.
+    const last = db
+      .select({ state: stateChanges.state })
+      .from(stateChanges)
+      .where(eq(stateChanges.sessionId, sessionId))
+      .orderBy(desc(stateChanges.id))
+      .get();
+    if (last?.state === change.state) return;
     db.transaction((tx) => {
       tx.update(sessions)
         .set({ state: change.state, stateSource: change.source, stateAt: change.at })
@@ -319,17 +335,22 @@ export class SessionService implements Disposable {
         .run();
     });
     this.deps.bus.emit('session.state', { sessionId, taskId: row.taskId, change });
-    this.followOnBoard(row.taskId, change);
+    this.followOnBoard(row.taskId, change, last?.state);
   }
 
-  /** The board shows a task waiting for its human, and back to running once the agent works again. */
-  private followOnBoard(taskId: string, change: StateChange): void {
-    const status = change.state === 'needs_input' ? 'needs_input' : change.state === 'working' ? 'running' : null;
+  /**
+   * The board follows the agent: waiting for its human (needs input), done with its turn (review),
+   * and back to running once it works again, also after a review asked it for more.
+   */
+  private followOnBoard(taskId: string, change: StateChange, previous: StateChange['state'] | undefined): void {
+    const status = BOARD_STATUS_OF_STATE[change.state];
     if (!status) return;
+    // Idle at the prompt before any work (an agent just started) is not a finished turn.
+    if (change.state === 'idle' && previous !== 'working' && previous !== 'needs_input') return;
     const task = this.deps.tasks.get(taskId);
-    if (task.status !== status && (task.status === 'running' || task.status === 'needs_input')) {
-      this.deps.tasks.update(taskId, { status });
-    }
+    const live = task.status === 'running' || task.status === 'needs_input';
+    const reopened = status === 'running' && task.status === 'review';
+    if (task.status !== status && (live || reopened)) this.deps.tasks.update(taskId, { status });
   }
 
   private recordExit(event: Extract<HostEvent, { type: 'exited' }>): void {
@@ -339,14 +360,14 @@ export class SessionService implements Disposable {
     db.update(sessions).set({ exitCode: event.exitCode, endedAt: event.at }).where(eq(sessions.id, event.sessionId)).run();
     const session = db.select().from(sessions).where(eq(sessions.id, event.sessionId)).get();
     if (!session) return;
-    const stopped = this.stopping.delete(event.sessionId);
-    // The scheduler will decide more; for now a clean exit is ready for review and a crash failed.
-    const status = stopped ? 'ready' : event.exitCode === 0 && event.signal === null ? 'review' : 'failed';
-    try {
-      this.deps.tasks.update(session.taskId, { status });
-    } catch (error) {
-      if (!(error instanceof SwitchyardError && error.code === 'NOT_FOUND')) throw error;
-    }
+    const stopped = this.stopping.delete(event.sessionId) || this.shuttingDown;
+    // A clean exit is ready for review and a crash failed. An agent the user stopped, or that the
+    // app's own shutdown ended, in the middle of its work goes back to Ready so that a run starts it
+    // again; one that had finished its turn stays in review.
+    const task = this.deps.db.select({ status: taskTable.status }).from(taskTable).where(eq(taskTable.id, session.taskId)).get();
+    const midWork = task?.status === 'running' || task?.status === 'needs_input';
+    const status = stopped ? (midWork ? 'ready' : null) : event.exitCode === 0 && event.signal === null ? 'review' : 'failed';
+    if (task && status && task.status !== status) this.deps.tasks.update(session.taskId, { status });
     this.deps.bus.emit('session.exited', {
       sessionId: event.sessionId,
       taskId: session.taskId,
@@ -368,13 +389,38 @@ export class SessionService implements Disposable {
   }
 
   /** Marks every session still "running" in SQLite as ended: their ptys died with the previous app. */
+  /** The agent started a new conversation of its own (Claude Code after /clear): a resume continues that one. */
+  recordAgentSessionId(id: string, agentSessionId: string): void {
+    this.deps.db.update(sessions).set({ agentSessionId }).where(eq(sessions.id, id)).run();
+  }
+
+  /** How many sessions of the task ended in failure: the scheduler's retry count. */
+  failures(taskId: string): number {
+    return this.deps.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.taskId, taskId), eq(sessions.state, 'failed')))
+      .all().length;
+  }
+
+  /**
+   * Sessions a previous run of the app left open (it was killed, or the machine restarted) ended
+   * with it: they are closed, and their tasks go back to Ready so that a run starts them again.
+   */
   markOrphans(): void {
     const now = Date.now();
-    const orphans = this.deps.db.select({ id: sessions.id }).from(sessions).where(isNull(sessions.endedAt)).all();
-    for (const { id } of orphans) {
+    const orphans = this.deps.db.select({ id: sessions.id, taskId: sessions.taskId }).from(sessions).where(isNull(sessions.endedAt)).all();
+    for (const { id, taskId } of orphans) {
       this.deps.db.update(sessions).set({ endedAt: now }).where(eq(sessions.id, id)).run();
       this.recordState(id, { state: 'exited', source: 'host', at: now, detail: 'Switchyard restarted' });
+      const task = this.deps.db.select({ status: taskTable.status }).from(taskTable).where(eq(taskTable.id, taskId)).get();
+      if (task && (task.status === 'running' || task.status === 'needs_input')) this.deps.tasks.update(taskId, { status: 'ready' });
     }
+  }
+
+  /** The app is quitting: the exits that follow are not failures of the tasks. */
+  beginShutdown(): void {
+    this.shuttingDown = true;
   }
 
   async dispose(): Promise<void> {

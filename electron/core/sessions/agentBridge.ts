@@ -1,0 +1,76 @@
+import type { Task } from '../../../shared/contract';
+import type { PromptDelivery, ResolvedLaunch } from '../agents/adapter';
+import type { AgentServices } from '../agents/agentServices';
+import type { WorktreeService } from '../worktrees/worktreeService';
+import type { Launcher } from './launcher';
+import { noObserver, type CreateObserver } from './stateObserver';
+
+/**
+ * Joins the agent side to the session host: a task's session runs its agent in the task's
+ * worktree (prepared on the first start), and is watched by that agent kind's state observer.
+ */
+export class AgentBridge {
+  /** Launches by session, so that the observer knows the agent kind and whether hooks report. */
+  private readonly launches = new Map<string, ResolvedLaunch>();
+
+  constructor(
+    private readonly deps: {
+      agents: AgentServices;
+      worktrees: WorktreeService;
+      onAgentSessionId: (sessionId: string, agentSessionId: string) => void;
+    },
+  ) {}
+
+  readonly launcher: Launcher = async (task, request) => {
+    const workspace = await this.deps.worktrees.prepare(task);
+    const options = task.agentOptions as { command?: unknown; promptDelivery?: unknown };
+    const command = Array.isArray(options.command) && options.command.every((a) => typeof a === 'string') ? (options.command as string[]) : undefined;
+    const delivery = ['argv', 'stdin', 'none'].includes(options.promptDelivery as string) ? (options.promptDelivery as PromptDelivery) : undefined;
+    const launch = await this.deps.agents.resolveLaunch(
+      {
+        kind: task.agentKind,
+        title: task.title,
+        prompt: promptWithContext(task),
+        cwd: workspace.path,
+        ...(command ? { command } : {}),
+        ...(delivery ? { promptDelivery: delivery } : {}),
+      },
+      { sessionId: request.sessionId, agentSessionId: request.agentSessionId, resume: request.resume },
+    );
+    this.launches.set(request.sessionId, launch);
+    return launch.agentSessionId ? { ...launch, agentSessionId: launch.agentSessionId } : { ...launch, agentSessionId: undefined };
+  };
+
+  readonly createObserver: CreateObserver = (session, report) => {
+    const launch = this.launches.get(session.sessionId);
+    // A session this bridge did not launch (a launcher given by the caller) has no agent to read.
+    if (!launch) return noObserver(session, report);
+    const observer = this.deps.agents.createStateObserver({
+      kind: launch.kind,
+      sessionId: session.sessionId,
+      hooks: launch.hooks,
+      onChange: report,
+      onAgentSessionId: (id) => this.deps.onAgentSessionId(session.sessionId, id),
+    });
+    return {
+      onOutput: (text) => observer.onOutput(text),
+      onTitle: (title) => observer.onTitle(title),
+      onScreen: (lines) => observer.onScreen(lines),
+      onExit: (code, signal) => observer.onExit(code, signal),
+      dispose: () => {
+        void observer.dispose();
+        this.launches.delete(session.sessionId);
+      },
+    };
+  };
+}
+
+/** The task's prompt, followed by the context documents it must read. */
+export function promptWithContext(task: Pick<Task, 'prompt' | 'title' | 'contextDocs'>): string {
+  const prompt = task.prompt.trim() === '' ? task.title : task.prompt;
+  if (task.contextDocs.length === 0) return prompt;
+  const docs = task.contextDocs.map((doc) =>
+    doc.kind === 'file' ? `- Read the file ${doc.path}` : `- ${doc.title ?? 'Note'}:\n${doc.text}`,
+  );
+  return `${prompt}\n\nContext:\n${docs.join('\n')}`;
+}
