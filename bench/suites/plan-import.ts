@@ -13,7 +13,7 @@ import { createCore } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
 import { parsePlanText } from '../../electron/core/plans/planParser';
 import { DependencyGraph } from '../../electron/core/tasks/dag';
-import { readyInScheduleOrder } from '../../electron/core/tasks/taskGraphService';
+import { decide } from '../../electron/core/scheduler/schedule';
 import type { Measurement, Suite } from '../harness';
 
 /** Tasks in the generated plan, as the issue sets it. */
@@ -71,15 +71,18 @@ function importAndDecide(text: string): string[] {
     plan.edges.map((e) => ({ taskId: e.task, dependsOnId: e.dependsOn })),
   );
   if (graph.cycles().length > 0) throw new Error('the generated plan has a loop');
+  const dependsOn = new Map<string, string[]>();
+  for (const edge of plan.edges) dependsOn.set(edge.task, [...(dependsOn.get(edge.task) ?? []), edge.dependsOn]);
   const list = plan.tasks.map((t, i) => ({
     id: t.key,
-    title: t.title,
+    projectId: 'bench',
     status: t.done ? ('done' as const) : ('backlog' as const),
     priority: t.priority,
     order: i,
-    estimate: t.estimate,
+    dependsOn: dependsOn.get(t.key) ?? [],
+    failures: 0,
   }));
-  return readyInScheduleOrder(graph, list).slice(0, FIRST_BATCH);
+  return decide(list, { global: FIRST_BATCH, perProject: () => FIRST_BATCH }, 0).start;
 }
 
 const suite: Suite = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyGraph } from '../../electron/core/tasks/dag';
 import { estimateHours } from '../../electron/core/tasks/estimate';
-import { criticalPathOf, readyInScheduleOrder, scheduleRank } from '../../electron/core/tasks/taskGraphService';
+import { criticalPathOf, scheduleRank } from '../../electron/core/tasks/taskGraphService';
 import type { Task } from '../../shared/contract';
 
 const edge = (taskId: string, dependsOnId: string) => ({ taskId, dependsOnId });
@@ -93,19 +93,6 @@ describe('critical path and schedule rank over tasks', () => {
     ]);
     const ids = ['low-first', 'normal-late', 'normal-early', 'urgent'];
     expect(ids.sort((a, b) => rank(a) - rank(b))).toEqual(['urgent', 'normal-early', 'normal-late', 'low-first']);
-  });
-
-  it('lists what may start now, best first, leaving out running, failed and blocked tasks', () => {
-    const g = new DependencyGraph(['a', 'b', 'c', 'd', 'e', 'f'], [edge('c', 'a'), edge('d', 'b')]);
-    const tasks = [
-      task('a', { status: 'done', order: 1 }),
-      task('b', { status: 'running', order: 2 }),
-      task('c', { priority: 'low', order: 3 }),
-      task('d', { priority: 'urgent', order: 4 }),
-      task('e', { priority: 'high', order: 6 }),
-      task('f', { priority: 'high', order: 5, status: 'failed' }),
-    ];
-    expect(readyInScheduleOrder(g, tasks)).toEqual(['e', 'c']);
   });
 
   it('reads hours out of estimates as plans write them', () => {

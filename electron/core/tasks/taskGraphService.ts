@@ -39,21 +39,6 @@ export function criticalPathOf(graph: DependencyGraph, list: readonly GraphTask[
 /** Not started yet: a task that runs, waits for review or failed is not "ready" to start. */
 const waiting = (task: Pick<Task, 'status'>) => task.status === 'backlog' || task.status === 'ready';
 
-/**
- * The scheduler's first question: which tasks may start now, best first (priority, then board
- * order). Pure, so the importer's benchmark and the scheduler ask it the same way.
- */
-export function readyInScheduleOrder(graph: DependencyGraph, list: readonly GraphTask[]): string[] {
-  const status = new Map(list.map((t) => [t.id, t.status]));
-  const isDone = (id: string) => status.get(id) === 'done';
-  const rank = scheduleRank(list);
-  return list
-    .filter(waiting)
-    .map((t) => t.id)
-    .filter((id) => graph.isReady(id, isDone))
-    .sort((a, b) => rank(a) - rank(b));
-}
-
 export function buildGraph(list: readonly GraphTask[], edges: readonly DependencyEdge[]): DependencyGraph {
   return new DependencyGraph(
     list.map((t) => t.id),
