@@ -61,6 +61,10 @@ export class SessionService implements Disposable {
     this.disposables.add(
       deps.bus.subscribe(({ event, payload }) => {
         if (event === 'task.changed' && payload.kind === 'deleted') this.stopWhere((s) => s.taskId === payload.id);
+        // A task done (merged, its worktree removed) has nothing left for its agent to do.
+        if (event === 'task.changed' && payload.kind === 'updated' && payload.task.status === 'done') {
+          this.stopWhere((s) => s.taskId === payload.task.id);
+        }
         if (event === 'project.changed' && payload.kind === 'removed') this.stopWhere((s) => s.projectId === payload.id);
       }),
     );
@@ -70,6 +74,8 @@ export class SessionService implements Disposable {
     for (const [id, session] of this.live) {
       if (!match(session)) continue;
       this.live.delete(id);
+      // Stopped on purpose: the exit that follows is not a failure of the task.
+      this.stopping.add(id);
       this.deps.host.send({ type: 'stop', sessionId: id }).catch(() => {});
     }
   }
