@@ -12,6 +12,7 @@ import { electronAvailability } from './core/doctor/electronAvailability';
 import { inspectRepository } from './core/git/repository';
 import { cycleError, readPlanFile } from './core/plans/planImporter';
 import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/planReport';
+import { runUntilSettled, type RunProgress } from './core/scheduler/headlessRun';
 import { isErrorData, SwitchyardError } from '../shared/errors';
 import type { Project, Task, TaskGraph } from '../shared/contract';
 import { startServer } from './server/http';
@@ -205,6 +206,47 @@ program
   .option('--json', 'print the tasks as JSON')
   .option('--data-dir <dir>', 'where the database lives')
   .action(listTasks);
+
+/** One line per change, readable in a terminal and in a CI log alike. */
+function progressLine(progress: RunProgress): string {
+  const time = new Date(progress.at).toTimeString().slice(0, 8);
+  const key = progress.task.planKey ? `${progress.task.planKey} ` : '';
+  return `[${time}] ${key}${progress.task.title} → ${progress.status.replace('_', ' ')}`;
+}
+
+async function runTasks(flags: { project: string; max?: number; dataDir?: string }): Promise<void> {
+  const core = openCore(resolveDataDir({ explicit: flags.dataDir }), 'browser');
+  try {
+    const project = await findProject(core, flags.project).catch((e: unknown) => Promise.reject(failure(e)));
+    if (!project) throw new Error(`${flags.project} is not a project: import a plan into it first (switchyard import-plan)`);
+    const summary = await runUntilSettled(core, project.id, {
+      ...(flags.max !== undefined ? { maxConcurrent: flags.max } : {}),
+      onProgress: (p) => console.log(progressLine(p)),
+    });
+    const c = summary.counts;
+    console.log(`${c.done} done, ${c.review} to review, ${c.failed} failed, ${summary.blocked.length} blocked, ${c.needs_input} need input, ${c.backlog + c.ready} not started`);
+    for (const b of summary.blocked) console.log(`blocked: ${b.title} (needs ${b.by.join(', ')})`);
+    for (const title of summary.waiting) console.log(`needs input: ${title} — open Switchyard to answer`);
+    process.exitCode = summary.ok ? 0 : 1;
+  } finally {
+    // Agents still open at their prompt are stopped; their tasks keep their status.
+    await core.dispose();
+  }
+}
+
+function parseMax(value: string): number {
+  const max = Number(value);
+  if (!Number.isInteger(max) || max < 1 || max > 64) throw new InvalidArgumentError('--max is 1–64');
+  return max;
+}
+
+program
+  .command('run')
+  .description("run a project's ready tasks without a window, in dependency order; exits non-zero if any failed")
+  .requiredOption('--project <path>', 'the repository of the project')
+  .option('--max <n>', 'agents at once for this run (default: the project setting)', parseMax)
+  .option('--data-dir <dir>', 'where the database lives')
+  .action(runTasks);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`switchyard: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sessionMembers } from '../../electron/core/sessions/processGroup';
 import { makeHost, shell, waitFor } from './hostHarness';
-import { openFdCount, ourZombies } from './processes';
+import { openFdCount, ourZombies } from '../helpers/processes';
 
 /** Sessions started and stopped at once, then again, until TOTAL have run. */
 const TOTAL = 1_000;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SwitchyardError } from '../../shared/errors';
 import { sessionMembers } from '../../electron/core/sessions/processGroup';
-import { liveGroupMembers } from './processes';
+import { liveGroupMembers } from '../helpers/processes';
 import type { HostEvent } from '../../electron/core/sessions/hostProtocol';
 import { tempDir } from '../helpers/tempDir';
 import { exitOf, makeHost, nodeScript, outputOf, shell, waitFor } from './hostHarness';

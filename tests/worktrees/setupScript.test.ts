@@ -2,16 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SETUP_OUTPUT_TAIL_CHARS, SetupScriptRun } from '../../electron/core/worktrees/setupScript';
+import { isRunning } from '../helpers/processes';
 import { tempDir } from '../helpers/tempDir';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+// A killed child whose shell died first is reparented and may stay a zombie: it counts as stopped.
+const alive = isRunning;
 
 async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
   const until = Date.now() + ms;

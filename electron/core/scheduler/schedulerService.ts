@@ -35,6 +35,8 @@ export class SchedulerService implements Disposable {
   private passing: Promise<void> | null = null;
   private disposed = false;
   private readonly lastErrors = new Map<string, SchedulerStatus['lastError']>();
+  /** Per-run caps on agents at once, by project, that take precedence over the settings. */
+  private readonly limitOverrides = new Map<string, number>();
   /** Tasks being started now: not started twice while their session comes up. */
   private readonly launching = new Set<string>();
 
@@ -58,7 +60,13 @@ export class SchedulerService implements Disposable {
     if (this.activeProjects().size > 0) this.request();
   }
 
-  run(projectId: string): SchedulerStatus {
+  /**
+   * Turns the project's run on. `maxConcurrent` caps this run's agents at once without changing
+   * the project's setting (`switchyard run --max N`).
+   */
+  run(projectId: string, options: { maxConcurrent?: number } = {}): SchedulerStatus {
+    if (options.maxConcurrent !== undefined) this.limitOverrides.set(projectId, options.maxConcurrent);
+    else this.limitOverrides.delete(projectId);
     this.setActive(projectId, true);
     this.lastErrors.delete(projectId);
     this.request();
@@ -146,9 +154,11 @@ export class SchedulerService implements Disposable {
         dependsOn: dependsOn.get(t.id) ?? [],
         failures: t.status === 'failed' ? ports.failures(t.id) : 0,
       }));
+    const perProject = (projectId: string) =>
+      this.limitOverrides.get(projectId) ?? settings.value('scheduler.maxConcurrent', projectId);
     const limits = {
-      global: settings.value('scheduler.maxConcurrent'),
-      perProject: (projectId: string) => settings.value('scheduler.maxConcurrent', projectId),
+      global: Math.max(settings.value('scheduler.maxConcurrent'), ...[...this.limitOverrides.values()]),
+      perProject,
     };
     // Retries and stacking are per project; a project's tasks are decided with its own values.
     // Retries and stacking are per project, so each project is decided with its own values; the

@@ -42,3 +42,13 @@ export function ourZombies(): number[] {
 export function openFdCount(): number {
   return readdirSync('/proc/self/fd').length;
 }
+
+/** Whether a process runs: it exists and is not a zombie (dead, waiting for a parent to reap it). */
+export function isRunning(pid: number): boolean {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
