@@ -58,6 +58,18 @@ export function reportError(error: unknown): void {
   useAppStore.setState((s) => ({ notices: [...s.notices, notice] }));
 }
 
+/** An action whose failure is shown to the user as a notice instead of thrown: it resolves to undefined. */
+export const guarded =
+  <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+  async (...args: A): Promise<R | undefined> => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      reportError(error);
+      return undefined;
+    }
+  };
+
 export function dismissNotice(id: number): void {
   useAppStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
 }
@@ -153,16 +165,7 @@ export function createActions(client: RpcClient) {
   client.on('attention.open', ({ taskId }) => void openTask(taskId));
   client.on('ui.openSettings', () => useAppStore.setState({ settingsOpen: true }));
 
-  const guard =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R | undefined> => {
-      try {
-        return await fn(...args);
-      } catch (error) {
-        reportError(error);
-        return undefined;
-      }
-    };
+  const guard = guarded;
 
   return {
     client,

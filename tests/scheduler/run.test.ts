@@ -1,26 +1,14 @@
-import { chmodSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../shared/contract';
 import type { Core } from '../../electron/core/app';
 import { createCore } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
+import { installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
 
-const fakeAgent = join(import.meta.dirname, '..', 'fixtures', 'fake-agent.mjs');
 /** How long a whole run may take on a loaded 2-core machine (ms). */
 const RUN_TIMEOUT_MS = 90_000;
-
-/** The fake agent installed as `claude` on PATH, found the way the real one is. */
-function installFakeClaude(): void {
-  const bin = tempDir('switchyard-bin-');
-  chmodSync(fakeAgent, 0o755);
-  symlinkSync(fakeAgent, join(bin, 'claude'));
-  process.env.PATH = `${bin}:${process.env.PATH}`;
-  process.env.CLAUDE_CONFIG_DIR = tempDir('switchyard-claude-');
-  process.env.FAKE_AGENT_WORK_MS = '50';
-}
 
 interface Watch {
   /** Most tasks of the project live at once, seen at every change. */
@@ -69,7 +57,7 @@ const status = (core: Core, task: Task) => core.tasks.get(task.id).status;
 
 describe('a run with real agents', () => {
   it('runs the diamond A → (B, C) → D in order, B and C side by side, within the limit', async () => {
-    installFakeClaude();
+    installFakeClaude(50);
     const core = createCore({ dataDir: tempDir('switchyard-data-'), mode: 'browser', log: memoryLogger() });
     try {
       const project = await core.projects.add(makeRepo());
@@ -101,7 +89,7 @@ describe('a run with real agents', () => {
   });
 
   it('a failing B blocks D and not C', async () => {
-    installFakeClaude();
+    installFakeClaude(50);
     const core = createCore({ dataDir: tempDir('switchyard-data-'), mode: 'browser', log: memoryLogger() });
     try {
       const project = await core.projects.add(makeRepo());
@@ -123,7 +111,7 @@ describe('a run with real agents', () => {
   });
 
   it('a run stopped by a restart goes on where it was', async () => {
-    installFakeClaude();
+    installFakeClaude(50);
     const dataDir = tempDir('switchyard-data-');
     let core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
     const project = await core.projects.add(makeRepo());

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,10 +7,9 @@ import { appRoot } from '../../electron/core/appRoot';
 import { startServer } from '../../electron/server/http';
 import { makeCore } from '../helpers/core';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
-import { tempDir } from '../helpers/tempDir';
+import { installFakeClaude } from '../helpers/fakeClaude';
 
 const staticDir = join(appRoot(), 'dist', 'renderer');
-const fakeAgent = join(appRoot(), 'tests', 'fixtures', 'fake-agent.mjs');
 /** A real agent turn on a busy 2-core machine: start, two questions, an edit and a commit (ms). */
 const SLOW = { timeout: 30_000 };
 let browser: Browser;
@@ -26,13 +25,7 @@ afterAll(async () => {
 
 describe('from a task to its merge, in headless Chromium', () => {
   it("starts the task's agent, shows its worktree, branch and diff, merges it, and the task is done with its worktree gone", async () => {
-    // The fake agent installed as `claude`, found on PATH as the real one would be.
-    const bin = tempDir('switchyard-bin-');
-    chmodSync(fakeAgent, 0o755);
-    symlinkSync(fakeAgent, join(bin, 'claude'));
-    process.env.PATH = `${bin}:${process.env.PATH}`;
-    process.env.CLAUDE_CONFIG_DIR = tempDir('switchyard-claude-');
-    process.env.FAKE_AGENT_WORK_MS = '100';
+    installFakeClaude(100);
 
     const core = makeCore();
     const repo = makeRepo({ files: { 'README.md': '# demo\n' } });

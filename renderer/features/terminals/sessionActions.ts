@@ -1,5 +1,5 @@
 import type { RpcClient } from '../../rpc/client';
-import { reportError } from '../../stores/appStore';
+import { guarded } from '../../stores/appStore';
 import { closePane, openPane, rememberSession, useSessionStore } from './sessionStore';
 import { TerminalRegistry } from './terminalRegistry';
 
@@ -15,16 +15,7 @@ export function createSessionActions(client: RpcClient) {
     client.call('sessions.get', { sessionId }).then(rememberSession, () => {});
   });
 
-  const guard =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R | undefined> => {
-      try {
-        return await fn(...args);
-      } catch (error) {
-        reportError(error);
-        return undefined;
-      }
-    };
+  const guard = guarded;
 
   /** Loads a task's sessions; returns the newest. */
   const loadTask = async (taskId: string) => {

@@ -1,0 +1,18 @@
+import { chmodSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './tempDir';
+
+const fakeAgent = join(import.meta.dirname, '..', 'fixtures', 'fake-agent.mjs');
+
+/**
+ * Puts the fake agent on PATH as `claude`, so that Switchyard finds and runs it the way it runs the
+ * real one, with its conversations kept in a temp folder and each "thinking" phase `workMs` long.
+ */
+export function installFakeClaude(workMs: number): void {
+  const bin = tempDir('switchyard-bin-');
+  chmodSync(fakeAgent, 0o755);
+  symlinkSync(fakeAgent, join(bin, 'claude'));
+  process.env.PATH = `${bin}:${process.env.PATH}`;
+  process.env.CLAUDE_CONFIG_DIR = tempDir('switchyard-claude-');
+  process.env.FAKE_AGENT_WORK_MS = String(workMs);
+}
