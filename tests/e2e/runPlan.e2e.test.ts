@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { appRoot } from '../../electron/core/appRoot';
+import { startServer } from '../../electron/server/http';
+import { makeCore } from '../helpers/core';
+import { installFakeClaude } from '../helpers/fakeClaude';
+import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
+
+/** A plan's whole run on a busy 2-core machine: two agents, each asking twice (ms). */
+const SLOW = { timeout: 60_000 };
+
+const PLAN = `# Notes plan
+
+## Phase 1: Notes
+
+### 1.1 First note
+**Assignee:** Claude Code
+
+\`\`\`
+Write the first note
+\`\`\`
+
+### 1.2 Second note
+**Assignee:** Claude Code
+**Depends On:** 1.1
+
+\`\`\`
+Write the second note
+\`\`\`
+`;
+
+describe('running a plan in browser mode', () => {
+  it('imports a small plan, runs it with the agent, and sees every task reach review in order', async () => {
+    execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
+    installFakeClaude(50);
+    const core = makeCore();
+    const project = await core.projects.add(makeRepo());
+    // A dependent starts from its finished dependency's branch, without waiting for a merge.
+    core.settings.set('scheduler.stacking', true, 'project', project.id);
+    // The human at the keyboard: every question the agents ask is answered yes.
+    core.bus.subscribe(({ event, payload }) => {
+      if (event === 'session.state' && payload.change.state === 'needs_input') void core.sessions.input(payload.sessionId, '1').catch(() => undefined);
+    });
+    const planFile = join(tempDir(), 'notes-plan.md');
+    writeFileSync(planFile, PLAN);
+
+    const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
+    const browser = await chromium.launch({ executablePath: process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+      await page.goto(server.loginUrl);
+      await page.getByRole('button', { name: 'Import plan' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Import a plan' });
+      await dialog.getByLabel('Plan file').setInputFiles(planFile);
+      await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/2 of 2 tasks · 1 dependencies/);
+      await dialog.getByRole('button', { name: 'Import 2 tasks' }).click();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      const review = page.getByRole('region', { name: 'Review' });
+      await expect.poll(() => review.locator('.card-title').allTextContents(), SLOW).toEqual(['First note', 'Second note']);
+      await expect.poll(() => page.locator('.run-control').textContent(), SLOW).toMatch(/0 running · 0 waiting/);
+
+      const [first, second] = core.tasks.list(project.id);
+      const startedAt = (id: string) => core.sessions.list({ taskId: id })[0]!.startedAt;
+      expect(startedAt(second!.id)).toBeGreaterThan(startedAt(first!.id));
+      expect(core.worktrees.get(second!.id)!.baseBranch).toBe(core.worktrees.get(first!.id)!.branch);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
+});
