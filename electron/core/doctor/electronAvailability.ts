@@ -11,9 +11,9 @@ export async function electronAvailability(env: NodeJS.ProcessEnv = process.env)
   let binary: unknown;
   try {
     binary = createRequire(import.meta.url)('electron');
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ok: false, reason: `the Electron binary is not installed (${message})` };
+  } catch {
+    // The package throws when its binary was never downloaded (offline or locked-down machines).
+    return { ok: false, reason: 'the Electron binary is not installed' };
   }
   if (typeof binary !== 'string' || !existsSync(binary)) {
     return { ok: false, reason: 'the Electron binary is not installed' };
