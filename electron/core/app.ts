@@ -99,7 +99,23 @@ export function createCore(options: CoreOptions): Core {
   const savedChanges = new SavedChangesService(worktrees);
   const taskGraph = new TaskGraphService(database.db, bus, projects);
   const plans = new PlanImporter(database.db, bus, projects, settings);
-  const agents = disposables.add(createAgentServices({ ...(options.agentHooks === false ? { hooks: false } : {}) }));
+  // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
+  const agentPath = (key: 'agents.claudePath' | 'agents.codexPath' | 'agents.geminiPath' | 'agents.aiderPath') =>
+    settings.value(key) || undefined;
+  const agents = disposables.add(
+    createAgentServices({
+      ...(options.agentHooks === false ? { hooks: false } : {}),
+      binaryPaths: () =>
+        Object.fromEntries(
+          Object.entries({
+            'claude-code': agentPath('agents.claudePath'),
+            codex: agentPath('agents.codexPath'),
+            gemini: agentPath('agents.geminiPath'),
+            aider: agentPath('agents.aiderPath'),
+          }).filter(([, path]) => path !== undefined),
+        ),
+    }),
+  );
   const bridge = new AgentBridge({
     agents,
     worktrees,

@@ -1,0 +1,52 @@
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeCore } from '../helpers/core';
+import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
+
+const fakeAgent = join(import.meta.dirname, '..', 'fixtures', 'fake-agent.mjs');
+
+async function until(what: string, check: () => boolean, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("the user's path to an agent's program", () => {
+  it('runs the program the setting names before anything on PATH, and says what it looked for when it is gone', async () => {
+    chmodSync(fakeAgent, 0o755);
+    process.env.CLAUDE_CONFIG_DIR = tempDir('switchyard-claude-');
+    process.env.FAKE_AGENT_WORK_MS = '50';
+    const core = makeCore();
+    const project = await core.projects.add(makeRepo());
+    const task = core.tasks.create({ projectId: project.id, title: 'Note', prompt: 'Write a note' });
+
+    // A program kept outside PATH (a desktop app's PATH is short): the setting names it.
+    core.settings.set('agents.claudePath', fakeAgent, 'user');
+    const started = await core.dispatch('sessions.start', { taskId: task.id });
+    if (!started.ok) throw new Error(started.error.message);
+    // It really runs, and it is that program: the agent greets and asks its first question.
+    await until('the agent to ask', () => core.tasks.get(task.id).status === 'needs_input');
+    const session = started.output as { id: string };
+    const screen = await core.sessions.export(session.id, 'text');
+    expect(screen.data).toContain('Welcome to Fake Agent');
+
+    const other = core.tasks.create({ projectId: project.id, title: 'Other', prompt: 'x' });
+    const gone = join(tempDir(), 'claude');
+    core.settings.set('agents.claudePath', gone, 'user');
+    const refused = await core.dispatch('sessions.start', { taskId: other.id });
+    if (refused.ok) throw new Error('started a program that does not exist');
+    expect(refused.error.code).toBe('AGENT_NOT_FOUND');
+    expect(refused.error.details?.looked).toContain(gone);
+  });
+
+  it('is a per-user setting with no per-project override', async () => {
+    const core = makeCore();
+    const project = await core.projects.add(makeRepo());
+    const result = await core.dispatch('settings.set', { key: 'agents.claudePath', value: '/opt/claude', scope: 'project', projectId: project.id });
+    expect(result.ok ? null : result.error.code).toBe('BAD_INPUT');
+  });
+});
