@@ -2,6 +2,7 @@ import { app, dialog, ipcMain, session, type IpcMainEvent, type WebContents } fr
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_CHANNEL } from '../shared/ipc';
+import { loginShellPath, mergePaths } from './core/agents/loginPath';
 import { createCore, type Core } from './core/app';
 import { resolveDataDir } from './core/dataDir';
 import { MigrationError } from './core/db/client';
@@ -60,7 +61,11 @@ function start(): void {
     window.focus();
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
+    // Started from the Dock or a launcher, the app has a short PATH: take the login shell's, so that
+    // agent CLIs installed with npm, Homebrew or pipx are found as they are in a terminal.
+    const loginPath = await loginShellPath();
+    if (loginPath) process.env.PATH = mergePaths(loginPath, process.env.PATH);
     const dataDir = resolveDataDir({ explicit: dataDirArgument(process.argv), hostDefault: app.getPath('userData') });
     try {
       core = createCore({ dataDir, mode: 'desktop' });
