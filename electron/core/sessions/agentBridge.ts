@@ -38,7 +38,9 @@ export class AgentBridge {
       { sessionId: request.sessionId, agentSessionId: request.agentSessionId, resume: request.resume },
     );
     this.launches.set(request.sessionId, launch);
-    return launch.agentSessionId ? { ...launch, agentSessionId: launch.agentSessionId } : { ...launch, agentSessionId: undefined };
+    // The host stores an agent conversation id only when the agent has one.
+    const { agentSessionId, ...rest } = launch;
+    return agentSessionId ? { ...rest, agentSessionId } : rest;
   };
 
   readonly createObserver: CreateObserver = (session, report) => {

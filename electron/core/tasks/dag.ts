@@ -70,22 +70,7 @@ export class DependencyGraph {
    */
   pathBetween(from: string, to: string): string[] | null {
     if (!this.has(from) || !this.has(to)) return null;
-    const previous = new Map<string, string | null>([[from, null]]);
-    const queue = [from];
-    for (let head = 0; head < queue.length; head++) {
-      const id = queue[head]!;
-      if (id === to) {
-        const path: string[] = [];
-        for (let at: string | null = to; at !== null; at = previous.get(at) ?? null) path.push(at);
-        return path.reverse();
-      }
-      for (const dep of this.dependenciesOf(id)) {
-        if (previous.has(dep)) continue;
-        previous.set(dep, id);
-        queue.push(dep);
-      }
-    }
-    return null;
+    return this.shortestPath(from, to, () => true);
   }
 
   /**
@@ -155,13 +140,14 @@ export class DependencyGraph {
     const start = [...component].sort()[0]!;
     const inside = (id: string) => component.has(id);
     for (const dep of this.dependenciesOf(start).filter(inside)) {
-      const back = dep === start ? [start] : this.pathWithin(dep, start, component);
+      const back = dep === start ? [start] : this.shortestPath(dep, start, (id) => component.has(id));
       if (back) return [start, ...back];
     }
     return [start, start];
   }
 
-  private pathWithin(from: string, to: string, component: Set<string>): string[] | null {
+  /** Breadth-first along "waits for" edges, through the tasks `allowed` accepts. */
+  private shortestPath(from: string, to: string, allowed: (id: string) => boolean): string[] | null {
     const previous = new Map<string, string | null>([[from, null]]);
     const queue = [from];
     for (let head = 0; head < queue.length; head++) {
@@ -172,7 +158,7 @@ export class DependencyGraph {
         return path.reverse();
       }
       for (const dep of this.dependenciesOf(id)) {
-        if (!component.has(dep) || previous.has(dep)) continue;
+        if (!allowed(dep) || previous.has(dep)) continue;
         previous.set(dep, id);
         queue.push(dep);
       }

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Project, SavedChanges, Task, Worktree } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import { branchNameProblem, clashingBranch, uniqueBranchName } from '../git/refNames';
 import { git } from '../git/repository';
 import { applySavedTree, listSavedRefs, SAVED_REF_PREFIX, type SavedRef } from '../git/snapshot';
-import { addCheckout, freeWorktreeFolder, localBranches } from './checkouts';
+import { localBranches } from './checkouts';
 import { refHeads, workingTreeChanges } from './worktreeInspection';
 import type { WorktreeService } from './worktreeService';
 
@@ -74,27 +73,11 @@ export class SavedChangesService {
     const previous = current ?? this.worktrees.store.latest(task.id);
     const baseBranch = previous?.baseBranch ?? project.baseBranch;
     if (current) return this.worktrees.recheckout(project, this.worktrees.store.update(current.id, { branch }));
-    const root = await this.worktrees.root(project.id);
-    const path = await freeWorktreeFolder(project.path, root, branch);
-    await addCheckout(project.path, path, branch);
-    const now = Date.now();
-    const worktree: Worktree = {
-      id: randomUUID(),
-      taskId: task.id,
-      projectId: project.id,
-      path,
-      branch,
-      baseBranch,
-      baseCommit: previous?.baseCommit ?? saved.parent,
-      mode: 'worktree',
-      status: 'active',
-      setup: 'pending',
-      ownsBranch: true,
-      createdAt: now,
-      updatedAt: now,
-    };
-    this.worktrees.store.insert(worktree);
-    this.worktrees.store.log(worktree, 'created', `Worktree ${path} on ${branch} for saved changes`);
-    return worktree;
+    return this.worktrees.checkOutNew(
+      task,
+      project,
+      { branch, baseBranch, baseCommit: previous?.baseCommit ?? saved.parent },
+      'for saved changes',
+    );
   }
 }

@@ -235,18 +235,38 @@ export class WorktreeService implements Disposable {
       }
       branch = uniqueBranchName(prefix, task.title, (name) => clashingBranch(name, branches) !== null);
     }
-    const root = await projectWorktreeRoot(project, this.settings.value('worktrees.root', project.id), this.dataDir);
-    const path = await freeWorktreeFolder(project.path, root, branch);
-    await addCheckout(project.path, path, branch, baseCommit);
+    const worktree = await this.checkOutNew(
+      task,
+      project,
+      { branch, baseBranch, baseCommit, startPoint: baseCommit },
+      `from ${baseBranch} at ${baseCommit.slice(0, 12)}`,
+    );
+    this.setup.progress(worktree, 'create', 'done', `Created ${branch} at ${worktree.path}`);
+    return worktree;
+  }
+
+  /**
+   * Checks a branch out in a new folder under the project's worktree root and records it as the
+   * task's worktree (setup still to run). `startPoint` creates the branch there; without it the
+   * branch must exist.
+   */
+  async checkOutNew(
+    task: Task,
+    project: Project,
+    place: { branch: string; baseBranch: string; baseCommit: string; startPoint?: string },
+    why: string,
+  ): Promise<Worktree> {
+    const path = await freeWorktreeFolder(project.path, await this.root(project.id), place.branch);
+    await addCheckout(project.path, path, place.branch, place.startPoint);
     const now = Date.now();
     const worktree: Worktree = {
       id: randomUUID(),
       taskId: task.id,
       projectId: project.id,
       path,
-      branch,
-      baseBranch,
-      baseCommit,
+      branch: place.branch,
+      baseBranch: place.baseBranch,
+      baseCommit: place.baseCommit,
       mode: 'worktree',
       status: 'active',
       setup: 'pending',
@@ -255,8 +275,7 @@ export class WorktreeService implements Disposable {
       updatedAt: now,
     };
     this.store.insert(worktree);
-    this.store.log(worktree, 'created', `Worktree ${path} on ${branch}, from ${baseBranch} at ${baseCommit.slice(0, 12)}`);
-    this.setup.progress(worktree, 'create', 'done', `Created ${branch} at ${path}`);
+    this.store.log(worktree, 'created', `Worktree ${path} on ${place.branch}, ${why}`);
     return worktree;
   }
 
