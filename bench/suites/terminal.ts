@@ -16,6 +16,8 @@ import { percentile, type Measurement, type Suite } from '../harness';
 const FLOOD_MB = 64;
 /** Agents flooding at once in the load measurement. */
 const PARALLEL_FLOODS = 16;
+/** Time the parallel floods get to start before typing is timed (ms). */
+const FLOOD_SETTLE_MS = 1_000;
 /** Keystrokes timed for echo latency. */
 const ECHO_SAMPLES = 200;
 const COLS = 120;
@@ -138,6 +140,8 @@ async function throughBrowser(work: string, flood: string, baselines: { raw: num
       const task = await addTask(core, project.id, `flood ${i}`, `${process.execPath} ${flood} forever`);
       floods.push(await core.sessions.start(task.id, { cols: COLS, rows: ROWS }));
     }
+    // Their programs start (sixteen Node processes loading) before the flood is under way.
+    await new Promise((resolve) => setTimeout(resolve, FLOOD_SETTLE_MS));
     const lag = monitorEventLoopDelay({ resolution: 5 });
     lag.enable();
     let rssPeak = process.memoryUsage().rss;

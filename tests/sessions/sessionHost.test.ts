@@ -346,11 +346,46 @@ describe('session host: flow control', () => {
     expect(last?.to).toEqual([]);
   });
 
-  it('never pauses a program nobody watches', async () => {
+  it('holds no program nobody watches by flow control: no client, no pause event', async () => {
     const limits = { highWatermarkChars: 10_000, lowWatermarkChars: 1_000, slowClientMs: 60_000 };
     const { host, events } = makeHost({ flowLimits: limits });
     await host.send({ type: 'spawn', sessionId: 's1', cols: 80, rows: 24, launch: flood(2_000) });
     await waitFor('flood done', () => exitOf(events, 's1'), 20_000);
     expect(events.some((e) => e.type === 'flow')).toBe(false);
+  });
+
+  it('holds the output of sessions nobody watches to their shared budget, and lifts it when a client attaches', async () => {
+    const rate = 400_000;
+    const { host, events } = makeHost({ unwatchedCharsPerSecond: rate });
+    // Two programs that would print 20 MB each as fast as they can, with no pane attached.
+    await host.send({ type: 'spawn', sessionId: 'a', cols: 80, rows: 24, launch: flood(20_000) });
+    await host.send({ type: 'spawn', sessionId: 'b', cols: 80, rows: 24, launch: flood(20_000) });
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const seconds = (performance.now() - started) / 1000;
+    const both = outputOf(events, 'a').length + outputOf(events, 'b').length;
+    // The burst (250 ms worth), the rate for the time waited, and the reads already under way.
+    expect(both).toBeLessThan(rate * (0.25 + seconds) + 2 * 256 * 1024);
+    // Both got their turns.
+    expect(outputOf(events, 'a').length).toBeGreaterThan(0);
+    expect(outputOf(events, 'b').length).toBeGreaterThan(0);
+
+    // A pane that keeps up attaches to `a`: it runs at full speed to its end while `b` stays held.
+    await host.send({ type: 'attach', sessionId: 'a', clientId: 'c1' });
+    let acked = 0;
+    const keepUp = setInterval(() => {
+      const sent = events
+        .filter((e): e is Extract<HostEvent, { type: 'output' }> => e.type === 'output' && e.to.includes('c1'))
+        .reduce((n, e) => n + e.data.length, 0);
+      if (sent > acked) void host.send({ type: 'ack', sessionId: 'a', clientId: 'c1', chars: sent - acked });
+      acked = sent;
+    }, 5);
+    try {
+      await waitFor('a done', () => exitOf(events, 'a'), 30_000);
+    } finally {
+      clearInterval(keepUp);
+    }
+    expect(outputOf(events, 'a')).toContain('FLOOD-DONE');
+    expect(exitOf(events, 'b')).toBeUndefined();
   });
 });

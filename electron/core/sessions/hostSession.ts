@@ -7,10 +7,12 @@ import type { AttachReply, HostEvent, HostSessionInfo } from './hostProtocol';
 import type { AgentLaunch } from './launch';
 import { loginEnvironment } from './loginEnvironment';
 import { OutputBatcher } from './outputBatcher';
+import type { OutputBudget } from './outputBudget';
 import { sessionMembers, signalSession } from './processGroup';
 import { drainTailOnEnd } from './ptyTailDrain';
 import type { MirrorThread, RemoteMirror } from './mirrorThread';
 import type { CreateObserver, SessionObserver } from './stateObserver';
+import type { Disposable } from '../disposable';
 
 /** How long a stopped program gets between SIGTERM and SIGKILL to exit on its own (ms). */
 export const STOP_GRACE_MS = 3_000;
@@ -35,6 +37,8 @@ export interface HostSessionOptions {
   flowLimits: FlowLimits;
   stopGraceMs: number;
   mirrors: MirrorThread;
+  /** What the sessions no pane shows may output together. */
+  unwatchedBudget: OutputBudget;
   emit: (event: HostEvent) => void;
 }
 
@@ -60,8 +64,12 @@ const INITIAL_INPUT_MAX_WAIT_MS = 3_000;
 
 export class HostSession {
   private readonly mirror: RemoteMirror;
-  /** Why the pty is paused: clients behind on acknowledgements, or the mirror behind on parsing. */
-  private readonly pausedBy = { clients: false, mirror: false };
+  /**
+   * Why the pty is paused: clients behind on acknowledgements, the mirror behind on parsing, or,
+   * with no client attached, the unwatched sessions' output budget overdrawn.
+   */
+  private readonly pausedBy = { clients: false, mirror: false, budget: false };
+  private budgetWait: Disposable | undefined;
   private ptyPaused = false;
   private readonly flow: FlowControl;
   private readonly batcher: OutputBatcher;
@@ -225,6 +233,7 @@ export class HostSession {
     // Joined before the snapshot is taken: events after it reach the client, which drops those
     // at or below the snapshot's seq.
     if (!this.flow.has(clientId)) this.flow.add(clientId);
+    this.leaveBudget();
     const { snapshot, seq } = await this.mirror.snapshot();
     return { snapshot, seq, cols: this.mirror.cols, rows: this.mirror.rows };
   }
@@ -242,7 +251,22 @@ export class HostSession {
     this.run?.observer.onOutput(data);
     const to = this.flow.clientIds;
     this.options.emit({ type: 'output', sessionId: this.id, seq, data, to });
-    if (to.length > 0 && this.flow.sent(data.length)) this.pausePty();
+    if (to.length > 0) {
+      if (this.flow.sent(data.length)) this.pausePty();
+    } else if (!this.options.unwatchedBudget.spend(data.length) && !this.budgetWait) {
+      this.pausedBy.budget = true;
+      this.applyPause();
+      this.budgetWait = this.options.unwatchedBudget.wait(() => this.leaveBudget());
+    }
+  }
+
+  /** Lifts a pause for the unwatched budget: a client watches now, or the budget has room again. */
+  private leaveBudget(): void {
+    this.budgetWait?.dispose();
+    this.budgetWait = undefined;
+    if (!this.pausedBy.budget) return;
+    this.pausedBy.budget = false;
+    this.applyPause();
   }
 
   private pausePty(): void {
@@ -264,7 +288,7 @@ export class HostSession {
   private applyPause(): void {
     const run = this.run;
     if (!run) return;
-    const pause = !run.stopping && (this.pausedBy.clients || this.pausedBy.mirror);
+    const pause = !run.stopping && (this.pausedBy.clients || this.pausedBy.mirror || this.pausedBy.budget);
     if (pause === this.ptyPaused) return;
     this.ptyPaused = pause;
     if (pause) run.pty.pause();
@@ -321,6 +345,7 @@ export class HostSession {
     if (this.run) await this.stop();
     if (this.slowTimer) clearTimeout(this.slowTimer);
     if (this.screenTimer) clearTimeout(this.screenTimer);
+    this.budgetWait?.dispose();
     this.batcher.dispose();
     this.mirror.dispose();
   }

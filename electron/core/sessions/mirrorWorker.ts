@@ -1,6 +1,7 @@
 import serializeModule from '@xterm/addon-serialize';
 import headlessModule from '@xterm/headless';
 import { parentPort } from 'node:worker_threads';
+import { lowerThisThreadPriority } from './threadPriority';
 import type { MirrorReply, MirrorRequest } from './mirrorProtocol';
 import { MIRROR_SCROLLBACK_LINES } from './screenMirror';
 
@@ -18,6 +19,7 @@ interface Mirror {
   serializer: InstanceType<typeof SerializeAddon>;
 }
 
+lowerThisThreadPriority();
 const mirrors = new Map<string, Mirror>();
 const port = parentPort;
 if (!port) throw new Error('mirrorWorker runs only as a worker thread');

@@ -4,6 +4,7 @@ import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './flowControl';
 import type { HostCommand, HostCommandOf, HostEvent, HostReplies } from './hostProtocol';
 import { HostSession, STOP_GRACE_MS } from './hostSession';
 import { MirrorThread } from './mirrorThread';
+import { OutputBudget } from './outputBudget';
 import { consoleLogger } from '../log';
 import type { Logger } from '../rpc/dispatcher';
 import { noObserver, type CreateObserver } from './stateObserver';
@@ -11,6 +12,8 @@ import { noObserver, type CreateObserver } from './stateObserver';
 export interface SessionHostOptions {
   createObserver?: CreateObserver;
   flowLimits?: Partial<FlowLimits>;
+  /** Output of the sessions no pane shows, together (characters per second). */
+  unwatchedCharsPerSecond?: number;
   stopGraceMs?: number;
   log?: Logger;
 }
@@ -25,10 +28,12 @@ export class SessionHost implements Disposable {
   private readonly flowLimits: FlowLimits;
   /** Started with the first session: a host that never runs one costs no thread. */
   private mirrors: MirrorThread | undefined;
+  private readonly unwatchedBudget: OutputBudget;
   private disposed = false;
 
   constructor(private readonly options: SessionHostOptions = {}) {
     this.flowLimits = { ...DEFAULT_FLOW_LIMITS, ...options.flowLimits };
+    this.unwatchedBudget = new OutputBudget(options.unwatchedCharsPerSecond);
   }
 
   onEvent(listener: (event: HostEvent) => void): Disposable {
@@ -81,6 +86,7 @@ export class SessionHost implements Disposable {
       flowLimits: this.flowLimits,
       stopGraceMs: this.options.stopGraceMs ?? STOP_GRACE_MS,
       mirrors: (this.mirrors ??= new MirrorThread(this.options.log ?? consoleLogger())),
+      unwatchedBudget: this.unwatchedBudget,
       emit: (event) => this.emit(event),
     });
     if (!fresh) session.resize(command.cols, command.rows);
@@ -120,6 +126,7 @@ export class SessionHost implements Disposable {
     await Promise.all([...this.sessions.values()].map((session) => session.dispose()));
     this.sessions.clear();
     this.listeners.clear();
+    this.unwatchedBudget.dispose();
     await this.mirrors?.dispose();
   }
 }

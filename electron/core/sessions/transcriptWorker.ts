@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThisThreadPriority } from './threadPriority';
 import type { TranscriptReply, TranscriptRequest } from './transcriptProtocol';
 
 /**
@@ -7,6 +8,7 @@ import type { TranscriptReply, TranscriptRequest } from './transcriptProtocol';
  * WAL checkpoints they trigger) never hold the main event loop. WAL lets the main connection read
  * and write meanwhile.
  */
+lowerThisThreadPriority();
 const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: number };
 const port = parentPort;
 if (!port) throw new Error('transcriptWorker runs only as a worker thread');
