@@ -89,6 +89,12 @@ describe('Claude Code launches', () => {
     const noId = await launcher.resolveLaunch(task('claude-code'), { sessionId: 's1', resume: true });
     expect(noId.args).toEqual(['--continue', '-n', 'Fix the login form']);
   });
+
+  it('gives a resumed conversation its follow-up as the prompt argument', async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir(['claude']) });
+    const request = { sessionId: 's1', agentSessionId: UUID, resume: true, followUp: 'Carry on.' };
+    expect((await launcher.resolveLaunch(task('claude-code'), request)).args).toEqual(['--resume', UUID, '-n', 'Fix the login form', 'Carry on.']);
+  });
 });
 
 describe('other agents', () => {
@@ -116,6 +122,16 @@ describe('other agents', () => {
     ]);
     expect((await launcher.resolveLaunch(task('gemini', { prompt: '' }), { sessionId: 's1', resume: false })).args).toEqual([]);
     expect((await launcher.resolveLaunch(task('gemini'), { sessionId: 's1', resume: true })).args).toEqual(['--resume', 'latest']);
+  });
+
+  it('types the follow-up of a resumed conversation into Codex, Gemini and Aider', async () => {
+    const launcher = createAgentLauncher({ pathEnv: bin() });
+    for (const kind of ['codex', 'gemini', 'aider'] as const) {
+      const launch = await launcher.resolveLaunch(task(kind), { sessionId: 's1', resume: true, followUp: 'Carry on.' });
+      expect(launch.initialInput, kind).toBe('Carry on.\r');
+      const plain = await launcher.resolveLaunch(task(kind), { sessionId: 's1', resume: true });
+      expect(plain.initialInput, kind).toBeUndefined();
+    }
   });
 
   it('Aider gets the prompt typed in (a multi-line one as a bracketed paste) and resumes its chat history', async () => {

@@ -27,6 +27,8 @@ export interface LaunchContext {
    */
   agentSessionId?: string | null;
   resume: boolean;
+  /** With `resume`: a message the resumed conversation is given at once, e.g. to finish interrupted work. */
+  followUp?: string;
 }
 
 /** A launch plus what the host must remember about it. */
@@ -66,6 +68,12 @@ export interface AgentAdapter {
   extraLocations: readonly string[];
   build(input: AdapterInput): AdapterLaunch;
   signals: StateSignals;
+}
+
+/** With a resume that carries a follow-up, the follow-up as typed keys for the agent's prompt. */
+export function typedFollowUp(context: LaunchContext): { initialInput: string } | Record<string, never> {
+  const initialInput = context.resume && context.followUp !== undefined ? typedPrompt(context.followUp) : undefined;
+  return initialInput ? { initialInput } : {};
 }
 
 /**

@@ -1,4 +1,4 @@
-import { typedPrompt, type AgentAdapter } from './adapter';
+import { typedFollowUp, typedPrompt, type AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -12,7 +12,7 @@ export const aiderAdapter: AgentAdapter = {
   extraLocations: ['~/.local/bin/aider'],
   build({ task, context }) {
     const agentSessionId = context.agentSessionId ?? null;
-    if (context.resume) return { args: ['--restore-chat-history'], env: {}, agentSessionId, hooks: false };
+    if (context.resume) return { args: ['--restore-chat-history'], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
     const initialInput = typedPrompt(task.prompt);
     return { args: [], env: {}, agentSessionId, hooks: false, ...(initialInput ? { initialInput } : {}) };
   },

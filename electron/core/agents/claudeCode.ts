@@ -32,7 +32,7 @@ export function claudeHookSettings(command: string): string {
 
 /**
  * Claude Code: `claude --session-id <uuid> -n <title> --settings <json> [--] "<prompt>"` for a new
- * run, `claude --resume <uuid> -n <title> --settings <json>` to resume.
+ * run, `claude --resume <uuid> -n <title> --settings <json> ["<follow-up>"]` to resume.
  */
 export const claudeCodeAdapter: AgentAdapter = {
   kind: 'claude-code',
@@ -50,8 +50,8 @@ export const claudeCodeAdapter: AgentAdapter = {
     }
     if (task.title.trim() !== '') args.push('-n', task.title.trim());
     if (hooks !== null) args.push('--settings', claudeHookSettings(hooks.command));
-    const prompt = task.prompt.trim();
-    if (!context.resume && prompt !== '') {
+    const prompt = (context.resume ? (context.followUp ?? '') : task.prompt).trim();
+    if (prompt !== '') {
       if (prompt.startsWith('-')) args.push('--');
       args.push(prompt);
     }

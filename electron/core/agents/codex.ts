@@ -1,4 +1,4 @@
-import type { AgentAdapter } from './adapter';
+import { typedFollowUp, type AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -17,7 +17,7 @@ export const codexAdapter: AgentAdapter = {
     const agentSessionId = context.agentSessionId ?? null;
     if (context.resume) {
       const which = agentSessionId !== null ? [agentSessionId] : ['--last'];
-      return { args: [NO_DAEMON, 'resume', ...which], env: {}, agentSessionId, hooks: false };
+      return { args: [NO_DAEMON, 'resume', ...which], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
     }
     const prompt = task.prompt.trim();
     const args = [NO_DAEMON, ...(prompt === '' ? [] : prompt.startsWith('-') ? ['--', prompt] : [prompt])];

@@ -1,4 +1,4 @@
-import type { AgentAdapter } from './adapter';
+import { typedFollowUp, type AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -12,7 +12,9 @@ export const geminiAdapter: AgentAdapter = {
   extraLocations: ['~/.local/bin/gemini'],
   build({ task, context }) {
     const agentSessionId = context.agentSessionId ?? null;
-    if (context.resume) return { args: ['--resume', agentSessionId ?? 'latest'], env: {}, agentSessionId, hooks: false };
+    if (context.resume) {
+      return { args: ['--resume', agentSessionId ?? 'latest'], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
+    }
     const prompt = task.prompt.trim();
     return { args: prompt === '' ? [] : ['--prompt-interactive', prompt], env: {}, agentSessionId, hooks: false };
   },

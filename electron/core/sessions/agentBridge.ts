@@ -35,7 +35,12 @@ export class AgentBridge {
         ...(command ? { command } : {}),
         ...(delivery ? { promptDelivery: delivery } : {}),
       },
-      { sessionId: request.sessionId, agentSessionId: request.agentSessionId, resume: request.resume },
+      {
+        sessionId: request.sessionId,
+        agentSessionId: request.agentSessionId,
+        resume: request.resume,
+        ...(request.followUp !== undefined ? { followUp: request.followUp } : {}),
+      },
     );
     this.launches.set(request.sessionId, launch);
     // The host stores an agent conversation id only when the agent has one.

@@ -7,7 +7,12 @@ import type { AgentLaunch } from './launch';
  * outlive the app) without changing its callers.
  */
 export type HostCommand =
-  | { type: 'spawn'; sessionId: string; launch: AgentLaunch; cols: number; rows: number }
+  /**
+   * Runs a program in the session. `startSeq` numbers the output of a session the host does not
+   * hold yet but whose earlier output is recorded (it ran before the app restarted): its batches
+   * continue after that seq.
+   */
+  | { type: 'spawn'; sessionId: string; launch: AgentLaunch; cols: number; rows: number; startSeq?: number }
   | { type: 'input'; sessionId: string; data: string }
   | { type: 'resize'; sessionId: string; cols: number; rows: number }
   | { type: 'interrupt'; sessionId: string }

@@ -14,6 +14,9 @@ import type { MirrorThread, RemoteMirror } from './mirrorThread';
 import type { CreateObserver, SessionObserver } from './stateObserver';
 import type { Disposable } from '../disposable';
 
+/** The detail of the exit of a program that was stopped on purpose (by the user, or by the app quitting). */
+export const STOPPED_DETAIL = 'stopped';
+
 /** How long a stopped program gets between SIGTERM and SIGKILL to exit on its own (ms). */
 export const STOP_GRACE_MS = 3_000;
 
@@ -82,6 +85,7 @@ export class HostSession {
     cols: number,
     rows: number,
     private readonly options: HostSessionOptions,
+    startSeq = 0,
   ) {
     this.flow = new FlowControl(options.flowLimits);
     this.mirror = options.mirrors.create(id, cols, rows, {
@@ -92,7 +96,7 @@ export class HostSession {
         this.applyPause();
       },
     });
-    this.batcher = new OutputBatcher((seq, data) => this.onBatch(seq, data));
+    this.batcher = new OutputBatcher((seq, data) => this.onBatch(seq, data), startSeq);
   }
 
   get running(): boolean {
@@ -316,7 +320,8 @@ export class HostSession {
   private finish(run: Run, result: { exitCode: number; signal: number | null }): void {
     if (this.run !== run) return;
     this.run = undefined;
-    run.observer.onExit(result.exitCode, result.signal);
+    // A program stopped on purpose exits by a signal or with 143: that is no failure of the agent.
+    if (!run.stopping) run.observer.onExit(result.exitCode, result.signal);
     run.observer.dispose();
     const at = Date.now();
     const clean = run.stopping || (result.exitCode === 0 && result.signal === null);
@@ -324,7 +329,7 @@ export class HostSession {
       state: clean ? 'exited' : 'failed',
       source: 'exit',
       at,
-      detail: run.stopping ? 'stopped' : result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`,
+      detail: run.stopping ? STOPPED_DETAIL : result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`,
     });
     this.options.emit({ type: 'exited', sessionId: this.id, exitCode: result.exitCode, signal: result.signal, at });
   }

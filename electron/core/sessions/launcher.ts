@@ -7,6 +7,8 @@ export interface LaunchRequest {
   resume: boolean;
   /** The agent's id for the conversation being resumed, as stored from an earlier launch. */
   agentSessionId: string | null;
+  /** With `resume`: a message that carries the conversation on, e.g. after its work was interrupted. */
+  followUp?: string;
 }
 
 /** What an adapter decided; `agentSessionId` is stored so that a later resume can find the conversation. */

@@ -88,7 +88,7 @@ export class SessionHost implements Disposable {
       mirrors: (this.mirrors ??= new MirrorThread(this.options.log ?? consoleLogger())),
       unwatchedBudget: this.unwatchedBudget,
       emit: (event) => this.emit(event),
-    });
+    }, command.startSeq);
     if (!fresh) session.resize(command.cols, command.rows);
     try {
       const reply = session.spawn(command.launch);

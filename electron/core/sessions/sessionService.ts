@@ -10,6 +10,7 @@ import type { Logger } from '../rpc/dispatcher';
 import type { EventBus } from '../rpc/eventBus';
 import type { TaskService } from '../tasks/taskService';
 import type { AttachReply, HostEvent } from './hostProtocol';
+import { STOPPED_DETAIL } from './hostSession';
 import type { Launcher, ResolvedLaunch } from './launcher';
 import { ScreenMirror } from './screenMirror';
 import type { SessionHost } from './sessionHost';
@@ -22,6 +23,19 @@ const BOARD_STATUS_OF_STATE: Partial<Record<StateChange['state'], Task['status']
   needs_input: 'needs_input',
   idle: 'review',
 };
+
+/** The detail of the end of a session whose app went away under it (killed, or the machine restarted). */
+export const ORPHANED_DETAIL = 'Switchyard restarted';
+
+/**
+ * What an agent resumed after an interruption is told: its conversation shows where it was, and
+ * without a message it would only wait at its prompt.
+ */
+export const INTERRUPTED_FOLLOW_UP =
+  'Your previous session was interrupted before you finished. Check the state of the working tree and carry on with the task from where you left off.';
+
+/** The states of an agent in the middle of its work: a session that ended in one was interrupted. */
+const MID_WORK_STATES: ReadonlySet<StateChange['state']> = new Set(['working', 'needs_input']);
 
 /** Size of a pane before any client said how big it is. */
 export const DEFAULT_COLS = 120;
@@ -120,6 +134,8 @@ export class SessionService implements Disposable {
     }
     this.starting.add(taskId);
     try {
+      const interrupted = this.interruptedSession(task);
+      if (interrupted) return await this.relaunch(interrupted.id, true, size, INTERRUPTED_FOLLOW_UP);
       return await this.startNew(task, size);
     } finally {
       this.starting.delete(taskId);
@@ -153,12 +169,39 @@ export class SessionService implements Disposable {
     return this.changed(id);
   }
 
+  /**
+   * The task's latest session, when it was stopped (by the user, the app quitting or the machine
+   * restarting) in the middle of its agent's work, with the same kind of agent: starting the task
+   * again continues that conversation in that session instead of beginning a new one. A session
+   * that failed, finished its turn, or never began working is not continued.
+   */
+  private interruptedSession(task: Task): Session | undefined {
+    const { db } = this.deps;
+    const latest = db.select().from(sessions).where(eq(sessions.taskId, task.id)).orderBy(desc(sessions.startedAt)).get();
+    if (!latest || latest.endedAt === null || latest.agentKind !== task.agentKind) return undefined;
+    const [last, before] = db
+      .select({ state: stateChanges.state, detail: stateChanges.detail })
+      .from(stateChanges)
+      .where(eq(stateChanges.sessionId, latest.id))
+      .orderBy(desc(stateChanges.id))
+      .limit(2)
+      .all();
+    const stopped = last?.state === 'exited' && (last.detail === STOPPED_DETAIL || last.detail === ORPHANED_DETAIL);
+    return stopped && before && MID_WORK_STATES.has(before.state) ? latest : undefined;
+  }
+
   /** Runs the task's agent again in an existing session: fresh (restart) or continuing its conversation (resume). */
-  async relaunch(id: string, resume: boolean): Promise<Session> {
+  async relaunch(
+    id: string,
+    resume: boolean,
+    size?: { cols?: number | undefined; rows?: number | undefined },
+    followUp?: string,
+  ): Promise<Session> {
     const session = this.get(id);
     if (this.isRunning(id)) await this.stop(id);
     const task = this.deps.tasks.get(session.taskId);
-    const launch = await this.deps.launcher(task, { sessionId: id, resume, agentSessionId: session.agentSessionId });
+    const request = { sessionId: id, resume, agentSessionId: session.agentSessionId };
+    const launch = await this.deps.launcher(task, followUp === undefined ? request : { ...request, followUp });
     const now = Date.now();
     this.deps.db
       .update(sessions)
@@ -171,7 +214,7 @@ export class SessionService implements Disposable {
       })
       .where(eq(sessions.id, id))
       .run();
-    await this.spawn(id, launch);
+    await this.spawn(id, launch, size, true);
     this.deps.tasks.update(task.id, { status: 'running' });
     return this.changed(id);
   }
@@ -243,12 +286,20 @@ export class SessionService implements Disposable {
     return { format, data: format === 'raw' ? raw : plainText(raw) };
   }
 
-  private async spawn(id: string, launch: ResolvedLaunch, size?: { cols?: number | undefined; rows?: number | undefined }): Promise<void> {
+  /** Runs the launch in the host; `again` for a session that ran before, whose recorded output it continues. */
+  private async spawn(
+    id: string,
+    launch: ResolvedLaunch,
+    size?: { cols?: number | undefined; rows?: number | undefined },
+    again = false,
+  ): Promise<void> {
     const current = (await this.deps.host.send({ type: 'list' })).find((s) => s.sessionId === id);
     const cols = size?.cols ?? current?.cols ?? DEFAULT_COLS;
     const rows = size?.rows ?? current?.rows ?? DEFAULT_ROWS;
+    // A session that ran before the app restarted continues its recorded output's numbering.
+    const startSeq = again && !current ? await this.deps.transcript.lastSeq(id) : undefined;
     try {
-      const { pid } = await this.deps.host.send({ type: 'spawn', sessionId: id, launch, cols, rows });
+      const { pid } = await this.deps.host.send({ type: 'spawn', sessionId: id, launch, cols, rows, startSeq });
       this.inHost.add(id);
       const { taskId } = this.get(id);
       this.live.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
@@ -418,7 +469,7 @@ export class SessionService implements Disposable {
     const orphans = this.deps.db.select({ id: sessions.id, taskId: sessions.taskId }).from(sessions).where(isNull(sessions.endedAt)).all();
     for (const { id, taskId } of orphans) {
       this.deps.db.update(sessions).set({ endedAt: now }).where(eq(sessions.id, id)).run();
-      this.recordState(id, { state: 'exited', source: 'host', at: now, detail: 'Switchyard restarted' });
+      this.recordState(id, { state: 'exited', source: 'host', at: now, detail: ORPHANED_DETAIL });
       const task = this.deps.db.select({ status: taskTable.status }).from(taskTable).where(eq(taskTable.id, taskId)).get();
       if (task && (task.status === 'running' || task.status === 'needs_input')) this.deps.tasks.update(taskId, { status: 'ready' });
     }

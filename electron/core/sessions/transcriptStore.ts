@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, max } from 'drizzle-orm';
 import type { Worker } from 'node:worker_threads';
 import type { Disposable } from '../disposable';
 import { BUSY_TIMEOUT_MS, type Db } from '../db/client';
@@ -69,6 +69,17 @@ export class TranscriptStore implements Disposable {
   /** The whole raw output of a session, in order. */
   async raw(sessionId: string): Promise<string> {
     return (await this.chunks(sessionId)).map((chunk) => chunk.data).join('');
+  }
+
+  /** The seq of the last batch recorded for a session, 0 when none is. */
+  async lastSeq(sessionId: string): Promise<number> {
+    await this.settled();
+    const row = this.db
+      .select({ seq: max(transcriptChunks.seq) })
+      .from(transcriptChunks)
+      .where(eq(transcriptChunks.sessionId, sessionId))
+      .get();
+    return row?.seq ?? 0;
   }
 
   async chunks(sessionId: string): Promise<{ seq: number; data: string }[]> {
