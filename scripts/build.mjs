@@ -1,6 +1,6 @@
 // Builds the renderer (a page) and the Node side (CLI, Electron main and preload) with Vite.
 // `--if-stale` skips the build when nothing it reads has changed since the last one.
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinModules } from 'node:module';
 import { build } from 'vite';
@@ -17,11 +17,30 @@ function newestMtime(path) {
   return newest;
 }
 
-if (process.argv.includes('--if-stale') && existsSync(stamp)) {
+function upToDate() {
+  if (!existsSync(stamp)) return false;
   const built = statSync(stamp).mtimeMs;
-  const changed = inputs.some((input) => existsSync(join(root, input)) && newestMtime(join(root, input)) > built);
-  if (!changed) process.exit(0);
+  return !inputs.some((input) => existsSync(join(root, input)) && newestMtime(join(root, input)) > built);
 }
+
+// One build at a time: test files that start `--if-stale` builds side by side would otherwise
+// write the same files at once. A later one waits, then finds the build done.
+const lock = join(root, 'dist', '.build-lock');
+/** A lock older than this was left by a build that died (ms). */
+const STALE_LOCK_MS = 10 * 60_000;
+mkdirSync(join(root, 'dist'), { recursive: true });
+for (;;) {
+  try {
+    mkdirSync(lock);
+    break;
+  } catch {
+    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
+
+if (process.argv.includes('--if-stale') && upToDate()) process.exit(0);
 
 const pkg = JSON.parse((await import('node:fs')).readFileSync(join(root, 'package.json'), 'utf8'));
 // Runtime dependencies stay in node_modules (native modules cannot be bundled); all else is bundled.

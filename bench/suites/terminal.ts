@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as pty from 'node-pty';
@@ -33,6 +33,32 @@ let i = 0, written = 0;
   while (written < total) { const s = line(i++).repeat(64); written += s.length; if (!process.stdout.write(s)) return process.stdout.once('drain', write); }
 })();
 `;
+
+/**
+ * CPU time the whole machine spent (every core, every process: user, nice, system, irq), in ms,
+ * from /proc/stat; null where there is none. A flood's cost is what all its stages take together,
+ * spread over several processes and threads, so it is measured machine-wide.
+ */
+function machineCpuMs(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
+    return ((user + nice + system + irq + softirq) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ, the unit of /proc/stat: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Runs `measure` and returns its result with the machine's CPU ms per MB of flood spent meanwhile. */
+async function withCpu<T>(measure: () => Promise<T> | T): Promise<{ result: T; cpuMsPerMb: number | null }> {
+  const before = machineCpuMs();
+  const result = await measure();
+  const after = machineCpuMs();
+  return { result, cpuMsPerMb: before === null || after === null ? null : Number(((after - before) / FLOOD_MB).toFixed(1)) };
+}
 
 function mbPerSecond(bytes: number, ms: number): number {
   return Number((bytes / 2 ** 20 / (ms / 1000)).toFixed(1));
@@ -106,7 +132,11 @@ function echoLatencies(page: Page, samples: number): Promise<number[]> {
   }, samples);
 }
 
-async function throughBrowser(work: string, flood: string, baselines: { raw: number; tmux: number }): Promise<Measurement[]> {
+async function throughBrowser(
+  work: string,
+  flood: string,
+  baselines: { raw: number; tmux: number; tmuxCpuMsPerMb: number | null },
+): Promise<Measurement[]> {
   const repo = join(work, 'repo');
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   const core = createCore({ dataDir: join(work, 'data'), mode: 'browser', log: memoryLogger(), launcher: scriptLauncher(work) });
@@ -121,13 +151,15 @@ async function throughBrowser(work: string, flood: string, baselines: { raw: num
 
     await openPane(page, 'flood');
     const renderer = (await page.locator('.terminal-surface').first().getAttribute('data-renderer')) ?? 'dom';
-    const started = performance.now();
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('.xterm-rows')?.textContent?.includes('FLOOD-2-DONE'), undefined, {
-      polling: 50,
-      timeout: 300_000,
+    const { result: pipeline, cpuMsPerMb } = await withCpu(async () => {
+      const started = performance.now();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('.xterm-rows')?.textContent?.includes('FLOOD-2-DONE'), undefined, {
+        polling: 50,
+        timeout: 300_000,
+      });
+      return mbPerSecond(FLOOD_MB * 2 ** 20, performance.now() - started);
     });
-    const pipeline = mbPerSecond(FLOOD_MB * 2 ** 20, performance.now() - started);
 
     await page.getByRole('button', { name: 'Board', exact: true }).click();
     await openPane(page, 'typing');
@@ -163,6 +195,18 @@ async function throughBrowser(work: string, flood: string, baselines: { raw: num
         better: 'higher',
         target: '≥ 1.0×',
       },
+      ...(cpuMsPerMb !== null && baselines.tmuxCpuMsPerMb !== null
+        ? [
+            {
+              name: `CPU per MB of the flood into a visible pane, all processes (bound on ${availableParallelism()} cores: ${mbPerSecond(2 ** 20, cpuMsPerMb / availableParallelism())} MB/s)`,
+              value: cpuMsPerMb,
+              unit: 'ms/MB',
+              baseline: 'the same flood through a tmux pane',
+              baselineValue: baselines.tmuxCpuMsPerMb,
+              better: 'lower' as const,
+            },
+          ]
+        : []),
       {
         name: `${FLOOD_MB} MB ANSI flood into a visible pane, against raw node-pty`,
         value: pipeline,
@@ -224,8 +268,8 @@ const suite: Suite = {
       const flood = join(work, 'flood.cjs');
       writeFileSync(flood, FLOOD_SCRIPT);
       const raw = await rawNodePty(flood);
-      const tmux = throughTmux(flood);
-      return await throughBrowser(work, flood, { raw, tmux });
+      const { result: tmux, cpuMsPerMb: tmuxCpuMsPerMb } = await withCpu(() => throughTmux(flood));
+      return await throughBrowser(work, flood, { raw, tmux, tmuxCpuMsPerMb });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
