@@ -1,11 +1,9 @@
-import type { Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent } from 'mdast';
+import type { Code, Heading, List, ListItem, Nodes, Paragraph, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
 import type { ParsedPlan, PlanWarning } from '../../../shared/contract';
 import { applyField, isDiagram, stripInline } from './planBlocks';
 import { isDoneStatus, readFieldLine, splitLeadingId, splitTitle } from './planFields';
+import { parseMarkdown } from './planMarkdown';
 import { newDraft, resolvePlan, type PhaseDraft, type TaskDraft } from './planReferences';
 import { readTaskTable } from './planTables';
 import { checkPlanText, decodePlanBytes } from './planText';
@@ -63,8 +61,7 @@ class PlanReader {
   ) {}
 
   read(): ParsedPlan {
-    const tree = unified().use(remarkParse).use(remarkGfm).parse(this.text) as Root;
-    const nodes = tree.children;
+    const nodes = parseMarkdown(this.text).children;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       if (node.type === 'heading') this.openHeading(node, nodes, i);
