@@ -69,9 +69,10 @@ await build({
       input: {
         cli: join(root, 'electron/cli.ts'),
         main: join(root, 'electron/main.ts'),
-        // The session host's threads: worker entries of their own.
+        // The core's threads (electron/core/workerEntry.ts): worker entries of their own.
         mirrorWorker: join(root, 'electron/core/sessions/mirrorWorker.ts'),
         transcriptWorker: join(root, 'electron/core/sessions/transcriptWorker.ts'),
+        planParseWorker: join(root, 'electron/core/plans/planParseWorker.ts'),
       },
       external: isExternal,
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

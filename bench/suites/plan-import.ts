@@ -1,7 +1,9 @@
 // Plan import at scale: a generated 10,000-task plan through the importer (markdown parse,
 // reference resolution, loop check), the dependency graph, and the first scheduling decision (the
-// ready tasks by priority, then order). Baseline: remark + remark-gfm parsing the same text alone,
-// which is the floor for any importer built on a real markdown parser.
+// ready tasks by priority, then order). Baseline: remark + remark-gfm parsing the same text alone
+// on one thread, which is the floor for an importer that parses the whole plan on one thread with
+// a real markdown parser. The importer parses a plan this large in pieces on worker threads
+// (electron/core/plans/planParsePool.ts); its first run includes starting them.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { createCore } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
-import { parsePlanText } from '../../electron/core/plans/planParser';
+import { PlanParsePool } from '../../electron/core/plans/planParsePool';
 import { DependencyGraph } from '../../electron/core/tasks/dag';
 import { decide } from '../../electron/core/scheduler/schedule';
 import type { Measurement, Suite } from '../harness';
@@ -48,23 +50,23 @@ function generatePlan(): string {
   return `${lines.join('\n')}\n`;
 }
 
-function time(run: () => void): number {
+async function time(run: () => unknown): Promise<number> {
   const started = performance.now();
-  run();
+  await run();
   return performance.now() - started;
 }
 
 /** CPU milliseconds of this process (all its threads, so garbage collection counts too). */
-function cpuTime(run: () => void): number {
+async function cpuTime(run: () => unknown): Promise<number> {
   const started = process.cpuUsage();
-  run();
+  await run();
   const used = process.cpuUsage(started);
   return (used.user + used.system) / 1000;
 }
 
 /** Parse, build the graph and pick what to start first: the pure path the importer preview takes. */
-function importAndDecide(text: string): string[] {
-  const plan = parsePlanText(text);
+async function importAndDecide(text: string, parser: PlanParsePool): Promise<string[]> {
+  const plan = await parser.parseText(text);
   if (plan.tasks.length !== TASKS) throw new Error(`read ${plan.tasks.length} tasks, expected ${TASKS}`);
   const graph = new DependencyGraph(
     plan.tasks.map((t) => t.key),
@@ -96,20 +98,22 @@ const suite: Suite = {
     const baselineCpu: number[] = [];
     const pureCpu: number[] = [];
     let first: string[] = [];
+    // One parser for the pure runs, as the importer keeps one: its first run starts its threads.
+    const parser = new PlanParsePool();
     const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
     try {
       const repo = join(dir, 'repo');
       execFileSync('git', ['init', '-q', '-b', 'main', repo]);
       const file = join(dir, 'plan.md');
       writeFileSync(file, text);
-      // The three figures are taken in turn in every round, so that load from other processes
-      // falls on all of them alike.
+      // The figures are taken in turn in every round, so that load from other processes falls on
+      // all of them alike.
       for (let i = 0; i < RUNS; i++) {
-        baseline.push(time(() => remark.parse(text)));
-        pure.push(time(() => (first = importAndDecide(text))));
+        baseline.push(await time(() => remark.parse(text)));
+        pure.push(await time(async () => (first = await importAndDecide(text, parser))));
         // CPU time as well: on a machine shared with other work, wall time also counts their turns.
-        baselineCpu.push(cpuTime(() => remark.parse(text)));
-        pureCpu.push(cpuTime(() => importAndDecide(text)));
+        baselineCpu.push(await cpuTime(() => remark.parse(text)));
+        pureCpu.push(await cpuTime(() => importAndDecide(text, parser)));
         // The same plan through plans.import into a real SQLite file, then tasks.graph.
         const core = createCore({ dataDir: join(dir, `data-${i}`), mode: 'browser', log: memoryLogger() });
         try {
@@ -124,20 +128,31 @@ const suite: Suite = {
         }
       }
     } finally {
+      await parser.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
     if (first.length !== FIRST_BATCH) throw new Error(`the first decision started ${first.length} tasks`);
+    // The first run started the parsing threads; the best run is taken from the others.
+    const [cold, ...warm] = pure;
 
     const kb = Math.round(Buffer.byteLength(text) / 1024);
     return [
       {
         name: `plan import: parse + DAG + first decision, ${TASKS} tasks (${kb} KB)`,
-        value: Math.round(Math.min(...pure)),
+        value: Math.round(Math.min(...warm)),
         unit: 'ms',
-        baseline: 'remark + remark-gfm parse alone (best of runs)',
+        baseline: 'remark + remark-gfm parse alone, one thread (best of runs)',
         baselineValue: Math.round(Math.min(...baseline)),
         better: 'lower',
         target: '< 1000 ms',
+      },
+      {
+        name: `plan import: parse + DAG + first decision, ${TASKS} tasks, first run (parsing threads start)`,
+        value: Math.round(cold!),
+        unit: 'ms',
+        baseline: 'remark + remark-gfm parse alone, one thread, first run',
+        baselineValue: Math.round(baseline[0]!),
+        better: 'lower',
       },
       {
         name: `plan import: parse + DAG + first decision, ${TASKS} tasks, CPU time`,
@@ -148,6 +163,7 @@ const suite: Suite = {
         better: 'lower',
       },
       {
+        // A new core each round: the importer's parsing threads start with each import.
         name: `plan import into SQLite + tasks.graph, ${TASKS} tasks`,
         value: Math.round(Math.min(...stored)),
         unit: 'ms',

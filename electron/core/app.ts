@@ -98,7 +98,7 @@ export function createCore(options: CoreOptions): Core {
   const orphans = new OrphanFinder(worktrees);
   const savedChanges = new SavedChangesService(worktrees);
   const taskGraph = new TaskGraphService(database.db, bus, projects);
-  const plans = new PlanImporter(database.db, bus, projects, settings);
+  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings));
   // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
   const agentPath = (key: 'agents.claudePath' | 'agents.codexPath' | 'agents.geminiPath' | 'agents.aiderPath') =>
     settings.value(key) || undefined;

@@ -1,4 +1,4 @@
-import type { Code, Heading, List, ListItem, Nodes, Paragraph, RootContent } from 'mdast';
+import type { Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { ParsedPlan, PlanWarning } from '../../../shared/contract';
 import { applyField, isDiagram, stripInline } from './planBlocks';
@@ -30,16 +30,26 @@ interface Frame {
   task?: TaskDraft;
 }
 
-/** Reads a plan from bytes (a file): decoding, repair, then parse. */
+/**
+ * Reads a plan from bytes (a file): decoding, repair, then parse, all on this thread. The importer
+ * parses through a PlanParsePool instead, which splits a large plan across threads.
+ */
 export function parsePlanBytes(bytes: Uint8Array): ParsedPlan {
   const { text, warnings } = decodePlanBytes(bytes);
-  return new PlanReader(text, warnings).read();
+  return readPlanTree(text, parseMarkdown(text), warnings);
 }
 
-/** Reads a plan from text (a dropped file already decoded by the client). */
+/** Reads a plan from text (a dropped file already decoded by the client), on this thread. */
 export function parsePlanText(content: string): ParsedPlan {
   const { text, warnings } = checkPlanText(content);
-  return new PlanReader(text, warnings).read();
+  return readPlanTree(text, parseMarkdown(text), warnings);
+}
+
+/** Reads a plan from its checked text and that text's markdown tree. */
+export function readPlanTree(text: string, tree: Root, warnings: PlanWarning[]): ParsedPlan {
+  const reader = new PlanReader(text, warnings);
+  reader.read(tree.children);
+  return reader.finish();
 }
 
 /**
@@ -48,8 +58,12 @@ export function parsePlanText(content: string): ParsedPlan {
  * fields such as "Assignee:") opens a task whose section gives its fields, prompt and steps;
  * checkbox lists, numbered steps with "Validation" lines and tables with a dependency column
  * outside tasks give tasks too. References are resolved afterwards (planReferences.ts).
+ *
+ * The top-level nodes may come in runs, each after the first beginning at a heading (the pieces
+ * of a large plan, planParsePool.ts): the reader never looks ahead past the next heading, so the
+ * runs read exactly as the whole tree does.
  */
-class PlanReader {
+export class PlanReader {
   private readonly drafts: TaskDraft[] = [];
   private readonly phases: PhaseDraft[] = [];
   private readonly stack: Frame[] = [];
@@ -60,13 +74,17 @@ class PlanReader {
     private readonly warnings: PlanWarning[],
   ) {}
 
-  read(): ParsedPlan {
-    const nodes = parseMarkdown(this.text).children;
+  /** Reads the next run of top-level nodes. */
+  read(nodes: RootContent[]): void {
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       if (node.type === 'heading') this.openHeading(node, nodes, i);
       else this.readBlock(node, nodes[i + 1]);
     }
+  }
+
+  /** The plan read, its references resolved. */
+  finish(): ParsedPlan {
     return resolvePlan(this.title, this.drafts, this.phases, this.warnings);
   }
 

@@ -1,9 +1,9 @@
 import type { Worker } from 'node:worker_threads';
 import type { Disposable } from '../disposable';
 import type { Logger } from '../rpc/dispatcher';
+import { startWorker } from '../workerEntry';
 import type { MirrorReply, MirrorRequest } from './mirrorProtocol';
 import { MIRROR_FEED_DELAY_MS } from './screenMirror';
-import { startWorker } from './workerEntry';
 
 /**
  * How far (characters) a mirror may fall behind the pty before the pty is paused. The mirror is

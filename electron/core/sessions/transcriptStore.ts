@@ -4,8 +4,8 @@ import type { Disposable } from '../disposable';
 import { BUSY_TIMEOUT_MS, type Db } from '../db/client';
 import { transcriptChunks } from '../db/schema';
 import type { Logger } from '../rpc/dispatcher';
+import { startWorker } from '../workerEntry';
 import type { TranscriptReply, TranscriptRequest } from './transcriptProtocol';
-import { startWorker } from './workerEntry';
 
 /**
  * Output is written in one transaction per interval rather than one per batch: a flood produces

@@ -1,0 +1,136 @@
+import type { Nodes, Root } from 'mdast';
+import { parseMarkdown } from './planMarkdown';
+
+/**
+ * A large plan is parsed in pieces, each beginning at an ATX heading ("## Phase 2") at the start
+ * of a line. Such a heading ends every open block (a list, a quote, a table, a paragraph) except
+ * a fenced code block or an HTML block, so from it the markdown parses exactly as it does in the
+ * whole text: the trees of the pieces, joined, are the tree of the text. Only link reference
+ * definitions reach across the text, and a text with one is not cut.
+ */
+
+/** Where a piece begins: its offset in the text and the number of lines before it. */
+export interface Cut {
+  offset: number;
+  line: number;
+}
+
+/** A line with its ending; lines end as in markdown, at CRLF, CR or LF. */
+const LINE_RE = /[^\r\n]*(?:\r\n|\r|\n|$)/g;
+/** An ATX heading at the very start of its line. */
+const HEADING_RE = /^#{1,6}(?:[ \t]|[\r\n]*$)/;
+/** An opening code fence; a backtick fence's info string has no backtick. */
+const FENCE_RE = /^ {0,3}(`{3,}(?!.*`)|~{3,})/;
+/** The HTML blocks that run until a marker rather than a blank line (CommonMark kinds 1–5). */
+const HTML_UNTIL_MARKER: [RegExp, RegExp][] = [
+  [/^ {0,3}<(?:script|pre|style|textarea)(?:[ \t>]|[\r\n]*$)/i, /<\/(?:script|pre|style|textarea)>/i],
+  [/^ {0,3}<!--/, /-->/],
+  [/^ {0,3}<\?/, /\?>/],
+  [/^ {0,3}<!\[CDATA\[/, /\]\]>/],
+  [/^ {0,3}<![A-Za-z]/, />/],
+];
+/** Whatever starts a link reference definition ("[label]: url"); footnotes are not read. */
+const DEFINITION_MARK = ']:';
+/** Two line endings with nothing but spaces between them: a blank line. */
+const BLANK_LINE_RE = /(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)/;
+
+/**
+ * Up to `pieces - 1` places to cut the text, as near as there are to equal shares of it: headings
+ * at the start of a line and outside fenced code and HTML blocks as far as a line scan can tell
+ * (whether a cut was right is checked after parsing, by isCleanEnd). None when the text has a
+ * link reference definition.
+ */
+export function cutPoints(text: string, pieces: number): Cut[] {
+  if (pieces < 2 || text.includes(DEFINITION_MARK)) return [];
+  const headings: Cut[] = [];
+  let fence: string | null = null;
+  let htmlEnd: RegExp | null = null;
+  let line = 0;
+  for (const match of text.matchAll(LINE_RE)) {
+    const content = match[0];
+    if (content === '') break;
+    if (fence !== null) {
+      if (closesFence(content, fence)) fence = null;
+    } else if (htmlEnd !== null) {
+      if (htmlEnd.test(content)) htmlEnd = null;
+    } else if (HEADING_RE.test(content)) {
+      if (match.index > 0) headings.push({ offset: match.index, line });
+    } else {
+      fence = FENCE_RE.exec(content)?.[1] ?? null;
+      const html = fence === null ? HTML_UNTIL_MARKER.find(([start]) => start.test(content)) : undefined;
+      if (html && !html[1].test(content.replace(html[0], ''))) htmlEnd = html[1];
+    }
+    line++;
+  }
+  const cuts: Cut[] = [];
+  let next = 0;
+  for (let k = 1; k < pieces; k++) {
+    const share = (text.length * k) / pieces;
+    while (next + 1 < headings.length && Math.abs(headings[next + 1]!.offset - share) <= Math.abs(headings[next]!.offset - share)) next++;
+    const heading = headings[next];
+    if (heading && heading.offset > (cuts.at(-1)?.offset ?? 0)) cuts.push(heading);
+  }
+  return cuts;
+}
+
+function closesFence(line: string, fence: string): boolean {
+  const closing = /^ {0,3}(`{3,}|~{3,})[ \t]*[\r\n]*$/.exec(line)?.[1];
+  return closing !== undefined && closing[0] === fence[0] && closing.length >= fence.length;
+}
+
+/** Parses piece `index` of the text, with the positions its nodes have in the whole text. */
+export function parsePiece(text: string, cuts: Cut[], index: number): Root {
+  const cut = cuts[index]!;
+  const tree = parseMarkdown(text.slice(cut.offset, cuts[index + 1]?.offset ?? text.length));
+  shiftPositions(tree, cut);
+  return tree;
+}
+
+/**
+ * Parses pieces one after another, each taken from a counter that every thread parsing the text
+ * shares, until none is left: a thread that starts late or runs slowly simply takes fewer.
+ */
+export function takePieces(next: Int32Array, count: number, parse: (index: number) => void): void {
+  for (let index = Atomics.add(next, 0, 1); index < count; index = Atomics.add(next, 0, 1)) parse(index);
+}
+
+/**
+ * Whether the piece that ends at `end` in the text, parsed alone, ends as the whole text does at
+ * the heading there: its last block is not a code fence or HTML block left open (it would run on
+ * over the heading), nor an HTML block that only a blank line ends, with no blank line after it.
+ */
+export function isCleanEnd(tree: Root, text: string, end: number): boolean {
+  const last = tree.children.at(-1);
+  const start = last?.position?.start.offset;
+  const lastEnd = last?.position?.end.offset;
+  if (last === undefined || start === undefined || lastEnd === undefined) return true;
+  // An open fence or HTML block takes in the rest of the piece, up to its last line ending.
+  if (lastEnd >= end) return false;
+  if (last.type !== 'html') return true;
+  return HTML_UNTIL_MARKER.some(([opening]) => opening.test(text.slice(start, lastEnd))) || BLANK_LINE_RE.test(text.slice(lastEnd, end));
+}
+
+/** Joins the trees of the pieces, in order, into the tree of the whole text. */
+export function joinPieces(trees: Root[]): Root {
+  const first = trees[0]!.position;
+  const last = trees.at(-1)!.position;
+  const root: Root = { type: 'root', children: trees.flatMap((tree) => tree.children) };
+  if (first && last) root.position = { start: first.start, end: last.end };
+  return root;
+}
+
+/** Moves the positions of a piece's nodes to those they have in the whole text. */
+function shiftPositions(tree: Root, cut: Cut): void {
+  if (cut.offset === 0) return;
+  const visit = (node: Nodes) => {
+    const position = node.position;
+    if (position) {
+      position.start.line += cut.line;
+      position.start.offset = (position.start.offset ?? 0) + cut.offset;
+      position.end.line += cut.line;
+      position.end.offset = (position.end.offset ?? 0) + cut.offset;
+    }
+    if ('children' in node) for (const child of node.children) visit(child);
+  };
+  visit(tree);
+}
