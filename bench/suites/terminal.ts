@@ -4,11 +4,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as pty from 'node-pty';
-import { chromium, type Page } from 'playwright-core';
+import headlessModule from '@xterm/headless';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createCore, type Core } from '../../electron/core/app';
 import { appRoot } from '../../electron/core/appRoot';
 import { memoryLogger } from '../../electron/core/log';
 import type { Launcher } from '../../electron/core/sessions/launcher';
+import { MIRROR_SCROLLBACK_LINES } from '../../electron/core/sessions/screenMirror';
 import { startServer } from '../../electron/server/http';
 import { percentile, type Measurement, type Suite } from '../harness';
 
@@ -75,6 +77,70 @@ async function rawNodePty(flood: string): Promise<number> {
   return mbPerSecond(bytes, performance.now() - started);
 }
 
+/** The flood's text, FLOOD_MB of it, in chunks of about CHUNK_CHARS, as the flood program writes it. */
+const FLOOD_TEXT_SCRIPT = `
+  const line = (i) => '\\x1b[3' + (i % 8) + 'mflood line ' + i + ' ' + 'x'.repeat(80) + '\\x1b[0m\\r\\n';
+  const chunks = [];
+  let total = 0;
+  let i = 0;
+  while (total < ${FLOOD_MB} * 1024 * 1024) {
+    let s = '';
+    while (s.length < 192 * 1024) s += line(i++).repeat(64);
+    chunks.push(s);
+    total += s.length;
+  }
+`;
+
+/** Writes the flood's chunks into an xterm, a few in flight as a pane has, and resolves with MB/s. */
+const WRITE_FLOOD_SCRIPT = `new Promise((resolve) => {
+    const started = performance.now();
+    let next = 0;
+    let inFlight = 0;
+    const pump = () => {
+      while (next < chunks.length && inFlight < 4) {
+        inFlight++;
+        term.write(chunks[next++], () => {
+          inFlight--;
+          if (next === chunks.length && inFlight === 0) resolve(total / 1048576 / ((performance.now() - started) / 1000));
+          else setTimeout(pump, 0);
+        });
+      }
+    };
+    pump();
+  })
+`;
+
+/** One stage alone, on one thread: the session host's headless mirror parsing the flood. */
+async function mirrorAlone(): Promise<number> {
+  const { Terminal } = headlessModule;
+  const term = new Terminal({ cols: COLS, rows: ROWS, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
+  try {
+    return Number(await new Function('term', `${FLOOD_TEXT_SCRIPT}; return ${WRITE_FLOOD_SCRIPT};`)(term));
+  } finally {
+    term.dispose();
+  }
+}
+
+/** One stage alone, on one thread: an xterm.js pane in the same headless Chromium, fed the flood with no pipeline. */
+async function paneAlone(browser: Browser): Promise<number> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await page.setContent('<body style="margin:0"><div id="pane"></div></body>');
+    await page.addStyleTag({ path: join(appRoot(), 'node_modules', '@xterm', 'xterm', 'css', 'xterm.css') });
+    await page.addScriptTag({ path: join(appRoot(), 'node_modules', '@xterm', 'xterm', 'lib', 'xterm.js') });
+    return Number(
+      await page.evaluate(`(async () => {
+        const term = new Terminal({ cols: ${COLS}, rows: ${ROWS}, scrollback: 5000, fontSize: 13 });
+        term.open(document.getElementById('pane'));
+        ${FLOOD_TEXT_SCRIPT}
+        return ${WRITE_FLOOD_SCRIPT};
+      })()`),
+    );
+  } finally {
+    await page.close();
+  }
+}
+
 /** The same flood in a tmux pane (tmux parses it into its own screen), timed until the program ends. */
 function throughTmux(flood: string): number {
   const socket = `switchyard-bench-${process.pid}`;
@@ -135,7 +201,7 @@ function echoLatencies(page: Page, samples: number): Promise<number[]> {
 async function throughBrowser(
   work: string,
   flood: string,
-  baselines: { raw: number; tmux: number; tmuxCpuMsPerMb: number | null },
+  baselines: { raw: number; tmux: number; tmuxCpuMsPerMb: number | null; mirror: number },
 ): Promise<Measurement[]> {
   const repo = join(work, 'repo');
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
@@ -182,6 +248,7 @@ async function throughBrowser(
     clearInterval(sampler);
     lag.disable();
     await Promise.all(floods.map((s) => core.sessions.stop(s.id)));
+    const pane = await paneAlone(browser);
 
     const ms = (ns: number) => Number((ns / 1e6).toFixed(2));
     const round = (n: number) => Number(n.toFixed(2));
@@ -207,6 +274,22 @@ async function throughBrowser(
             },
           ]
         : []),
+      {
+        name: `stage alone, one thread: xterm.js pane in the same Chromium, ${COLS}×${ROWS}, no pipeline`,
+        value: Number(pane.toFixed(1)),
+        unit: 'MB/s',
+        baseline: 'the same flood through a tmux pane',
+        baselineValue: baselines.tmux,
+        better: 'higher',
+      },
+      {
+        name: `stage alone, one thread: the host's headless mirror (@xterm/headless), ${COLS}×${ROWS}`,
+        value: Number(baselines.mirror.toFixed(1)),
+        unit: 'MB/s',
+        baseline: 'the same flood through a tmux pane',
+        baselineValue: baselines.tmux,
+        better: 'higher',
+      },
       {
         name: `${FLOOD_MB} MB ANSI flood into a visible pane, against raw node-pty`,
         value: pipeline,
@@ -269,7 +352,8 @@ const suite: Suite = {
       writeFileSync(flood, FLOOD_SCRIPT);
       const raw = await rawNodePty(flood);
       const { result: tmux, cpuMsPerMb: tmuxCpuMsPerMb } = await withCpu(() => throughTmux(flood));
-      return await throughBrowser(work, flood, { raw, tmux, tmuxCpuMsPerMb });
+      const mirror = await mirrorAlone();
+      return await throughBrowser(work, flood, { raw, tmux, tmuxCpuMsPerMb, mirror });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
