@@ -7,6 +7,7 @@ import { SwitchyardError } from '../../shared/errors';
 import { sessionMembers } from '../../electron/core/sessions/processGroup';
 import { liveGroupMembers } from '../helpers/processes';
 import type { HostEvent } from '../../electron/core/sessions/hostProtocol';
+import type { SessionHost } from '../../electron/core/sessions/sessionHost';
 import { tempDir } from '../helpers/tempDir';
 import { exitOf, makeHost, nodeScript, outputOf, shell, waitFor } from './hostHarness';
 
@@ -47,6 +48,23 @@ function flood(totalLines: number) {
       process.stdout.write('FLOOD-DONE\\n');
     })();
   `);
+}
+
+/** A client `c1` that keeps up: it acknowledges everything it was sent, as xterm would after parsing, until the session exits. */
+async function keepUpUntilExit(host: SessionHost, events: HostEvent[], sessionId: string, timeoutMs: number): Promise<void> {
+  let acked = 0;
+  const keepUp = setInterval(() => {
+    const sent = events
+      .filter((e): e is Extract<HostEvent, { type: 'output' }> => e.type === 'output' && e.to.includes('c1'))
+      .reduce((n, e) => n + e.data.length, 0);
+    if (sent > acked) void host.send({ type: 'ack', sessionId, clientId: 'c1', chars: sent - acked });
+    acked = sent;
+  }, 5);
+  try {
+    await waitFor(`${sessionId} done`, () => exitOf(events, sessionId), timeoutMs);
+  } finally {
+    clearInterval(keepUp);
+  }
 }
 
 describe('session host: output', () => {
@@ -314,20 +332,8 @@ describe('session host: flow control', () => {
     expect(info?.paused).toBe(true);
     expect(exitOf(events, 's1')).toBeUndefined();
 
-    // A client that keeps up: acknowledge everything it was sent, as xterm would after parsing.
-    let acked = 0;
-    const keepUp = setInterval(() => {
-      const sent = events
-        .filter((e): e is Extract<HostEvent, { type: 'output' }> => e.type === 'output' && e.to.includes('c1'))
-        .reduce((n, e) => n + e.data.length, 0);
-      if (sent > acked) void host.send({ type: 'ack', sessionId: 's1', clientId: 'c1', chars: sent - acked });
-      acked = sent;
-    }, 5);
-    try {
-      await waitFor('flood done', () => exitOf(events, 's1'), 20_000);
-    } finally {
-      clearInterval(keepUp);
-    }
+    // A client that keeps up.
+    await keepUpUntilExit(host, events, 's1', 20_000);
     expect(events.some((e) => e.type === 'flow' && !e.paused)).toBe(true);
     expect(outputOf(events, 's1').includes('FLOOD-DONE')).toBe(true);
   });
@@ -372,19 +378,7 @@ describe('session host: flow control', () => {
 
     // A pane that keeps up attaches to `a`: it runs at full speed to its end while `b` stays held.
     await host.send({ type: 'attach', sessionId: 'a', clientId: 'c1' });
-    let acked = 0;
-    const keepUp = setInterval(() => {
-      const sent = events
-        .filter((e): e is Extract<HostEvent, { type: 'output' }> => e.type === 'output' && e.to.includes('c1'))
-        .reduce((n, e) => n + e.data.length, 0);
-      if (sent > acked) void host.send({ type: 'ack', sessionId: 'a', clientId: 'c1', chars: sent - acked });
-      acked = sent;
-    }, 5);
-    try {
-      await waitFor('a done', () => exitOf(events, 'a'), 30_000);
-    } finally {
-      clearInterval(keepUp);
-    }
+    await keepUpUntilExit(host, events, 'a', 30_000);
     expect(outputOf(events, 'a')).toContain('FLOOD-DONE');
     expect(exitOf(events, 'b')).toBeUndefined();
   });
