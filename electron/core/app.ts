@@ -9,15 +9,15 @@ import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
 import { SchedulerService } from './scheduler/schedulerService';
 import { Connection } from './rpc/connection';
-import { createDispatcher, type Dispatch, type Logger } from './rpc/dispatcher';
+import { createDispatcher, createMessageDelivery, type Deliver, type Dispatch, type Logger } from './rpc/dispatcher';
 import { EventBus } from './rpc/eventBus';
-import { createRouter } from './rpc/router';
+import { createMessageRouter, createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import type { Launcher } from './sessions/launcher';
 import { SessionHost } from './sessions/sessionHost';
 import { SessionService } from './sessions/sessionService';
 import { AgentBridge } from './sessions/agentBridge';
-import { createAgentServices } from './agents/agentServices';
+import { createAgentServices, type AgentServices } from './agents/agentServices';
 import type { CreateObserver } from './sessions/stateObserver';
 import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
@@ -48,6 +48,8 @@ export interface Core {
   readonly dataDir: string;
   readonly bus: EventBus;
   readonly dispatch: Dispatch;
+  /** One-way messages (keystrokes, acks, resizes): validated and acted on, never answered. */
+  readonly deliver: Deliver;
   readonly projects: ProjectService;
   readonly tasks: TaskService;
   readonly taskGraph: TaskGraphService;
@@ -62,6 +64,10 @@ export interface Core {
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
   readonly sessions: SessionService;
+  /** The ptys and their mirrors, for diagnostics (what it holds, for how many sessions). */
+  readonly host: SessionHost;
+  /** The agent side: launches, state observers, hook tokens. */
+  readonly agents: AgentServices;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
   connect(send: (message: ServerMessage) => void): Connection;
   dispose(): Promise<void>;
@@ -131,6 +137,7 @@ export function createCore(options: CoreOptions): Core {
       host,
       launcher: options.launcher ?? bridge.launcher,
       transcript,
+      agentSessions: agents,
       log,
     }),
   );
@@ -175,12 +182,14 @@ export function createCore(options: CoreOptions): Core {
     createRouter({ info, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, worktrees, orphans, review, savedChanges }),
     log,
   );
+  const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);
 
   const connections = new Set<Connection>();
   return {
     dataDir: options.dataDir,
     bus,
     dispatch,
+    deliver,
     projects,
     tasks,
     taskGraph,
@@ -194,8 +203,10 @@ export function createCore(options: CoreOptions): Core {
     orphans,
     savedChanges,
     sessions,
+    host,
+    agents,
     connect(send) {
-      const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));
+      const connection: Connection = new Connection(dispatch, deliver, bus, send, () => connections.delete(connection));
       connections.add(connection);
       return connection;
     },
