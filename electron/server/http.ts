@@ -4,8 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Core } from '../core/app';
-import { consoleLogger } from '../core/log';
-import type { Logger } from '../core/rpc/dispatcher';
+import { consoleLogger, type Logger } from '../core/log';
 import { Gatekeeper, newToken } from './auth';
 import { parseRequestTarget } from './requestTarget';
 import { attachWebSocket } from './ws';

@@ -1,5 +1,5 @@
 import { toDisposable, type Disposable } from '../core/disposable';
-import type { Logger } from '../core/rpc/dispatcher';
+import type { Logger } from '../core/log';
 
 /**
  * Keeps a serving process alive through a bug: an uncaught exception or an unhandled rejection is

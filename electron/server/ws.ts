@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../../shared/constants';
 import { WS_SUBPROTOCOL } from '../../shared/protocol';
 import type { Core } from '../core/app';
-import type { Logger } from '../core/rpc/dispatcher';
+import type { Logger } from '../core/log';
 import { offeredProtocols, type Gatekeeper } from './auth';
 import { parseRequestTarget } from './requestTarget';
 

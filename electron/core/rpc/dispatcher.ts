@@ -7,7 +7,8 @@ import {
   type ProcedureName,
 } from '../../../shared/contract';
 import { SwitchyardError, type ErrorData } from '../../../shared/errors';
-import { LOCAL_CLIENT, type ClientContext } from './clientContext';
+import { LOCAL_CLIENT, type ClientContext } from '../clientContext';
+import type { Logger } from '../log';
 
 export type Handler<K extends ProcedureName> = (
   input: ParsedInputOf<K>,
@@ -16,12 +17,6 @@ export type Handler<K extends ProcedureName> = (
 export type Handlers = { [K in ProcedureName]: Handler<K> };
 
 export type CallResult = { ok: true; output: unknown } | { ok: false; error: ErrorData };
-
-export interface Logger {
-  error(message: string, error?: unknown): void;
-  warn(message: string): void;
-  info(message: string): void;
-}
 
 /**
  * Deepest nesting of arrays and objects a call's input may have. The contract's inputs nest a few
