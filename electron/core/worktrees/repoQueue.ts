@@ -1,9 +1,11 @@
+import type { Disposable } from '../disposable';
+
 /**
  * Runs the operations of one repository one at a time, in the order they were asked for; different
  * repositories run in parallel. Git takes locks (index, refs, worktree admin files) that two
  * concurrent commands on the same repository would fight over.
  */
-export class RepoQueue {
+export class RepoQueue implements Disposable {
   private readonly tails = new Map<string, Promise<unknown>>();
 
   run<T>(repoKey: string, operation: () => Promise<T>): Promise<T> {
@@ -23,5 +25,10 @@ export class RepoQueue {
   /** Resolves when every queued operation has finished. */
   async idle(): Promise<void> {
     while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+  }
+
+  /** Waits for the operations already queued: none is cut off halfway. */
+  dispose(): Promise<void> {
+    return this.idle();
   }
 }
