@@ -3,6 +3,7 @@ import type { ChangedFile, PushAvailability, Worktree, WorktreeDiff } from '../.
 import { SwitchyardError } from '../../../shared/errors';
 import { findExecutable } from '../agents/binaries';
 import { commitIdentityConfig } from '../git/commitIdentity';
+import { lockedFailure } from '../git/gitFailure';
 import { git, gitErrorMessage, gitOutputTail } from '../git/repository';
 import { snapshotWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
@@ -128,9 +129,9 @@ export class WorktreeReview {
         return { commit: await repo.revparse(['--verify', 'HEAD']), committed: false };
       }
       await repo.raw(['add', '--all', '--', '.']);
-      await repo.raw(['commit', '--quiet', '--message', message]).catch((error: unknown) => {
+      await repo.raw(['commit', '--quiet', '--message', message]).catch(async (error: unknown) => {
         // A commit hook that says no, most often: its output is the reason.
-        throw new SwitchyardError('GIT_REFUSED', `git refused the commit: ${gitErrorMessage(error)}`, { output: gitOutputTail(error) });
+        throw (await lockedFailure(error)) ?? new SwitchyardError('GIT_REFUSED', `git refused the commit: ${gitErrorMessage(error)}`, { output: gitOutputTail(error) });
       });
       return { commit: await repo.revparse(['--verify', 'HEAD']), committed: true };
     });
@@ -167,6 +168,8 @@ export class WorktreeReview {
       try {
         await repo.raw(['rebase', '--quiet', base]);
       } catch (error) {
+        const locked = await lockedFailure(error);
+        if (locked) throw locked;
         const conflicts = (await repo.raw(['diff', '--name-only', '--diff-filter=U']).catch(() => ''))
           .split('\n')
           .filter((l) => l !== '');
@@ -252,8 +255,8 @@ export class WorktreeReview {
     }
     await git(holder.path)
       .raw(['merge', '--ff-only', '--quiet', commit])
-      .catch((error: unknown) => {
-        throw new SwitchyardError(
+      .catch(async (error: unknown) => {
+        throw (await lockedFailure(error)) ?? new SwitchyardError(
           'WORKTREE_DIRTY',
           `${worktree.baseBranch} is checked out at ${holder.path} with local changes the merge would overwrite; ${worktree.baseBranch} was not changed (${gitErrorMessage(error)})`,
           { path: holder.path },
@@ -270,7 +273,8 @@ export class WorktreeReview {
     const { worktree, project } = this.worktrees.requireCurrent(taskId);
     const no = (reason: string, remote: string | null = null) => ({ availability: { available: false, reason, remote }, gh: null });
     if (worktree.mode === 'repository') return no("This task works on the repository's own branch, not a task branch.");
-    const remotes = (await git(project.path).raw(['remote'])).split('\n').filter((r) => r !== '');
+    const listed = await this.queue.run(project.path, () => git(project.path).raw(['remote']));
+    const remotes = listed.split('\n').filter((r) => r !== '');
     const remote = remotes.includes(PREFERRED_REMOTE) ? PREFERRED_REMOTE : (remotes[0] ?? null);
     if (!remote) return no('The repository has no remote to push to.');
     const gh = await findExecutable('gh');
