@@ -7,7 +7,7 @@ import { git } from '../git/repository';
 import { saveWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
 import type { ProjectService } from '../projects/projectService';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 import type { TaskService } from '../tasks/taskService';
 import { removeCheckout } from './checkouts';
 import type { RepoQueue } from './repoQueue';

@@ -7,7 +7,7 @@ import { lockedFailure } from '../git/gitFailure';
 import { git, gitErrorMessage, gitOutputTail } from '../git/repository';
 import { snapshotWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 import type { RepoQueue } from './repoQueue';
 import { baseRefOf, mergeTree, refHeads, workingTreeChanges } from './worktreeInspection';
 import { DIRTY_PATHS_IN_ERROR } from './workGuard';

@@ -5,7 +5,7 @@ import { branchNameProblem, clashingBranch, uniqueBranchName } from '../git/refN
 import { git } from '../git/repository';
 import { applySavedTree, listSavedRefs, SAVED_REF_PREFIX, type SavedRef } from '../git/snapshot';
 import type { ProjectService } from '../projects/projectService';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
 import { localBranches } from './checkouts';
