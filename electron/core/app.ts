@@ -16,8 +16,8 @@ import type { ServerMessage } from '../../shared/protocol';
 import type { Launcher } from './sessions/launcher';
 import { SessionHost } from './sessions/sessionHost';
 import { SessionService } from './sessions/sessionService';
-import { AgentBridge } from './sessions/agentBridge';
 import { createAgentServices } from './agents/agentServices';
+import { SessionBridge } from './agents/sessionBridge';
 import type { CreateObserver } from './sessions/stateObserver';
 import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
@@ -122,9 +122,9 @@ export function createCore(options: CoreOptions): Core {
         ),
     }),
   );
-  const bridge = new AgentBridge({
+  const bridge = new SessionBridge({
     agents,
-    worktrees,
+    prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
   });
   const transcript = disposables.add(new TranscriptStore(database.db, database.file, log));
