@@ -11,7 +11,8 @@ import {
   type ProcedureName,
 } from '../../../shared/contract';
 import { SwitchyardError, type ErrorData } from '../../../shared/errors';
-import { LOCAL_CLIENT, type ClientContext } from './clientContext';
+import { LOCAL_CLIENT, type ClientContext } from '../clientContext';
+import type { Logger } from '../log';
 
 export type Handler<K extends ProcedureName> = (
   input: ParsedInputOf<K>,
@@ -25,10 +26,22 @@ export type MessageHandlers = { [K in MessageName]: MessageHandler<K> };
 
 export type CallResult = { ok: true; output: unknown } | { ok: false; error: ErrorData };
 
-export interface Logger {
-  error(message: string, error?: unknown): void;
-  warn(message: string): void;
-  info(message: string): void;
+/**
+ * Deepest nesting of arrays and objects a call's input may have. The contract's inputs nest a few
+ * levels; a limit far above them, checked before validation, keeps recursive code further in
+ * (zod, JSON.stringify, SQLite's JSON) from overflowing the stack on hostile input.
+ */
+export const MAX_INPUT_DEPTH = 64;
+
+/** Whether `value` nests arrays or objects more than `limit` levels deep (itself is level 1), found without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth > limit) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
 }
 
 /** Describes what zod refused, path by path, in words a person can read. */
@@ -64,9 +77,18 @@ function failureOf(method: string, error: unknown, log: Logger): ErrorData {
   return { code: 'INTERNAL', message: `${method} failed unexpectedly; see the log` };
 }
 
-function badInput(method: string, error: z.ZodError): ErrorData {
-  const { message, issues } = describeIssues(error);
-  return { code: 'BAD_INPUT', message: `${method}: ${message}`, details: { issues } };
+/** The input as the contract's schema reads it, or BAD_INPUT saying why not (too deeply nested, or what zod refused). */
+function parseInput(schema: z.ZodType, method: string, rawInput: unknown): { ok: true; data: unknown } | { ok: false; error: ErrorData } {
+  if (nestsDeeperThan(rawInput, MAX_INPUT_DEPTH)) {
+    return {
+      ok: false,
+      error: { code: 'BAD_INPUT', message: `${method}: the input nests deeper than ${MAX_INPUT_DEPTH} levels`, details: { maxDepth: MAX_INPUT_DEPTH } },
+    };
+  }
+  const parsed = schema.safeParse(rawInput ?? {});
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const { message, issues } = describeIssues(parsed.error);
+  return { ok: false, error: { code: 'BAD_INPUT', message: `${method}: ${message}`, details: { issues } } };
 }
 
 /**
@@ -79,9 +101,9 @@ export function createDispatcher(handlers: Handlers, log: Logger) {
     if (!isProcedureName(method)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method "${method.slice(0, 100)}"` } };
     }
-    const parsed = procedures[method].input.safeParse(rawInput ?? {});
-    if (!parsed.success) return { ok: false, error: badInput(method, parsed.error) };
     try {
+      const parsed = parseInput(procedures[method].input, method, rawInput);
+      if (!parsed.ok) return parsed;
       const handler = handlers[method] as (input: unknown, client: ClientContext) => Promise<unknown> | unknown;
       const output = await handler(parsed.data, client);
       return { ok: true, output };
@@ -100,9 +122,9 @@ export type Dispatch = ReturnType<typeof createDispatcher>;
 export function createMessageDelivery(handlers: MessageHandlers, log: Logger) {
   return async function deliver(method: string, rawInput: unknown, client: ClientContext = LOCAL_CLIENT): Promise<ErrorData | null> {
     if (!isMessageName(method)) return { code: 'UNKNOWN_METHOD', message: `unknown message "${method.slice(0, 100)}"` };
-    const parsed = messages[method].safeParse(rawInput ?? {});
-    if (!parsed.success) return badInput(method, parsed.error);
     try {
+      const parsed = parseInput(messages[method], method, rawInput);
+      if (!parsed.ok) return parsed.error;
       const handler = handlers[method] as (input: unknown, client: ClientContext) => Promise<void> | void;
       await handler(parsed.data, client);
       return null;

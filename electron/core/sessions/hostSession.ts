@@ -2,7 +2,7 @@ import type { StateChange } from '../../../shared/contract/sessionState';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
 import { FlowControl, type FlowLimits } from './flowControl';
-import type { AttachReply, HostEvent, HostSessionInfo } from './hostProtocol';
+import type { AttachReply, HostEvent, HostSessionInfo, StateReport } from './hostProtocol';
 import { InitialInput } from './initialInput';
 import type { AgentLaunch } from './launch';
 import type { MirrorThread, RemoteMirror } from './mirrorThread';
@@ -30,6 +30,8 @@ export interface HostSessionOptions {
   /** What the sessions no pane shows may output together. */
   unwatchedBudget: OutputBudget;
   emit: (event: HostEvent) => void;
+  /** The agent state channel, apart from `emit`. */
+  reportState: (report: StateReport) => void;
 }
 
 /** One run of the session's program, with what watches it and what it is typed. */
@@ -228,7 +230,7 @@ export class HostSession {
   }
 
   private report(change: StateChange): void {
-    this.options.emit({ type: 'state', sessionId: this.id, change });
+    this.options.reportState({ sessionId: this.id, change });
   }
 
   private requireRun(): Run {

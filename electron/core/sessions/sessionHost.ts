@@ -1,13 +1,12 @@
 import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './flowControl';
-import type { HostCommand, HostCommandOf, HostEvent, HostReplies } from './hostProtocol';
+import type { HostCommand, HostCommandOf, HostEvent, HostReplies, StateReport } from './hostProtocol';
 import { HostSession } from './hostSession';
 import { MirrorThread } from './mirrorThread';
 import { OutputBudget } from './outputBudget';
 import { STOP_GRACE_MS } from './stopEscalation';
-import { consoleLogger } from '../log';
-import type { Logger } from '../rpc/dispatcher';
+import { consoleLogger, type Logger } from '../log';
 import { noObserver, type CreateObserver } from './stateObserver';
 
 export interface SessionHostOptions {
@@ -26,6 +25,7 @@ export interface SessionHostOptions {
 export class SessionHost implements Disposable {
   private readonly sessions = new Map<string, HostSession>();
   private readonly listeners = new Set<(event: HostEvent) => void>();
+  private readonly stateListeners = new Set<(report: StateReport) => void>();
   private readonly flowLimits: FlowLimits;
   /** Started with the first session: a host that never runs one costs no thread. */
   private mirrors: MirrorThread | undefined;
@@ -40,6 +40,12 @@ export class SessionHost implements Disposable {
   onEvent(listener: (event: HostEvent) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  /** The agent state of every session, apart from the pty's events (see StateReport). */
+  onState(listener: (report: StateReport) => void): Disposable {
+    this.stateListeners.add(listener);
+    return { dispose: () => void this.stateListeners.delete(listener) };
   }
 
   async send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]> {
@@ -89,6 +95,9 @@ export class SessionHost implements Disposable {
       mirrors: (this.mirrors ??= new MirrorThread(this.options.log ?? consoleLogger())),
       unwatchedBudget: this.unwatchedBudget,
       emit: (event) => this.emit(event),
+      reportState: (report) => {
+        for (const listener of [...this.stateListeners]) listener(report);
+      },
     }, command.startSeq);
     if (!fresh) session.resize(command.cols, command.rows);
     try {
@@ -127,6 +136,7 @@ export class SessionHost implements Disposable {
     await Promise.all([...this.sessions.values()].map((session) => session.dispose()));
     this.sessions.clear();
     this.listeners.clear();
+    this.stateListeners.clear();
     this.unwatchedBudget.dispose();
     await this.mirrors?.dispose();
   }
