@@ -19,6 +19,7 @@ import { SessionService } from './sessions/sessionService';
 import { AgentBridge } from './sessions/agentBridge';
 import { createAgentServices } from './agents/agentServices';
 import type { CreateObserver } from './sessions/stateObserver';
+import { FinishedScreens } from './sessions/finishedScreens';
 import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
 import { TaskGraphService } from './tasks/taskGraphService';
@@ -131,6 +132,7 @@ export function createCore(options: CoreOptions): Core {
       host,
       launcher: options.launcher ?? bridge.launcher,
       transcript,
+      screens: disposables.add(new FinishedScreens(transcript, log)),
       log,
     }),
   );

@@ -10,9 +10,9 @@ import type { Logger } from '../rpc/dispatcher';
 import type { EventBus } from '../rpc/eventBus';
 import type { TaskService } from '../tasks/taskService';
 import type { AttachReply, HostEvent } from './hostProtocol';
+import type { FinishedScreens } from './finishedScreens';
 import { STOPPED_DETAIL } from './hostSession';
 import type { Launcher, ResolvedLaunch } from './launcher';
-import { ScreenMirror } from './screenMirror';
 import type { SessionHost } from './sessionHost';
 import { plainLines, plainText, searchLines } from './transcriptText';
 import type { TranscriptStore } from './transcriptStore';
@@ -48,6 +48,8 @@ export interface SessionServiceDeps {
   host: SessionHost;
   launcher: Launcher;
   transcript: TranscriptStore;
+  /** The screens of sessions that ran before this run of the app. */
+  screens: FinishedScreens;
   log: Logger;
 }
 
@@ -253,7 +255,7 @@ export class SessionService implements Disposable {
     this.get(id);
     const cols = size?.cols;
     const rows = size?.rows;
-    if (!this.inHost.has(id)) return this.replay(id, cols ?? DEFAULT_COLS, rows ?? DEFAULT_ROWS);
+    if (!this.inHost.has(id)) return this.deps.screens.attach(id, cols ?? DEFAULT_COLS, rows ?? DEFAULT_ROWS);
     this.track(client, id);
     return this.deps.host.send({ type: 'attach', sessionId: id, clientId: client.clientId, cols, rows });
   }
@@ -312,19 +314,6 @@ export class SessionService implements Disposable {
         .where(eq(sessions.id, id))
         .run();
       throw error;
-    }
-  }
-
-  /** The screen of a session the host no longer holds (it ran before the app restarted), from its transcript. */
-  private async replay(id: string, cols: number, rows: number): Promise<AttachReply> {
-    const chunks = await this.deps.transcript.chunks(id);
-    const mirror = new ScreenMirror(cols, rows);
-    try {
-      for (const chunk of chunks) mirror.write(chunk.seq, chunk.data);
-      const { snapshot, seq } = await mirror.snapshot();
-      return { snapshot, seq, cols, rows };
-    } finally {
-      mirror.dispose();
     }
   }
 

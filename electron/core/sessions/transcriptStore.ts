@@ -5,6 +5,7 @@ import { BUSY_TIMEOUT_MS, type Db } from '../db/client';
 import { transcriptChunks } from '../db/schema';
 import type { Logger } from '../rpc/dispatcher';
 import { startWorker } from '../workerEntry';
+import { Batcher } from './outputBatcher';
 import type { TranscriptReply, TranscriptRequest } from './transcriptProtocol';
 
 /**
@@ -24,9 +25,7 @@ type Row = [sessionId: string, seq: number, data: string, at: number];
  * that feeds the panes); reads happen here, once what was appended so far is written.
  */
 export class TranscriptStore implements Disposable {
-  private pending: Row[] = [];
-  private pendingChars = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly batcher: Batcher<Row>;
   private writer: Worker | undefined;
   private posted = 0;
   private written = 0;
@@ -37,25 +36,22 @@ export class TranscriptStore implements Disposable {
     private readonly db: Db,
     private readonly file: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.batcher = new Batcher<Row>(
+      { delayMs: TRANSCRIPT_FLUSH_MS, maxChars: TRANSCRIPT_FLUSH_MAX_CHARS },
+      (row) => row[2].length,
+      (rows) => this.post({ type: 'write', batch: ++this.posted, rows }),
+    );
+  }
 
   append(sessionId: string, seq: number, data: string, at = Date.now()): void {
     if (this.closed) return;
-    this.pending.push([sessionId, seq, data, at]);
-    this.pendingChars += data.length;
-    if (this.pendingChars >= TRANSCRIPT_FLUSH_MAX_CHARS) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), TRANSCRIPT_FLUSH_MS);
+    this.batcher.push([sessionId, seq, data, at]);
   }
 
   /** Hands what is pending to the writer. */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.length === 0) return;
-    const rows = this.pending;
-    this.pending = [];
-    this.pendingChars = 0;
-    this.post({ type: 'write', batch: ++this.posted, rows });
+    this.batcher.flush();
   }
 
   /** Resolves once everything appended so far is in SQLite. */
