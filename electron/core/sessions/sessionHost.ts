@@ -115,8 +115,15 @@ export class SessionHost implements Disposable {
     return session;
   }
 
+  /** A listener that throws is logged: it never reaches the pty's callbacks, where it would end the process. */
   private emit(event: HostEvent): void {
-    for (const listener of [...this.listeners]) listener(event);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        (this.options.log ?? consoleLogger()).error(`a listener of the session host failed on ${event.type}`, error);
+      }
+    }
   }
 
   /** Stops every running program (SIGTERM, then SIGKILL) and frees every mirror. */
