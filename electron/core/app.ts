@@ -5,21 +5,21 @@ import { openDatabase, type DatabaseHandle } from './db/client';
 import { StorageHealth } from './db/storageHealth';
 import { UnsavedWrites } from './db/unsavedWrites';
 import { DisposableStore, toDisposable } from './disposable';
-import { consoleLogger } from './log';
+import { EventBus } from './events';
+import { consoleLogger, type Logger } from './log';
 import { AttentionService } from './notify/attentionService';
 import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
 import { SchedulerService } from './scheduler/schedulerService';
 import { Connection } from './rpc/connection';
-import { createDispatcher, type Dispatch, type Logger } from './rpc/dispatcher';
-import { EventBus } from './rpc/eventBus';
+import { createDispatcher, type Dispatch } from './rpc/dispatcher';
 import { createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import type { Launcher } from './sessions/launcher';
 import { SessionHost } from './sessions/sessionHost';
 import { SessionService } from './sessions/sessionService';
-import { AgentBridge } from './sessions/agentBridge';
 import { createAgentServices } from './agents/agentServices';
+import { SessionBridge } from './agents/sessionBridge';
 import type { CreateObserver } from './sessions/stateObserver';
 import { FinishedScreens } from './sessions/finishedScreens';
 import { TranscriptStore } from './sessions/transcriptStore';
@@ -27,10 +27,13 @@ import { SettingsService } from './settings/settingsService';
 import { TaskGraphService } from './tasks/taskGraphService';
 import { TaskService } from './tasks/taskService';
 import { OrphanFinder } from './worktrees/orphans';
+import { RepoQueue } from './worktrees/repoQueue';
 import { WorktreeReview } from './worktrees/review';
 import { SavedChangesService } from './worktrees/savedChanges';
-import type { HydrateHook } from './worktrees/worktreeSetup';
+import { TaskCheckouts } from './worktrees/taskCheckouts';
+import { WorktreeSetup, type HydrateHook } from './worktrees/worktreeSetup';
 import { WorktreeService } from './worktrees/worktreeService';
+import { WorktreeStore } from './worktrees/worktreeStore';
 
 export interface CoreOptions {
   dataDir: string;
@@ -89,19 +92,22 @@ export function createCore(options: CoreOptions): Core {
       if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
     }),
   );
-  const worktrees = new WorktreeService({
-    db: database.db,
+  const worktreeStore = new WorktreeStore(database.db);
+  // Disposed after the setup scripts are stopped: the git operations already queued finish first.
+  const repoQueue = disposables.add(new RepoQueue());
+  const worktreeSetup = disposables.add(new WorktreeSetup(worktreeStore, bus, settings, options.hydrate));
+  const checkouts = new TaskCheckouts(worktreeStore, settings, options.dataDir);
+  const worktreeParts = { store: worktreeStore, queue: repoQueue, setup: worktreeSetup, checkouts, bus, projects, tasks };
+  const worktrees = new WorktreeService({ ...worktreeParts, settings });
+  const review = new WorktreeReview({
+    worktrees,
+    store: worktreeStore,
+    queue: repoQueue,
     bus,
-    projects,
-    tasks,
-    settings,
-    dataDir: options.dataDir,
-    ...(options.hydrate ? { hydrate: options.hydrate } : {}),
+    landed: (taskId) => tasks.update(taskId, { status: 'done' }),
   });
-  disposables.add(worktrees);
-  const review = new WorktreeReview(worktrees);
-  const orphans = new OrphanFinder(worktrees);
-  const savedChanges = new SavedChangesService(worktrees);
+  const orphans = new OrphanFinder(worktreeParts);
+  const savedChanges = new SavedChangesService({ ...worktreeParts, settings });
   const taskGraph = new TaskGraphService(database.db, bus, projects);
   const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings));
   // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
@@ -121,9 +127,9 @@ export function createCore(options: CoreOptions): Core {
         ),
     }),
   );
-  const bridge = new AgentBridge({
+  const bridge = new SessionBridge({
     agents,
-    worktrees,
+    prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
   });
   // Told once when writes start failing (a full disk) and once when everything held is written.

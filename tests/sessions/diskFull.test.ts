@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
-import type { AnyEvent } from '../../electron/core/rpc/eventBus';
+import type { AnyEvent } from '../../electron/core/events';
 import type { Launcher } from '../../electron/core/sessions/launcher';
 import { sessionMembers } from '../../electron/core/sessions/processGroup';
 import type { CreateObserver } from '../../electron/core/sessions/stateObserver';

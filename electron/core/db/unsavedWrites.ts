@@ -1,5 +1,5 @@
 import type { Disposable } from '../disposable';
-import type { Logger } from '../rpc/dispatcher';
+import type { Logger } from '../log';
 import { isStorageFailure, RetryTimer, type StorageHealth } from './storageHealth';
 
 interface Write {

@@ -1,5 +1,5 @@
 import type { Disposable } from '../disposable';
-import type { Logger } from '../rpc/dispatcher';
+import type { Logger } from '../log';
 import type { AttachReply } from './hostProtocol';
 import { MirrorThread } from './mirrorThread';
 import type { TranscriptStore } from './transcriptStore';

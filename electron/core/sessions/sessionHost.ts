@@ -1,12 +1,11 @@
 import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './flowControl';
-import type { HostCommand, HostCommandOf, HostEvent, HostReplies } from './hostProtocol';
+import type { HostCommand, HostCommandOf, HostEvent, HostReplies, StateReport } from './hostProtocol';
 import { HostSession, STOP_GRACE_MS } from './hostSession';
 import { MirrorThread } from './mirrorThread';
 import { OutputBudget } from './outputBudget';
-import { consoleLogger } from '../log';
-import type { Logger } from '../rpc/dispatcher';
+import { consoleLogger, type Logger } from '../log';
 import { noObserver, type CreateObserver } from './stateObserver';
 
 export interface SessionHostOptions {
@@ -25,6 +24,7 @@ export interface SessionHostOptions {
 export class SessionHost implements Disposable {
   private readonly sessions = new Map<string, HostSession>();
   private readonly listeners = new Set<(event: HostEvent) => void>();
+  private readonly stateListeners = new Set<(report: StateReport) => void>();
   private readonly flowLimits: FlowLimits;
   /** Started with the first session: a host that never runs one costs no thread. */
   private mirrors: MirrorThread | undefined;
@@ -39,6 +39,12 @@ export class SessionHost implements Disposable {
   onEvent(listener: (event: HostEvent) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  /** The agent state of every session, apart from the pty's events (see StateReport). */
+  onState(listener: (report: StateReport) => void): Disposable {
+    this.stateListeners.add(listener);
+    return { dispose: () => void this.stateListeners.delete(listener) };
   }
 
   async send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]> {
@@ -88,6 +94,7 @@ export class SessionHost implements Disposable {
       mirrors: (this.mirrors ??= new MirrorThread(this.options.log ?? consoleLogger())),
       unwatchedBudget: this.unwatchedBudget,
       emit: (event) => this.emit(event),
+      reportState: (report) => this.tell(this.stateListeners, report, 'state'),
     }, command.startSeq);
     if (!fresh) session.resize(command.cols, command.rows);
     try {
@@ -115,13 +122,17 @@ export class SessionHost implements Disposable {
     return session;
   }
 
-  /** A listener that throws is logged: it never reaches the pty's callbacks, where it would end the process. */
   private emit(event: HostEvent): void {
-    for (const listener of [...this.listeners]) {
+    this.tell(this.listeners, event, event.type);
+  }
+
+  /** A listener that throws is logged: it never reaches the pty's callbacks, where it would end the process. */
+  private tell<T>(listeners: Set<(value: T) => void>, value: T, what: string): void {
+    for (const listener of [...listeners]) {
       try {
-        listener(event);
+        listener(value);
       } catch (error) {
-        (this.options.log ?? consoleLogger()).error(`a listener of the session host failed on ${event.type}`, error);
+        (this.options.log ?? consoleLogger()).error(`a listener of the session host failed on ${what}`, error);
       }
     }
   }
@@ -133,6 +144,7 @@ export class SessionHost implements Disposable {
     await Promise.all([...this.sessions.values()].map((session) => session.dispose()));
     this.sessions.clear();
     this.listeners.clear();
+    this.stateListeners.clear();
     this.unwatchedBudget.dispose();
     await this.mirrors?.dispose();
   }

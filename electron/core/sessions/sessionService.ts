@@ -6,9 +6,9 @@ import type { Db } from '../db/client';
 import type { UnsavedWrites } from '../db/unsavedWrites';
 import { sessions, stateChanges, tasks as taskTable } from '../db/schema';
 import { DisposableStore, type Disposable } from '../disposable';
-import type { ClientContext } from '../rpc/clientContext';
-import type { Logger } from '../rpc/dispatcher';
-import type { EventBus } from '../rpc/eventBus';
+import type { ClientContext } from '../clientContext';
+import type { Logger } from '../log';
+import type { EventBus } from '../events';
 import type { TaskService } from '../tasks/taskService';
 import type { AttachReply, HostEvent } from './hostProtocol';
 import type { FinishedScreens } from './finishedScreens';
@@ -78,6 +78,7 @@ export class SessionService implements Disposable {
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.disposables.add(deps.host.onEvent((event) => this.onHostEvent(event)));
+    this.disposables.add(deps.host.onState(({ sessionId, change }) => this.recordState(sessionId, change)));
     // A deleted task (or project) takes its sessions' rows with it: its programs must not outlive them.
     this.disposables.add(
       deps.bus.subscribe(({ event, payload }) => {
@@ -349,8 +350,6 @@ export class SessionService implements Disposable {
           this.clients.get(clientId)?.client.send('terminal.data', { sessionId: event.sessionId, seq: event.seq, data: event.data });
         }
         return;
-      case 'state':
-        return this.recordState(event.sessionId, event.change);
       case 'exited':
         return this.recordExit(event);
       case 'detached': {

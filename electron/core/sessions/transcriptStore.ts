@@ -4,7 +4,7 @@ import type { Disposable } from '../disposable';
 import { BUSY_TIMEOUT_MS, type Db } from '../db/client';
 import { transcriptChunks } from '../db/schema';
 import { isStorageFailure, RetryTimer, type StorageHealth } from '../db/storageHealth';
-import type { Logger } from '../rpc/dispatcher';
+import type { Logger } from '../log';
 import { startWorker } from '../workerEntry';
 import { Batcher } from './outputBatcher';
 import type { TranscriptReply, TranscriptRequest, TranscriptRow } from './transcriptProtocol';
