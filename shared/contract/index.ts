@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { appProcedures } from './app';
+import { appEvents, appProcedures } from './app';
 import { envelopeEvents } from './common';
 import { attentionEvents, attentionProcedures } from './attention';
 import { planProcedures } from './plans';
@@ -43,6 +43,7 @@ export const messages = {
 /** Every event the main side pushes, with its payload schema. */
 export const events = {
   ...envelopeEvents,
+  ...appEvents,
   ...projectEvents,
   ...taskEvents,
   ...schedulerEvents,
