@@ -6,6 +6,7 @@ import { commitIdentityConfig } from '../git/commitIdentity';
 import { git, gitErrorMessage, gitOutputTail } from '../git/repository';
 import { snapshotWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
+import type { TaskLifecycle } from '../tasks/taskLifecycle';
 import { mergeTree, refHeads, workingTreeChanges } from './worktreeInspection';
 import { DIRTY_PATHS_IN_ERROR } from './workGuard';
 import type { WorktreeService } from './worktreeService';
@@ -62,7 +63,10 @@ function run(file: string, args: string[], cwd: string): Promise<string> {
  * Merges are computed in memory first: a conflict is reported and nothing is touched.
  */
 export class WorktreeReview {
-  constructor(private readonly worktrees: WorktreeService) {}
+  constructor(
+    private readonly worktrees: WorktreeService,
+    private readonly lifecycle: TaskLifecycle,
+  ) {}
 
   private async mergeBase(repoPath: string, worktree: Worktree, head: string): Promise<string> {
     if (worktree.mode === 'repository') return worktree.baseCommit;
@@ -207,7 +211,7 @@ export class WorktreeReview {
     if (options.finish && (result.merged || (await this.alreadyIn(project.path, worktree)))) {
       // The work is in the base now: the guard finds nothing unsaved, so nothing is forced.
       await this.worktrees.remove(taskId);
-      this.worktrees.finishTask(taskId);
+      this.lifecycle.send(taskId, 'merge.landed');
       removed = true;
     }
     return { baseBranch: worktree.baseBranch, ...result, removed };

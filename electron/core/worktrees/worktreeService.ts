@@ -417,11 +417,6 @@ export class WorktreeService implements Disposable {
     return this.tasks.get(taskId);
   }
 
-  /** Marks the task done once its work has landed on the base. */
-  finishTask(taskId: string): void {
-    this.tasks.update(taskId, { status: 'done' });
-  }
-
   setting<K extends SettingKey>(key: K, projectId: string): SettingValue<K> {
     return this.settings.value(key, projectId);
   }
