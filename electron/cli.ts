@@ -12,7 +12,7 @@ import { electronAvailability } from './core/doctor/electronAvailability';
 import { inspectRepository } from './core/git/repository';
 import { cycleError, readPlanFile } from './core/plans/planImporter';
 import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/planReport';
-import { runUntilSettled, type RunProgress } from './core/scheduler/headlessRun';
+import { runUntilSettled, type RunProgress } from './cli/headlessRun';
 import { isErrorData, SwitchyardError } from '../shared/errors';
 import type { Project, Task, TaskGraph } from '../shared/contract';
 import { startServer } from './server/http';

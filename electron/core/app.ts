@@ -3,21 +3,21 @@ import { appVersion } from './appRoot';
 import { databaseFile } from './dataDir';
 import { openDatabase, type DatabaseHandle } from './db/client';
 import { DisposableStore, toDisposable } from './disposable';
-import { consoleLogger } from './log';
+import { EventBus } from './events';
+import { consoleLogger, type Logger } from './log';
 import { AttentionService } from './notify/attentionService';
 import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
 import { SchedulerService } from './scheduler/schedulerService';
 import { Connection } from './rpc/connection';
-import { createDispatcher, type Dispatch, type Logger } from './rpc/dispatcher';
-import { EventBus } from './rpc/eventBus';
+import { createDispatcher, type Dispatch } from './rpc/dispatcher';
 import { createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import type { Launcher } from './sessions/launcher';
 import { SessionHost } from './sessions/sessionHost';
 import { SessionService } from './sessions/sessionService';
-import { AgentBridge } from './sessions/agentBridge';
 import { createAgentServices } from './agents/agentServices';
+import { SessionBridge } from './agents/sessionBridge';
 import type { CreateObserver } from './sessions/stateObserver';
 import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
@@ -119,9 +119,9 @@ export function createCore(options: CoreOptions): Core {
         ),
     }),
   );
-  const bridge = new AgentBridge({
+  const bridge = new SessionBridge({
     agents,
-    worktrees,
+    prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
   });
   const transcript = disposables.add(new TranscriptStore(database.db, database.file, log));

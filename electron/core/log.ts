@@ -1,4 +1,9 @@
-import type { Logger } from './rpc/dispatcher';
+/** Where the core writes what happened; every service gets one from the composition root. */
+export interface Logger {
+  error(message: string, error?: unknown): void;
+  warn(message: string): void;
+  info(message: string): void;
+}
 
 /** Logs to stderr with a level prefix; the stack of an unexpected error stays on this side. */
 export function consoleLogger(prefix = 'switchyard'): Logger {

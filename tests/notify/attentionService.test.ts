@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnyEvent } from '../../electron/core/rpc/eventBus';
+import type { AnyEvent } from '../../electron/core/events';
 import { makeCore } from '../helpers/core';
 import { makeRepo } from '../helpers/gitRepo';
 

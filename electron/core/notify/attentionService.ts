@@ -1,6 +1,6 @@
 import type { SessionState, StateChange } from '../../../shared/contract';
 import type { ProjectService } from '../projects/projectService';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 import type { TaskService } from '../tasks/taskService';
 import { NotificationThrottle, notificationFor, trayModel, type AttentionItem, type TrayModel } from './attention';
 

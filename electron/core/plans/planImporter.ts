@@ -9,7 +9,7 @@ import type { Db } from '../db/client';
 import { plans, taskDeps, tasks } from '../db/schema';
 import type { Disposable } from '../disposable';
 import type { ProjectService } from '../projects/projectService';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
 import { DependencyGraph } from '../tasks/dag';
 import type { TaskLifecycle } from '../tasks/taskLifecycle';

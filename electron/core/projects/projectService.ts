@@ -7,7 +7,7 @@ import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { projects, settings } from '../db/schema';
 import { inspectRepository } from '../git/repository';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 
 /** The branch a project's tasks start from when HEAD is detached and nothing else says. */
 const FALLBACK_BASE_BRANCH = 'main';

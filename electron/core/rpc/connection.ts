@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { callMessageSchema, type ServerMessage } from '../../../shared/protocol';
-import type { ClientContext } from './clientContext';
+import type { ClientContext } from '../clientContext';
 import type { Disposable } from '../disposable';
 import type { Dispatch } from './dispatcher';
-import type { EventBus } from './eventBus';
+import type { EventBus } from '../events';
 
 /**
  * One client, whatever its transport (an Electron window over IPC, a browser tab over a

@@ -7,7 +7,8 @@ import {
   type ProcedureName,
 } from '../../../shared/contract';
 import { SwitchyardError, type ErrorData } from '../../../shared/errors';
-import { LOCAL_CLIENT, type ClientContext } from './clientContext';
+import { LOCAL_CLIENT, type ClientContext } from '../clientContext';
+import type { Logger } from '../log';
 
 export type Handler<K extends ProcedureName> = (
   input: ParsedInputOf<K>,
@@ -16,12 +17,6 @@ export type Handler<K extends ProcedureName> = (
 export type Handlers = { [K in ProcedureName]: Handler<K> };
 
 export type CallResult = { ok: true; output: unknown } | { ok: false; error: ErrorData };
-
-export interface Logger {
-  error(message: string, error?: unknown): void;
-  warn(message: string): void;
-  info(message: string): void;
-}
 
 /** Describes what zod refused, path by path, in words a person can read. */
 function describeIssues(error: z.ZodError): { message: string; issues: { path: string; message: string }[] } {

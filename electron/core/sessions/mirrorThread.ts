@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Disposable } from '../disposable';
-import type { Logger } from '../rpc/dispatcher';
+import type { Logger } from '../log';
 import { startWorker } from '../workerEntry';
 import type { MirrorReply, MirrorRequest } from './mirrorProtocol';
 import { MIRROR_FEED_DELAY_MS } from './screenMirror';

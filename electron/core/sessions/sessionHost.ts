@@ -5,8 +5,7 @@ import type { HostCommand, HostCommandOf, HostEvent, HostReplies } from './hostP
 import { HostSession, STOP_GRACE_MS } from './hostSession';
 import { MirrorThread } from './mirrorThread';
 import { OutputBudget } from './outputBudget';
-import { consoleLogger } from '../log';
-import type { Logger } from '../rpc/dispatcher';
+import { consoleLogger, type Logger } from '../log';
 import { noObserver, type CreateObserver } from './stateObserver';
 
 export interface SessionHostOptions {

@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Disposable } from '../disposable';
 import { BUSY_TIMEOUT_MS, type Db } from '../db/client';
 import { transcriptChunks } from '../db/schema';
-import type { Logger } from '../rpc/dispatcher';
+import type { Logger } from '../log';
 import { startWorker } from '../workerEntry';
 import type { TranscriptReply, TranscriptRequest } from './transcriptProtocol';
 

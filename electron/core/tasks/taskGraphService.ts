@@ -4,7 +4,7 @@ import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { taskDeps, tasks } from '../db/schema';
 import type { ProjectService } from '../projects/projectService';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 import { DependencyGraph } from './dag';
 import { estimateHours } from './estimate';
 

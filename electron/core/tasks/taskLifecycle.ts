@@ -3,7 +3,7 @@ import type { Task } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { tasks } from '../db/schema';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 import { nextStatus, type TaskEvent } from './taskTransitions';
 
 /** Fields written in the same change as a move: the order of a dropped card, what a re-imported plan says. */

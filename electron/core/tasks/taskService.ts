@@ -5,7 +5,7 @@ import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { tasks } from '../db/schema';
 import type { ProjectService } from '../projects/projectService';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskLifecycle } from './taskLifecycle';
 import { createIn, dragTo, initialStatus } from './taskTransitions';

@@ -18,7 +18,7 @@ import { assertBranchName, clashingBranch, uniqueBranchName } from '../git/refNa
 import { git, inspectRepository, probeBranches } from '../git/repository';
 import { listGitWorktrees } from '../git/worktreeList';
 import type { ProjectService } from '../projects/projectService';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
 import { addCheckout, deleteBranch, freeWorktreeFolder, removeCheckout } from './checkouts';

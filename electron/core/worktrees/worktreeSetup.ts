@@ -1,7 +1,7 @@
 import type { Project, SetupPhase, Worktree, WorktreeProgress } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
-import type { EventBus } from '../rpc/eventBus';
+import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
 import { copyMatchingFiles, worktreeIncludeGlobs } from './copyFiles';
 import { SetupScriptRun } from './setupScript';

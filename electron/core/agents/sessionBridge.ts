@@ -1,28 +1,35 @@
 import type { Task } from '../../../shared/contract';
-import type { PromptDelivery, ResolvedLaunch } from '../agents/adapter';
-import type { AgentServices } from '../agents/agentServices';
-import type { WorktreeService } from '../worktrees/worktreeService';
-import type { Launcher } from './launcher';
-import { noObserver, type CreateObserver } from './stateObserver';
+import type { Launcher } from '../sessions/launcher';
+import { noObserver, type CreateObserver } from '../sessions/stateObserver';
+import type { PromptDelivery, ResolvedLaunch } from './adapter';
+import type { AgentServices } from './agentServices';
 
 /**
  * Joins the agent side to the session host: a task's session runs its agent in the task's
  * worktree (prepared on the first start), and is watched by that agent kind's state observer.
+ *
+ * This glue lives in agents/, not in sessions/, because sessions/ is the lower layer: the host runs
+ * any program in a pty and knows no agent kind — it is handed a `Launcher` and a `CreateObserver`
+ * and nothing more. Agents know which program a task needs and how to read its state, so they plug
+ * into those two seams. agents/ may import sessions/; sessions/ never imports agents/
+ * (eslint.config.js). The worktree comes in as a function, so that agents/ needs no worktrees/
+ * (which looks up binaries in agents/).
  */
-export class AgentBridge {
+export class SessionBridge {
   /** Launches by session, so that the observer knows the agent kind and whether hooks report. */
   private readonly launches = new Map<string, ResolvedLaunch>();
 
   constructor(
     private readonly deps: {
       agents: AgentServices;
-      worktrees: WorktreeService;
+      /** Makes the task's worktree ready (created on the first start) and says where it is. */
+      prepareWorkspace: (task: Task) => Promise<{ path: string }>;
       onAgentSessionId: (sessionId: string, agentSessionId: string) => void;
     },
   ) {}
 
   readonly launcher: Launcher = async (task, request) => {
-    const workspace = await this.deps.worktrees.prepare(task);
+    const workspace = await this.deps.prepareWorkspace(task);
     const options = task.agentOptions as { command?: unknown; promptDelivery?: unknown };
     const command = Array.isArray(options.command) && options.command.every((a) => typeof a === 'string') ? (options.command as string[]) : undefined;
     const delivery = ['argv', 'stdin', 'none'].includes(options.promptDelivery as string) ? (options.promptDelivery as PromptDelivery) : undefined;

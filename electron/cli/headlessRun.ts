@@ -1,5 +1,5 @@
-import type { Task, TaskStatus } from '../../../shared/contract';
-import type { Core } from '../app';
+import type { Task, TaskStatus } from '../../shared/contract';
+import type { Core } from '../core/app';
 
 export interface RunProgress {
   at: number;

@@ -1,5 +1,5 @@
-import type { EventName, EventPayload } from '../../../shared/contract';
-import type { Disposable } from '../disposable';
+import type { EventName, EventPayload } from '../../shared/contract';
+import type { Disposable } from './disposable';
 
 export type AnyEvent = { [K in EventName]: { event: K; payload: EventPayload<K> } }[EventName];
 type Listener = (event: AnyEvent) => void;

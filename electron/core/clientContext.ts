@@ -1,5 +1,5 @@
-import type { EventName, EventPayload } from '../../../shared/contract';
-import type { Disposable } from '../disposable';
+import type { EventName, EventPayload } from '../../shared/contract';
+import type { Disposable } from './disposable';
 
 /**
  * The client a call came from, as handlers see it: an id, a way to send it (and only it) an event,
