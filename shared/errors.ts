@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'DETACHED_HEAD',
   'UNAVAILABLE',
   'GIT_REFUSED',
+  'GIT_LOCKED',
   'CYCLE',
   'BAD_PLAN',
   'CONFLICT',

@@ -25,10 +25,13 @@ import { TaskGraphService } from './tasks/taskGraphService';
 import { TaskLifecycle } from './tasks/taskLifecycle';
 import { TaskService } from './tasks/taskService';
 import { OrphanFinder } from './worktrees/orphans';
+import { RepoQueue } from './worktrees/repoQueue';
 import { WorktreeReview } from './worktrees/review';
 import { SavedChangesService } from './worktrees/savedChanges';
-import type { HydrateHook } from './worktrees/worktreeSetup';
+import { TaskCheckouts } from './worktrees/taskCheckouts';
+import { WorktreeSetup, type HydrateHook } from './worktrees/worktreeSetup';
 import { WorktreeService } from './worktrees/worktreeService';
+import { WorktreeStore } from './worktrees/worktreeStore';
 
 export interface CoreOptions {
   dataDir: string;
@@ -87,19 +90,22 @@ export function createCore(options: CoreOptions): Core {
       if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
     }),
   );
-  const worktrees = new WorktreeService({
-    db: database.db,
+  const worktreeStore = new WorktreeStore(database.db);
+  // Disposed after the setup scripts are stopped: the git operations already queued finish first.
+  const repoQueue = disposables.add(new RepoQueue());
+  const worktreeSetup = disposables.add(new WorktreeSetup(worktreeStore, bus, settings, options.hydrate));
+  const checkouts = new TaskCheckouts(worktreeStore, settings, options.dataDir);
+  const worktreeParts = { store: worktreeStore, queue: repoQueue, setup: worktreeSetup, checkouts, bus, projects, tasks };
+  const worktrees = new WorktreeService({ ...worktreeParts, settings });
+  const review = new WorktreeReview({
+    worktrees,
+    store: worktreeStore,
+    queue: repoQueue,
     bus,
-    projects,
-    tasks,
-    settings,
-    dataDir: options.dataDir,
-    ...(options.hydrate ? { hydrate: options.hydrate } : {}),
+    landed: (taskId) => lifecycle.send(taskId, 'merge.landed'),
   });
-  disposables.add(worktrees);
-  const review = new WorktreeReview(worktrees, lifecycle);
-  const orphans = new OrphanFinder(worktrees);
-  const savedChanges = new SavedChangesService(worktrees);
+  const orphans = new OrphanFinder(worktreeParts);
+  const savedChanges = new SavedChangesService({ ...worktreeParts, settings });
   const taskGraph = new TaskGraphService(database.db, bus, projects);
   const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle));
   // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.

@@ -112,7 +112,7 @@ describe('hostile and broken input', () => {
     const { core, project, repo } = await projectWithRepo();
     const task = addTask(core, project.id, 'Target');
     const before = refs(repo);
-    const hostile = ['-x', '--upload-pack=evil', '../../etc', 'has space', 'ünïcødé', 'a..b', 'x.lock', 'a:b', 'HEAD', '@', 'a@{1}', '/abs', 'tail/', '.hidden'];
+    const hostile = ['-x', '--upload-pack=evil', '../../etc', 'has space', 'csi-\u009b31m', 'a..b', 'x.lock', 'a:b', 'HEAD', '@', 'a@{1}', '/abs', 'tail/', '.hidden'];
     for (const name of hostile) {
       for (const field of ['branch', 'baseBranch']) {
         const error = await fails(core, 'worktrees.create', { taskId: task.id, [field]: name });

@@ -6,16 +6,21 @@ const MAX_SLUG_LENGTH = 48;
 /** The slug used when a title has nothing left after sanitising (e.g. only emoji). */
 const EMPTY_SLUG = 'task';
 
+/** Longest branch name taken (characters): well under the file name limits a ref is stored with. */
+const MAX_BRANCH_NAME_LENGTH = 200;
+
 /**
- * Why a branch name is not acceptable, or null when it is. These are `git check-ref-format --branch`
- * rules, plus two of ours: no leading "-" (it would read as an option) and no non-ASCII or space
- * (a branch name must survive every shell, path and remote it meets).
+ * Why a branch name is not acceptable, or null when it is: the rules of
+ * `git check-ref-format --branch` (any letter of any script is fine, as in git), plus three of ours:
+ * no control character of any kind (C1 codes such as U+009B are terminal escapes too), not "@"
+ * (which revisions read as HEAD), and a length limit.
  */
 export function branchNameProblem(name: string): string | null {
   if (name.length === 0) return 'it is empty';
-  if (name.length > 200) return 'it is longer than 200 characters';
+  if (name.length > MAX_BRANCH_NAME_LENGTH) return `it is longer than ${MAX_BRANCH_NAME_LENGTH} characters`;
+  if (/\p{Cs}/u.test(name)) return 'it is not valid Unicode text';
   if (name.startsWith('-')) return 'it starts with "-" and would be read as an option';
-  if (/[^\x21-\x7e]/.test(name)) return 'it contains a space, a control character or a non-ASCII character';
+  if (/[\p{Cc} ]/u.test(name)) return 'it contains a space or a control character';
   if (/[~^:?*[\\]/.test(name)) return 'it contains one of ~ ^ : ? * [ \\';
   if (name.includes('..')) return 'it contains ".."';
   if (name.includes('@{')) return 'it contains "@{"';
@@ -29,7 +34,7 @@ export function branchNameProblem(name: string): string | null {
   return null;
 }
 
-/** Throws BAD_INPUT unless the name is a branch name git and every shell accept as it is. */
+/** Throws BAD_INPUT unless git accepts the name as a branch name (and it passes our three rules). */
 export function assertBranchName(name: string, what = 'branch'): string {
   const problem = branchNameProblem(name);
   if (problem) throw new SwitchyardError('BAD_INPUT', `"${name.slice(0, 100)}" is not a usable ${what} name: ${problem}`, { name });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { SwitchyardError } from '../../../shared/errors';
+import { lockedFailure } from '../git/gitFailure';
 import { git, gitErrorMessage, gitOutputTail } from '../git/repository';
 import { listGitWorktrees } from '../git/worktreeList';
 import { refExists, refHeads } from './worktreeInspection';
@@ -33,7 +34,7 @@ export async function addCheckout(repoPath: string, path: string, branch: string
   } catch (error) {
     await repo.raw(['worktree', 'prune']).catch(() => undefined);
     if (newBranchFrom !== undefined && (await refExists(repoPath, refHeads(branch)))) await deleteBranch(repoPath, branch);
-    throw new SwitchyardError('GIT_REFUSED', `git could not check ${branch} out at ${path}: ${gitErrorMessage(error)}`, {
+    throw (await lockedFailure(error)) ?? new SwitchyardError('GIT_REFUSED', `git could not check ${branch} out at ${path}: ${gitErrorMessage(error)}`, {
       path,
       branch,
       output: gitOutputTail(error),
@@ -45,8 +46,8 @@ export async function addCheckout(repoPath: string, path: string, branch: string
 export async function removeCheckout(repoPath: string, path: string): Promise<void> {
   await git(repoPath)
     .raw(['worktree', 'remove', '--force', '--', path])
-    .catch((error: unknown) => {
-      throw new SwitchyardError('INTERNAL', `git could not remove the worktree ${path}: ${gitErrorMessage(error)}`, { path });
+    .catch(async (error: unknown) => {
+      throw (await lockedFailure(error)) ?? new SwitchyardError('INTERNAL', `git could not remove the worktree ${path}: ${gitErrorMessage(error)}`, { path });
     });
 }
 

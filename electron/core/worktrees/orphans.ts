@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,11 +6,28 @@ import { SwitchyardError } from '../../../shared/errors';
 import { git } from '../git/repository';
 import { saveWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
+import type { ProjectService } from '../projects/projectService';
+import type { EventBus } from '../events';
+import type { TaskService } from '../tasks/taskService';
 import { removeCheckout } from './checkouts';
+import type { RepoQueue } from './repoQueue';
+import type { TaskCheckouts } from './taskCheckouts';
 import { refHeads, workingTreeChanges } from './worktreeInspection';
 import { isInside, pathInsideRoot } from './worktreeRoot';
 import { DIRTY_PATHS_IN_ERROR } from './workGuard';
-import type { WorktreeService } from './worktreeService';
+import type { WorktreeSetup } from './worktreeSetup';
+import type { WorktreeStore } from './worktreeStore';
+
+/** What the orphan finder works with. */
+export interface OrphanFinderOptions {
+  store: WorktreeStore;
+  queue: RepoQueue;
+  checkouts: TaskCheckouts;
+  setup: WorktreeSetup;
+  bus: EventBus;
+  projects: ProjectService;
+  tasks: TaskService;
+}
 
 /** The folder under refs/switchyard/saved/ for work saved from worktrees no task owned. */
 const ORPHANS_SAVE_KEY = 'orphans';
@@ -22,18 +38,18 @@ const ORPHANS_SAVE_KEY = 'orphans';
  * can be adopted (given to a task, or checked out again) or cleaned (its work saved first).
  */
 export class OrphanFinder {
-  constructor(private readonly worktrees: WorktreeService) {}
+  constructor(private readonly deps: OrphanFinderOptions) {}
 
   async find(projectId: string): Promise<Orphan[]> {
-    const project = this.worktrees.projectOf(projectId);
-    const root = await this.worktrees.root(projectId);
-    return this.worktrees.queue.run(project.path, () => this.detect(project, root));
+    const project = this.deps.projects.get(projectId);
+    const root = await this.deps.checkouts.root(project);
+    return this.deps.queue.run(project.path, () => this.detect(project, root));
   }
 
   private async detect(project: Project, root: string): Promise<Orphan[]> {
     const registered = (await listGitWorktrees(project.path)).slice(1).filter((w) => !w.bare);
     const registeredPaths = new Set(registered.map((w) => w.path));
-    const rows = this.worktrees.store.list(project.id, false).filter((w) => w.mode === 'worktree' && w.status === 'active');
+    const rows = this.deps.store.list(project.id, false).filter((w) => w.mode === 'worktree' && w.status === 'active');
     const owned = new Set(rows.map((w) => w.path));
     const orphans: Orphan[] = [];
     for (const entry of registered) {
@@ -67,8 +83,8 @@ export class OrphanFinder {
   }
 
   private async locate(projectId: string, path: string): Promise<{ project: Project; orphan: Orphan }> {
-    const project = this.worktrees.projectOf(projectId);
-    const root = await this.worktrees.root(projectId);
+    const project = this.deps.projects.get(projectId);
+    const root = await this.deps.checkouts.root(project);
     const resolved = pathInsideRoot(root, path);
     const orphan = (await this.find(projectId)).find((o) => o.path === resolved);
     if (!orphan) throw new SwitchyardError('NOT_FOUND', `nothing to adopt or clean at ${resolved}`, { path: resolved });
@@ -82,32 +98,30 @@ export class OrphanFinder {
   async adopt(projectId: string, path: string, taskId?: string): Promise<Worktree> {
     const { project, orphan } = await this.locate(projectId, path);
     if (orphan.kind === 'missing') {
-      const row = this.worktrees.store.current(orphan.taskId!)!;
-      const restored = await this.worktrees.queue.run(project.path, () => this.worktrees.recheckout(project, row));
-      this.worktrees.changed('updated', restored);
-      return this.worktrees.runSetup(restored, project);
+      const row = this.deps.store.current(orphan.taskId!)!;
+      const restored = await this.deps.queue.run(project.path, () => this.deps.checkouts.recheckout(project, row));
+      this.deps.bus.emit('worktree.changed', { kind: 'updated', worktree: restored });
+      return this.deps.setup.run(restored, project);
     }
     if (orphan.kind !== 'unowned') {
       throw new SwitchyardError('BAD_INPUT', `${orphan.path} is ${orphan.description}: it cannot be adopted, only cleaned`, { path: orphan.path });
     }
     if (taskId === undefined) throw new SwitchyardError('BAD_INPUT', 'adopting a worktree needs the task that will own it', { path });
-    const task = this.worktrees.taskOf(taskId);
+    const task = this.deps.tasks.get(taskId);
     if (task.projectId !== project.id) throw new SwitchyardError('BAD_INPUT', 'the task belongs to another project', { taskId });
-    const existing = this.worktrees.store.current(task.id);
+    const existing = this.deps.store.current(task.id);
     if (existing) throw new SwitchyardError('ALREADY_EXISTS', `task "${task.title}" already has a worktree at ${existing.path}`, { taskId });
     if (!orphan.branch) {
       throw new SwitchyardError('DETACHED_HEAD', `${orphan.path} has a detached HEAD: check out a branch in it first`, { path: orphan.path });
     }
     const branch = orphan.branch;
-    const worktree = await this.worktrees.queue.run(project.path, async () => {
+    const worktree = await this.deps.queue.run(project.path, async () => {
       const repo = git(project.path);
       const baseBranch = project.baseBranch;
       const baseCommit = await repo
         .raw(['merge-base', refHeads(baseBranch), refHeads(branch)])
         .catch(() => repo.revparse(['--verify', `${refHeads(branch)}^{commit}`]));
-      const now = Date.now();
-      const row: Worktree = {
-        id: randomUUID(),
+      const row = this.deps.store.add({
         taskId: task.id,
         projectId: project.id,
         path: orphan.path,
@@ -115,17 +129,13 @@ export class OrphanFinder {
         baseBranch,
         baseCommit,
         mode: 'worktree',
-        status: 'active',
         setup: 'done',
         ownsBranch: false,
-        createdAt: now,
-        updatedAt: now,
-      };
-      this.worktrees.store.insert(row);
-      this.worktrees.store.log(row, 'adopted', `Adopted the worktree ${orphan.path} on ${branch}`);
+      });
+      this.deps.store.log(row, 'adopted', `Adopted the worktree ${orphan.path} on ${branch}`);
       return row;
     });
-    this.worktrees.changed('created', worktree);
+    this.deps.bus.emit('worktree.changed', { kind: 'created', worktree });
     return worktree;
   }
 
@@ -136,17 +146,17 @@ export class OrphanFinder {
    */
   async clean(projectId: string, path: string, force = false): Promise<{ path: string; saved: SavedChanges | null }> {
     const { project, orphan } = await this.locate(projectId, path);
-    return this.worktrees.queue.run(project.path, async () => {
+    return this.deps.queue.run(project.path, async () => {
       if (orphan.kind === 'stale') {
         await git(project.path).raw(['worktree', 'prune']);
         return { path: orphan.path, saved: null };
       }
       if (orphan.kind === 'missing') {
-        const row = this.worktrees.store.current(orphan.taskId!)!;
+        const row = this.deps.store.current(orphan.taskId!)!;
         await git(project.path).raw(['worktree', 'prune']);
-        const removed = this.worktrees.store.update(row.id, { status: 'removed' });
-        this.worktrees.store.log(removed, 'removed', `Forgot the worktree ${row.path}, which was gone`);
-        this.worktrees.changed('removed', removed);
+        const removed = this.deps.store.update(row.id, { status: 'removed' });
+        this.deps.store.log(removed, 'removed', `Forgot the worktree ${row.path}, which was gone`);
+        this.deps.bus.emit('worktree.changed', { kind: 'removed', worktree: removed });
         return { path: orphan.path, saved: null };
       }
       if (orphan.kind === 'folder') {

@@ -3,13 +3,16 @@ import type { ChangedFile, PushAvailability, Worktree, WorktreeDiff } from '../.
 import { SwitchyardError } from '../../../shared/errors';
 import { findExecutable } from '../agents/binaries';
 import { commitIdentityConfig } from '../git/commitIdentity';
+import { lockedFailure } from '../git/gitFailure';
 import { git, gitErrorMessage, gitOutputTail } from '../git/repository';
 import { snapshotWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
-import type { TaskLifecycle } from '../tasks/taskLifecycle';
-import { mergeTree, refHeads, workingTreeChanges } from './worktreeInspection';
+import type { EventBus } from '../events';
+import type { RepoQueue } from './repoQueue';
+import { baseRefOf, mergeTree, refHeads, workingTreeChanges } from './worktreeInspection';
 import { DIRTY_PATHS_IN_ERROR } from './workGuard';
 import type { WorktreeService } from './worktreeService';
+import type { WorktreeStore } from './worktreeStore';
 
 /** Largest patch sent to the renderer (characters); a bigger one is cut and flagged as truncated. */
 export const MAX_PATCH_CHARS = 5_000_000;
@@ -57,20 +60,39 @@ function run(file: string, args: string[], cwd: string): Promise<string> {
   });
 }
 
+/** What reviewing works with. */
+export interface WorktreeReviewOptions {
+  worktrees: WorktreeService;
+  store: WorktreeStore;
+  queue: RepoQueue;
+  bus: EventBus;
+  /** Told when a task's work is in its base and its worktree is removed: the task is finished. */
+  landed: (taskId: string) => void;
+}
+
 /**
  * Reviewing a task's work: its diff against the base (committed and uncommitted, untracked files
  * included), commit, rebase onto the base, merge back (merge commit or squash) and pull requests.
  * Merges are computed in memory first: a conflict is reported and nothing is touched.
  */
 export class WorktreeReview {
-  constructor(
-    private readonly worktrees: WorktreeService,
-    private readonly lifecycle: TaskLifecycle,
-  ) {}
+  private readonly worktrees: WorktreeService;
+  private readonly store: WorktreeStore;
+  private readonly queue: RepoQueue;
+  private readonly bus: EventBus;
+  private readonly landed: (taskId: string) => void;
+
+  constructor(options: WorktreeReviewOptions) {
+    this.worktrees = options.worktrees;
+    this.store = options.store;
+    this.queue = options.queue;
+    this.bus = options.bus;
+    this.landed = options.landed;
+  }
 
   private async mergeBase(repoPath: string, worktree: Worktree, head: string): Promise<string> {
     if (worktree.mode === 'repository') return worktree.baseCommit;
-    const base = await this.worktrees.baseRef(repoPath, worktree);
+    const base = await baseRefOf(repoPath, worktree);
     return git(repoPath)
       .raw(['merge-base', base, head])
       .catch(() => worktree.baseCommit);
@@ -78,7 +100,7 @@ export class WorktreeReview {
 
   async diff(taskId: string): Promise<WorktreeDiff> {
     const { worktree, project } = this.worktrees.requireCheckout(taskId);
-    return this.worktrees.queue.run(project.path, async () => {
+    return this.queue.run(project.path, async () => {
       const snapshot = await snapshotWorkingTree(worktree.path);
       const from = await this.mergeBase(project.path, worktree, snapshot.head);
       // Untrimmed: the patch's last line may end in meaningful whitespace.
@@ -101,19 +123,19 @@ export class WorktreeReview {
   /** Commits everything in the worktree (untracked files included) with the message. */
   async commit(taskId: string, message: string): Promise<{ commit: string; committed: boolean }> {
     const { worktree, project } = this.worktrees.requireCheckout(taskId);
-    const result = await this.worktrees.queue.run(project.path, async () => {
+    const result = await this.queue.run(project.path, async () => {
       const repo = git(worktree.path, { config: await commitIdentityConfig(project.path) });
       if ((await workingTreeChanges(worktree.path)).dirty.length === 0) {
         return { commit: await repo.revparse(['--verify', 'HEAD']), committed: false };
       }
       await repo.raw(['add', '--all', '--', '.']);
-      await repo.raw(['commit', '--quiet', '--message', message]).catch((error: unknown) => {
+      await repo.raw(['commit', '--quiet', '--message', message]).catch(async (error: unknown) => {
         // A commit hook that says no, most often: its output is the reason.
-        throw new SwitchyardError('GIT_REFUSED', `git refused the commit: ${gitErrorMessage(error)}`, { output: gitOutputTail(error) });
+        throw (await lockedFailure(error)) ?? new SwitchyardError('GIT_REFUSED', `git refused the commit: ${gitErrorMessage(error)}`, { output: gitOutputTail(error) });
       });
       return { commit: await repo.revparse(['--verify', 'HEAD']), committed: true };
     });
-    if (result.committed) this.worktrees.store.log(worktree, 'committed', `Committed ${result.commit.slice(0, 12)}: ${message.split('\n')[0]}`);
+    if (result.committed) this.store.log(worktree, 'committed', `Committed ${result.commit.slice(0, 12)}: ${message.split('\n')[0]}`);
     return result;
   }
 
@@ -139,13 +161,15 @@ export class WorktreeReview {
   async rebase(taskId: string): Promise<{ head: string }> {
     const { worktree, project } = this.worktrees.requireCheckout(taskId);
     this.requireBranchMode(worktree);
-    const head = await this.worktrees.queue.run(project.path, async () => {
+    const head = await this.queue.run(project.path, async () => {
       await this.requireClean(worktree, 'rebasing');
       const repo = git(worktree.path, { config: await commitIdentityConfig(project.path) });
-      const base = await this.worktrees.baseRef(project.path, worktree);
+      const base = await baseRefOf(project.path, worktree);
       try {
         await repo.raw(['rebase', '--quiet', base]);
       } catch (error) {
+        const locked = await lockedFailure(error);
+        if (locked) throw locked;
         const conflicts = (await repo.raw(['diff', '--name-only', '--diff-filter=U']).catch(() => ''))
           .split('\n')
           .filter((l) => l !== '');
@@ -156,7 +180,7 @@ export class WorktreeReview {
       }
       return repo.revparse(['--verify', 'HEAD']);
     });
-    this.worktrees.store.log(worktree, 'rebased', `Rebased ${worktree.branch} onto ${worktree.baseBranch}: now at ${head.slice(0, 12)}`);
+    this.store.log(worktree, 'rebased', `Rebased ${worktree.branch} onto ${worktree.baseBranch}: now at ${head.slice(0, 12)}`);
     return { head };
   }
 
@@ -174,7 +198,7 @@ export class WorktreeReview {
     const message = options.message;
     const { worktree, project, task } = this.worktrees.requireCheckout(taskId);
     this.requireBranchMode(worktree);
-    const result = await this.worktrees.queue.run(project.path, async () => {
+    const result = await this.queue.run(project.path, async () => {
       await this.requireClean(worktree, 'merging');
       const repo = git(project.path, { config: await commitIdentityConfig(project.path) });
       const baseRef = refHeads(worktree.baseBranch);
@@ -201,17 +225,17 @@ export class WorktreeReview {
       return { commit, merged: true };
     });
     if (result.merged) {
-      this.worktrees.store.log(worktree, 'merged', `${strategy === 'squash' ? 'Squashed' : 'Merged'} ${worktree.branch} into ${worktree.baseBranch}: ${result.commit.slice(0, 12)}`, {
+      this.store.log(worktree, 'merged', `${strategy === 'squash' ? 'Squashed' : 'Merged'} ${worktree.branch} into ${worktree.baseBranch}: ${result.commit.slice(0, 12)}`, {
         strategy,
         commit: result.commit,
       });
-      this.worktrees.changed('updated', this.worktrees.store.update(worktree.id, {}));
+      this.bus.emit('worktree.changed', { kind: 'updated', worktree: this.store.update(worktree.id, {}) });
     }
     let removed = false;
     if (options.finish && (result.merged || (await this.alreadyIn(project.path, worktree)))) {
       // The work is in the base now: the guard finds nothing unsaved, so nothing is forced.
       await this.worktrees.remove(taskId);
-      this.lifecycle.send(taskId, 'merge.landed');
+      this.landed(taskId);
       removed = true;
     }
     return { baseBranch: worktree.baseBranch, ...result, removed };
@@ -219,7 +243,7 @@ export class WorktreeReview {
 
   /** True when the base already holds everything of the task branch. */
   private async alreadyIn(repoPath: string, worktree: Worktree): Promise<boolean> {
-    const base = await this.worktrees.baseRef(repoPath, worktree);
+    const base = await baseRefOf(repoPath, worktree);
     return Number(await git(repoPath).raw(['rev-list', '--count', refHeads(worktree.branch), '--not', base])) === 0;
   }
 
@@ -231,8 +255,8 @@ export class WorktreeReview {
     }
     await git(holder.path)
       .raw(['merge', '--ff-only', '--quiet', commit])
-      .catch((error: unknown) => {
-        throw new SwitchyardError(
+      .catch(async (error: unknown) => {
+        throw (await lockedFailure(error)) ?? new SwitchyardError(
           'WORKTREE_DIRTY',
           `${worktree.baseBranch} is checked out at ${holder.path} with local changes the merge would overwrite; ${worktree.baseBranch} was not changed (${gitErrorMessage(error)})`,
           { path: holder.path },
@@ -249,7 +273,8 @@ export class WorktreeReview {
     const { worktree, project } = this.worktrees.requireCurrent(taskId);
     const no = (reason: string, remote: string | null = null) => ({ availability: { available: false, reason, remote }, gh: null });
     if (worktree.mode === 'repository') return no("This task works on the repository's own branch, not a task branch.");
-    const remotes = (await git(project.path).raw(['remote'])).split('\n').filter((r) => r !== '');
+    const listed = await this.queue.run(project.path, () => git(project.path).raw(['remote']));
+    const remotes = listed.split('\n').filter((r) => r !== '');
     const remote = remotes.includes(PREFERRED_REMOTE) ? PREFERRED_REMOTE : (remotes[0] ?? null);
     if (!remote) return no('The repository has no remote to push to.');
     const gh = await findExecutable('gh');
@@ -265,7 +290,7 @@ export class WorktreeReview {
       throw new SwitchyardError('UNAVAILABLE', availability.reason ?? 'A pull request cannot be opened here.');
     }
     const { worktree, project, task } = this.worktrees.requireCheckout(taskId);
-    const url = await this.worktrees.queue.run(project.path, async () => {
+    const url = await this.queue.run(project.path, async () => {
       await this.requireClean(worktree, 'opening a pull request');
       // Never a credential prompt nobody can answer: fail instead, and say so.
       await git(worktree.path, { env: { GIT_TERMINAL_PROMPT: '0' }, silenceTimeoutMs: REMOTE_TIMEOUT_MS })
@@ -279,7 +304,7 @@ export class WorktreeReview {
       });
     });
     const link = url.split('\n').pop() ?? url;
-    this.worktrees.store.log(worktree, 'pull-request', `Opened a pull request: ${link}`, { url: link });
+    this.store.log(worktree, 'pull-request', `Opened a pull request: ${link}`, { url: link });
     return { url: link };
   }
 }

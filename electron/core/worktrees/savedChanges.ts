@@ -4,20 +4,39 @@ import { SwitchyardError } from '../../../shared/errors';
 import { branchNameProblem, clashingBranch, uniqueBranchName } from '../git/refNames';
 import { git } from '../git/repository';
 import { applySavedTree, listSavedRefs, SAVED_REF_PREFIX, type SavedRef } from '../git/snapshot';
+import type { ProjectService } from '../projects/projectService';
+import type { EventBus } from '../events';
+import type { SettingsService } from '../settings/settingsService';
+import type { TaskService } from '../tasks/taskService';
 import { localBranches } from './checkouts';
+import type { RepoQueue } from './repoQueue';
+import type { TaskCheckouts } from './taskCheckouts';
 import { refHeads, workingTreeChanges } from './worktreeInspection';
-import type { WorktreeService } from './worktreeService';
+import type { WorktreeSetup } from './worktreeSetup';
+import type { WorktreeStore } from './worktreeStore';
+
+/** What saved changes are listed and restored with. */
+export interface SavedChangesOptions {
+  store: WorktreeStore;
+  queue: RepoQueue;
+  checkouts: TaskCheckouts;
+  setup: WorktreeSetup;
+  bus: EventBus;
+  projects: ProjectService;
+  tasks: TaskService;
+  settings: SettingsService;
+}
 
 /**
  * The work saved under refs/switchyard/saved/ before a forced removal or archive: listed per
  * project or task, and brought back into the task's worktree (a new checkout when it has none).
  */
 export class SavedChangesService {
-  constructor(private readonly worktrees: WorktreeService) {}
+  constructor(private readonly deps: SavedChangesOptions) {}
 
   async saved(projectId: string, taskId?: string): Promise<SavedChanges[]> {
-    const project = this.worktrees.projectOf(projectId);
-    const all = await this.worktrees.queue.run(project.path, () => listSavedRefs(project.path));
+    const project = this.deps.projects.get(projectId);
+    const all = await this.deps.queue.run(project.path, () => listSavedRefs(project.path));
     return taskId === undefined ? all : all.filter((s) => s.taskId === taskId);
   }
 
@@ -26,21 +45,21 @@ export class SavedChangesService {
    * else into a new checkout of its branch at the commit the changes were made on.
    */
   async restoreSaved(projectId: string, ref: string): Promise<Worktree> {
-    const project = this.worktrees.projectOf(projectId);
+    const project = this.deps.projects.get(projectId);
     if (!ref.startsWith(SAVED_REF_PREFIX)) {
       throw new SwitchyardError('BAD_INPUT', `${ref.slice(0, 200)} is not a ref of saved changes`, { ref });
     }
-    const saved = (await this.worktrees.queue.run(project.path, () => listSavedRefs(project.path))).find((s) => s.ref === ref);
+    const saved = (await this.deps.queue.run(project.path, () => listSavedRefs(project.path))).find((s) => s.ref === ref);
     if (!saved) throw new SwitchyardError('NOT_FOUND', `no saved changes at ${ref}`, { ref });
     if (!saved.taskId) throw new SwitchyardError('NOT_FOUND', `the saved changes at ${ref} belong to no task`, { ref });
-    const task = this.worktrees.taskOf(saved.taskId);
-    const restored = await this.worktrees.queue.run(project.path, () => this.applySaved(project, task, saved));
-    this.worktrees.changed('updated', restored);
-    return restored.setup === 'done' ? restored : this.worktrees.runSetup(restored, project);
+    const task = this.deps.tasks.get(saved.taskId);
+    const restored = await this.deps.queue.run(project.path, () => this.applySaved(project, task, saved));
+    this.deps.bus.emit('worktree.changed', { kind: 'updated', worktree: restored });
+    return restored.setup === 'done' ? restored : this.deps.setup.run(restored, project);
   }
 
   private async applySaved(project: Project, task: Task, saved: SavedRef): Promise<Worktree> {
-    let worktree = this.worktrees.store.current(task.id);
+    let worktree = this.deps.store.current(task.id);
     if (worktree && worktree.status === 'active' && existsSync(worktree.path)) {
       const { dirty } = await workingTreeChanges(worktree.path);
       if (dirty.length > 0) {
@@ -52,8 +71,8 @@ export class SavedChangesService {
       worktree = await this.checkoutForSaved(project, task, saved, worktree);
     }
     await applySavedTree(worktree.path, saved.commit);
-    this.worktrees.store.log(worktree, 'restored-saved', `Restored the changes saved at ${saved.ref}`, { ref: saved.ref });
-    return this.worktrees.store.update(worktree.id, {});
+    this.deps.store.log(worktree, 'restored-saved', `Restored the changes saved at ${saved.ref}`, { ref: saved.ref });
+    return this.deps.store.update(worktree.id, {});
   }
 
   private async checkoutForSaved(project: Project, task: Task, saved: SavedRef, current: Worktree | undefined): Promise<Worktree> {
@@ -67,13 +86,13 @@ export class SavedChangesService {
     } else if (wanted && branches.has(wanted) && (await repo.revparse(['--verify', `${refHeads(wanted)}^{commit}`])) === saved.parent) {
       branch = wanted;
     } else {
-      branch = uniqueBranchName(this.worktrees.setting('worktrees.branchPrefix', project.id), `${task.title} restored`, (n) => clashingBranch(n, branches) !== null);
+      branch = uniqueBranchName(this.deps.settings.value('worktrees.branchPrefix', project.id), `${task.title} restored`, (n) => clashingBranch(n, branches) !== null);
       await repo.raw(['branch', '--', branch, saved.parent]);
     }
-    const previous = current ?? this.worktrees.store.latest(task.id);
+    const previous = current ?? this.deps.store.latest(task.id);
     const baseBranch = previous?.baseBranch ?? project.baseBranch;
-    if (current) return this.worktrees.recheckout(project, this.worktrees.store.update(current.id, { branch }));
-    return this.worktrees.checkOutNew(
+    if (current) return this.deps.checkouts.recheckout(project, this.deps.store.update(current.id, { branch }));
+    return this.deps.checkouts.checkOutNew(
       task,
       project,
       { branch, baseBranch, baseCommit: previous?.baseCommit ?? saved.parent },

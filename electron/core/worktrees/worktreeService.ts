@@ -1,43 +1,30 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type {
-  Project,
-  SavedChanges,
-  SettingKey,
-  SettingValue,
-  Task,
-  Worktree,
-  WorktreeActivity,
-  WorktreeMode,
-  WorktreeState,
-} from '../../../shared/contract';
+import type { Project, SavedChanges, Task, Worktree, WorktreeActivity, WorktreeMode, WorktreeState } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
-import type { Db } from '../db/client';
-import type { Disposable } from '../disposable';
 import { assertBranchName, clashingBranch, uniqueBranchName } from '../git/refNames';
-import { git, inspectRepository, probeBranches } from '../git/repository';
+import { git, probeBranches } from '../git/repository';
 import { listGitWorktrees } from '../git/worktreeList';
 import type { ProjectService } from '../projects/projectService';
 import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskService } from '../tasks/taskService';
-import { addCheckout, deleteBranch, freeWorktreeFolder, removeCheckout } from './checkouts';
-import { RepoQueue } from './repoQueue';
-import { aheadBehind, baseRefOf, refExists, refHeads, workingTreeChanges } from './worktreeInspection';
+import { deleteBranch, removeCheckout } from './checkouts';
+import type { RepoQueue } from './repoQueue';
+import type { TaskCheckouts } from './taskCheckouts';
+import { aheadBehind, baseRefOf, workingTreeChanges } from './worktreeInspection';
 import { guardWork } from './workGuard';
-import { projectWorktreeRoot } from './worktreeRoot';
-import { WorktreeSetup, type HydrateHook } from './worktreeSetup';
-import { WorktreeStore } from './worktreeStore';
+import type { WorktreeSetup } from './worktreeSetup';
+import type { WorktreeStore } from './worktreeStore';
 
 export interface WorktreeServiceOptions {
-  db: Db;
+  store: WorktreeStore;
+  queue: RepoQueue;
+  setup: WorktreeSetup;
+  checkouts: TaskCheckouts;
   bus: EventBus;
   projects: ProjectService;
   tasks: TaskService;
   settings: SettingsService;
-  dataDir: string;
-  /** The dependency cache's hook; without one the hydrate phase is skipped. */
-  hydrate?: HydrateHook;
 }
 
 export interface CreateOptions {
@@ -63,24 +50,25 @@ export interface PreparedWorkspace {
  * restore. Git operations of one repository run one at a time (RepoQueue); setup scripts run
  * outside that queue so that one slow install does not hold up the other tasks.
  */
-export class WorktreeService implements Disposable {
-  readonly store: WorktreeStore;
-  readonly queue = new RepoQueue();
+export class WorktreeService {
+  private readonly store: WorktreeStore;
+  private readonly queue: RepoQueue;
   private readonly setup: WorktreeSetup;
+  private readonly checkouts: TaskCheckouts;
   private readonly bus: EventBus;
   private readonly projects: ProjectService;
   private readonly tasks: TaskService;
   private readonly settings: SettingsService;
-  private readonly dataDir: string;
 
   constructor(options: WorktreeServiceOptions) {
-    this.store = new WorktreeStore(options.db);
+    this.store = options.store;
+    this.queue = options.queue;
+    this.setup = options.setup;
+    this.checkouts = options.checkouts;
     this.bus = options.bus;
     this.projects = options.projects;
     this.tasks = options.tasks;
     this.settings = options.settings;
-    this.dataDir = options.dataDir;
-    this.setup = new WorktreeSetup(this.store, this.bus, this.settings, options.hydrate);
   }
 
   // ── Queries ────────────────────────────────────────────────────────────────────────────────
@@ -100,9 +88,8 @@ export class WorktreeService implements Disposable {
     return this.store.activity(taskId);
   }
 
-  async root(projectId: string): Promise<string> {
-    const project = this.projects.get(projectId);
-    return projectWorktreeRoot(project, this.settings.value('worktrees.root', project.id), this.dataDir);
+  root(projectId: string): Promise<string> {
+    return this.checkouts.root(this.projects.get(projectId));
   }
 
   /** The task's worktree that is not removed, or NOT_FOUND. */
@@ -145,14 +132,9 @@ export class WorktreeService implements Disposable {
     if (!exists) return { worktree, exists, head: null, ahead: 0, behind: 0, dirty: [], conflicts: [] };
     const head = await git(worktree.path).revparse(['--verify', 'HEAD^{commit}']);
     const { dirty, conflicts } = await workingTreeChanges(worktree.path);
-    const base = worktree.mode === 'repository' ? worktree.baseCommit : await this.baseRef(project.path, worktree);
+    const base = worktree.mode === 'repository' ? worktree.baseCommit : await baseRefOf(project.path, worktree);
     const { ahead, behind } = await aheadBehind(project.path, base, head);
     return { worktree, exists, head, ahead, behind, dirty, conflicts };
-  }
-
-  /** The base branch's ref, or the recorded base commit when the branch is gone. */
-  baseRef(repoPath: string, worktree: Worktree): Promise<string> {
-    return baseRefOf(repoPath, worktree);
   }
 
   // ── Creation ───────────────────────────────────────────────────────────────────────────────
@@ -195,17 +177,6 @@ export class WorktreeService implements Disposable {
     return this.setup.run(worktree, project);
   }
 
-  /** Checks the repository can hold worktrees: it exists, has a working tree and a first commit. */
-  private async requireRepository(project: Project) {
-    const repo = await inspectRepository(project.path);
-    if (!repo.hasCommits) {
-      throw new SwitchyardError('EMPTY_REPOSITORY', `${project.path} has no commits yet: a task branch needs one to start from`, {
-        path: project.path,
-      });
-    }
-    return repo;
-  }
-
   private async checkout(task: Task, project: Project, options: CreateOptions): Promise<Worktree> {
     const baseBranch = assertBranchName(options.baseBranch ?? project.baseBranch, 'base branch');
     const probe = await probeBranches(project.path);
@@ -235,7 +206,7 @@ export class WorktreeService implements Disposable {
       }
       branch = uniqueBranchName(prefix, task.title, (name) => clashingBranch(name, branches) !== null);
     }
-    const worktree = await this.checkOutNew(
+    const worktree = await this.checkouts.checkOutNew(
       task,
       project,
       { branch, baseBranch, baseCommit, startPoint: baseCommit },
@@ -245,52 +216,16 @@ export class WorktreeService implements Disposable {
     return worktree;
   }
 
-  /**
-   * Checks a branch out in a new folder under the project's worktree root and records it as the
-   * task's worktree (setup still to run). `startPoint` creates the branch there; without it the
-   * branch must exist.
-   */
-  async checkOutNew(
-    task: Task,
-    project: Project,
-    place: { branch: string; baseBranch: string; baseCommit: string; startPoint?: string },
-    why: string,
-  ): Promise<Worktree> {
-    const path = await freeWorktreeFolder(project.path, await this.root(project.id), place.branch);
-    await addCheckout(project.path, path, place.branch, place.startPoint);
-    const now = Date.now();
-    const worktree: Worktree = {
-      id: randomUUID(),
-      taskId: task.id,
-      projectId: project.id,
-      path,
-      branch: place.branch,
-      baseBranch: place.baseBranch,
-      baseCommit: place.baseCommit,
-      mode: 'worktree',
-      status: 'active',
-      setup: 'pending',
-      ownsBranch: true,
-      createdAt: now,
-      updatedAt: now,
-    };
-    this.store.insert(worktree);
-    this.store.log(worktree, 'created', `Worktree ${path} on ${place.branch}, ${why}`);
-    return worktree;
-  }
-
   /** No-worktree mode: the task runs in the repository itself, on whatever branch it has checked out. */
   private async useRepository(task: Task, project: Project): Promise<Worktree> {
-    const repo = await this.requireRepository(project);
+    const repo = await this.checkouts.requireRepository(project);
     if (!repo.branch) {
       throw new SwitchyardError('DETACHED_HEAD', `${project.path} has a detached HEAD: check out a branch for the task to work on`, {
         path: project.path,
       });
     }
     const head = await git(project.path).revparse(['--verify', 'HEAD^{commit}']);
-    const now = Date.now();
-    const worktree: Worktree = {
-      id: randomUUID(),
+    const worktree = this.store.add({
       taskId: task.id,
       projectId: project.id,
       path: project.path,
@@ -298,13 +233,9 @@ export class WorktreeService implements Disposable {
       baseBranch: repo.branch,
       baseCommit: head,
       mode: 'repository',
-      status: 'active',
       setup: 'done',
       ownsBranch: false,
-      createdAt: now,
-      updatedAt: now,
-    };
-    this.store.insert(worktree);
+    });
     this.store.log(worktree, 'created', `Runs in the repository itself, on ${repo.branch} at ${head.slice(0, 12)}`);
     return worktree;
   }
@@ -359,25 +290,9 @@ export class WorktreeService implements Disposable {
   async restore(taskId: string): Promise<Worktree> {
     const { worktree, project } = this.requireCurrent(taskId);
     if (worktree.status === 'active' && existsSync(worktree.path)) return worktree;
-    const restored = await this.queue.run(project.path, () => this.recheckout(project, worktree));
+    const restored = await this.queue.run(project.path, () => this.checkouts.recheckout(project, worktree));
     this.bus.emit('worktree.changed', { kind: 'updated', worktree: restored });
     return this.setup.run(restored, project);
-  }
-
-  /** A new checkout of the worktree's branch, at its old path when that is free. */
-  async recheckout(project: Project, worktree: Worktree): Promise<Worktree> {
-    await this.requireRepository(project);
-    if (!(await refExists(project.path, refHeads(worktree.branch)))) {
-      throw new SwitchyardError('NOT_FOUND', `the branch "${worktree.branch}" no longer exists; restore saved changes instead`, {
-        branch: worktree.branch,
-      });
-    }
-    await git(project.path).raw(['worktree', 'prune']);
-    const path = await freeWorktreeFolder(project.path, await this.root(project.id), worktree.branch, worktree.path);
-    await addCheckout(project.path, path, worktree.branch);
-    const restored = this.store.update(worktree.id, { status: 'active', path, setup: 'pending' });
-    this.store.log(restored, 'restored', `Checked ${worktree.branch} out again at ${path}`);
-    return restored;
   }
 
   // ── Housekeeping ───────────────────────────────────────────────────────────────────────────
@@ -393,32 +308,4 @@ export class WorktreeService implements Disposable {
       return { pruned };
     });
   }
-
-  /** Stops running setup scripts, then waits for the git operations already queued. */
-  async dispose(): Promise<void> {
-    this.setup.dispose();
-    await this.queue.idle();
-  }
-
-  /** For the orphan and review modules: a way to announce a changed row. */
-  changed(kind: 'created' | 'updated' | 'removed', worktree: Worktree): void {
-    this.bus.emit('worktree.changed', { kind, worktree });
-  }
-
-  runSetup(worktree: Worktree, project: Project): Promise<Worktree> {
-    return this.setup.run(worktree, project);
-  }
-
-  projectOf(projectId: string): Project {
-    return this.projects.get(projectId);
-  }
-
-  taskOf(taskId: string): Task {
-    return this.tasks.get(taskId);
-  }
-
-  setting<K extends SettingKey>(key: K, projectId: string): SettingValue<K> {
-    return this.settings.value(key, projectId);
-  }
 }
-

@@ -1,14 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import type { Worktree, WorktreeActivity } from '../../../shared/contract';
 import type { Db } from '../db/client';
 import { worktreeEvents, worktrees } from '../db/schema';
 
+/** What a new worktree row is made of; its id, status (active) and times are filled in. */
+export type NewWorktree = Omit<Worktree, 'id' | 'status' | 'createdAt' | 'updatedAt'>;
+
 /** The rows of worktrees and their activity log. */
 export class WorktreeStore {
   constructor(private readonly db: Db) {}
 
-  insert(row: Worktree): void {
+  /** Records a new, active worktree and returns its row. */
+  add(fields: NewWorktree): Worktree {
+    const now = Date.now();
+    const row: Worktree = { id: randomUUID(), ...fields, status: 'active', createdAt: now, updatedAt: now };
     this.db.insert(worktrees).values(row).run();
+    return row;
   }
 
   update(id: string, patch: Partial<Omit<Worktree, 'id'>>): Worktree {
