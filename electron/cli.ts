@@ -15,7 +15,9 @@ import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/pla
 import { runUntilSettled, type RunProgress } from './cli/headlessRun';
 import { isErrorData, SwitchyardError } from '../shared/errors';
 import type { Project, Task, TaskGraph } from '../shared/contract';
+import { consoleLogger } from './core/log';
 import { startServer } from './server/http';
+import { guardProcess } from './server/processGuard';
 
 /** The port browser mode listens on unless told otherwise. */
 const DEFAULT_SERVE_PORT = 7821;
@@ -55,12 +57,16 @@ interface ServeFlags {
 async function serve(flags: ServeFlags): Promise<void> {
   const dataDir = resolveDataDir({ explicit: flags.dataDir });
   const staticDir = rendererDir();
+  const log = consoleLogger();
+  // From here on a bug is logged, not fatal: the agents this process runs would die with it.
+  const guard = guardProcess(log);
   const core = openCore(dataDir, 'browser');
   let server;
   try {
-    server = await startServer({ core, staticDir, host: flags.host, port: flags.port });
+    server = await startServer({ core, staticDir, host: flags.host, port: flags.port, log });
   } catch (error) {
     await core.dispose();
+    guard.dispose();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`port ${flags.port} is in use: pass --port with another number (0 picks a free one)`);
     throw error;
@@ -76,6 +82,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     stopping = true;
     await server.close();
     await core.dispose();
+    guard.dispose();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

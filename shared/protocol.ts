@@ -13,9 +13,13 @@ export const callMessageSchema = z.object({
 });
 export type CallMessage = z.infer<typeof callMessageSchema>;
 
+/**
+ * The answer to a call. A message so malformed that no call id can be read from it (not JSON, or
+ * an id that is not a whole number) is answered with an error whose id is null.
+ */
 export type ResultMessage =
   | { kind: 'result'; id: number; ok: true; output: unknown }
-  | { kind: 'result'; id: number; ok: false; error: ErrorData };
+  | { kind: 'result'; id: number | null; ok: false; error: ErrorData };
 
 export interface EventMessage {
   kind: 'event';
@@ -25,3 +29,16 @@ export interface EventMessage {
 
 export type ServerMessage = ResultMessage | EventMessage;
 export type ClientMessage = CallMessage;
+
+/**
+ * Browser mode's WebSocket speaks this subprotocol. The page offers it together with
+ * `WS_TOKEN_PROTOCOL_PREFIX + token`, so the server checks the token before it accepts the
+ * socket; the server answers with `WS_SUBPROTOCOL` only, never echoing the token.
+ */
+export const WS_SUBPROTOCOL = 'switchyard.v1';
+export const WS_TOKEN_PROTOCOL_PREFIX = 'switchyard.token.';
+
+/** The subprotocols a client offers to open browser mode's WebSocket with this token. */
+export function wsProtocols(token: string): string[] {
+  return [WS_SUBPROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`];
+}

@@ -4,10 +4,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCore } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
 import { TASK_STATUSES } from '../../shared/contract';
+import { launchChromium } from '../../tests/helpers/browser';
 import { percentile, type Measurement, type Suite } from '../harness';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -56,6 +57,8 @@ async function serve(dataDir: string): Promise<{ url: string; stop: () => void }
 
 /** Milliseconds from navigation until every column is drawn with its cards. */
 async function firstRender(page: Page, url: string, count: number): Promise<number> {
+  // From a blank page, so that the app loads again even where the address differs only in its fragment.
+  await page.goto('about:blank');
   const start = Date.now();
   await page.goto(url);
   await page.waitForFunction(
@@ -107,10 +110,7 @@ const suite: Suite = {
   async run(): Promise<Measurement[]> {
     const large = await seed(LARGE_BOARD);
     const small = await seed(SMALL_BOARD);
-    const browser = await chromium.launch({
-      executablePath: process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    const browser = await launchChromium();
     const servers = [await serve(large), await serve(small)];
     try {
       const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { createCore } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
 import { startServer } from '../../electron/server/http';
+import { wsProtocols } from '../../shared/protocol';
 import { median, type Suite } from '../harness';
 
 /** Calls per measurement: enough for a stable median on a 2-core machine, short enough for CI. */
@@ -46,8 +47,8 @@ const suite: Suite = {
         direct.push(performance.now() - start);
       }
 
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, {
-        headers: { cookie: `switchyard_token=${server.token}`, origin: `http://127.0.0.1:${server.port}` },
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, wsProtocols(server.token), {
+        headers: { origin: `http://127.0.0.1:${server.port}` },
       });
       await new Promise((resolve) => ws.once('open', resolve));
       const wire: number[] = [];

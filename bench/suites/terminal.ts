@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as pty from 'node-pty';
 import headlessModule from '@xterm/headless';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createCore, type Core } from '../../electron/core/app';
 import { appRoot } from '../../electron/core/appRoot';
 import { memoryLogger } from '../../electron/core/log';
 import type { Launcher } from '../../electron/core/sessions/launcher';
 import { MIRROR_SCROLLBACK_LINES } from '../../electron/core/sessions/screenMirror';
 import { startServer } from '../../electron/server/http';
+import { launchChromium } from '../../tests/helpers/browser';
 import { percentile, type Measurement, type Suite } from '../harness';
 
 /** Size of the ANSI flood, as in the issue. */
@@ -24,7 +25,6 @@ const FLOOD_SETTLE_MS = 1_000;
 const ECHO_SAMPLES = 200;
 const COLS = 120;
 const ROWS = 32;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Coloured lines, FLOOD_MB of them, or forever with the argument `forever`. */
 const FLOOD_SCRIPT = `
@@ -207,7 +207,7 @@ async function throughBrowser(
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   const core = createCore({ dataDir: join(work, 'data'), mode: 'browser', log: memoryLogger(), launcher: scriptLauncher(work) });
   const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), host: '127.0.0.1', port: 0 });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const project = await core.projects.add(repo);
     await addTask(core, project.id, 'flood', `read go; ${process.execPath} ${flood}; echo; echo FLOOD-$((1+1))-DONE; exec sleep 1000`);

@@ -4,7 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Core } from '../core/app';
+import { consoleLogger, type Logger } from '../core/log';
 import { Gatekeeper, newToken } from './auth';
+import { parseRequestTarget } from './requestTarget';
 import { attachWebSocket } from './ws';
 
 export interface ServeOptions {
@@ -14,11 +16,16 @@ export interface ServeOptions {
   host?: string;
   port?: number;
   token?: string;
+  /** Where a request that failed unexpectedly is logged, with its stack. */
+  log?: Logger;
 }
 
 export interface RunningServer {
   url: string;
-  /** The address a browser opens once; it carries the token. */
+  /**
+   * The address a browser opens; it carries the token in its fragment (`#token=…`), which the
+   * browser never sends to any server: the page keeps it for its tab and offers it on the WebSocket.
+   */
   loginUrl: string;
   host: string;
   port: number;
@@ -49,22 +56,19 @@ function securityHeaders(res: ServerResponse): void {
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
 }
 
+const REFUSALS: Record<number, string> = {
+  400: 'Bad request',
+  403: 'Forbidden',
+  405: 'Method not allowed',
+  500: 'Internal error',
+};
+
 function refuse(res: ServerResponse, status: number, reason: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(
-    status === 401
-      ? `Unauthorized (${reason}). Open the address that \`switchyard serve\` printed, with its token.\n`
-      : `Forbidden (${reason}).\n`,
-  );
+  res.end(`${REFUSALS[status] ?? 'Refused'} (${reason}).\n`);
 }
 
-async function serveFile(root: string, pathname: string, res: ServerResponse): Promise<void> {
-  let relative: string;
-  try {
-    relative = decodeURIComponent(pathname);
-  } catch {
-    return refuse(res, 403, 'bad path');
-  }
+async function serveFile(root: string, relative: string, res: ServerResponse): Promise<void> {
   const file = resolve(root, `.${relative}`);
   if (file !== root && !file.startsWith(root + sep)) return refuse(res, 403, 'path outside the app');
   const info = await stat(file).catch(() => null);
@@ -77,11 +81,12 @@ async function serveFile(root: string, pathname: string, res: ServerResponse): P
     .pipe(res);
 }
 
-/** Browser mode: the same core as the desktop app, behind token, Host and Origin checks. */
+/** Browser mode: the same core as the desktop app, behind Host, Origin and (on the WebSocket) token checks. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const root = resolve(options.staticDir);
   const token = options.token ?? newToken();
+  const log = options.log ?? consoleLogger();
   const server: Server = createServer();
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -90,27 +95,43 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const port = (server.address() as AddressInfo).port;
   const gate = new Gatekeeper(token, host, port);
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     securityHeaders(res);
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const verdict = gate.check(req, url);
+    const target = parseRequestTarget(req.url);
+    if (!target) return refuse(res, 400, 'malformed request target');
+    const verdict = gate.checkRequest(req);
     if (!verdict.ok) return refuse(res, verdict.status, verdict.reason);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 403, 'method not allowed');
-    if (verdict.fromQuery) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return refuse(res, 405, req.method ?? 'no method');
+    }
+    const { url } = target;
+    const legacyToken = url.searchParams.get('token');
+    if (legacyToken !== null) {
+      // An address from before the token moved to the fragment: send the browser to the new form.
+      // Always to the app's root, which those addresses named: never to a path that reads as another host.
       url.searchParams.delete('token');
-      res.writeHead(302, { 'Set-Cookie': gate.cookie(), Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      const location = `/${url.search}#token=${encodeURIComponent(legacyToken)}`;
+      res.writeHead(302, { Location: location, 'Cache-Control': 'no-store' });
       res.end();
       return;
     }
-    void serveFile(root, url.pathname, res);
+    await serveFile(root, target.path, res);
+  };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error(`${req.method ?? '?'} request failed`, error);
+      if (res.headersSent) res.destroy();
+      else refuse(res, 500, 'see the log');
+    });
   });
-  const sockets = attachWebSocket(server, gate, options.core);
+  const sockets = attachWebSocket(server, gate, options.core, log);
 
   const printable = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const base = `http://${printable}:${port}`;
   return {
     url: `${base}/`,
-    loginUrl: `${base}/?token=${token}`,
+    loginUrl: `${base}/#token=${token}`,
     host,
     port,
     token,

@@ -2,6 +2,7 @@ import type { EventName, EventPayload, InputOf, OutputOf, ProcedureName } from '
 import { CALL_TIMEOUT_MS } from '../../shared/constants';
 import type { ErrorData } from '../../shared/errors';
 import type { PreloadBridge } from '../../shared/ipc';
+import { takeBrowserToken } from './browserToken';
 import type { ConnectionStatus, Transport } from './transport';
 import { ipcTransport } from './transports/ipc';
 import { wsTransport } from './transports/ws';
@@ -43,6 +44,8 @@ export function createClient(transport: Transport): RpcClient {
       for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
       return;
     }
+    // An id of null answers a message the main side could not read as a call: none of ours waits for it.
+    if (message.id === null) return;
     const call = pending.get(message.id);
     if (!call) return;
     pending.delete(message.id);
@@ -76,10 +79,15 @@ export function createClient(transport: Transport): RpcClient {
   };
 }
 
-/** The preload's bridge on the desktop; otherwise the WebSocket of browser mode. */
-export function connect(): RpcClient {
+/**
+ * The preload's bridge on the desktop; otherwise the WebSocket of browser mode, opened with this
+ * tab's token (null when the tab has none: it was not opened from the address serve printed).
+ */
+export function connect(): RpcClient | null {
   const bridge = (window as unknown as { switchyard?: PreloadBridge }).switchyard;
   if (bridge) return createClient(ipcTransport(bridge));
+  const token = takeBrowserToken();
+  if (token === null) return null;
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return createClient(wsTransport(`${scheme}//${location.host}/ws`));
+  return createClient(wsTransport(`${scheme}//${location.host}/ws`, token));
 }

@@ -72,6 +72,6 @@ describe('the switchyard command', () => {
     child.kill('SIGTERM');
     const lines = out.trim().split('\n');
     expect(lines[0]).toMatch(/^Electron cannot run here \(.+\); starting browser mode\.$/);
-    expect(lines[1]).toMatch(/^Switchyard is running in browser mode: http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    expect(lines[1]).toMatch(/^Switchyard is running in browser mode: http:\/\/127\.0\.0\.1:\d+\/#token=/);
   });
 });

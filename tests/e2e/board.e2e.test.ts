@@ -22,7 +22,7 @@ describe('browser mode, end to end', () => {
     const browser = await launchBrowser();
     const page = await browser.newPage();
     await page.goto(served.loginUrl);
-    // The token leaves the address bar once exchanged for the cookie.
+    // The token leaves the address bar for the tab's sessionStorage.
     expect(page.url()).toBe(served.url);
     await page.getByRole('heading', { name: 'Add a repository to start' }).waitFor();
 

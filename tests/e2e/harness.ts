@@ -1,17 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterEach } from 'vitest';
+import { launchChromium } from '../helpers/browser';
 
 const root = join(import.meta.dirname, '..', '..');
-/** Debian's Chromium; CI installs it. */
-export const CHROMIUM = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
 /** How long `switchyard serve` may take to print its URL (ms). */
 const SERVE_START_TIMEOUT_MS = 20_000;
 
 export interface Served {
+  /** The app's address without a token. */
   url: string;
+  /** The address serve printed: the app's, with `#token=…`. */
   loginUrl: string;
   process: ChildProcess;
   output: () => string;
@@ -36,7 +37,7 @@ export async function startServe(dataDir: string, extraEnv: Record<string, strin
   const loginUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not print a URL:\n${output}`)), SERVE_START_TIMEOUT_MS);
     const check = () => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
@@ -46,7 +47,7 @@ export async function startServe(dataDir: string, extraEnv: Record<string, strin
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
   });
   const served: Served = {
-    url: loginUrl.replace(/\?token=.*$/, ''),
+    url: loginUrl.replace(/#token=.*$/, ''),
     loginUrl,
     process: child,
     output: () => output,
@@ -61,19 +62,9 @@ export async function startServe(dataDir: string, extraEnv: Record<string, strin
   return served;
 }
 
+/** A headless Chromium, closed after the test. */
 export async function launchBrowser(): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   browsers.push(browser);
   return browser;
 }

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { appRoot } from '../../electron/core/appRoot';
 import { startServer } from '../../electron/server/http';
+import { launchChromium } from '../helpers/browser';
 import { makeCore } from '../helpers/core';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
@@ -49,7 +49,7 @@ describe('running a plan in browser mode', () => {
     writeFileSync(planFile, PLAN);
 
     const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
-    const browser = await chromium.launch({ executablePath: process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
       await page.goto(server.loginUrl);

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_INPUT_DEPTH } from '../../electron/core/rpc/dispatcher';
 import { procedures } from '../../shared/contract';
 import { MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../../shared/constants';
 import { makeCore } from '../helpers/core';
@@ -282,6 +283,24 @@ describe('the dispatcher itself', () => {
       const schema = procedures[method as keyof typeof procedures].output;
       expect(schema.safeParse(output).success, method).toBe(true);
     }
+  });
+
+  it(`refuses input nested deeper than ${MAX_INPUT_DEPTH} levels with BAD_INPUT before validating it, and takes input just within`, async () => {
+    const core = makeCore();
+    const { id: projectId } = await ok<{ id: string }>(core, 'projects.add', { path: makeRepo() });
+    /** Task input `levels` objects deep: the input itself, agentOptions inside it, and so on. */
+    const taskInput = (levels: number) => {
+      let options: unknown = 'leaf';
+      for (let level = 2; level <= levels; level++) options = { inner: options };
+      return { projectId, title: `nested ${levels}`, agentOptions: options };
+    };
+    const within = await ok<{ agentOptions: unknown }>(core, 'tasks.create', taskInput(MAX_INPUT_DEPTH));
+    expect(JSON.stringify(within.agentOptions).match(/inner/g)).toHaveLength(MAX_INPUT_DEPTH - 1);
+    const beyond = await fails(core, 'tasks.create', taskInput(MAX_INPUT_DEPTH + 1));
+    expect(beyond).toMatchObject({ code: 'BAD_INPUT', details: { maxDepth: MAX_INPUT_DEPTH } });
+    // Far beyond: recursion further in (JSON.stringify into SQLite) would overflow the stack.
+    expect(await core.dispatch('tasks.create', taskInput(10_000))).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(core.tasks.list(projectId).map((t) => t.title)).toEqual([`nested ${MAX_INPUT_DEPTH}`]);
   });
 
   it('turns an unexpected failure into INTERNAL and keeps the stack on the main side', async () => {

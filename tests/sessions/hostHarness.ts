@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import type { HostEvent } from '../../electron/core/sessions/hostProtocol';
+import type { HostEvent, StateReport } from '../../electron/core/sessions/hostProtocol';
 import type { AgentLaunch } from '../../electron/core/sessions/launch';
 import { SessionHost, type SessionHostOptions } from '../../electron/core/sessions/sessionHost';
 import { tempDir } from '../helpers/tempDir';
@@ -10,13 +10,15 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.dispose();
 });
 
-/** A real session host, disposed (every program killed) after the test. */
+/** A real session host, disposed (every program killed) after the test, with its pty events and its state reports. */
 export function makeHost(options: SessionHostOptions = {}) {
   const host = new SessionHost(options);
   hosts.push(host);
   const events: HostEvent[] = [];
+  const states: StateReport[] = [];
   host.onEvent((event) => events.push(event));
-  return { host, events };
+  host.onState((report) => states.push(report));
+  return { host, events, states };
 }
 
 /** Runs a shell script in a real pty. */

@@ -106,16 +106,17 @@ describe('session host: output', () => {
     expect(batches.length).toBeLessThan(500);
   });
 
-  it('reports starting at spawn and exited or failed at exit, with their sources', async () => {
-    const { host, events } = makeHost();
+  it('reports starting at spawn and exited or failed at exit, with their sources, apart from the pty events', async () => {
+    const { host, events, states: reports } = makeHost();
     await host.send({ type: 'spawn', sessionId: 'ok', cols: 80, rows: 24, launch: shell('exit 0') });
     await host.send({ type: 'spawn', sessionId: 'bad', cols: 80, rows: 24, launch: shell('exit 3') });
     await waitFor('both exits', () => exitOf(events, 'ok') && exitOf(events, 'bad'));
-    const states = (id: string) =>
-      events.flatMap((e) => (e.type === 'state' && e.sessionId === id ? [`${e.change.state}/${e.change.source}`] : []));
+    const states = (id: string) => reports.flatMap((r) => (r.sessionId === id ? [`${r.change.state}/${r.change.source}`] : []));
     expect(states('ok')).toEqual(['starting/host', 'exited/exit']);
     expect(states('bad')).toEqual(['starting/host', 'failed/exit']);
     expect(exitOf(events, 'bad')?.exitCode).toBe(3);
+    // The pty's stream carries what the pty did, nothing of the agent's state.
+    expect(events.every((e) => e.type === 'output' || e.type === 'exited')).toBe(true);
   });
 
   it('starts the program in the launch cwd with a login-like environment plus the launch env', async () => {
@@ -211,7 +212,7 @@ describe('session host: input, resize, interrupt', () => {
 
 describe('session host: stop', () => {
   it('leaves no process of the session: TERM-ignoring children, background jobs and job-control groups', async () => {
-    const { host, events } = makeHost({ stopGraceMs: 300 });
+    const { host, events, states } = makeHost({ stopGraceMs: 300 });
     // `set -m` puts each background job into a process group of its own, which a signal to the
     // leader's group alone would miss; `trap '' TERM` makes the grace period run out.
     const { pid } = await host.send({
@@ -231,8 +232,7 @@ describe('session host: stop', () => {
     // Killed orphans are zombies until init reaps them; none may still run.
     expect(sessionMembers(job)).toEqual([]);
     expect(liveGroupMembers(job)).toEqual([]);
-    const last = events.filter((e) => e.type === 'state').pop();
-    expect(last?.type === 'state' && last.change).toMatchObject({ state: 'exited', source: 'exit', detail: 'stopped' });
+    expect(states.at(-1)?.change).toMatchObject({ state: 'exited', source: 'exit', detail: 'stopped' });
   });
 
   it('stops a well-behaved program at once with SIGTERM', async () => {

@@ -29,7 +29,7 @@ function recordingObserver(log: string[]): CreateObserver {
 describe('session host: state observer', () => {
   it('feeds the observer output, titles (OSC 2) and the parsed screen, and reports its changes in order', async () => {
     const log: string[] = [];
-    const { host, events } = makeHost({ createObserver: recordingObserver(log) });
+    const { host, events, states: reports } = makeHost({ createObserver: recordingObserver(log) });
     await host.send({
       type: 'spawn',
       sessionId: 's1',
@@ -44,7 +44,7 @@ describe('session host: state observer', () => {
     await host.send({ type: 'input', sessionId: 's1', data: 'y\r' });
     await waitFor('exit', () => exitOf(events, 's1'));
     expect(outputOf(events, 's1')).toContain('answer=y');
-    const states = events.flatMap((e) => (e.type === 'state' ? [`${e.change.state}/${e.change.source}`] : []));
+    const states = reports.map((r) => `${r.change.state}/${r.change.source}`);
     expect(states).toEqual(['starting/host', 'working/screen', 'needs_input/title', 'exited/exit']);
     expect(log).toContain('output:true');
     expect(log.slice(-2)).toEqual(['exit:0:s1', 'disposed']);

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../electron/core/appRoot';
 import { startServer } from '../../electron/server/http';
+import { launchChromium } from '../helpers/browser';
 import { makeCore } from '../helpers/core';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { installFakeClaude } from '../helpers/fakeClaude';
@@ -16,7 +17,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
-  browser = await chromium.launch({ executablePath: process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

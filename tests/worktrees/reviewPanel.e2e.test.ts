@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findExecutable } from '../../electron/core/agents/binaries';
 import { appRoot } from '../../electron/core/appRoot';
 import { startServer } from '../../electron/server/http';
+import { launchChromium } from '../helpers/browser';
 import { makeCore } from '../helpers/core';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { addTask } from './fixture';
@@ -18,9 +18,7 @@ let browser: Browser;
 beforeAll(async () => {
   // The renderer as browser mode serves it: built if it is missing or older than its sources.
   execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
-  const executablePath = (await findExecutable('chromium')) ?? (await findExecutable('chromium-browser')) ?? (await findExecutable('google-chrome'));
-  if (!executablePath) throw new Error('no Chromium on PATH for the end-to-end test');
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

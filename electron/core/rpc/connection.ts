@@ -8,8 +8,8 @@ import type { EventBus } from '../events';
 /**
  * One client, whatever its transport (an Electron window over IPC, a browser tab over a
  * WebSocket): it parses incoming envelopes, answers calls through the dispatcher, and forwards
- * events until disposed. A malformed envelope is answered with BAD_INPUT when it has an id, and
- * otherwise dropped.
+ * events until disposed. A malformed message is answered with BAD_INPUT, under its id when one can
+ * be read from it and under the id null otherwise.
  */
 export class Connection implements Disposable {
   private readonly subscription: Disposable;
@@ -34,23 +34,35 @@ export class Connection implements Disposable {
     this.subscription = bus.subscribe(({ event, payload }) => this.post({ kind: 'event', event, payload }));
   }
 
+  /** A message as JSON text (the WebSocket): text that is not JSON is answered with BAD_INPUT. */
+  receiveText(text: string): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      this.refuse(null, `the message is not JSON (${error instanceof Error ? error.message : String(error)})`);
+      return Promise.resolve();
+    }
+    return this.receive(raw);
+  }
+
   async receive(raw: unknown): Promise<void> {
     const parsed = callMessageSchema.safeParse(raw);
     if (!parsed.success) {
       const id = (raw as { id?: unknown } | null)?.id;
-      if (typeof id === 'number' && Number.isInteger(id) && id >= 0) {
-        this.post({
-          kind: 'result',
-          id,
-          ok: false,
-          error: { code: 'BAD_INPUT', message: 'malformed message envelope' },
-        });
-      }
+      const readable = typeof id === 'number' && Number.isSafeInteger(id) && id >= 0;
+      const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(message)'}: ${issue.message}`);
+      this.refuse(readable ? id : null, `malformed message envelope: ${problems.join('; ')}`);
       return;
     }
     const { id, method, input } = parsed.data;
     const result = await this.dispatch(method, input, this.client);
     this.post(result.ok ? { kind: 'result', id, ok: true, output: result.output } : { kind: 'result', id, ...result });
+  }
+
+  /** Answers a message that cannot be a call; `id` is null when none could be read from it. */
+  private refuse(id: number | null, message: string): void {
+    this.post({ kind: 'result', id, ok: false, error: { code: 'BAD_INPUT', message } });
   }
 
   private post(message: ServerMessage): void {

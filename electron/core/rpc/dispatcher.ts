@@ -18,6 +18,24 @@ export type Handlers = { [K in ProcedureName]: Handler<K> };
 
 export type CallResult = { ok: true; output: unknown } | { ok: false; error: ErrorData };
 
+/**
+ * Deepest nesting of arrays and objects a call's input may have. The contract's inputs nest a few
+ * levels; a limit far above them, checked before validation, keeps recursive code further in
+ * (zod, JSON.stringify, SQLite's JSON) from overflowing the stack on hostile input.
+ */
+export const MAX_INPUT_DEPTH = 64;
+
+/** Whether `value` nests arrays or objects more than `limit` levels deep (itself is level 1), found without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth > limit) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 /** Describes what zod refused, path by path, in words a person can read. */
 function describeIssues(error: z.ZodError): { message: string; issues: { path: string; message: string }[] } {
   const issues = error.issues.map((issue) => ({
@@ -49,12 +67,18 @@ export function createDispatcher(handlers: Handlers, log: Logger) {
     if (!isProcedureName(method)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method "${method.slice(0, 100)}"` } };
     }
-    const parsed = procedures[method].input.safeParse(rawInput ?? {});
-    if (!parsed.success) {
-      const { message, issues } = describeIssues(parsed.error);
-      return { ok: false, error: { code: 'BAD_INPUT', message: `${method}: ${message}`, details: { issues } } };
-    }
     try {
+      if (nestsDeeperThan(rawInput, MAX_INPUT_DEPTH)) {
+        return {
+          ok: false,
+          error: { code: 'BAD_INPUT', message: `${method}: the input nests deeper than ${MAX_INPUT_DEPTH} levels`, details: { maxDepth: MAX_INPUT_DEPTH } },
+        };
+      }
+      const parsed = procedures[method].input.safeParse(rawInput ?? {});
+      if (!parsed.success) {
+        const { message, issues } = describeIssues(parsed.error);
+        return { ok: false, error: { code: 'BAD_INPUT', message: `${method}: ${message}`, details: { issues } } };
+      }
       const handler = handlers[method] as (input: unknown, client: ClientContext) => Promise<unknown> | unknown;
       const output = await handler(parsed.data, client);
       return { ok: true, output };

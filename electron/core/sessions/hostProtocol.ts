@@ -63,9 +63,19 @@ export type HostCommandOf<T extends HostCommand['type']> = Extract<HostCommand, 
 export type HostEvent =
   /** One batch of output; `to` are the attached clients it is for (none when no pane shows it). */
   | { type: 'output'; sessionId: string; seq: number; data: string; to: string[] }
-  | { type: 'state'; sessionId: string; change: StateChange }
   | { type: 'exited'; sessionId: string; exitCode: number; signal: number | null; at: number }
   /** The pty was paused (a client fell behind) or resumed. */
   | { type: 'flow'; sessionId: string; paused: boolean }
   /** A client was dropped; it must attach again to see the session. */
   | { type: 'detached'; sessionId: string; clientId: string; reason: 'slow' };
+
+/**
+ * A session's agent state, on a channel of its own beside the pty's events: the host says what
+ * it knows (started, exited, stopped) and the session's observer what it infers (hooks, title,
+ * screen). Whoever reads terminal output never sees it, and whoever records state never sifts
+ * through output for it.
+ */
+export interface StateReport {
+  sessionId: string;
+  change: StateChange;
+}

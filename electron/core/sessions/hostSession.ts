@@ -3,7 +3,7 @@ import * as pty from 'node-pty';
 import type { StateChange } from '../../../shared/contract/sessionState';
 import { SwitchyardError } from '../../../shared/errors';
 import { FlowControl, type FlowLimits } from './flowControl';
-import type { AttachReply, HostEvent, HostSessionInfo } from './hostProtocol';
+import type { AttachReply, HostEvent, HostSessionInfo, StateReport } from './hostProtocol';
 import type { AgentLaunch } from './launch';
 import { loginEnvironment } from './loginEnvironment';
 import { OutputBatcher } from './outputBatcher';
@@ -43,6 +43,8 @@ export interface HostSessionOptions {
   /** What the sessions no pane shows may output together. */
   unwatchedBudget: OutputBudget;
   emit: (event: HostEvent) => void;
+  /** The agent state channel, apart from `emit`. */
+  reportState: (report: StateReport) => void;
 }
 
 interface Run {
@@ -335,7 +337,7 @@ export class HostSession {
   }
 
   private report(change: StateChange): void {
-    this.options.emit({ type: 'state', sessionId: this.id, change });
+    this.options.reportState({ sessionId: this.id, change });
   }
 
   private requireRun(): Run {

@@ -1,7 +1,7 @@
 import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './flowControl';
-import type { HostCommand, HostCommandOf, HostEvent, HostReplies } from './hostProtocol';
+import type { HostCommand, HostCommandOf, HostEvent, HostReplies, StateReport } from './hostProtocol';
 import { HostSession, STOP_GRACE_MS } from './hostSession';
 import { MirrorThread } from './mirrorThread';
 import { OutputBudget } from './outputBudget';
@@ -24,6 +24,7 @@ export interface SessionHostOptions {
 export class SessionHost implements Disposable {
   private readonly sessions = new Map<string, HostSession>();
   private readonly listeners = new Set<(event: HostEvent) => void>();
+  private readonly stateListeners = new Set<(report: StateReport) => void>();
   private readonly flowLimits: FlowLimits;
   /** Started with the first session: a host that never runs one costs no thread. */
   private mirrors: MirrorThread | undefined;
@@ -38,6 +39,12 @@ export class SessionHost implements Disposable {
   onEvent(listener: (event: HostEvent) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  /** The agent state of every session, apart from the pty's events (see StateReport). */
+  onState(listener: (report: StateReport) => void): Disposable {
+    this.stateListeners.add(listener);
+    return { dispose: () => void this.stateListeners.delete(listener) };
   }
 
   async send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]> {
@@ -87,6 +94,9 @@ export class SessionHost implements Disposable {
       mirrors: (this.mirrors ??= new MirrorThread(this.options.log ?? consoleLogger())),
       unwatchedBudget: this.unwatchedBudget,
       emit: (event) => this.emit(event),
+      reportState: (report) => {
+        for (const listener of [...this.stateListeners]) listener(report);
+      },
     }, command.startSeq);
     if (!fresh) session.resize(command.cols, command.rows);
     try {
@@ -125,6 +135,7 @@ export class SessionHost implements Disposable {
     await Promise.all([...this.sessions.values()].map((session) => session.dispose()));
     this.sessions.clear();
     this.listeners.clear();
+    this.stateListeners.clear();
     this.unwatchedBudget.dispose();
     await this.mirrors?.dispose();
   }

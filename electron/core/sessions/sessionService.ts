@@ -71,6 +71,7 @@ export class SessionService implements Disposable {
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.disposables.add(deps.host.onEvent((event) => this.onHostEvent(event)));
+    this.disposables.add(deps.host.onState(({ sessionId, change }) => this.recordState(sessionId, change)));
     // A deleted task (or project) takes its sessions' rows with it: its programs must not outlive them.
     this.disposables.add(
       deps.bus.subscribe(({ event, payload }) => {
@@ -355,8 +356,6 @@ export class SessionService implements Disposable {
           this.clients.get(clientId)?.client.send('terminal.data', { sessionId: event.sessionId, seq: event.seq, data: event.data });
         }
         return;
-      case 'state':
-        return this.recordState(event.sessionId, event.change);
       case 'exited':
         return this.recordExit(event);
       case 'detached': {

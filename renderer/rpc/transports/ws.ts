@@ -1,12 +1,13 @@
 import { RECONNECT_DELAY_MS } from '../../../shared/constants';
-import type { ClientMessage, ServerMessage } from '../../../shared/protocol';
+import { wsProtocols, type ClientMessage, type ServerMessage } from '../../../shared/protocol';
 import type { ConnectionStatus, Transport } from '../transport';
 
 /**
- * Browser mode: one WebSocket to the serving host (the auth cookie rides along), reopened after a
- * drop. Messages sent while it is down wait in a queue.
+ * Browser mode: one WebSocket to the serving host, opened with the tab's token offered as a
+ * subprotocol (the server checks it before accepting), reopened after a drop. Messages sent while
+ * it is down wait in a queue.
  */
-export function wsTransport(url: string): Transport {
+export function wsTransport(url: string, token: string): Transport {
   const messageListeners = new Set<(message: ServerMessage) => void>();
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
   const queue: string[] = [];
@@ -19,7 +20,7 @@ export function wsTransport(url: string): Transport {
   };
 
   const open = () => {
-    socket = new WebSocket(url);
+    socket = new WebSocket(url, wsProtocols(token));
     socket.onopen = () => {
       setStatus('open');
       for (const message of queue.splice(0)) socket.send(message);
