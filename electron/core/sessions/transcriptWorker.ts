@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { sqliteBinding } from '../db/nativeBuilds';
 import { lowerThisThreadPriority } from './threadPriority';
 import type { TranscriptReply, TranscriptRequest } from './transcriptProtocol';
 
@@ -13,7 +14,7 @@ const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: num
 const port = parentPort;
 if (!port) throw new Error('transcriptWorker runs only as a worker thread');
 
-const db = new Database(file);
+const db = new Database(file, { nativeBinding: sqliteBinding() });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('foreign_keys = ON');
