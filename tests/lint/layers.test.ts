@@ -61,6 +61,14 @@ describe('the layer rule', () => {
     expect(await layerErrors("import { TrayController } from '../desktop/tray';\n", 'electron/server/x.ts')).toHaveLength(1);
   });
 
+  it('keeps the core free of electron, in a listed folder and in one not listed yet', async () => {
+    const code = "import { app } from 'electron';\n";
+    const refused = ["'electron' import is restricted from being used. Only the Electron shell imports electron."];
+    expect(await layerErrors(code, 'electron/core/tasks/x.ts')).toEqual(refused);
+    expect(await layerErrors(code, 'electron/core/unlisted/x.ts')).toEqual(refused);
+    expect(await layerErrors(code, 'electron/desktop/x.ts')).toEqual([]);
+  });
+
   it('gives every folder and file of electron/ a layer', () => {
     const units = new Set(layers.flatMap(unitsOf));
     const entries = (dir: string) => readdirSync(join(root, dir), { withFileTypes: true }).map((e) => `${e.name.replace(/\.ts$/, '')}`);
