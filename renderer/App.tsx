@@ -4,6 +4,7 @@ import { TerminalsView } from './features/terminals/TerminalsView';
 import { useSessionStore } from './features/terminals/sessionStore';
 import { ProjectSidebar } from './features/projects/ProjectSidebar';
 import { Notices } from './components/Notices';
+import { StorageBanner } from './components/StorageBanner';
 import { useEffect } from 'react';
 import { useActions } from './stores/actionsContext';
 import { useAppStore } from './stores/appStore';
@@ -43,6 +44,7 @@ export function App() {
             {connection === 'connecting' ? 'Connecting to Switchyard…' : 'Connection lost; reconnecting…'}
           </div>
         )}
+        <StorageBanner />
         <nav className="views" aria-label="Views">
           {(['board', 'terminals'] as const).map((name) => (
             <button

@@ -2,6 +2,8 @@ import type { AppInfo } from '../../shared/contract';
 import { appVersion } from './appRoot';
 import { databaseFile } from './dataDir';
 import { openDatabase, type DatabaseHandle } from './db/client';
+import { StorageHealth } from './db/storageHealth';
+import { UnsavedWrites } from './db/unsavedWrites';
 import { DisposableStore, toDisposable } from './disposable';
 import { EventBus } from './events';
 import { consoleLogger, type Logger } from './log';
@@ -19,6 +21,7 @@ import { SessionService } from './sessions/sessionService';
 import { createAgentServices } from './agents/agentServices';
 import { SessionBridge } from './agents/sessionBridge';
 import type { CreateObserver } from './sessions/stateObserver';
+import { FinishedScreens } from './sessions/finishedScreens';
 import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
 import { TaskGraphService } from './tasks/taskGraphService';
@@ -65,6 +68,8 @@ export interface Core {
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
   readonly sessions: SessionService;
+  /** Every session's output, as recorded. */
+  readonly transcript: TranscriptStore;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
   connect(send: (message: ServerMessage) => void): Connection;
   dispose(): Promise<void>;
@@ -127,7 +132,10 @@ export function createCore(options: CoreOptions): Core {
     prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
   });
-  const transcript = disposables.add(new TranscriptStore(database.db, database.file, log));
+  // Told once when writes start failing (a full disk) and once when everything held is written.
+  const storage = new StorageHealth((status) => bus.emit('storage.changed', status));
+  const transcript = disposables.add(new TranscriptStore(database.db, database.file, log, storage));
+  const unsaved = disposables.add(new UnsavedWrites(storage, log));
   const host = new SessionHost({ createObserver: options.createObserver ?? bridge.createObserver, log });
   const sessions = disposables.add(
     new SessionService({
@@ -137,6 +145,8 @@ export function createCore(options: CoreOptions): Core {
       host,
       launcher: options.launcher ?? bridge.launcher,
       transcript,
+      screens: disposables.add(new FinishedScreens(transcript, log)),
+      unsaved,
       log,
     }),
   );
@@ -178,7 +188,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, worktrees, orphans, review, savedChanges }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, worktrees, orphans, review, savedChanges }),
     log,
   );
 
@@ -200,6 +210,7 @@ export function createCore(options: CoreOptions): Core {
     orphans,
     savedChanges,
     sessions,
+    transcript,
     connect(send) {
       const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));
       connections.add(connection);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { appProcedures } from './app';
+import { appEvents, appProcedures } from './app';
 import { attentionEvents, attentionProcedures } from './attention';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
@@ -36,6 +36,7 @@ export const procedures = {
 
 /** Every event the main side pushes, with its payload schema. */
 export const events = {
+  ...appEvents,
   ...projectEvents,
   ...taskEvents,
   ...schedulerEvents,
