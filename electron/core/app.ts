@@ -25,6 +25,7 @@ import { FinishedScreens } from './sessions/finishedScreens';
 import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
 import { TaskGraphService } from './tasks/taskGraphService';
+import { TaskLifecycle } from './tasks/taskLifecycle';
 import { TaskService } from './tasks/taskService';
 import { OrphanFinder } from './worktrees/orphans';
 import { RepoQueue } from './worktrees/repoQueue';
@@ -85,7 +86,9 @@ export function createCore(options: CoreOptions): Core {
   const bus = new EventBus();
   const projects = new ProjectService(database.db, bus);
   const settings = new SettingsService(database.db, projects);
-  const tasks = new TaskService(database.db, bus, projects, settings);
+  // The one writer of a task's status: every service below moves tasks by sending it events.
+  const lifecycle = new TaskLifecycle(database.db, bus);
+  const tasks = new TaskService(database.db, bus, projects, settings, lifecycle);
   const attention = new AttentionService(bus, tasks, projects);
   disposables.add(
     bus.subscribe((message) => {
@@ -104,12 +107,12 @@ export function createCore(options: CoreOptions): Core {
     store: worktreeStore,
     queue: repoQueue,
     bus,
-    landed: (taskId) => tasks.update(taskId, { status: 'done' }),
+    landed: (taskId) => lifecycle.send(taskId, 'merge.landed'),
   });
   const orphans = new OrphanFinder(worktreeParts);
   const savedChanges = new SavedChangesService({ ...worktreeParts, settings });
   const taskGraph = new TaskGraphService(database.db, bus, projects);
-  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings));
+  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle));
   // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
   const agentPath = (key: 'agents.claudePath' | 'agents.codexPath' | 'agents.geminiPath' | 'agents.aiderPath') =>
     settings.value(key) || undefined;
@@ -142,6 +145,7 @@ export function createCore(options: CoreOptions): Core {
       db: database.db,
       bus,
       tasks,
+      lifecycle,
       host,
       launcher: options.launcher ?? bridge.launcher,
       transcript,
@@ -159,7 +163,7 @@ export function createCore(options: CoreOptions): Core {
       db: database.db,
       bus,
       projects,
-      tasks,
+      lifecycle,
       settings,
       log,
       ports: {

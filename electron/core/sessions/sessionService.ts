@@ -9,7 +9,9 @@ import { DisposableStore, type Disposable } from '../disposable';
 import type { ClientContext } from '../clientContext';
 import type { Logger } from '../log';
 import type { EventBus } from '../events';
+import type { TaskLifecycle } from '../tasks/taskLifecycle';
 import type { TaskService } from '../tasks/taskService';
+import type { TaskEvent } from '../tasks/taskTransitions';
 import type { AttachReply, HostEvent } from './hostProtocol';
 import type { FinishedScreens } from './finishedScreens';
 import { STOPPED_DETAIL } from './hostSession';
@@ -18,11 +20,11 @@ import type { SessionHost } from './sessionHost';
 import { plainLines, plainText, searchLines } from './transcriptText';
 import type { TranscriptStore } from './transcriptStore';
 
-/** The board column a live agent's state puts its task in; other states leave the task where it is. */
-const BOARD_STATUS_OF_STATE: Partial<Record<StateChange['state'], Task['status']>> = {
-  working: 'running',
-  needs_input: 'needs_input',
-  idle: 'review',
+/** What an agent's state tells its task's lifecycle; other states tell it nothing. */
+const TASK_EVENT_OF_STATE: Partial<Record<StateChange['state'], TaskEvent>> = {
+  working: 'session.working',
+  needs_input: 'session.needsInput',
+  idle: 'session.turnFinished',
 };
 
 /** The detail of the end of a session whose app went away under it (killed, or the machine restarted). */
@@ -46,6 +48,7 @@ export interface SessionServiceDeps {
   db: Db;
   bus: EventBus;
   tasks: TaskService;
+  lifecycle: TaskLifecycle;
   host: SessionHost;
   launcher: Launcher;
   transcript: TranscriptStore;
@@ -173,7 +176,7 @@ export class SessionService implements Disposable {
       })
       .run();
     await this.spawn(id, launch, size);
-    this.deps.tasks.update(taskId, { status: 'running' });
+    this.deps.lifecycle.send(taskId, 'session.started');
     return this.changed(id);
   }
 
@@ -223,7 +226,7 @@ export class SessionService implements Disposable {
       .where(eq(sessions.id, id))
       .run();
     await this.spawn(id, launch, size, true);
-    this.deps.tasks.update(task.id, { status: 'running' });
+    this.deps.lifecycle.send(task.id, 'session.started');
     return this.changed(id);
   }
 
@@ -403,14 +406,11 @@ export class SessionService implements Disposable {
    * and back to running once it works again, also after a review asked it for more.
    */
   private followOnBoard(taskId: string, change: StateChange, previous: StateChange['state'] | undefined): void {
-    const status = BOARD_STATUS_OF_STATE[change.state];
-    if (!status) return;
+    const event = TASK_EVENT_OF_STATE[change.state];
+    if (!event) return;
     // Idle at the prompt before any work (an agent just started) is not a finished turn.
     if (change.state === 'idle' && previous !== 'working' && previous !== 'needs_input') return;
-    const task = this.deps.tasks.get(taskId);
-    const live = task.status === 'running' || task.status === 'needs_input';
-    const reopened = status === 'running' && task.status === 'review';
-    if (task.status !== status && (live || reopened)) this.deps.tasks.update(taskId, { status });
+    this.deps.lifecycle.send(taskId, event);
   }
 
   private recordExit(event: Extract<HostEvent, { type: 'exited' }>): void {
@@ -442,14 +442,12 @@ export class SessionService implements Disposable {
 
   /**
    * A clean exit is ready for review and a crash failed. An agent the user stopped, or that the
-   * app's own shutdown ended, in the middle of its work goes back to Ready so that a run starts it
-   * again; one that had finished its turn stays in review.
+   * app's own shutdown ended, was interrupted: in the middle of its work its task goes back to
+   * Ready so that a run starts it again; one that had finished its turn stays in review.
    */
   private followExit(taskId: string, stopped: boolean, event: Extract<HostEvent, { type: 'exited' }>): void {
-    const task = this.deps.db.select({ status: taskTable.status }).from(taskTable).where(eq(taskTable.id, taskId)).get();
-    const midWork = task?.status === 'running' || task?.status === 'needs_input';
-    const status = stopped ? (midWork ? 'ready' : null) : event.exitCode === 0 && event.signal === null ? 'review' : 'failed';
-    if (task && status && task.status !== status) this.deps.tasks.update(taskId, { status });
+    const ending = stopped ? 'session.interrupted' : event.exitCode === 0 && event.signal === null ? 'session.exitedOk' : 'session.failed';
+    this.deps.lifecycle.send(taskId, ending);
   }
 
   private changed(id: string): Session {
@@ -488,10 +486,9 @@ export class SessionService implements Disposable {
     for (const { id, taskId } of orphans) {
       this.deps.unsaved.run(`the end of session ${id}`, () => this.deps.db.update(sessions).set({ endedAt: now }).where(eq(sessions.id, id)).run());
       this.recordState(id, { state: 'exited', source: 'host', at: now, detail: ORPHANED_DETAIL });
-      this.deps.unsaved.run(`the column of task ${taskId} after its session ended with the app`, () => {
-        const task = this.deps.db.select({ status: taskTable.status }).from(taskTable).where(eq(taskTable.id, taskId)).get();
-        if (task && (task.status === 'running' || task.status === 'needs_input')) this.deps.tasks.update(taskId, { status: 'ready' });
-      });
+      this.deps.unsaved.run(`the column of task ${taskId} after its session ended with the app`, () =>
+        this.deps.lifecycle.send(taskId, 'session.interrupted'),
+      );
     }
   }
 
