@@ -10,7 +10,7 @@ import { plainText } from '../../electron/core/sessions/transcriptText';
 import type { StateChange, StorageStatus } from '../../shared/contract';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
-import { waitFor } from './hostHarness';
+import { waitFor } from '../helpers/waitFor';
 
 const cores: Core[] = [];
 afterEach(async () => {

@@ -10,7 +10,7 @@ import { startServer } from '../../electron/server/http';
 import { launchChromium } from '../helpers/browser';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
-import { waitFor } from './hostHarness';
+import { waitFor } from '../helpers/waitFor';
 
 const staticDir = join(appRoot(), 'dist', 'renderer');
 /** How long a poll waits for the page to follow (ms): the machine may be busy. */
