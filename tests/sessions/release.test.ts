@@ -9,7 +9,7 @@ import type { ServerMessage } from '../../shared/protocol';
 import { makeCore } from '../helpers/core';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
-import { waitFor } from './hostHarness';
+import { waitFor } from '../helpers/waitFor';
 
 /**
  * Sessions run to their end in the measured part, and before it to warm up what every session
