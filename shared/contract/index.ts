@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appProcedures } from './app';
 import { attentionEvents, attentionProcedures } from './attention';
+import { notifyEvents } from './notify';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
 import { schedulerEvents, schedulerProcedures } from './scheduler';
@@ -12,6 +13,7 @@ import { worktreeEvents, worktreeProcedures } from './worktrees';
 export * from './app';
 export * from './attention';
 export * from './common';
+export * from './notify';
 export * from './plans';
 export * from './projects';
 export * from './scheduler';
@@ -42,6 +44,7 @@ export const events = {
   ...attentionEvents,
   ...worktreeEvents,
   ...sessionEvents,
+  ...notifyEvents,
 } as const;
 
 export type Procedures = typeof procedures;
