@@ -8,7 +8,9 @@ import { appRoot, appVersion } from './core/appRoot';
 import { resolveDataDir } from './core/dataDir';
 import { MigrationError } from './core/db/client';
 import { formatDoctor, runDoctor } from './core/doctor/doctor';
+import { sqliteBuilds } from './core/db/nativeBuilds';
 import { electronAvailability } from './core/doctor/electronAvailability';
+import { chooseStartMode } from './core/doctor/startMode';
 import { inspectRepository } from './core/git/repository';
 import { cycleError, readPlanFile } from './core/plans/planImporter';
 import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/planReport';
@@ -173,15 +175,15 @@ program
   .option('--port <port>', 'port for browser mode', parsePort, DEFAULT_SERVE_PORT)
   .option('--data-dir <dir>', 'where the database and caches live')
   .action(async (flags: { port: number; dataDir?: string }) => {
-    const electron = await electronAvailability();
-    if (electron.ok) {
+    const start = chooseStartMode(await electronAvailability(), sqliteBuilds());
+    if (start.mode === 'desktop') {
       const args = [join(appRoot(), 'dist', 'node', 'main.js')];
       if (flags.dataDir) args.push(`--data-dir=${flags.dataDir}`);
-      const child = spawn(electron.binary, args, { stdio: 'inherit' });
+      const child = spawn(start.binary, args, { stdio: 'inherit' });
       child.on('exit', (code) => process.exit(code ?? 0));
       return;
     }
-    console.log(`Electron cannot run here (${electron.reason}); starting browser mode.`);
+    console.log(`Electron cannot run here (${start.reason}); starting browser mode.`);
     await serve({ host: '127.0.0.1', port: flags.port, ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) });
   });
 

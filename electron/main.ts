@@ -1,6 +1,7 @@
 import { app, dialog, ipcMain, session, type IpcMainEvent, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SwitchyardError } from '../shared/errors';
 import { IPC_CHANNEL } from '../shared/ipc';
 import { loginShellPath, mergePaths } from './core/agents/loginPath';
 import { createCore, type Core } from './core/app';
@@ -70,7 +71,8 @@ function start(): void {
     try {
       core = createCore({ dataDir, mode: 'desktop' });
     } catch (error) {
-      const message = error instanceof MigrationError ? error.message : String(error);
+      // A failed migration, or no better-sqlite3 build for Electron's ABI (nothing of another ABI is loaded).
+      const message = error instanceof MigrationError || error instanceof SwitchyardError ? error.message : String(error);
       dialog.showErrorBox('Switchyard cannot start', message);
       app.exit(3);
       return;

@@ -6,6 +6,7 @@ import { ProjectSidebar } from './features/projects/ProjectSidebar';
 import { Notices } from './components/Notices';
 import { NotificationPromptBar } from './features/notify/NotificationPromptBar';
 import { useNotifyWiring } from './features/notify/useNotifyWiring';
+import { StorageBanner } from './components/StorageBanner';
 import { useAppStore } from './stores/appStore';
 
 export function App() {
@@ -24,6 +25,7 @@ export function App() {
           </div>
         )}
         <NotificationPromptBar />
+        <StorageBanner />
         <nav className="views" aria-label="Views">
           {(['board', 'terminals'] as const).map((name) => (
             <button

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/tempDir';
@@ -35,6 +35,27 @@ describe('the switchyard command', () => {
     expect(byName.electron).toBeDefined();
     expect(report.agents.map((a) => a.kind)).toEqual(['claude-code', 'codex', 'gemini', 'aider']);
     expect(result.status).toBe(report.ok ? 0 : 1);
+  });
+
+  it('doctor reports the native builds on disk and which one each runtime loads', () => {
+    const result = run(['doctor', '--json', '--data-dir', tempDir()]);
+    const { native } = JSON.parse(result.stdout) as {
+      native: {
+        builds: { module: string; path: string; abi: number | 'napi' }[];
+        runtimes: { runtime: string; abi: number | null; sqlite: string | null; detail: string }[];
+      };
+    };
+    const abi = Number(process.versions.modules);
+    const sqliteBuild = realpathSync(join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'));
+    expect(native.builds).toContainEqual({ module: 'better-sqlite3', path: sqliteBuild, abi });
+    expect(native.builds.find((b) => b.module === 'node-pty')?.abi).toBe('napi');
+    expect(native.runtimes[0]).toMatchObject({ runtime: 'node', abi, sqlite: sqliteBuild });
+    // This machine has no Electron binary: the report says so instead of an ABI.
+    expect(native.runtimes[1]).toEqual({ runtime: 'electron', version: null, abi: null, sqlite: null, detail: 'the Electron binary is not installed' });
+
+    const text = run(['doctor', '--data-dir', tempDir()]).stdout;
+    expect(text).toContain(`better-sqlite3  ABI ${abi}  ${sqliteBuild}`);
+    expect(text).toMatch(/electron {2,}the Electron binary is not installed/);
   });
 
   it('doctor finds an agent CLI on PATH and reports its version', () => {

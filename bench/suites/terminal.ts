@@ -10,7 +10,7 @@ import { createCore, type Core } from '../../electron/core/app';
 import { appRoot } from '../../electron/core/appRoot';
 import { memoryLogger } from '../../electron/core/log';
 import type { Launcher } from '../../electron/core/sessions/launcher';
-import { MIRROR_SCROLLBACK_LINES } from '../../electron/core/sessions/screenMirror';
+import { MIRROR_SCROLLBACK_LINES } from '../../electron/core/sessions/mirrorProtocol';
 import { startServer } from '../../electron/server/http';
 import { launchChromium } from '../../tests/helpers/browser';
 import { percentile, type Measurement, type Suite } from '../harness';

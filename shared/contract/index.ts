@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { appProcedures } from './app';
+import { appEvents, appProcedures } from './app';
 import { attentionEvents, attentionProcedures } from './attention';
 import { notifyEvents } from './notify';
 import { planProcedures } from './plans';
@@ -38,6 +38,7 @@ export const procedures = {
 
 /** Every event the main side pushes, with its payload schema. */
 export const events = {
+  ...appEvents,
   ...projectEvents,
   ...taskEvents,
   ...schedulerEvents,

@@ -9,7 +9,7 @@ const root = join(import.meta.dirname, '..', '..');
 
 /** What eslint.config.js exports beside the configuration, as this test reads it. */
 interface LayerTable {
-  layers: { name: string; siblings?: 'any'; units: string[] | Record<string, string[]> }[];
+  layers: { name: string; units: string[] | Record<string, string[]> }[];
   layerExceptions: unknown[];
   layerBoundaries(exceptions: { file: string; imports: string; why: string }[]): Linter.Config[];
 }
@@ -59,6 +59,14 @@ describe('the layer rule', () => {
     expect(await layerErrors("import { createRouter } from './rpc/router';\n", 'electron/core/app.ts')).toEqual([]);
     expect(await layerErrors("import type { Core } from '../core/app';\n", 'electron/cli/x.ts')).toEqual([]);
     expect(await layerErrors("import { TrayController } from '../desktop/tray';\n", 'electron/server/x.ts')).toHaveLength(1);
+  });
+
+  it('keeps the core free of electron, in a listed folder and in one not listed yet', async () => {
+    const code = "import { app } from 'electron';\n";
+    const refused = ["'electron' import is restricted from being used. Only the Electron shell imports electron."];
+    expect(await layerErrors(code, 'electron/core/tasks/x.ts')).toEqual(refused);
+    expect(await layerErrors(code, 'electron/core/unlisted/x.ts')).toEqual(refused);
+    expect(await layerErrors(code, 'electron/desktop/x.ts')).toEqual([]);
   });
 
   it('gives every folder and file of electron/ a layer', () => {

@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { appRoot } from '../appRoot';
+import { sqliteBinding } from './nativeBuilds';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -37,10 +38,15 @@ export function defaultMigrationsFolder(): string {
   return join(appRoot(), 'drizzle');
 }
 
-/** Opens (creating if needed) the database file, sets its pragmas and applies pending migrations. */
+/**
+ * Opens (creating if needed) the database file, sets its pragmas and applies pending migrations.
+ * better-sqlite3 is loaded from its build for this runtime's ABI; a runtime without one gets
+ * UNAVAILABLE and nothing is loaded (see nativeBuilds.ts).
+ */
 export function openDatabase(file: string, migrationsFolder = defaultMigrationsFolder()): DatabaseHandle {
+  const nativeBinding = sqliteBinding();
   mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new Database(file);
+  const sqlite = new Database(file, { nativeBinding });
   try {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');

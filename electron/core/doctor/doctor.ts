@@ -3,7 +3,10 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import { spawn as spawnPty } from 'node-pty';
 import { simpleGit } from 'simple-git';
 import { AGENT_BINARIES, findExecutable, probeVersion } from '../agents/binaries';
-import { electronAvailability } from './electronAvailability';
+import { ptyBuild, runtimeAbi, sqliteBinding, sqliteBuilds, type NativeBuild } from '../db/nativeBuilds';
+import { electronAvailability, installedElectron } from './electronAvailability';
+import { formatNativeReport, nativeReport, type NativeReport } from './nativeReport';
+import { chooseStartMode } from './startMode';
 
 export interface Check {
   name: string;
@@ -22,6 +25,7 @@ export interface DoctorReport {
   ok: boolean;
   checks: Check[];
   agents: AgentFinding[];
+  native: NativeReport;
 }
 
 /** How long the doctor waits for a pty child to exit (ms). */
@@ -59,7 +63,7 @@ function checkPty(): Promise<Check> {
 
 function checkSqlite(): Check {
   try {
-    const db = new Database(':memory:');
+    const db = new Database(':memory:', { nativeBinding: sqliteBinding() });
     const { v } = db.prepare('select sqlite_version() as v').get() as { v: string };
     db.close();
     return { name: 'sqlite', ok: true, detail: `SQLite ${v} (better-sqlite3)` };
@@ -95,18 +99,23 @@ export async function runDoctor(dataDir: string): Promise<DoctorReport> {
     checkPty(),
     checkDataDir(dataDir),
     findAgents(),
-    electronAvailability(),
+    installedElectron(),
   ]);
+  const sqlite = sqliteBuilds();
+  const ptyAddon = ptyBuild();
+  const builds: NativeBuild[] = ptyAddon ? [...sqlite, ptyAddon] : sqlite;
+  const start = chooseStartMode(await electronAvailability(process.env, electron), sqlite);
   const checks: Check[] = [
     git,
     pty,
     checkSqlite(),
     data,
-    { name: 'electron', ok: electron.ok, detail: electron.ok ? `can run (${electron.binary})` : electron.reason },
+    { name: 'electron', ok: start.mode === 'desktop', detail: start.mode === 'desktop' ? `can run (${start.binary})` : start.reason },
   ];
   // Electron is optional (browser mode works without it); the rest is required.
   const ok = checks.every((c) => c.ok || c.name === 'electron');
-  return { ok, checks, agents };
+  const native = nativeReport(builds, { version: process.versions.node, abi: runtimeAbi() }, electron);
+  return { ok, checks, agents, native };
 }
 
 export function formatDoctor(report: DoctorReport): string {
@@ -117,5 +126,6 @@ export function formatDoctor(report: DoctorReport): string {
       `  ${agent.kind.padEnd(12)} ${agent.path ? `${agent.path}${agent.version ? ` (${agent.version})` : ''}` : `not found (looked for "${agent.binary}" on PATH)`}`,
     );
   }
+  lines.push('', ...formatNativeReport(report.native));
   return lines.join('\n');
 }

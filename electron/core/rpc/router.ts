@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../../shared/contract';
+import type { AppInfo, StorageStatus } from '../../../shared/contract';
 import type { AttentionService } from '../notify/attentionService';
 import type { PlanImporter } from '../plans/planImporter';
 import type { ProjectService } from '../projects/projectService';
@@ -15,6 +15,7 @@ import type { Handlers } from './dispatcher';
 
 export interface RouterServices {
   info: () => AppInfo;
+  storage: () => StorageStatus;
   projects: ProjectService;
   tasks: TaskService;
   taskGraph: TaskGraphService;
@@ -33,6 +34,7 @@ export interface RouterServices {
 export function createRouter(s: RouterServices): Handlers {
   return {
     'app.info': () => s.info(),
+    'app.storage': () => s.storage(),
     'projects.add': ({ path, name }) => s.projects.add(path, name),
     'projects.list': () => s.projects.list(),
     'projects.remove': ({ id }) => s.projects.remove(id),
