@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { NOTIFY_EVENT_KINDS, type DoNotDisturb, type EffectiveSetting, type NotifyEventKind, type Project, type SettingKey, type SettingScope } from '../../../shared/contract';
 import { useAppStore } from '../../stores/appStore';
 import { requestNotificationPermission, useWebNotifications } from '../notify/webNotifications';
@@ -39,8 +40,18 @@ function BrowserPermission() {
 }
 
 /** Settings → Notifications: what calls you back, do not disturb, sound, and this project's mute. */
-export function NotificationsPage({ settings, project, save }: SettingsPageProps) {
-  const find = (key: SettingKey) => settings.find((s) => s.key === key);
+export function NotificationsPage({ settings, project, save: saveSetting }: SettingsPageProps) {
+  // What the user just chose shows at once, until the main side's answer reloads the settings.
+  const [chosenFor, setChosen] = useState<{ settings: EffectiveSetting[]; values: ReadonlyMap<SettingKey, unknown> }>({ settings, values: new Map() });
+  const chosen = chosenFor.settings === settings ? chosenFor.values : new Map<SettingKey, unknown>();
+  const save = (setting: EffectiveSetting, scope: SettingScope, value: unknown) => {
+    setChosen({ settings, values: new Map(chosen).set(setting.key, value) });
+    saveSetting(setting, scope, value);
+  };
+  const find = (key: SettingKey) => {
+    const setting = settings.find((s) => s.key === key);
+    return setting && chosen.has(key) ? { ...setting, value: chosen.get(key) } : setting;
+  };
   const events = find('notify.events');
   const dnd = find('notify.doNotDisturb');
   const sound = find('notify.sound');
