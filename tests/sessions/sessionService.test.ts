@@ -7,8 +7,8 @@ import type { Session, Task } from '../../shared/contract';
 import type { ServerMessage } from '../../shared/protocol';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
+import { waitFor } from '../helpers/waitFor';
 import { sessionMembers } from '../../electron/core/sessions/processGroup';
-import { waitFor } from './hostHarness';
 
 const cores: Core[] = [];
 afterEach(async () => {
