@@ -95,12 +95,6 @@ export function createCore(options: CoreOptions): Core {
   // The one writer of a task's status: every service below moves tasks by sending it events.
   const lifecycle = new TaskLifecycle(database.db, bus);
   const tasks = new TaskService(database.db, bus, projects, settings, lifecycle);
-  const attention = new AttentionService(bus, tasks, projects);
-  disposables.add(
-    bus.subscribe((message) => {
-      if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
-    }),
-  );
   const worktreeStore = new WorktreeStore(database.db);
   // Disposed after the setup scripts are stopped: the git operations already queued finish first.
   const repoQueue = disposables.add(new RepoQueue());
@@ -184,9 +178,24 @@ export function createCore(options: CoreOptions): Core {
       },
     }),
   );
+  const attention = disposables.add(
+    new AttentionService({
+      bus,
+      tasks,
+      projects,
+      settings,
+      runs: {
+        activeProjects: () => projects.list().filter((p) => scheduler.status(p.id).active).map((p) => p.id),
+        run: (projectId) => scheduler.run(projectId),
+        pause: (projectId) => scheduler.pause(projectId),
+      },
+    }),
+  );
   disposables.add(
     bus.subscribe((message) => {
       if (message.event === 'session.state') attention.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
+      else if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
+      else if (message.event === 'scheduler.changed') attention.schedulerChanged(message.payload);
     }),
   );
   const version = appVersion();

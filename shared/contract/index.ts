@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appEvents, appProcedures } from './app';
 import { envelopeEvents } from './common';
 import { attentionEvents, attentionProcedures } from './attention';
+import { notifyEvents } from './notify';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
 import { schedulerEvents, schedulerProcedures } from './scheduler';
@@ -13,6 +14,7 @@ import { worktreeEvents, worktreeProcedures } from './worktrees';
 export * from './app';
 export * from './attention';
 export * from './common';
+export * from './notify';
 export * from './plans';
 export * from './projects';
 export * from './scheduler';
@@ -50,6 +52,7 @@ export const events = {
   ...attentionEvents,
   ...worktreeEvents,
   ...sessionEvents,
+  ...notifyEvents,
 } as const;
 
 export type Procedures = typeof procedures;

@@ -57,8 +57,8 @@ export function createRouter(s: RouterServices): Handlers {
     'scheduler.pause': ({ projectId }) => s.scheduler.pause(projectId),
     'scheduler.status': ({ projectId }) => s.scheduler.status(projectId),
     'attention.get': () => s.attention.model(),
-    'attention.focus': ({ taskId, windowFocused }) => {
-      s.attention.setFocus(taskId, windowFocused);
+    'attention.focus': ({ taskId, windowFocused }, client) => {
+      s.attention.setFocus(client, taskId, windowFocused);
       return {};
     },
     'worktrees.create': (input) => s.worktrees.create(input),
