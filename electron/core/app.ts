@@ -15,12 +15,12 @@ import { Connection } from './rpc/connection';
 import { createDispatcher, createMessageDelivery, type Deliver, type Dispatch } from './rpc/dispatcher';
 import { createMessageRouter, createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
-import type { Launcher } from './sessions/launcher';
+import type { TaskLauncher } from './sessions/taskLauncher';
 import { SessionHost } from './sessions/sessionHost';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
 import { SessionBridge } from './agents/sessionBridge';
-import type { CreateObserver } from './sessions/stateObserver';
+import type { CreateTerminalObserver } from './sessions/terminalObserver';
 import { FinishedScreens } from './sessions/finishedScreens';
 import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
@@ -44,9 +44,9 @@ export interface CoreOptions {
   /** Brings dependency folders into a new worktree (the dependency cache); none: the phase is skipped. */
   hydrate?: HydrateHook;
   /** Turns a task into the program its session runs (default: the task's agent in its worktree). */
-  launcher?: Launcher;
+  launcher?: TaskLauncher;
   /** Infers session states from a running session (default: the agent kind's state engine). */
-  createObserver?: CreateObserver;
+  createObserver?: CreateTerminalObserver;
   /** Give agents hooks that report their state (default: true). */
   agentHooks?: boolean;
 }

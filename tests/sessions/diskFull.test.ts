@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
 import type { AnyEvent } from '../../electron/core/events';
-import type { Launcher } from '../../electron/core/sessions/launcher';
+import type { TaskLauncher } from '../../electron/core/sessions/taskLauncher';
 import { sessionMembers } from '../../electron/core/sessions/processGroup';
-import type { CreateObserver } from '../../electron/core/sessions/stateObserver';
+import type { CreateTerminalObserver } from '../../electron/core/sessions/terminalObserver';
 import { plainText } from '../../electron/core/sessions/transcriptText';
 import type { StateChange, StorageStatus } from '../../shared/contract';
 import { makeRepo } from '../helpers/gitRepo';
@@ -22,10 +22,10 @@ const NO_PAGE_LIMIT = 1_073_741_823;
 
 /** An agent that prints numbered lines without end and flips its title at each key (see the fixture). */
 const NUMBERED_LINES = join(import.meta.dirname, '..', 'fixtures', 'numbered-lines.mjs');
-const launcher: Launcher = async () => ({ file: process.execPath, args: [NUMBERED_LINES], env: {}, cwd: tempDir() });
+const launcher: TaskLauncher = async () => ({ file: process.execPath, args: [NUMBERED_LINES], env: {}, cwd: tempDir() });
 
 /** Believes the terminal title, as the state engine does for agents without hooks. */
-const byTitle: CreateObserver = (_session, report) => ({
+const byTitle: CreateTerminalObserver = (_session, report) => ({
   onOutput: () => {},
   onTitle: (title) => {
     if (title === 'waiting' || title === 'busy') {

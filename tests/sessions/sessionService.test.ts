@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
-import type { LaunchRequest, Launcher } from '../../electron/core/sessions/launcher';
-import type { CreateObserver } from '../../electron/core/sessions/stateObserver';
+import type { LaunchRequest, TaskLauncher } from '../../electron/core/sessions/taskLauncher';
+import type { CreateTerminalObserver } from '../../electron/core/sessions/terminalObserver';
 import type { Session, Task } from '../../shared/contract';
 import type { ServerMessage } from '../../shared/protocol';
 import { makeRepo } from '../helpers/gitRepo';
@@ -16,14 +16,14 @@ afterEach(async () => {
 });
 
 /** A launcher that runs the task's prompt as a shell script, and remembers what it was asked. */
-function scriptLauncher(requests: LaunchRequest[] = []): Launcher {
+function scriptLauncher(requests: LaunchRequest[] = []): TaskLauncher {
   return async (task, request) => {
     requests.push(request);
     return { file: '/bin/sh', args: ['-c', task.prompt], env: {}, cwd: tempDir(), agentSessionId: `agent-${request.sessionId}` };
   };
 }
 
-function makeCoreWith(launcher: Launcher, dataDir = tempDir('switchyard-data-'), createObserver?: CreateObserver) {
+function makeCoreWith(launcher: TaskLauncher, dataDir = tempDir('switchyard-data-'), createObserver?: CreateTerminalObserver) {
   const core = createCore({ dataDir, mode: 'browser', log: memoryLogger(), launcher, createObserver });
   cores.push(core);
   return core;
@@ -120,7 +120,7 @@ describe('sessions through the contract', () => {
 
   it('stores state changes from the observer with their source, and moves the task to needs_input and back', async () => {
     // An observer that believes the terminal title, as the state engine does for agents without hooks.
-    const byTitle: CreateObserver = (_session, report) => ({
+    const byTitle: CreateTerminalObserver = (_session, report) => ({
       onOutput: () => {},
       onTitle: (title) => {
         if (title === 'waiting' || title === 'busy') {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { appRoot } from '../../electron/core/appRoot';
 import { memoryLogger } from '../../electron/core/log';
-import type { Launcher } from '../../electron/core/sessions/launcher';
+import type { TaskLauncher } from '../../electron/core/sessions/taskLauncher';
 import { startServer } from '../../electron/server/http';
 import { launchChromium } from '../helpers/browser';
 import { makeRepo } from '../helpers/gitRepo';
@@ -20,7 +20,7 @@ const NO_PAGE_LIMIT = 1_073_741_823;
 
 /** An agent that prints numbered lines until it is stopped (see the fixture). */
 const NUMBERED_LINES = join(import.meta.dirname, '..', 'fixtures', 'numbered-lines.mjs');
-const launcher: Launcher = async () => ({ file: process.execPath, args: [NUMBERED_LINES], env: {}, cwd: tempDir() });
+const launcher: TaskLauncher = async () => ({ file: process.execPath, args: [NUMBERED_LINES], env: {}, cwd: tempDir() });
 
 let browser: Browser;
 const cores: Core[] = [];

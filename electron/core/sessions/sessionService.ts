@@ -15,7 +15,7 @@ import type { TaskEvent } from '../tasks/taskTransitions';
 import type { AttachReply, HostEvent } from './hostProtocol';
 import type { FinishedScreens } from './finishedScreens';
 import { STOPPED_DETAIL } from './hostSession';
-import type { Launcher, ResolvedLaunch } from './launcher';
+import type { TaskLauncher, TaskLaunch } from './taskLauncher';
 import type { SessionHost } from './sessionHost';
 import { plainLines, plainText, searchLines } from './transcriptText';
 import type { TranscriptStore } from './transcriptStore';
@@ -50,7 +50,7 @@ export interface SessionServiceDeps {
   tasks: TaskService;
   lifecycle: TaskLifecycle;
   host: SessionHost;
-  launcher: Launcher;
+  launcher: TaskLauncher;
   transcript: TranscriptStore;
   /** The agent side's hold on a session (its hook token), let go once the session ends. */
   agentSessions: { endSession(sessionId: string): void };
@@ -301,7 +301,7 @@ export class SessionService implements Disposable {
   /** Runs the launch in the host; `again` for a session that ran before, whose recorded output it continues. */
   private async spawn(
     id: string,
-    launch: ResolvedLaunch,
+    launch: TaskLaunch,
     size?: { cols?: number | undefined; rows?: number | undefined },
     again = false,
   ): Promise<void> {
