@@ -70,7 +70,7 @@ describe('a disk that fills up while an agent floods', () => {
     const project = await core.projects.add(makeRepo());
     const task = core.tasks.create({ projectId: project.id, title: 'flood', prompt: 'print', status: 'ready', priority: 'normal', phase: null });
     const session = await core.sessions.start(task.id);
-    const printed = async () => lineNumbers((await core.sessions.export(session.id, 'text')).data);
+    const printed = async () => lineNumbers((await core.transcripts.export(session.id, 'text')).data);
     await waitFor('a first stretch of output', async () => (await printed()).length >= 300);
 
     // The disk fills: neither the main connection nor the transcript writer may grow the file.

@@ -102,7 +102,7 @@ describe('sessions through the contract', () => {
     expect(core.tasks.get(task.id).status).toBe('running');
     const attached = await viewer.call<{ seq: number; cols: number }>('terminal.attach', { sessionId: session.id });
     expect(attached.cols).toBe(100);
-    await waitFor('ready', async () => (await core.sessions.export(session.id, 'text')).data.includes('ready'));
+    await waitFor('ready', async () => (await core.transcripts.export(session.id, 'text')).data.includes('ready'));
     const before = viewer.messages.length;
     await viewer.send('terminal.input', { sessionId: session.id, data: 'hello\r' });
     // A keystroke is a message without a reply.
@@ -237,7 +237,7 @@ describe('sessions through the contract', () => {
     const first = makeCoreWith(scriptLauncher(), dataDir);
     const task = await taskWithScript(first, 'printf "\\033[1mbold title\\033[0m\\r\\nsecond line\\r\\n"; sleep 30');
     const session = await connect(first).call<Session>('sessions.start', { taskId: task.id });
-    await waitFor('output stored', async () => (await first.sessions.export(session.id, 'text')).data.includes('second line'));
+    await waitFor('output stored', async () => (await first.transcripts.export(session.id, 'text')).data.includes('second line'));
     // Closing the app stops its programs; the next start must still show the last screen.
     await first.dispose();
     cores.splice(cores.indexOf(first), 1);
@@ -273,7 +273,7 @@ describe('sessions through the contract', () => {
     await waitFor('echo a', () => client.terminalText(session.id).includes('echo:a'));
     await client.call('terminal.detach', { sessionId: session.id });
     await client.send('terminal.input', { sessionId: session.id, data: 'b\r' });
-    await waitFor('echo b stored', async () => (await core.sessions.export(session.id, 'text')).data.includes('echo:b'));
+    await waitFor('echo b stored', async () => (await core.transcripts.export(session.id, 'text')).data.includes('echo:b'));
     expect(client.terminalText(session.id)).not.toContain('echo:b');
 
     const other = connect(core);

@@ -54,7 +54,7 @@ describe('the storage banner in headless Chromium', () => {
       expect(await banner(first).count()).toBe(0);
 
       const session = await core.sessions.start(task.id);
-      await waitFor('output recorded', async () => (await core.sessions.export(session.id, 'text')).data.includes('line 000100'));
+      await waitFor('output recorded', async () => (await core.transcripts.export(session.id, 'text')).data.includes('line 000100'));
       const pageCount = core.database.sqlite.pragma('page_count', { simple: true }) as number;
       core.database.sqlite.pragma(`max_page_count = ${pageCount}`);
       core.transcript.limitPages(pageCount);
