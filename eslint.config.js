@@ -35,6 +35,7 @@ export const layers = [
       'core/agents': ['core/sessions'],
       'core/worktrees': ['core/agents', 'core/projects', 'core/settings', 'core/tasks'],
       'core/doctor': ['core/agents'],
+      'core/policy': [],
     },
   },
   { name: 'the rpc layer', units: { 'core/rpc': [] } },

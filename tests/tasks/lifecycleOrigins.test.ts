@@ -6,7 +6,7 @@ import type { Project, Task, Worktree } from '../../shared/contract';
 import type { ErrorData } from '../../shared/errors';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
-import { waitFor } from '../sessions/hostHarness';
+import { waitFor } from '../helpers/waitFor';
 
 /** A real agent's first turn on a loaded 2-core machine, or a run's first start (ms). */
 const SLOW_MS = 20_000;

@@ -52,6 +52,8 @@ export interface SessionServiceDeps {
   host: SessionHost;
   launcher: Launcher;
   transcript: TranscriptStore;
+  /** The agent side's hold on a session (its hook token), let go once the session ends. */
+  agentSessions: { endSession(sessionId: string): void };
   /** The screens of sessions that ran before this run of the app. */
   screens: FinishedScreens;
   /** Where state changes and exits wait while the storage refuses them (a full disk). */
@@ -71,7 +73,7 @@ export class SessionService implements Disposable {
   private readonly inHost = new Set<string>();
   /** Tasks whose session is being started: a second start meanwhile is a conflict too. */
   private readonly starting = new Set<string>();
-  /** Running sessions with their task and project, so that deleting either stops them. */
+  /** Running sessions with their task and project, so that deleting either stops them; they leave at their exit. */
   private readonly live = new Map<string, { taskId: string; projectId: string }>();
   private shuttingDown = false;
   /** Sessions the user asked to stop: their exit is not a failure of the task. */
@@ -97,8 +99,7 @@ export class SessionService implements Disposable {
 
   private stopWhere(match: (session: { taskId: string; projectId: string }) => boolean): void {
     for (const [id, session] of this.live) {
-      if (!match(session)) continue;
-      this.live.delete(id);
+      if (!match(session) || this.stopping.has(id)) continue;
       // Stopped on purpose: the exit that follows is not a failure of the task.
       this.stopping.add(id);
       this.deps.host.send({ type: 'stop', sessionId: id }).catch(() => {});
@@ -248,36 +249,36 @@ export class SessionService implements Disposable {
     return { ok: true };
   }
 
-  async input(id: string, data: string): Promise<{ ok: true }> {
-    this.get(id);
+  /** A keystroke: the session row is read only when the host does not hold the session (to tell NOT_FOUND). */
+  async input(id: string, data: string): Promise<void> {
+    if (!this.inHost.has(id)) this.get(id);
     await this.deps.host.send({ type: 'input', sessionId: id, data });
-    return { ok: true };
   }
 
-  async resize(id: string, cols: number, rows: number): Promise<{ ok: true }> {
-    this.get(id);
-    if (this.isRunning(id) || this.inHost.has(id)) await this.deps.host.send({ type: 'resize', sessionId: id, cols, rows });
-    return { ok: true };
+  async resize(id: string, cols: number, rows: number): Promise<void> {
+    if (this.inHost.has(id)) await this.deps.host.send({ type: 'resize', sessionId: id, cols, rows });
+    else this.get(id);
   }
 
   async attach(id: string, client: ClientContext, size?: { cols?: number | undefined; rows?: number | undefined }): Promise<AttachReply> {
     this.get(id);
     const cols = size?.cols;
     const rows = size?.rows;
-    if (!this.inHost.has(id)) return this.deps.screens.attach(id, cols ?? DEFAULT_COLS, rows ?? DEFAULT_ROWS);
+    // Tracked also when the screen comes from the transcript: a restart in place sends it the output.
     this.track(client, id);
+    if (!this.inHost.has(id)) return this.deps.screens.attach(id, cols ?? DEFAULT_COLS, rows ?? DEFAULT_ROWS);
     return this.deps.host.send({ type: 'attach', sessionId: id, clientId: client.clientId, cols, rows });
   }
 
   async detach(id: string, client: ClientContext): Promise<{ ok: true }> {
     this.clients.get(client.clientId)?.sessions.delete(id);
     await this.deps.host.send({ type: 'detach', sessionId: id, clientId: client.clientId });
+    this.releaseIfOver(id);
     return { ok: true };
   }
 
-  async ack(id: string, client: ClientContext, chars: number): Promise<{ ok: true }> {
+  async ack(id: string, client: ClientContext, chars: number): Promise<void> {
     await this.deps.host.send({ type: 'ack', sessionId: id, clientId: client.clientId, chars });
-    return { ok: true };
   }
 
   /** The clients the host sends this session's output to. */
@@ -312,6 +313,8 @@ export class SessionService implements Disposable {
     try {
       const { pid } = await this.deps.host.send({ type: 'spawn', sessionId: id, launch, cols, rows, startSeq });
       this.inHost.add(id);
+      // A pane showing the session's recorded screen sees the new run continue below it.
+      if (!current) await this.joinWatchers(id);
       const { taskId } = this.get(id);
       this.live.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
       this.deps.db.update(sessions).set({ pid }).where(eq(sessions.id, id)).run();
@@ -336,6 +339,7 @@ export class SessionService implements Disposable {
           this.clients.delete(client.clientId);
           for (const id of created.sessions) {
             void this.deps.host.send({ type: 'detach', sessionId: id, clientId: client.clientId }).catch(() => {});
+            this.releaseIfOver(id);
           }
         }),
       };
@@ -359,6 +363,7 @@ export class SessionService implements Disposable {
         const entry = this.clients.get(event.clientId);
         entry?.sessions.delete(event.sessionId);
         entry?.client.send('terminal.detached', { sessionId: event.sessionId, reason: event.reason });
+        this.releaseIfOver(event.sessionId);
         return;
       }
       case 'flow':
@@ -438,6 +443,31 @@ export class SessionService implements Disposable {
       signal: event.signal,
     });
     this.deps.bus.emit('session.changed', session);
+    this.deps.agentSessions.endSession(event.sessionId);
+    this.releaseIfOver(event.sessionId);
+  }
+
+  private async joinWatchers(id: string): Promise<void> {
+    for (const { client, sessions: watching } of this.clients.values()) {
+      if (watching.has(id)) await this.deps.host.send({ type: 'attach', sessionId: id, clientId: client.clientId });
+    }
+  }
+
+  /** Whether any client is attached to the session's output. */
+  private watched(id: string): boolean {
+    for (const entry of this.clients.values()) if (entry.sessions.has(id)) return true;
+    return false;
+  }
+
+  /**
+   * Frees the host's session (its screen mirror, numbering and flow state) once its program has
+   * ended and no pane shows it: a pane still open keeps the screen for a restart in place; one
+   * attached later is shown the screen rebuilt from the transcript.
+   */
+  private releaseIfOver(id: string): void {
+    if (this.shuttingDown || !this.inHost.has(id) || this.live.has(id) || this.watched(id)) return;
+    this.inHost.delete(id);
+    this.deps.host.send({ type: 'release', sessionId: id }).catch((error: unknown) => this.deps.log.error(`releasing session ${id} failed`, error));
   }
 
   /**
