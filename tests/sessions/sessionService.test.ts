@@ -175,6 +175,10 @@ describe('sessions through the contract', () => {
     expect(await client.refusal('terminal.resize', { sessionId: session.id, cols: 80, rows: 100_000 })).toBe('BAD_INPUT');
     expect(await client.refusal('terminal.input', { sessionId: session.id, data: '' })).toBe('BAD_INPUT');
     expect(await client.refusal('terminal.ack', { sessionId: session.id, chars: -5 })).toBe('BAD_INPUT');
+    // Input nested far deeper than any message's is refused before validation, as a call's is.
+    let nested: unknown = 'x';
+    for (let level = 0; level < 100; level++) nested = { nested };
+    expect(await client.refusal('terminal.input', { sessionId: session.id, data: nested })).toBe('BAD_INPUT');
     // A message is not a call, nor a call a message; an unknown message is refused by name.
     expect(await client.refusal('tasks.list', { projectId: task.projectId })).toBe('UNKNOWN_METHOD');
     expect(await client.error('terminal.input', { sessionId: session.id, data: 'x' })).toBe('UNKNOWN_METHOD');
