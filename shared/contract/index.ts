@@ -13,6 +13,7 @@ export * from './app';
 export * from './attention';
 export * from './common';
 export * from './plans';
+export * from './policy';
 export * from './projects';
 export * from './scheduler';
 export * from './sessions';
