@@ -158,15 +158,6 @@ export function createActions(client: RpcClient) {
     useAppStore.setState({ storage });
     if (!storage.degraded) showNotice(storageRecoveredMessage(storage));
   });
-  client.on('attention.notify', (notification) => {
-    // Browser mode: the desktop shell shows OS notifications itself.
-    if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return;
-    const shown = new Notification(notification.title, { body: notification.body, tag: notification.taskId });
-    shown.onclick = () => {
-      window.focus();
-      void openTask(notification.taskId);
-    };
-  });
   const openTask = async (taskId: string) => {
     try {
       const task = await client.call('tasks.get', { id: taskId });
@@ -179,7 +170,6 @@ export function createActions(client: RpcClient) {
       reportError(error);
     }
   };
-  client.on('attention.open', ({ taskId }) => void openTask(taskId));
   client.on('ui.openSettings', () => useAppStore.setState({ settingsOpen: true }));
 
   const guard = guarded;

@@ -4,7 +4,7 @@ import { POLICY_ACTIVITY_KIND } from '../../electron/core/policy/policyService';
 import { makeCore } from '../helpers/core';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
-import { waitFor } from '../sessions/hostHarness';
+import { waitFor } from '../helpers/waitFor';
 
 /** Each "thinking" phase of the fake agent (ms). */
 const WORK_MS = 100;

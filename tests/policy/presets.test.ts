@@ -8,7 +8,7 @@ import { makeCore } from '../helpers/core';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
-import { waitFor } from '../sessions/hostHarness';
+import { waitFor } from '../helpers/waitFor';
 
 /** A whole turn of the fake agent on a loaded 2-core machine (ms). */
 const TURN_TIMEOUT_MS = 30_000;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
@@ -9,7 +10,7 @@ import { plainText } from '../../electron/core/sessions/transcriptText';
 import type { StateChange, StorageStatus } from '../../shared/contract';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
-import { waitFor } from './hostHarness';
+import { waitFor } from '../helpers/waitFor';
 
 const cores: Core[] = [];
 afterEach(async () => {
@@ -19,29 +20,9 @@ afterEach(async () => {
 /** SQLite's largest page cap: no cap at all. */
 const NO_PAGE_LIMIT = 1_073_741_823;
 
-/**
- * An agent that prints numbered lines without end (five every few ms, padded so that the
- * transcript grows by pages), and that flips its terminal title between "waiting" and "busy"
- * at every key typed into it.
- */
-const NUMBERED_LINES = `
-  const pad = 'x'.repeat(150);
-  let n = 0;
-  let waiting = false;
-  // Raw: what is typed is not echoed into the numbered lines.
-  process.stdin.setRawMode(true);
-  process.stdin.on('data', () => {
-    waiting = !waiting;
-    process.stdout.write('\\x1b]2;' + (waiting ? 'waiting' : 'busy') + '\\x07');
-  });
-  setInterval(() => {
-    let out = '';
-    for (let k = 0; k < 5; k++) out += 'line ' + String(++n).padStart(6, '0') + ' ' + pad + '\\n';
-    process.stdout.write(out);
-  }, 4);
-`;
-
-const launcher: Launcher = async () => ({ file: process.execPath, args: ['-e', NUMBERED_LINES], env: {}, cwd: tempDir() });
+/** An agent that prints numbered lines without end and flips its title at each key (see the fixture). */
+const NUMBERED_LINES = join(import.meta.dirname, '..', 'fixtures', 'numbered-lines.mjs');
+const launcher: Launcher = async () => ({ file: process.execPath, args: [NUMBERED_LINES], env: {}, cwd: tempDir() });
 
 /** Believes the terminal title, as the state engine does for agents without hooks. */
 const byTitle: CreateObserver = (_session, report) => ({

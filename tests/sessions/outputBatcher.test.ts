@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Batcher, OutputBatcher, textBatcher } from '../../electron/core/sessions/outputBatcher';
-import { waitFor } from './hostHarness';
+import { waitFor } from '../helpers/waitFor';
 
 describe('the batcher', () => {
   it('emits what it gathered once the delay has passed, in the order pushed', async () => {

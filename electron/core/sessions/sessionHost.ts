@@ -2,9 +2,10 @@ import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './flowControl';
 import type { HostCommand, HostCommandOf, HostEvent, HostReplies, StateReport } from './hostProtocol';
-import { HostSession, STOP_GRACE_MS } from './hostSession';
+import { HostSession } from './hostSession';
 import { MirrorThread } from './mirrorThread';
 import { OutputBudget } from './outputBudget';
+import { STOP_GRACE_MS } from './stopEscalation';
 import { consoleLogger, type Logger } from '../log';
 import { noObserver, type CreateObserver } from './stateObserver';
 
