@@ -62,7 +62,7 @@ describe('a permission request through the Claude Code hook', () => {
     const worktree = core.worktrees.get(task.id)!;
     expect(gitIn(worktree.path, ['log', '-1', '--format=%s']), 'nothing committed').toBe('initial');
     expect(gitIn(worktree.path, ['status', '--porcelain']), 'the edit was made').toBe('?? fake-agent-notes.md');
-    const screen = (await core.sessions.export(session.id, 'text')).data;
+    const screen = (await core.transcripts.export(session.id, 'text')).data;
     expect(screen).toContain('Bash denied by a PermissionRequest hook: Refused by the rule Bash(git commit*).');
     expect(typed).toEqual([]);
     expect(answers(core, task.id).map((a) => a.details?.decision)).toEqual(['allow', 'deny']);
