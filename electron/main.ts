@@ -95,14 +95,14 @@ function start(): void {
       started.attention.open(taskId);
     };
     installMenu({ openSettings: () => started.bus.emit('ui.openSettings', {}) });
-    const tray = new TrayController({ openTask, showWindow, quit: () => app.quit() });
+    const tray = new TrayController({ openTask, showWindow, toggleRun: () => started.attention.toggleRun(), quit: () => app.quit() });
     tray.update(core.attention.model());
     const subscription = core.bus.subscribe((message) => {
       if (message.event === 'attention.changed') {
         tray.update(message.payload);
         app.setBadgeCount(message.payload.badge);
-      } else if (message.event === 'attention.notify') {
-        showNotification(message.payload, openTask);
+      } else if (message.event === 'notify.show') {
+        showNotification(message.payload, { openTask, showWindow });
       }
     });
     app.once('will-quit', () => {

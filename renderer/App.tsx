@@ -4,34 +4,15 @@ import { TerminalsView } from './features/terminals/TerminalsView';
 import { useSessionStore } from './features/terminals/sessionStore';
 import { ProjectSidebar } from './features/projects/ProjectSidebar';
 import { Notices } from './components/Notices';
-import { useEffect } from 'react';
-import { useActions } from './stores/actionsContext';
+import { NotificationPromptBar } from './features/notify/NotificationPromptBar';
+import { useNotifyWiring } from './features/notify/useNotifyWiring';
+import { StorageBanner } from './components/StorageBanner';
 import { useAppStore } from './stores/appStore';
-
-/** Keeps the tab title's count and the main side's idea of what the user looks at up to date. */
-function useAttention() {
-  const actions = useActions();
-  const badge = useAppStore((s) => s.attention?.badge ?? 0);
-  const openTaskId = useAppStore((s) => s.openTaskId);
-  useEffect(() => {
-    document.title = badge > 0 ? `(${badge}) Switchyard` : 'Switchyard';
-  }, [badge]);
-  useEffect(() => {
-    const report = () => actions.reportFocus(openTaskId, document.hasFocus());
-    report();
-    window.addEventListener('focus', report);
-    window.addEventListener('blur', report);
-    return () => {
-      window.removeEventListener('focus', report);
-      window.removeEventListener('blur', report);
-    };
-  }, [actions, openTaskId]);
-}
 
 export function App() {
   const connection = useAppStore((s) => s.connection);
   const info = useAppStore((s) => s.info);
-  useAttention();
+  useNotifyWiring();
   const taskView = useSessionStore((s) => s.taskView);
   const view = useSessionStore((s) => s.view);
   return (
@@ -43,6 +24,8 @@ export function App() {
             {connection === 'connecting' ? 'Connecting to Switchyard…' : 'Connection lost; reconnecting…'}
           </div>
         )}
+        <NotificationPromptBar />
+        <StorageBanner />
         <nav className="views" aria-label="Views">
           {(['board', 'terminals'] as const).map((name) => (
             <button

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { wireNotifications } from './features/notify/wireNotifications';
 import { createSessionActions } from './features/terminals/sessionActions';
 import { TerminalsContext } from './features/terminals/terminalsContext';
 import { ActionsContext } from './stores/actionsContext';
@@ -16,6 +17,7 @@ const client = connect();
 if (client) {
   const actions = createActions(client);
   const terminals = createSessionActions(client);
+  wireNotifications(client, actions, terminals);
   createRoot(root).render(
     <StrictMode>
       <ActionsContext.Provider value={actions}>

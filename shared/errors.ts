@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'CYCLE',
   'BAD_PLAN',
   'CONFLICT',
+  /** A task's lifecycle has no move for that event from the task's status. */
+  'ILLEGAL_TRANSITION',
   'DISK_FULL',
   'UNAUTHORIZED',
   'INTERNAL',

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { ErrorData } from './errors';
 
 /**
- * The wire envelope, the same over Electron IPC and over the WebSocket. A client sends calls;
- * the main side answers each call once, and pushes events.
+ * The wire envelope, the same over Electron IPC and over the WebSocket. A client sends calls and
+ * one-way messages; the main side answers each call once, never a message, and pushes events.
  */
 export const callMessageSchema = z.object({
   kind: z.literal('call'),
@@ -12,6 +12,16 @@ export const callMessageSchema = z.object({
   input: z.unknown(),
 });
 export type CallMessage = z.infer<typeof callMessageSchema>;
+
+/** A message without a reply (keystrokes, acks, resizes): no id, nothing waits for it. */
+export const oneWayMessageSchema = z.object({
+  kind: z.literal('message'),
+  method: z.string().max(100),
+  input: z.unknown(),
+});
+export type OneWayMessage = z.infer<typeof oneWayMessageSchema>;
+
+export const clientMessageSchema = z.discriminatedUnion('kind', [callMessageSchema, oneWayMessageSchema]);
 
 /**
  * The answer to a call. A message so malformed that no call id can be read from it (not JSON, or
@@ -28,7 +38,7 @@ export interface EventMessage {
 }
 
 export type ServerMessage = ResultMessage | EventMessage;
-export type ClientMessage = CallMessage;
+export type ClientMessage = CallMessage | OneWayMessage;
 
 /**
  * Browser mode's WebSocket speaks this subprotocol. The page offers it together with

@@ -10,7 +10,7 @@ import { createCore, type Core } from '../../electron/core/app';
 import { appRoot } from '../../electron/core/appRoot';
 import { memoryLogger } from '../../electron/core/log';
 import type { Launcher } from '../../electron/core/sessions/launcher';
-import { MIRROR_SCROLLBACK_LINES } from '../../electron/core/sessions/screenMirror';
+import { MIRROR_SCROLLBACK_LINES } from '../../electron/core/sessions/mirrorProtocol';
 import { startServer } from '../../electron/server/http';
 import { launchChromium } from '../../tests/helpers/browser';
 import { percentile, type Measurement, type Suite } from '../harness';
@@ -23,8 +23,28 @@ const PARALLEL_FLOODS = 16;
 const FLOOD_SETTLE_MS = 1_000;
 /** Keystrokes timed for echo latency. */
 const ECHO_SAMPLES = 200;
+/** Keystrokes whose main-side CPU is measured, once through the app and once through raw node-pty. */
+const CPU_KEYSTROKES = 1_000;
+/** Pause between two timed keystrokes, as a fast typist leaves (ms). */
+const KEYSTROKE_GAP_MS = 10;
 const COLS = 120;
 const ROWS = 32;
+/**
+ * The parts of the suite, each a group of rows: `SWITCHYARD_BENCH_TERMINAL=echo,keystrokes` runs
+ * only those (a comma-separated list); unset, every part runs.
+ */
+const PARTS = ['flood', 'echo', 'keystrokes'] as const;
+type Part = (typeof PARTS)[number];
+
+function wantedParts(): ReadonlySet<Part> {
+  const list = process.env.SWITCHYARD_BENCH_TERMINAL;
+  if (!list) return new Set(PARTS);
+  const names = list.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(PARTS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`SWITCHYARD_BENCH_TERMINAL: no part named ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
+  return new Set(names as Part[]);
+}
+
 
 /** Coloured lines, FLOOD_MB of them, or forever with the argument `forever`. */
 const FLOOD_SCRIPT = `
@@ -75,6 +95,32 @@ async function rawNodePty(flood: string): Promise<number> {
     child.onExit(() => resolve());
   });
   return mbPerSecond(bytes, performance.now() - started);
+}
+
+/** CPU time this process spent (every thread: user and system), in ms. */
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** This process's CPU ms for `count` keystrokes, each typed once the previous one was echoed by the pty. */
+async function rawKeystrokesCpu(count: number): Promise<number> {
+  const child = pty.spawn('/bin/sh', ['-c', 'exec cat'], { cols: COLS, rows: ROWS });
+  try {
+    let echoed: () => void = () => {};
+    child.onData(() => echoed());
+    const started = processCpuMs();
+    for (let i = 0; i < count; i++) {
+      await new Promise<void>((resolve) => {
+        echoed = resolve;
+        child.write(String.fromCharCode(97 + (i % 26)));
+      });
+      await new Promise((resolve) => setTimeout(resolve, KEYSTROKE_GAP_MS));
+    }
+    return processCpuMs() - started;
+  } finally {
+    child.kill();
+  }
 }
 
 /** The flood's text, FLOOD_MB of it, in chunks of about CHUNK_CHARS, as the flood program writes it. */
@@ -175,7 +221,7 @@ async function openPane(page: Page, title: string): Promise<void> {
 
 /** Keystroke → pty echo → pane: times from the input event until the pane's rows change. */
 function echoLatencies(page: Page, samples: number): Promise<number[]> {
-  return page.evaluate(async (n) => {
+  return page.evaluate(async ([n, gap]) => {
     const textarea = document.querySelector('.xterm-helper-textarea')!;
     const rows = document.querySelector('.xterm-rows')!;
     const latencies: number[] = [];
@@ -192,17 +238,175 @@ function echoLatencies(page: Page, samples: number): Promise<number[]> {
         textarea.dispatchEvent(new InputEvent('input', { data: String.fromCharCode(97 + (i % 26)), inputType: 'insertText' }));
       });
       latencies.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, gap));
     }
     return latencies;
-  }, samples);
+  }, [samples, KEYSTROKE_GAP_MS] as const);
 }
 
-async function throughBrowser(
-  work: string,
-  flood: string,
-  baselines: { raw: number; tmux: number; tmuxCpuMsPerMb: number | null; mirror: number },
-): Promise<Measurement[]> {
+interface FloodBaselines {
+  raw: number;
+  tmux: number;
+  tmuxCpuMsPerMb: number | null;
+  mirror: number;
+}
+
+/** The flood through the whole pipeline into a visible pane, beside each stage alone. */
+async function floodRows(page: Page, browser: Browser, baselines: FloodBaselines): Promise<Measurement[]> {
+  await openPane(page, 'flood');
+  const renderer = (await page.locator('.terminal-surface').first().getAttribute('data-renderer')) ?? 'dom';
+  const { result: pipeline, cpuMsPerMb } = await withCpu(async () => {
+    const started = performance.now();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('.xterm-rows')?.textContent?.includes('FLOOD-2-DONE'), undefined, {
+      polling: 50,
+      timeout: 300_000,
+    });
+    return mbPerSecond(FLOOD_MB * 2 ** 20, performance.now() - started);
+  });
+  await page.getByRole('button', { name: 'Board', exact: true }).click();
+  const pane = await paneAlone(browser);
+  const cores = availableParallelism();
+  return [
+    {
+      name: `${FLOOD_MB} MB ANSI flood into a visible pane in headless Chromium (${renderer} renderer)`,
+      value: pipeline,
+      unit: 'MB/s',
+      baseline: 'the same flood through a tmux pane',
+      baselineValue: baselines.tmux,
+      better: 'higher',
+      target: '≥ 1.0×',
+    },
+    ...(cpuMsPerMb !== null && baselines.tmuxCpuMsPerMb !== null
+      ? [
+          {
+            name: 'CPU per MB of the flood into a visible pane, all processes',
+            value: cpuMsPerMb,
+            unit: 'ms/MB',
+            baseline: 'the same flood through a tmux pane',
+            baselineValue: baselines.tmuxCpuMsPerMb,
+            better: 'lower' as const,
+          },
+          {
+            name: 'flood rate that CPU per MB allows with every core of the machine busy',
+            value: mbPerSecond(2 ** 20, cpuMsPerMb / cores),
+            unit: 'MB/s',
+            baseline: 'the same bound for a tmux pane',
+            baselineValue: mbPerSecond(2 ** 20, baselines.tmuxCpuMsPerMb / cores),
+            better: 'higher' as const,
+          },
+        ]
+      : []),
+    {
+      name: `stage alone, one thread: xterm.js pane in the same Chromium, ${COLS}×${ROWS}, no pipeline`,
+      value: Number(pane.toFixed(1)),
+      unit: 'MB/s',
+      baseline: 'the same flood through a tmux pane',
+      baselineValue: baselines.tmux,
+      better: 'higher',
+    },
+    {
+      name: `stage alone, one thread: the host's headless mirror (@xterm/headless), ${COLS}×${ROWS}`,
+      value: Number(baselines.mirror.toFixed(1)),
+      unit: 'MB/s',
+      baseline: 'the same flood through a tmux pane',
+      baselineValue: baselines.tmux,
+      better: 'higher',
+    },
+    {
+      name: `${FLOOD_MB} MB ANSI flood into a visible pane, against raw node-pty`,
+      value: pipeline,
+      unit: 'MB/s',
+      baseline: 'raw node-pty drain',
+      baselineValue: baselines.raw,
+      better: 'higher',
+    },
+  ];
+}
+
+const round = (n: number) => Number(n.toFixed(2));
+
+/** The main side's CPU for keystrokes typed into the open pane, against raw node-pty echoing the same number. */
+async function keystrokeRows(page: Page): Promise<Measurement[]> {
+  const raw = await rawKeystrokesCpu(CPU_KEYSTROKES);
+  const started = processCpuMs();
+  await echoLatencies(page, CPU_KEYSTROKES);
+  const app = processCpuMs() - started;
+  const per1000 = (ms: number) => round((ms * 1_000) / CPU_KEYSTROKES);
+  return [
+    {
+      name: 'main-side CPU per 1,000 keystrokes echoed in the browser pane',
+      value: per1000(app),
+      unit: 'ms',
+      baseline: 'the same keystrokes echoed by raw node-pty',
+      baselineValue: per1000(raw),
+      better: 'lower',
+    },
+  ];
+}
+
+/** Echo latency in the open pane, quiet and while PARALLEL_FLOODS hidden sessions flood. */
+async function echoRows(core: Core, projectId: string, page: Page, flood: string): Promise<Measurement[]> {
+  const idleEcho = await echoLatencies(page, ECHO_SAMPLES);
+  // Load: PARALLEL_FLOODS agents flood (their panes hidden) while the visible pane is typed into.
+  const rssBefore = process.memoryUsage().rss;
+  const floods = [];
+  for (let i = 0; i < PARALLEL_FLOODS; i++) {
+    const task = await addTask(core, projectId, `flood ${i}`, `${process.execPath} ${flood} forever`);
+    floods.push(await core.sessions.start(task.id, { cols: COLS, rows: ROWS }));
+  }
+  // Their programs start (sixteen Node processes loading) before the flood is under way.
+  await new Promise((resolve) => setTimeout(resolve, FLOOD_SETTLE_MS));
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  let rssPeak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+  const loadedEcho = await echoLatencies(page, ECHO_SAMPLES);
+  clearInterval(sampler);
+  lag.disable();
+  await Promise.all(floods.map((s) => core.sessions.stop(s.id)));
+  const ms = (ns: number) => Number((ns / 1e6).toFixed(2));
+  return [
+    {
+      name: 'keystroke echo in the browser, p99 (p50 is the baseline column)',
+      value: round(percentile(idleEcho, 99)),
+      unit: 'ms',
+      baseline: 'p50',
+      baselineValue: round(percentile(idleEcho, 50)),
+      better: 'lower',
+      target: '< 16 ms',
+    },
+    {
+      name: `keystroke echo p99 while ${PARALLEL_FLOODS} agents flood`,
+      value: round(percentile(loadedEcho, 99)),
+      unit: 'ms',
+      baseline: 'p99 with no flood',
+      baselineValue: round(percentile(idleEcho, 99)),
+      better: 'lower',
+      target: '< 16 ms',
+    },
+    {
+      name: `main-side event-loop lag p99 while ${PARALLEL_FLOODS} agents flood`,
+      value: ms(lag.percentile(99)),
+      unit: 'ms',
+      baseline: 'timer resolution',
+      baselineValue: 5,
+      better: 'lower',
+      target: '< 20 ms',
+    },
+    {
+      name: `main-side RSS per flooding session (${PARALLEL_FLOODS} at once)`,
+      value: Number(((rssPeak - rssBefore) / PARALLEL_FLOODS / 2 ** 20).toFixed(1)),
+      unit: 'MB',
+      baseline: 'target',
+      baselineValue: 30,
+      better: 'lower',
+      target: '< 30 MB',
+    },
+  ];
+}
+
+async function throughBrowser(work: string, flood: string, parts: ReadonlySet<Part>, baselines: FloodBaselines | null): Promise<Measurement[]> {
   const repo = join(work, 'repo');
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   const core = createCore({ dataDir: join(work, 'data'), mode: 'browser', log: memoryLogger(), launcher: scriptLauncher(work) });
@@ -214,127 +418,13 @@ async function throughBrowser(
     await addTask(core, project.id, 'typing', 'exec cat');
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(server.loginUrl);
-
-    await openPane(page, 'flood');
-    const renderer = (await page.locator('.terminal-surface').first().getAttribute('data-renderer')) ?? 'dom';
-    const { result: pipeline, cpuMsPerMb } = await withCpu(async () => {
-      const started = performance.now();
-      await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.querySelector('.xterm-rows')?.textContent?.includes('FLOOD-2-DONE'), undefined, {
-        polling: 50,
-        timeout: 300_000,
-      });
-      return mbPerSecond(FLOOD_MB * 2 ** 20, performance.now() - started);
-    });
-
-    await page.getByRole('button', { name: 'Board', exact: true }).click();
+    const rows: Measurement[] = [];
+    if (baselines) rows.push(...(await floodRows(page, browser, baselines)));
+    if (!parts.has('echo') && !parts.has('keystrokes')) return rows;
     await openPane(page, 'typing');
-    const idleEcho = await echoLatencies(page, ECHO_SAMPLES);
-
-    // Load: PARALLEL_FLOODS agents flood (their panes hidden) while the visible pane is typed into.
-    const rssBefore = process.memoryUsage().rss;
-    const floods = [];
-    for (let i = 0; i < PARALLEL_FLOODS; i++) {
-      const task = await addTask(core, project.id, `flood ${i}`, `${process.execPath} ${flood} forever`);
-      floods.push(await core.sessions.start(task.id, { cols: COLS, rows: ROWS }));
-    }
-    // Their programs start (sixteen Node processes loading) before the flood is under way.
-    await new Promise((resolve) => setTimeout(resolve, FLOOD_SETTLE_MS));
-    const lag = monitorEventLoopDelay({ resolution: 5 });
-    lag.enable();
-    let rssPeak = process.memoryUsage().rss;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
-    const loadedEcho = await echoLatencies(page, ECHO_SAMPLES);
-    clearInterval(sampler);
-    lag.disable();
-    await Promise.all(floods.map((s) => core.sessions.stop(s.id)));
-    const pane = await paneAlone(browser);
-
-    const ms = (ns: number) => Number((ns / 1e6).toFixed(2));
-    const round = (n: number) => Number(n.toFixed(2));
-    return [
-      {
-        name: `${FLOOD_MB} MB ANSI flood into a visible pane in headless Chromium (${renderer} renderer)`,
-        value: pipeline,
-        unit: 'MB/s',
-        baseline: 'the same flood through a tmux pane',
-        baselineValue: baselines.tmux,
-        better: 'higher',
-        target: '≥ 1.0×',
-      },
-      ...(cpuMsPerMb !== null && baselines.tmuxCpuMsPerMb !== null
-        ? [
-            {
-              name: `CPU per MB of the flood into a visible pane, all processes (bound on ${availableParallelism()} cores: ${mbPerSecond(2 ** 20, cpuMsPerMb / availableParallelism())} MB/s)`,
-              value: cpuMsPerMb,
-              unit: 'ms/MB',
-              baseline: 'the same flood through a tmux pane',
-              baselineValue: baselines.tmuxCpuMsPerMb,
-              better: 'lower' as const,
-            },
-          ]
-        : []),
-      {
-        name: `stage alone, one thread: xterm.js pane in the same Chromium, ${COLS}×${ROWS}, no pipeline`,
-        value: Number(pane.toFixed(1)),
-        unit: 'MB/s',
-        baseline: 'the same flood through a tmux pane',
-        baselineValue: baselines.tmux,
-        better: 'higher',
-      },
-      {
-        name: `stage alone, one thread: the host's headless mirror (@xterm/headless), ${COLS}×${ROWS}`,
-        value: Number(baselines.mirror.toFixed(1)),
-        unit: 'MB/s',
-        baseline: 'the same flood through a tmux pane',
-        baselineValue: baselines.tmux,
-        better: 'higher',
-      },
-      {
-        name: `${FLOOD_MB} MB ANSI flood into a visible pane, against raw node-pty`,
-        value: pipeline,
-        unit: 'MB/s',
-        baseline: 'raw node-pty drain',
-        baselineValue: baselines.raw,
-        better: 'higher',
-      },
-      {
-        name: 'keystroke echo in the browser, p99 (p50 is the baseline column)',
-        value: round(percentile(idleEcho, 99)),
-        unit: 'ms',
-        baseline: 'p50',
-        baselineValue: round(percentile(idleEcho, 50)),
-        better: 'lower',
-        target: '< 16 ms',
-      },
-      {
-        name: `keystroke echo p99 while ${PARALLEL_FLOODS} agents flood`,
-        value: round(percentile(loadedEcho, 99)),
-        unit: 'ms',
-        baseline: 'p99 with no flood',
-        baselineValue: round(percentile(idleEcho, 99)),
-        better: 'lower',
-        target: '< 16 ms',
-      },
-      {
-        name: `main-side event-loop lag p99 while ${PARALLEL_FLOODS} agents flood`,
-        value: ms(lag.percentile(99)),
-        unit: 'ms',
-        baseline: 'timer resolution',
-        baselineValue: 5,
-        better: 'lower',
-        target: '< 20 ms',
-      },
-      {
-        name: `main-side RSS per flooding session (${PARALLEL_FLOODS} at once)`,
-        value: Number(((rssPeak - rssBefore) / PARALLEL_FLOODS / 2 ** 20).toFixed(1)),
-        unit: 'MB',
-        baseline: 'target',
-        baselineValue: 30,
-        better: 'lower',
-        target: '< 30 MB',
-      },
-    ];
+    if (parts.has('keystrokes')) rows.push(...(await keystrokeRows(page)));
+    if (parts.has('echo')) rows.push(...(await echoRows(core, project.id, page, flood)));
+    return rows;
   } finally {
     await browser.close();
     await server.close();
@@ -345,15 +435,19 @@ async function throughBrowser(
 const suite: Suite = {
   name: 'terminal',
   async run(): Promise<Measurement[]> {
+    const parts = wantedParts();
     execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
     const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-terminal-'));
     try {
       const flood = join(work, 'flood.cjs');
       writeFileSync(flood, FLOOD_SCRIPT);
-      const raw = await rawNodePty(flood);
-      const { result: tmux, cpuMsPerMb: tmuxCpuMsPerMb } = await withCpu(() => throughTmux(flood));
-      const mirror = await mirrorAlone();
-      return await throughBrowser(work, flood, { raw, tmux, tmuxCpuMsPerMb, mirror });
+      let baselines: FloodBaselines | null = null;
+      if (parts.has('flood')) {
+        const raw = await rawNodePty(flood);
+        const { result: tmux, cpuMsPerMb: tmuxCpuMsPerMb } = await withCpu(() => throughTmux(flood));
+        baselines = { raw, tmux, tmuxCpuMsPerMb, mirror: await mirrorAlone() };
+      }
+      return await throughBrowser(work, flood, parts, baselines);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -2,6 +2,8 @@ import type { AppInfo } from '../../shared/contract';
 import { appVersion } from './appRoot';
 import { databaseFile } from './dataDir';
 import { openDatabase, type DatabaseHandle } from './db/client';
+import { StorageHealth } from './db/storageHealth';
+import { UnsavedWrites } from './db/unsavedWrites';
 import { DisposableStore, toDisposable } from './disposable';
 import { EventBus } from './events';
 import { consoleLogger, type Logger } from './log';
@@ -10,18 +12,20 @@ import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
 import { SchedulerService } from './scheduler/schedulerService';
 import { Connection } from './rpc/connection';
-import { createDispatcher, type Dispatch } from './rpc/dispatcher';
-import { createRouter } from './rpc/router';
+import { createDispatcher, createMessageDelivery, type Deliver, type Dispatch } from './rpc/dispatcher';
+import { createMessageRouter, createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import type { Launcher } from './sessions/launcher';
 import { SessionHost } from './sessions/sessionHost';
 import { SessionService } from './sessions/sessionService';
-import { createAgentServices } from './agents/agentServices';
+import { createAgentServices, type AgentServices } from './agents/agentServices';
 import { SessionBridge } from './agents/sessionBridge';
 import type { CreateObserver } from './sessions/stateObserver';
+import { FinishedScreens } from './sessions/finishedScreens';
 import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
 import { TaskGraphService } from './tasks/taskGraphService';
+import { TaskLifecycle } from './tasks/taskLifecycle';
 import { TaskService } from './tasks/taskService';
 import { OrphanFinder } from './worktrees/orphans';
 import { RepoQueue } from './worktrees/repoQueue';
@@ -51,6 +55,8 @@ export interface Core {
   readonly dataDir: string;
   readonly bus: EventBus;
   readonly dispatch: Dispatch;
+  /** One-way messages (keystrokes, acks, resizes): validated and acted on, never answered. */
+  readonly deliver: Deliver;
   readonly projects: ProjectService;
   readonly tasks: TaskService;
   readonly taskGraph: TaskGraphService;
@@ -65,6 +71,12 @@ export interface Core {
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
   readonly sessions: SessionService;
+  /** The ptys and their mirrors, for diagnostics (what it holds, for how many sessions). */
+  readonly host: SessionHost;
+  /** The agent side: launches, state observers, hook tokens. */
+  readonly agents: AgentServices;
+  /** Every session's output, as recorded. */
+  readonly transcript: TranscriptStore;
   /** A client of any transport: give it a way to send, feed it what the client sends. */
   connect(send: (message: ServerMessage) => void): Connection;
   dispose(): Promise<void>;
@@ -80,13 +92,9 @@ export function createCore(options: CoreOptions): Core {
   const bus = new EventBus();
   const projects = new ProjectService(database.db, bus);
   const settings = new SettingsService(database.db, projects);
-  const tasks = new TaskService(database.db, bus, projects, settings);
-  const attention = new AttentionService(bus, tasks, projects);
-  disposables.add(
-    bus.subscribe((message) => {
-      if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
-    }),
-  );
+  // The one writer of a task's status: every service below moves tasks by sending it events.
+  const lifecycle = new TaskLifecycle(database.db, bus);
+  const tasks = new TaskService(database.db, bus, projects, settings, lifecycle);
   const worktreeStore = new WorktreeStore(database.db);
   // Disposed after the setup scripts are stopped: the git operations already queued finish first.
   const repoQueue = disposables.add(new RepoQueue());
@@ -99,12 +107,12 @@ export function createCore(options: CoreOptions): Core {
     store: worktreeStore,
     queue: repoQueue,
     bus,
-    landed: (taskId) => tasks.update(taskId, { status: 'done' }),
+    landed: (taskId) => lifecycle.send(taskId, 'merge.landed'),
   });
   const orphans = new OrphanFinder(worktreeParts);
   const savedChanges = new SavedChangesService({ ...worktreeParts, settings });
   const taskGraph = new TaskGraphService(database.db, bus, projects);
-  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings));
+  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle));
   // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
   const agentPath = (key: 'agents.claudePath' | 'agents.codexPath' | 'agents.geminiPath' | 'agents.aiderPath') =>
     settings.value(key) || undefined;
@@ -127,16 +135,23 @@ export function createCore(options: CoreOptions): Core {
     prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
   });
-  const transcript = disposables.add(new TranscriptStore(database.db, database.file, log));
+  // Told once when writes start failing (a full disk) and once when everything held is written.
+  const storage = new StorageHealth((status) => bus.emit('storage.changed', status));
+  const transcript = disposables.add(new TranscriptStore(database.db, database.file, log, storage));
+  const unsaved = disposables.add(new UnsavedWrites(storage, log));
   const host = new SessionHost({ createObserver: options.createObserver ?? bridge.createObserver, log });
   const sessions = disposables.add(
     new SessionService({
       db: database.db,
       bus,
       tasks,
+      lifecycle,
       host,
       launcher: options.launcher ?? bridge.launcher,
       transcript,
+      agentSessions: agents,
+      screens: disposables.add(new FinishedScreens(transcript, log)),
+      unsaved,
       log,
     }),
   );
@@ -149,7 +164,7 @@ export function createCore(options: CoreOptions): Core {
       db: database.db,
       bus,
       projects,
-      tasks,
+      lifecycle,
       settings,
       log,
       ports: {
@@ -163,9 +178,24 @@ export function createCore(options: CoreOptions): Core {
       },
     }),
   );
+  const attention = disposables.add(
+    new AttentionService({
+      bus,
+      tasks,
+      projects,
+      settings,
+      runs: {
+        activeProjects: () => projects.list().filter((p) => scheduler.status(p.id).active).map((p) => p.id),
+        run: (projectId) => scheduler.run(projectId),
+        pause: (projectId) => scheduler.pause(projectId),
+      },
+    }),
+  );
   disposables.add(
     bus.subscribe((message) => {
       if (message.event === 'session.state') attention.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
+      else if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
+      else if (message.event === 'scheduler.changed') attention.schedulerChanged(message.payload);
     }),
   );
   const version = appVersion();
@@ -178,15 +208,17 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, worktrees, orphans, review, savedChanges }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, worktrees, orphans, review, savedChanges }),
     log,
   );
+  const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);
 
   const connections = new Set<Connection>();
   return {
     dataDir: options.dataDir,
     bus,
     dispatch,
+    deliver,
     projects,
     tasks,
     taskGraph,
@@ -200,8 +232,11 @@ export function createCore(options: CoreOptions): Core {
     orphans,
     savedChanges,
     sessions,
+    host,
+    agents,
+    transcript,
     connect(send) {
-      const connection: Connection = new Connection(dispatch, bus, send, () => connections.delete(connection));
+      const connection: Connection = new Connection(dispatch, deliver, bus, send, () => connections.delete(connection));
       connections.add(connection);
       return connection;
     },

@@ -1,15 +1,19 @@
 import { Notification } from 'electron';
-import type { NotificationDecision } from '../core/notify/attention';
+import type { NotificationDto } from '../../shared/contract';
 
-/** Shows what the core decided is worth a notification; a click opens the task. */
-export function showNotification(decision: NotificationDecision, openTask: (taskId: string) => void): void {
+/**
+ * Shows a notification the core's policy decided on; a click opens its task's pane, or the window
+ * for a summary of several.
+ */
+export function showNotification(notification: NotificationDto, actions: { openTask(taskId: string): void; showWindow(): void }): void {
   if (!Notification.isSupported()) return;
-  const notification = new Notification({
-    title: decision.title,
-    body: decision.body,
-    urgency: decision.urgent ? 'critical' : 'normal',
-    silent: !decision.urgent,
+  const shown = new Notification({
+    title: notification.title,
+    body: notification.body,
+    urgency: notification.urgent ? 'critical' : 'normal',
+    silent: !notification.sound,
   });
-  notification.on('click', () => openTask(decision.taskId));
-  notification.show();
+  const { taskId } = notification;
+  shown.on('click', () => (taskId === null ? actions.showWindow() : actions.openTask(taskId)));
+  shown.show();
 }

@@ -1,5 +1,5 @@
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
-import type { TrayModel, TrayStatus } from '../core/notify/attention';
+import { trayCountsLine, type TrayModel, type TrayStatus } from '../core/notify/attention';
 import { trayIconPng } from '../core/notify/trayIcon';
 
 /** Tray icon sizes: 16 px and its 2× for HiDPI screens. */
@@ -11,13 +11,16 @@ function icon(status: TrayStatus): NativeImage {
   return image;
 }
 
-/** The system tray: shows the model the core computed; clicking a session opens its task. */
+/**
+ * The system tray: shows the model the core computed — counts per state, the sessions (waiting ones
+ * first; a click opens the task), and the item that pauses or resumes the scheduler.
+ */
 export class TrayController {
   private readonly tray: Tray;
   private status: TrayStatus | undefined;
 
   constructor(
-    private readonly actions: { openTask(taskId: string): void; showWindow(): void; quit(): void },
+    private readonly actions: { openTask(taskId: string): void; showWindow(): void; toggleRun(): void; quit(): void },
   ) {
     this.tray = new Tray(icon('none'));
     this.tray.on('click', () => actions.showWindow());
@@ -32,9 +35,12 @@ export class TrayController {
     const sessions = model.items.map((item) => ({ label: item.label, click: () => this.actions.openTask(item.taskId) }));
     this.tray.setContextMenu(
       Menu.buildFromTemplate([
+        { label: trayCountsLine(model.counts), enabled: false },
+        { type: 'separator' },
         ...(sessions.length > 0 ? sessions : [{ label: 'No agent running', enabled: false }]),
         ...(model.more > 0 ? [{ label: `and ${model.more} more…`, click: () => this.actions.showWindow() }] : []),
         { type: 'separator' },
+        ...(model.run ? [{ label: model.run.label, click: () => this.actions.toggleRun() }] : []),
         { label: 'Open Switchyard', click: () => this.actions.showWindow() },
         { label: 'Quit', click: () => this.actions.quit() },
       ]),

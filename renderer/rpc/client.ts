@@ -1,4 +1,4 @@
-import type { EventName, EventPayload, InputOf, OutputOf, ProcedureName } from '../../shared/contract';
+import type { EventName, EventPayload, InputOf, MessageInputOf, MessageName, OutputOf, ProcedureName } from '../../shared/contract';
 import { CALL_TIMEOUT_MS } from '../../shared/constants';
 import type { ErrorData } from '../../shared/errors';
 import type { PreloadBridge } from '../../shared/ipc';
@@ -28,6 +28,8 @@ interface Pending {
 
 export interface RpcClient {
   call<K extends ProcedureName>(method: K, input: InputOf<K>): Promise<OutputOf<K>>;
+  /** A one-way message: nothing waits for it; a refusal comes back as a message.refused event. */
+  send<K extends MessageName>(method: K, input: MessageInputOf<K>): void;
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   readonly status: ConnectionStatus;
@@ -65,6 +67,9 @@ export function createClient(transport: Transport): RpcClient {
         pending.set(id, { resolve: resolve as (output: unknown) => void, reject, timer });
         transport.send({ kind: 'call', id, method, input });
       });
+    },
+    send(method, input) {
+      transport.send({ kind: 'message', method, input });
     },
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppInfo, InputOf, Project, Task, TaskGraph, TaskPatch, TrayModelDto } from '../../shared/contract';
+import type { AppInfo, InputOf, Project, StorageStatus, Task, TaskGraph, TaskPatch, TrayModelDto } from '../../shared/contract';
 import type { RpcClient } from '../rpc/client';
 import { RpcError } from '../rpc/client';
 import type { ConnectionStatus } from '../rpc/transport';
@@ -25,6 +25,8 @@ interface AppState {
   settingsOpen: boolean;
   /** Dependencies of the selected project's tasks: what waits for what, and the critical path. */
   graph: TaskGraph | null;
+  /** Whether what the agents print reaches the disk (it does not while the disk is full). */
+  storage: StorageStatus | null;
 }
 
 let noticeId = 0;
@@ -40,6 +42,7 @@ export const useAppStore = create<AppState>(() => ({
   openTaskId: null,
   settingsOpen: false,
   graph: null,
+  storage: null,
 }));
 
 /** Delay that folds a burst of task changes (a plan import, a run) into one graph reload (ms). */
@@ -49,13 +52,22 @@ function byOrder(a: Task, b: Task): number {
   return a.order - b.order;
 }
 
+/** Shows a sentence to the user until dismissed. */
+export function showNotice(message: string, code?: string): void {
+  const notice: Notice = code === undefined ? { id: ++noticeId, message } : { id: ++noticeId, message, code };
+  useAppStore.setState((s) => ({ notices: [...s.notices, notice] }));
+}
+
 /** Shows an error as a sentence the user can act on; an RpcError keeps its code. */
 export function reportError(error: unknown): void {
-  const notice: Notice =
-    error instanceof RpcError
-      ? { id: ++noticeId, message: error.message, code: error.code }
-      : { id: ++noticeId, message: error instanceof Error ? error.message : String(error) };
-  useAppStore.setState((s) => ({ notices: [...s.notices, notice] }));
+  if (error instanceof RpcError) showNotice(error.message, error.code);
+  else showNotice(error instanceof Error ? error.message : String(error));
+}
+
+/** What the user is told when writing works again after a full disk. */
+function storageRecoveredMessage(status: StorageStatus): string {
+  const lost = status.lostChars > 0 ? ` ${status.lostChars} characters of agents' output could not be kept and are missing.` : '';
+  return `There is room on the disk again: everything held in memory is saved.${lost}`;
 }
 
 /** An action whose failure is shown to the user as a notice instead of thrown: it resolves to undefined. */
@@ -97,15 +109,16 @@ export function createActions(client: RpcClient) {
   client.on('task.dependenciesChanged', ({ projectId }) => reloadGraphSoon(projectId));
 
   const refresh = async () => {
-    const [info, projects, attention] = await Promise.all([
+    const [info, projects, attention, storage] = await Promise.all([
       client.call('app.info', {}),
       client.call('projects.list', {}),
       client.call('attention.get', {}),
+      client.call('app.storage', {}),
     ]);
     const { selectedProjectId } = useAppStore.getState();
     const stillThere = projects.some((p) => p.id === selectedProjectId);
     const selected = stillThere ? selectedProjectId : (projects[0]?.id ?? null);
-    useAppStore.setState({ info, projects, attention, selectedProjectId: selected });
+    useAppStore.setState({ info, projects, attention, storage, selectedProjectId: selected });
     await loadTasks(selected);
   };
 
@@ -141,14 +154,9 @@ export function createActions(client: RpcClient) {
   });
 
   client.on('attention.changed', (attention) => useAppStore.setState({ attention }));
-  client.on('attention.notify', (notification) => {
-    // Browser mode: the desktop shell shows OS notifications itself.
-    if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || document.hasFocus()) return;
-    const shown = new Notification(notification.title, { body: notification.body, tag: notification.taskId });
-    shown.onclick = () => {
-      window.focus();
-      void openTask(notification.taskId);
-    };
+  client.on('storage.changed', (storage) => {
+    useAppStore.setState({ storage });
+    if (!storage.degraded) showNotice(storageRecoveredMessage(storage));
   });
   const openTask = async (taskId: string) => {
     try {
@@ -162,7 +170,6 @@ export function createActions(client: RpcClient) {
       reportError(error);
     }
   };
-  client.on('attention.open', ({ taskId }) => void openTask(taskId));
   client.on('ui.openSettings', () => useAppStore.setState({ settingsOpen: true }));
 
   const guard = guarded;

@@ -10,19 +10,24 @@ export const trayModelSchema = z.object({
   badge: z.number().int().nonnegative(),
   items: z.array(z.object({ label: z.string(), taskId: idSchema, state: sessionStateSchema })),
   more: z.number().int().nonnegative(),
+  /** Live sessions per state, for the tray's counts line. */
+  counts: z.object({
+    needs_input: z.number().int().nonnegative(),
+    working: z.number().int().nonnegative(),
+    idle: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+  }),
+  /** The tray's item that pauses or resumes the scheduler; null when no run is on or paused from the tray. */
+  run: z.object({ label: z.string(), action: z.enum(['pause', 'resume']) }).nullable(),
 });
 export type TrayModelDto = z.infer<typeof trayModelSchema>;
 
-export const notificationSchema = z.object({
-  title: z.string(),
-  body: z.string(),
-  taskId: idSchema,
-  urgent: z.boolean(),
-});
-
 export const attentionProcedures = {
   'attention.get': { input: emptyInput, output: trayModelSchema },
-  /** The window reports what the user is looking at, so that news about it is not also notified. */
+  /**
+   * A client reports the task it shows (its pane or view) and whether the user can see it (the
+   * desktop window has the focus; a browser tab is visible), so that news about it is not notified.
+   */
   'attention.focus': {
     input: z.object({ taskId: idSchema.nullable(), windowFocused: z.boolean() }).strict(),
     output: z.object({}),
@@ -31,7 +36,6 @@ export const attentionProcedures = {
 
 export const attentionEvents = {
   'attention.changed': trayModelSchema,
-  'attention.notify': notificationSchema,
   /** The tray or a notification asked to show a task. */
   'attention.open': z.object({ taskId: idSchema }),
   /** The desktop menu asked for the settings panel. */

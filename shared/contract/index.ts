@@ -1,10 +1,12 @@
 import type { z } from 'zod';
-import { appProcedures } from './app';
+import { appEvents, appProcedures } from './app';
+import { envelopeEvents } from './common';
 import { attentionEvents, attentionProcedures } from './attention';
+import { notifyEvents } from './notify';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
 import { schedulerEvents, schedulerProcedures } from './scheduler';
-import { sessionEvents, sessionProcedures } from './sessions';
+import { sessionEvents, sessionMessages, sessionProcedures } from './sessions';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
 import { worktreeEvents, worktreeProcedures } from './worktrees';
@@ -12,6 +14,7 @@ import { worktreeEvents, worktreeProcedures } from './worktrees';
 export * from './app';
 export * from './attention';
 export * from './common';
+export * from './notify';
 export * from './plans';
 export * from './projects';
 export * from './scheduler';
@@ -34,14 +37,22 @@ export const procedures = {
   ...sessionProcedures,
 } as const;
 
+/** Every one-way message a client may send (no reply), with its input schema. */
+export const messages = {
+  ...sessionMessages,
+} as const;
+
 /** Every event the main side pushes, with its payload schema. */
 export const events = {
+  ...envelopeEvents,
+  ...appEvents,
   ...projectEvents,
   ...taskEvents,
   ...schedulerEvents,
   ...attentionEvents,
   ...worktreeEvents,
   ...sessionEvents,
+  ...notifyEvents,
 } as const;
 
 export type Procedures = typeof procedures;
@@ -52,12 +63,23 @@ export type InputOf<K extends ProcedureName> = z.input<Procedures[K]['input']>;
 export type ParsedInputOf<K extends ProcedureName> = z.output<Procedures[K]['input']>;
 export type OutputOf<K extends ProcedureName> = z.output<Procedures[K]['output']>;
 
+export type Messages = typeof messages;
+export type MessageName = keyof Messages;
+/** What a sender passes. */
+export type MessageInputOf<K extends MessageName> = z.input<Messages[K]>;
+/** What a handler receives (after validation). */
+export type ParsedMessageOf<K extends MessageName> = z.output<Messages[K]>;
+
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<K extends EventName> = z.output<Events[K]>;
 
 export function isProcedureName(name: string): name is ProcedureName {
   return Object.hasOwn(procedures, name);
+}
+
+export function isMessageName(name: string): name is MessageName {
+  return Object.hasOwn(messages, name);
 }
 
 export function isEventName(name: string): name is EventName {

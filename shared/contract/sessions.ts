@@ -51,11 +51,6 @@ export const sessionProcedures = {
   },
   'sessions.get': { input: sessionRef, output: sessionSchema },
   'sessions.history': { input: sessionRef, output: z.array(stateChangeSchema) },
-  'terminal.input': {
-    input: z.object({ sessionId: idSchema, data: z.string().min(1).max(MAX_TERMINAL_INPUT_CHARS) }).strict(),
-    output: ok,
-  },
-  'terminal.resize': { input: z.object({ sessionId: idSchema, cols: colsSchema, rows: rowsSchema }).strict(), output: ok },
   /**
    * Start receiving terminal.data for a session. The snapshot reproduces the current screen; drop
    * every terminal.data event whose seq is at or below `seq`.
@@ -65,8 +60,6 @@ export const sessionProcedures = {
     output: z.object({ snapshot: z.string(), seq: z.number().int().nonnegative(), cols: z.number().int(), rows: z.number().int() }),
   },
   'terminal.detach': { input: sessionRef, output: ok },
-  /** Characters of terminal.data that the client's xterm has parsed. */
-  'terminal.ack': { input: z.object({ sessionId: idSchema, chars: z.number().int().positive() }).strict(), output: ok },
   'transcript.search': {
     input: z
       .object({
@@ -82,6 +75,18 @@ export const sessionProcedures = {
     input: z.object({ sessionId: idSchema, format: z.enum(['text', 'raw']) }).strict(),
     output: z.object({ format: z.enum(['text', 'raw']), data: z.string() }),
   },
+} as const;
+
+/**
+ * The terminal's hot path: messages without a reply, so that a keystroke costs no round trip. One
+ * the main side refuses (bad input, a session that is not running) is dropped, and its sender gets
+ * a message.refused event.
+ */
+export const sessionMessages = {
+  'terminal.input': z.object({ sessionId: idSchema, data: z.string().min(1).max(MAX_TERMINAL_INPUT_CHARS) }).strict(),
+  'terminal.resize': z.object({ sessionId: idSchema, cols: colsSchema, rows: rowsSchema }).strict(),
+  /** Characters of terminal.data that the client's xterm has parsed. */
+  'terminal.ack': z.object({ sessionId: idSchema, chars: z.number().int().positive() }).strict(),
 } as const;
 
 export const sessionEvents = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_PATH_LENGTH } from '../constants';
 import { idSchema } from './common';
+import { doNotDisturbSchema, NOTIFY_EVENT_KINDS, notifyEventKindSchema } from './notify';
 import { agentKindSchema } from './tasks';
 
 export const SETTING_SCOPES = ['user', 'project'] as const;
@@ -154,6 +155,34 @@ export const settingDefinitions = {
     scopes: ['user'],
     label: 'Theme',
     description: 'Colours of the window.',
+  }),
+  'notify.events': setting({
+    schema: z.array(notifyEventKindSchema).max(NOTIFY_EVENT_KINDS.length),
+    default: [...NOTIFY_EVENT_KINDS],
+    scopes: ['user'],
+    label: 'Notify me when',
+    description: 'Which news calls you back: an agent needs input, finished its turn, failed, a merge conflicts, a usage limit reset.',
+  }),
+  'notify.doNotDisturb': setting({
+    schema: doNotDisturbSchema,
+    default: 'off',
+    scopes: ['user'],
+    label: 'Do not disturb',
+    description: 'No notification at all while on; the tray and the tab title still count who waits.',
+  }),
+  'notify.sound': setting({
+    schema: z.boolean(),
+    default: true,
+    scopes: ['user'],
+    label: 'Sound',
+    description: 'Notifications play the system’s sound.',
+  }),
+  'notify.muted': setting({
+    schema: z.boolean(),
+    default: false,
+    scopes: ['project'],
+    label: 'Mute this project',
+    description: 'No notification about this project’s tasks.',
   }),
 } as const;
 

@@ -4,16 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { makeCore } from '../helpers/core';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
+import { waitFor } from '../helpers/waitFor';
 
 const fakeAgent = join(import.meta.dirname, '..', 'fixtures', 'fake-agent.mjs');
 
-async function until(what: string, check: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** How long the agent may take to reach its first question (ms). */
+const ASK_TIMEOUT_MS = 30_000;
 
 describe("the user's path to an agent's program", () => {
   it('runs the program the setting names before anything on PATH, and says what it looked for when it is gone', async () => {
@@ -29,7 +25,7 @@ describe("the user's path to an agent's program", () => {
     const started = await core.dispatch('sessions.start', { taskId: task.id });
     if (!started.ok) throw new Error(started.error.message);
     // It really runs, and it is that program: the agent greets and asks its first question.
-    await until('the agent to ask', () => core.tasks.get(task.id).status === 'needs_input');
+    await waitFor('the agent to ask', () => core.tasks.get(task.id).status === 'needs_input', ASK_TIMEOUT_MS);
     const session = started.output as { id: string };
     const screen = await core.sessions.export(session.id, 'text');
     expect(screen.data).toContain('Welcome to Fake Agent');

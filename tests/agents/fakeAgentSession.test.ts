@@ -6,7 +6,8 @@ import { createAgentServices, type AgentServices } from '../../electron/core/age
 import type { StateObserver } from '../../electron/core/agents/stateObserver';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
-import { TerminalDriver, waitUntil } from './terminalDriver';
+import { waitFor } from '../helpers/waitFor';
+import { TerminalDriver } from './terminalDriver';
 
 const FAKE_AGENT = join(import.meta.dirname, '..', 'fixtures', 'fake-agent.mjs');
 
@@ -60,12 +61,12 @@ describe('the fake agent through the Claude Code adapter', () => {
     // The screen may see the question first when the hook is slow; the hook always confirms it.
     const hookAsks = (tool: string) => () =>
       lastState(driver)?.state === 'needs_input' && lastState(driver)?.source === 'hook' && lastState(driver)?.detail === `permission to use ${tool}`;
-    await waitUntil('the edit question', hookAsks('Edit'), driver);
+    await waitFor('the edit question', hookAsks('Edit'), { explain: driver.explain });
     expect(states(driver)).toContain('working/hook');
     driver.write('1');
-    await waitUntil('the commit question', hookAsks('Bash'), driver);
+    await waitFor('the commit question', hookAsks('Bash'), { explain: driver.explain });
     driver.write('1');
-    await waitUntil('the Stop hook', () => lastState(driver)?.state === 'idle' && lastState(driver)?.source === 'hook', driver);
+    await waitFor('the Stop hook', () => lastState(driver)?.state === 'idle' && lastState(driver)?.source === 'hook', { explain: driver.explain });
     expect(gitIn(repo, ['log', '-1', '--format=%s'])).toBe('Note: add a note');
     // Once a hook spoke, title and screen only ever ran ahead of the next hook, never against it.
     const firstHook = driver.changes.findIndex((c) => c.source === 'hook');
@@ -92,15 +93,15 @@ describe('the fake agent through the Claude Code adapter', () => {
     // Readings of the screen must hold a moment before they count: give each phase time to be seen.
     driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_WORK_MS: '1200' });
 
-    await waitUntil('the edit question', () => lastState(driver)?.state === 'needs_input', driver);
+    await waitFor('the edit question', () => lastState(driver)?.state === 'needs_input', { explain: driver.explain });
     expect(lastState(driver)?.source).toBe('screen');
     expect(lastState(driver)?.detail).toMatch(/Do you want to make this edit/);
     expect(states(driver)).toContain('working/title');
     driver.write('1');
-    await waitUntil('working again after the answer', () => lastState(driver)?.state === 'working', driver);
-    await waitUntil('the commit question', () => lastState(driver)?.state === 'needs_input', driver);
+    await waitFor('working again after the answer', () => lastState(driver)?.state === 'working', { explain: driver.explain });
+    await waitFor('the commit question', () => lastState(driver)?.state === 'needs_input', { explain: driver.explain });
     driver.write('1');
-    await waitUntil('idle', () => lastState(driver)?.state === 'idle', driver);
+    await waitFor('idle', () => lastState(driver)?.state === 'idle', { explain: driver.explain });
     expect(lastState(driver)?.source).toBe('title');
     expect(driver.changes.some((c) => c.source === 'hook')).toBe(false);
     expect(gitIn(repo, ['log', '-1', '--format=%s'])).toBe('Note: note from the screen');
@@ -111,9 +112,9 @@ describe('the fake agent through the Claude Code adapter', () => {
     const { sessionId, launcher, driver } = session({ hooks: true });
     const launch = await launcher.resolveLaunch({ kind: 'claude-code', title: 'Refused', prompt: 'try an edit', cwd: repo }, { sessionId, resume: false });
     driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_WORK_MS: WORK_MS });
-    await waitUntil('the edit question', () => lastState(driver)?.state === 'needs_input', driver);
+    await waitFor('the edit question', () => lastState(driver)?.state === 'needs_input', { explain: driver.explain });
     driver.write('3');
-    await waitUntil('idle after the refusal', () => lastState(driver)?.state === 'idle', driver);
+    await waitFor('idle after the refusal', () => lastState(driver)?.state === 'idle', { explain: driver.explain });
     expect(existsSync(join(repo, 'fake-agent-notes.md'))).toBe(false);
   });
 
@@ -129,9 +130,9 @@ describe('the fake agent through the Claude Code adapter', () => {
     const { sessionId, launcher, driver } = session({ hooks: true, watchdogMs: 1_000 });
     const launch = await launcher.resolveLaunch({ kind: 'claude-code', title: 'Hang', prompt: 'hang please', cwd: makeRepo() }, { sessionId, resume: false });
     driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_HANG: '1' });
-    await waitUntil('working', () => lastState(driver)?.state === 'working', driver);
+    await waitFor('working', () => lastState(driver)?.state === 'working', { explain: driver.explain });
     const workingAt = Date.now();
-    await waitUntil('the watchdog', () => lastState(driver)?.source === 'watchdog', driver, 5_000);
+    await waitFor('the watchdog', () => lastState(driver)?.source === 'watchdog', { explain: driver.explain, timeoutMs: 5_000 });
     expect(lastState(driver)?.state).toBe('idle');
     expect(Date.now() - workingAt).toBeGreaterThanOrEqual(900);
   });
@@ -143,9 +144,9 @@ describe('the fake agent through the Claude Code adapter', () => {
     const launch = await first.launcher.resolveLaunch({ kind: 'claude-code', title: 'Resumable', prompt: '', cwd: repo }, { sessionId: first.sessionId, resume: false });
     expect(launch.agentSessionId).toMatch(/^[0-9a-f-]{36}$/);
     first.driver.start(launch, { CLAUDE_CONFIG_DIR: config });
-    await waitUntil('idle at the prompt', () => lastState(first.driver)?.state === 'idle', first.driver);
+    await waitFor('idle at the prompt', () => lastState(first.driver)?.state === 'idle', { explain: first.driver.explain });
     first.driver.write('\x03');
-    await waitUntil('the second Ctrl-C hint', () => first.driver.text.includes('Press Ctrl-C again'), first.driver);
+    await waitFor('the second Ctrl-C hint', () => first.driver.text.includes('Press Ctrl-C again'), { explain: first.driver.explain });
     first.driver.write('\x03');
     expect(await first.driver.waitForExit()).toBe(0);
     expect(lastState(first.driver)?.state).toBe('exited');
@@ -157,7 +158,7 @@ describe('the fake agent through the Claude Code adapter', () => {
     );
     expect(resumed.args.slice(0, 2)).toEqual(['--resume', launch.agentSessionId]);
     second.driver.start(resumed, { CLAUDE_CONFIG_DIR: config });
-    await waitUntil('idle after resuming', () => lastState(second.driver)?.state === 'idle', second.driver);
+    await waitFor('idle after resuming', () => lastState(second.driver)?.state === 'idle', { explain: second.driver.explain });
     expect(second.driver.text).toContain(`Resumed conversation ${launch.agentSessionId}`);
     second.driver.write('/exit\r');
     expect(await second.driver.waitForExit()).toBe(0);
@@ -172,8 +173,8 @@ describe('the fake agent through the Claude Code adapter', () => {
     );
     expect(launch.args).toEqual(['--dangerously-skip-permissions', 'no questions']);
     driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_WORK_MS: '600' });
-    await waitUntil('the commit', () => driver.text.includes('committed it'), driver);
-    await waitUntil('idle', () => lastState(driver)?.state === 'idle', driver);
+    await waitFor('the commit', () => driver.text.includes('committed it'), { explain: driver.explain });
+    await waitFor('idle', () => lastState(driver)?.state === 'idle', { explain: driver.explain });
     expect(driver.changes.some((c) => c.state === 'needs_input')).toBe(false);
     expect(gitIn(repo, ['log', '-1', '--format=%s'])).toBe('Note: no questions');
   });
@@ -202,7 +203,7 @@ describe('the fake agent through the Claude Code adapter', () => {
     );
     expect(launch.initialInput).toBe('\x1b[200~first line\nsecond line\x1b[201~\r');
     driver.start(launch, { CLAUDE_CONFIG_DIR: tempDir(), FAKE_AGENT_WORK_MS: '100' });
-    await waitUntil('the commit', () => driver.text.includes('committed it'), driver);
+    await waitFor('the commit', () => driver.text.includes('committed it'), { explain: driver.explain });
     expect(readFileSync(join(repo, 'fake-agent-notes.md'), 'utf8')).toBe('- first line\nsecond line\n');
   });
 });

@@ -38,6 +38,12 @@ export class TerminalDriver {
     );
   }
 
+  /** The states seen and the screen, for a wait that timed out. */
+  readonly explain = (): string => {
+    const states = this.changes.map((c) => `${c.state}/${c.source}`).join(' → ');
+    return `states: ${states}\nscreen:\n${this.screen().join('\n')}`;
+  };
+
   screen(): string[] {
     const buffer = this.term.buffer.active;
     const lines: string[] = [];
@@ -93,17 +99,5 @@ export class TerminalDriver {
   dispose(): void {
     this.kill();
     this.term.dispose();
-  }
-}
-
-/** Resolves once `predicate` holds, polling; the error shows the screen and the states seen. */
-export async function waitUntil(what: string, predicate: () => boolean, driver: TerminalDriver, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) {
-      const states = driver.changes.map((c) => `${c.state}/${c.source}`).join(' → ');
-      throw new Error(`timed out waiting for ${what}; states: ${states}\nscreen:\n${driver.screen().join('\n')}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
   }
 }

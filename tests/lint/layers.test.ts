@@ -9,7 +9,7 @@ const root = join(import.meta.dirname, '..', '..');
 
 /** What eslint.config.js exports beside the configuration, as this test reads it. */
 interface LayerTable {
-  layers: { name: string; siblings?: 'any'; units: string[] | Record<string, string[]> }[];
+  layers: { name: string; units: string[] | Record<string, string[]> }[];
   layerExceptions: unknown[];
   layerBoundaries(exceptions: { file: string; imports: string; why: string }[]): Linter.Config[];
 }

@@ -2,10 +2,10 @@ import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { SessionState } from '../../shared/contract';
 import {
-  notificationFor,
-  NotificationThrottle,
   TRAY_MENU_MAX_ITEMS,
+  trayCountsLine,
   trayModel,
+  trayRunItem,
   type AttentionItem,
 } from '../../electron/core/notify/attention';
 import { TRAY_COLORS, trayIconPng } from '../../electron/core/notify/trayIcon';
@@ -17,7 +17,15 @@ function item(state: SessionState, since = ++n, title = `task ${n}`): AttentionI
 
 describe('tray model', () => {
   it('says nothing is running when nothing is', () => {
-    expect(trayModel([])).toEqual({ status: 'none', tooltip: 'Switchyard — no agent running', badge: 0, items: [], more: 0 });
+    expect(trayModel([])).toEqual({
+      status: 'none',
+      tooltip: 'Switchyard — no agent running',
+      badge: 0,
+      items: [],
+      more: 0,
+      counts: { needs_input: 0, working: 0, idle: 0, failed: 0 },
+      run: null,
+    });
   });
 
   it('shows the most urgent status and lists what needs the human first, oldest first', () => {
@@ -55,41 +63,18 @@ describe('tray model', () => {
   });
 });
 
-describe('notification policy', () => {
-  const context = { taskId: 't1', taskTitle: 'Parser', projectName: 'repo', visibleToUser: false };
-  const at = 1_000;
-
-  it('notifies when an agent starts waiting, finishes its turn, or fails', () => {
-    expect(notificationFor('working', { state: 'needs_input', source: 'hook', at, detail: 'Allow edit?' }, context)).toEqual({
-      title: 'Parser needs your input',
-      body: 'repo: Allow edit?',
-      taskId: 't1',
-      urgent: true,
-    });
-    expect(notificationFor('working', { state: 'idle', source: 'hook', at }, context)?.title).toBe('Parser finished');
-    expect(notificationFor('working', { state: 'failed', source: 'exit', at, detail: 'exit code 2' }, context)).toMatchObject({
-      title: 'Parser failed',
-      urgent: true,
-    });
+describe('tray counts and run control', () => {
+  it('counts live sessions per state and says so on one line', () => {
+    const model = trayModel([item('needs_input'), item('needs_input'), item('starting'), item('working'), item('idle'), item('failed')]);
+    expect(model.counts).toEqual({ needs_input: 2, working: 2, idle: 1, failed: 1 });
+    expect(trayCountsLine(model.counts)).toBe('2 need you · 2 working · 1 finished · 1 failed');
   });
 
-  it('stays quiet for what is not news or is already in front of the user', () => {
-    expect(notificationFor('starting', { state: 'working', source: 'title', at }, context)).toBeNull();
-    expect(notificationFor('starting', { state: 'idle', source: 'screen', at }, context)).toBeNull();
-    expect(notificationFor('needs_input', { state: 'needs_input', source: 'hook', at }, context)).toBeNull();
-    expect(notificationFor('working', { state: 'exited', source: 'exit', at }, context)).toBeNull();
-    expect(
-      notificationFor('working', { state: 'needs_input', source: 'hook', at }, { ...context, visibleToUser: true }),
-    ).toBeNull();
-  });
-
-  it('drops a repeat of the same notification within the window, not after it', () => {
-    const throttle = new NotificationThrottle(10_000);
-    const decision = { title: 'Parser needs your input', body: '', taskId: 't1', urgent: true };
-    expect(throttle.allow(decision, 0)).toBe(true);
-    expect(throttle.allow(decision, 5_000)).toBe(false);
-    expect(throttle.allow({ ...decision, taskId: 't2' }, 5_000)).toBe(true);
-    expect(throttle.allow(decision, 10_001)).toBe(true);
+  it('offers to pause while a run is on, to resume what the tray paused, and nothing otherwise', () => {
+    expect(trayModel([], { active: 2, pausedFromTray: 0 }).run).toEqual({ label: 'Pause the run (2 projects)', action: 'pause' });
+    expect(trayRunItem({ active: 1, pausedFromTray: 3 })).toEqual({ label: 'Pause the run (1 project)', action: 'pause' });
+    expect(trayRunItem({ active: 0, pausedFromTray: 1 })).toEqual({ label: 'Resume the run (1 project)', action: 'resume' });
+    expect(trayRunItem({ active: 0, pausedFromTray: 0 })).toBeNull();
   });
 });
 

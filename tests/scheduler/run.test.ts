@@ -6,6 +6,7 @@ import { memoryLogger } from '../../electron/core/log';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
+import { waitFor } from '../helpers/waitFor';
 
 /** How long a whole run may take on a loaded 2-core machine (ms). */
 const RUN_TIMEOUT_MS = 90_000;
@@ -36,14 +37,6 @@ function watch(core: Core): Watch {
   return seen;
 }
 
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + RUN_TIMEOUT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function diamond(core: Core, projectId: string): Record<'A' | 'B' | 'C' | 'D', Task> {
   const make = (title: string) => core.tasks.create({ projectId, title, prompt: `Add a line for ${title}` });
   const t = { A: make('A'), B: make('B'), C: make('C'), D: make('D') };
@@ -68,7 +61,7 @@ describe('a run with real agents', () => {
       const seen = watch(core);
 
       core.scheduler.run(project.id);
-      await until('D in review', () => status(core, t.D) === 'review');
+      await waitFor('D in review', () => status(core, t.D) === 'review', RUN_TIMEOUT_MS);
 
       expect(seen.started[0]).toBe('A');
       expect(new Set(seen.started.slice(1, 3))).toEqual(new Set(['B', 'C']));
@@ -100,7 +93,7 @@ describe('a run with real agents', () => {
       core.tasks.update(t.B.id, { agentKind: 'custom', agentOptions: { command: ['/bin/sh', '-c', 'echo broken; exit 3'], promptDelivery: 'none' } });
       watch(core);
       core.scheduler.run(project.id);
-      await until('C in review and B failed', () => status(core, t.C) === 'review' && status(core, t.B) === 'failed');
+      await waitFor('C in review and B failed', () => status(core, t.C) === 'review' && status(core, t.B) === 'failed', RUN_TIMEOUT_MS);
       await core.scheduler.settled();
       expect(status(core, t.D)).toBe('backlog');
       expect(core.scheduler.status(project.id).blocked).toEqual([{ taskId: t.D.id, by: [t.B.id] }]);
@@ -119,15 +112,15 @@ describe('a run with real agents', () => {
     const t = diamond(core, project.id);
     watch(core);
     core.scheduler.run(project.id);
-    await until('A in review', () => status(core, t.A) === 'review');
-    await until('B or C started', () => [t.B, t.C].some((task) => core.sessions.list({ taskId: task.id }).length > 0));
+    await waitFor('A in review', () => status(core, t.A) === 'review', RUN_TIMEOUT_MS);
+    await waitFor('B or C started', () => [t.B, t.C].some((task) => core.sessions.list({ taskId: task.id }).length > 0), RUN_TIMEOUT_MS);
     await core.dispose();
 
     core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
     try {
       watch(core);
       expect(core.scheduler.status(project.id).active).toBe(true);
-      await until('D in review after the restart', () => status(core, t.D) === 'review');
+      await waitFor('D in review after the restart', () => status(core, t.D) === 'review', RUN_TIMEOUT_MS);
       // A was not run again: its work was done before the restart.
       expect(core.sessions.list({ taskId: t.A.id })).toHaveLength(1);
     } finally {

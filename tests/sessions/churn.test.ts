@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sessionMembers } from '../../electron/core/sessions/processGroup';
-import { makeHost, shell, waitFor } from './hostHarness';
+import { makeHost, shell } from './hostHarness';
 import { openFdCount, ourZombies } from '../helpers/processes';
+import { waitFor } from '../helpers/waitFor';
 
 /** Sessions started and stopped at once, then again, until TOTAL have run. */
 const TOTAL = 1_000;

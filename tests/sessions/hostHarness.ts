@@ -39,20 +39,6 @@ export function outputOf(events: HostEvent[], sessionId: string): string {
     .join('');
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export function exitOf(events: HostEvent[], sessionId: string) {
   return events.find(
     (e): e is Extract<HostEvent, { type: 'exited' }> => e.type === 'exited' && e.sessionId === sessionId,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../electron/core/sessions/hostProtocol';
 import { isRunning } from '../helpers/processes';
-import { makeHost, nodeScript, outputOf, shell, waitFor } from './hostHarness';
+import { waitFor } from '../helpers/waitFor';
+import { makeHost, nodeScript, outputOf, shell } from './hostHarness';
 
 /** What a program's descriptors point at: a pty master shows as /dev/ptmx (or /dev/pts/ptmx), a terminal as /dev/pts/N. */
 const TERMINAL_LINK = /^\/dev\/(ptmx|pts\/)/;

@@ -5,7 +5,7 @@ import { INTERRUPTED_FOLLOW_UP } from '../../electron/core/sessions/sessionServi
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
-import { waitFor } from './hostHarness';
+import { waitFor } from '../helpers/waitFor';
 
 const cores: Core[] = [];
 afterEach(async () => {

@@ -9,7 +9,8 @@ import { liveGroupMembers } from '../helpers/processes';
 import type { HostEvent } from '../../electron/core/sessions/hostProtocol';
 import type { SessionHost } from '../../electron/core/sessions/sessionHost';
 import { tempDir } from '../helpers/tempDir';
-import { exitOf, makeHost, nodeScript, outputOf, shell, waitFor } from './hostHarness';
+import { waitFor } from '../helpers/waitFor';
+import { exitOf, makeHost, nodeScript, outputOf, shell } from './hostHarness';
 
 const { Terminal } = headlessModule;
 const { SerializeAddon } = serializeModule;
@@ -181,6 +182,7 @@ describe('session host: input, resize, interrupt', () => {
     // A pane re-attaching with its size right as the program ends must not fail on the closed pty.
     while (!exitOf(events, 's1')) {
       await host.send({ type: 'resize', sessionId: 's1', cols: 81, rows: 25 });
+      // A pause between resizes on purpose, so that they keep coming until the exit is reported.
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     expect((await typedError(host.send({ type: 'input', sessionId: 's1', data: 'x' }))).code).toBe('SESSION_NOT_RUNNING');
@@ -286,8 +288,7 @@ describe('session host: attach', () => {
     await waitFor('some output', () => outputOf(events, 's1').length > 2_000);
     const attached = await host.send({ type: 'attach', sessionId: 's1', clientId: 'c1' });
     await host.send({ type: 'ack', sessionId: 's1', clientId: 'c1', chars: 1e9 });
-    await waitFor('END', () => outputOf(events, 's1').includes('END'));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor('END and its line end', () => outputOf(events, 's1').includes('END\r\n'));
     const after = events
       .filter((e): e is Extract<HostEvent, { type: 'output' }> => e.type === 'output' && e.seq > attached.seq)
       .map((e) => e.data)
@@ -323,6 +324,7 @@ describe('session host: flow control', () => {
     await host.send({ type: 'spawn', sessionId: 's1', cols: 80, rows: 24, launch: flood(20_000) });
     await host.send({ type: 'attach', sessionId: 's1', clientId: 'c1' });
     await waitFor('pause', () => events.some((e) => e.type === 'flow' && e.paused));
+    // Time passes on purpose: the reads under way come out, then the flood must stay held.
     await new Promise((resolve) => setTimeout(resolve, 100));
     const atPause = outputOf(events, 's1').length;
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -367,6 +369,7 @@ describe('session host: flow control', () => {
     await host.send({ type: 'spawn', sessionId: 'a', cols: 80, rows: 24, launch: flood(20_000) });
     await host.send({ type: 'spawn', sessionId: 'b', cols: 80, rows: 24, launch: flood(20_000) });
     const started = performance.now();
+    // Time passes on purpose: what comes out in it is measured against the budget.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const seconds = (performance.now() - started) / 1000;
     const both = outputOf(events, 'a').length + outputOf(events, 'b').length;

@@ -7,8 +7,8 @@ import type { Session, Task } from '../../shared/contract';
 import type { ServerMessage } from '../../shared/protocol';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
+import { waitFor } from '../helpers/waitFor';
 import { sessionMembers } from '../../electron/core/sessions/processGroup';
-import { waitFor } from './hostHarness';
 
 const cores: Core[] = [];
 afterEach(async () => {
@@ -44,6 +44,25 @@ function connect(core: Core) {
       if (!result || result.kind !== 'result') throw new Error(`no result for ${method}`);
       if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.code} ${result.error.message}`), { code: result.error.code });
       return result.output as T;
+    },
+    /** A one-way message: nothing answers it. */
+    async send(method: string, input: unknown): Promise<void> {
+      const before = messages.length;
+      await connection.receive({ kind: 'message', method, input });
+      const refused = messages.slice(before).find((m) => m.kind === 'event' && m.event === 'message.refused');
+      if (refused) throw new Error(`${method} was refused: ${JSON.stringify(refused)}`);
+    },
+    /** The code a one-way message was refused with, from the message.refused event it brought. */
+    async refusal(method: string, input: unknown): Promise<string> {
+      const before = messages.length;
+      await connection.receive({ kind: 'message', method, input });
+      const sent = messages.slice(before);
+      expect(sent.filter((m) => m.kind === 'result'), 'a one-way message gets no result').toEqual([]);
+      const refused = sent.find((m) => m.kind === 'event' && m.event === 'message.refused');
+      if (!refused || refused.kind !== 'event') throw new Error(`${method} was not refused for ${JSON.stringify(input)}`);
+      const payload = refused.payload as { method: string; error: { code: string } };
+      expect(payload.method).toBe(method);
+      return payload.error.code;
     },
     async error(method: string, input: unknown): Promise<string> {
       try {
@@ -84,7 +103,10 @@ describe('sessions through the contract', () => {
     const attached = await viewer.call<{ seq: number; cols: number }>('terminal.attach', { sessionId: session.id });
     expect(attached.cols).toBe(100);
     await waitFor('ready', async () => (await core.sessions.export(session.id, 'text')).data.includes('ready'));
-    await viewer.call('terminal.input', { sessionId: session.id, data: 'hello\r' });
+    const before = viewer.messages.length;
+    await viewer.send('terminal.input', { sessionId: session.id, data: 'hello\r' });
+    // A keystroke is a message without a reply.
+    expect(viewer.messages.slice(before).filter((m) => m.kind === 'result')).toEqual([]);
     await waitFor('exit', () => viewer.events('session.exited').length > 0);
     expect(viewer.terminalText(session.id)).toContain('got:hello');
     expect(bystander.terminalText(session.id)).toBe('');
@@ -132,7 +154,7 @@ describe('sessions through the contract', () => {
     await waitFor('exit', () => client.events('session.exited').length > 0);
     expect(core.tasks.get(task.id).status).toBe('failed');
     expect(core.sessions.get(session.id)).toMatchObject({ state: 'failed', exitCode: 4 });
-    expect(await client.error('terminal.input', { sessionId: session.id, data: 'x' })).toBe('SESSION_NOT_RUNNING');
+    expect(await client.refusal('terminal.input', { sessionId: session.id, data: 'x' })).toBe('SESSION_NOT_RUNNING');
     expect(await client.error('sessions.interrupt', { sessionId: session.id })).toBe('SESSION_NOT_RUNNING');
   });
 
@@ -147,11 +169,18 @@ describe('sessions through the contract', () => {
     const both = await Promise.allSettled([core.sessions.start(other.id), core.sessions.start(other.id)]);
     expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(await client.error('sessions.start', { taskId: 'no-such-task' })).toBe('NOT_FOUND');
-    expect(await client.error('terminal.input', { sessionId: 'no-such-session', data: 'x' })).toBe('NOT_FOUND');
-    expect(await client.error('terminal.resize', { sessionId: session.id, cols: 0, rows: 10 })).toBe('BAD_INPUT');
-    expect(await client.error('terminal.resize', { sessionId: session.id, cols: 80, rows: 100_000 })).toBe('BAD_INPUT');
-    expect(await client.error('terminal.input', { sessionId: session.id, data: '' })).toBe('BAD_INPUT');
-    expect(await client.error('terminal.ack', { sessionId: session.id, chars: -5 })).toBe('BAD_INPUT');
+    expect(await client.refusal('terminal.input', { sessionId: 'no-such-session', data: 'x' })).toBe('NOT_FOUND');
+    expect(await client.refusal('terminal.resize', { sessionId: 'no-such-session', cols: 80, rows: 10 })).toBe('NOT_FOUND');
+    expect(await client.refusal('terminal.resize', { sessionId: session.id, cols: 0, rows: 10 })).toBe('BAD_INPUT');
+    expect(await client.refusal('terminal.resize', { sessionId: session.id, cols: 80, rows: 100_000 })).toBe('BAD_INPUT');
+    expect(await client.refusal('terminal.input', { sessionId: session.id, data: '' })).toBe('BAD_INPUT');
+    expect(await client.refusal('terminal.ack', { sessionId: session.id, chars: -5 })).toBe('BAD_INPUT');
+    // A message is not a call, nor a call a message; an unknown message is refused by name.
+    expect(await client.refusal('tasks.list', { projectId: task.projectId })).toBe('UNKNOWN_METHOD');
+    expect(await client.error('terminal.input', { sessionId: session.id, data: 'x' })).toBe('UNKNOWN_METHOD');
+    // The refused messages left the session as it was: it still runs and takes input.
+    await client.send('terminal.resize', { sessionId: session.id, cols: 90, rows: 20 });
+    expect((await core.host.send({ type: 'list' })).find((s) => s.sessionId === session.id)).toMatchObject({ running: true, cols: 90, rows: 20 });
     expect(await client.error('transcript.export', { sessionId: session.id, format: 'pdf' })).toBe('BAD_INPUT');
     expect(await client.error('sessions.list', {})).toBe('BAD_INPUT');
   });
@@ -240,10 +269,10 @@ describe('sessions through the contract', () => {
     const client = connect(core);
     const session = await client.call<Session>('sessions.start', { taskId: task.id });
     await client.call('terminal.attach', { sessionId: session.id });
-    await client.call('terminal.input', { sessionId: session.id, data: 'a\r' });
+    await client.send('terminal.input', { sessionId: session.id, data: 'a\r' });
     await waitFor('echo a', () => client.terminalText(session.id).includes('echo:a'));
     await client.call('terminal.detach', { sessionId: session.id });
-    await client.call('terminal.input', { sessionId: session.id, data: 'b\r' });
+    await client.send('terminal.input', { sessionId: session.id, data: 'b\r' });
     await waitFor('echo b stored', async () => (await core.sessions.export(session.id, 'text')).data.includes('echo:b'));
     expect(client.terminalText(session.id)).not.toContain('echo:b');
 

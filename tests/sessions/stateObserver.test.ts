@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateObserver } from '../../electron/core/sessions/stateObserver';
-import { exitOf, makeHost, outputOf, shell, waitFor } from './hostHarness';
+import { waitFor } from '../helpers/waitFor';
+import { exitOf, makeHost, outputOf, shell } from './hostHarness';
 
 /**
  * An observer as a state engine would be one: it reads the title and the screen the host hands it

@@ -4,17 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { SETUP_OUTPUT_TAIL_CHARS, SetupScriptRun } from '../../electron/core/worktrees/setupScript';
 import { isRunning } from '../helpers/processes';
 import { tempDir } from '../helpers/tempDir';
+import { waitFor } from '../helpers/waitFor';
 
 // A killed child whose shell died first is reparented and may stay a zombie: it counts as stopped.
 const alive = isRunning;
-
-async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('setup script runs', () => {
   it('keeps only the tail of a long output, and reports the exit code', async () => {
@@ -31,22 +24,22 @@ describe('setup script runs', () => {
   it('stops a script that runs too long, with its children, and says it timed out', async () => {
     const dir = tempDir();
     const run = new SetupScriptRun('sleep 30 & echo $! > child.pid; wait', dir, {}, () => undefined, 500);
-    await waitFor(() => existsSync(join(dir, 'child.pid')));
+    await waitFor('the child to write its pid', () => existsSync(join(dir, 'child.pid')));
     const child = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
     const result = await run.done;
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).not.toBe(0);
-    await waitFor(() => !alive(child));
+    await waitFor('the child to stop', () => !alive(child));
   });
 
   it('disposing stops the script and its process group', async () => {
     const dir = tempDir();
     const run = new SetupScriptRun('sleep 30 & echo $! > child.pid; wait', dir, {}, () => undefined);
-    await waitFor(() => existsSync(join(dir, 'child.pid')));
+    await waitFor('the child to write its pid', () => existsSync(join(dir, 'child.pid')));
     const child = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
     run.dispose();
     const result = await run.done;
     expect(result.exitCode === 0).toBe(false);
-    await waitFor(() => !alive(child));
+    await waitFor('the child to stop', () => !alive(child));
   });
 });

@@ -26,6 +26,8 @@ export interface AgentServices extends Disposable {
   createStateObserver(session: SessionObservation): StateObserver;
   /** A session that is over: its hook token is refused from now on. */
   endSession(sessionId: string): void;
+  /** Sessions whose hook token is still held (started and not yet ended). */
+  hookSessionCount(): number;
   dispose(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export function createAgentServices(options: AgentServicesOptions = {}): AgentSe
         ...(options.clock ? { clock: options.clock } : {}),
       }),
     endSession: (sessionId) => hookServer.revoke(sessionId),
+    hookSessionCount: () => hookServer.sessionCount(),
     dispose: () => hookServer.dispose(),
   };
 }

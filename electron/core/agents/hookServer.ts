@@ -42,6 +42,8 @@ export interface HookServer extends Disposable {
   authorize(sessionId: string): string;
   /** Forget the session: its token is refused from now on and its listeners are dropped. */
   revoke(sessionId: string): void;
+  /** How many sessions it holds a token or listeners for: each one until it is revoked. */
+  sessionCount(): number;
   /** Receive the session's hook events, starting with any that arrived before. */
   subscribe(sessionId: string, listener: (event: HookEvent) => void): Disposable;
   dispose(): Promise<void>;
@@ -147,6 +149,7 @@ export function createHookServer(options: { now?: () => number } = {}): HookServ
     revoke(sessionId) {
       sessions.delete(sessionId);
     },
+    sessionCount: () => sessions.size,
     subscribe(sessionId, listener) {
       let door = sessions.get(sessionId);
       if (door === undefined) {

@@ -1,4 +1,4 @@
-import type { SessionState, StateChange } from '../../../shared/contract';
+import type { SessionState } from '../../../shared/contract';
 
 /** A live session as the tray and notifications see it. */
 export interface AttentionItem {
@@ -28,6 +28,28 @@ export interface TrayModel {
   items: TrayMenuItem[];
   /** How many sessions the menu had no room for. */
   more: number;
+  /** Live sessions per state, for the counts line. */
+  counts: TrayCounts;
+  /** The item that pauses or resumes the scheduler; null when there is nothing to pause or resume. */
+  run: TrayRunItem | null;
+}
+
+export interface TrayCounts {
+  needs_input: number;
+  working: number;
+  idle: number;
+  failed: number;
+}
+
+export interface TrayRunItem {
+  label: string;
+  action: 'pause' | 'resume';
+}
+
+/** The scheduler as the tray sees it: projects whose run is on, and those the tray paused. */
+export interface TrayRunState {
+  active: number;
+  pausedFromTray: number;
 }
 
 /** Most sessions listed in the tray menu; the rest are counted. */
@@ -45,8 +67,17 @@ const STATE_WORDS: Record<SessionState, string> = {
   failed: 'failed',
 };
 
+const projects = (n: number) => `${n} project${n === 1 ? '' : 's'}`;
+
+/** Pause while any run is on; resume what the tray paused once none is. */
+export function trayRunItem(run: TrayRunState): TrayRunItem | null {
+  if (run.active > 0) return { label: `Pause the run (${projects(run.active)})`, action: 'pause' };
+  if (run.pausedFromTray > 0) return { label: `Resume the run (${projects(run.pausedFromTray)})`, action: 'resume' };
+  return null;
+}
+
 /** The tray's icon, tooltip and menu for the sessions that are live or finished but not yet dealt with. */
-export function trayModel(items: readonly AttentionItem[]): TrayModel {
+export function trayModel(items: readonly AttentionItem[], run: TrayRunState = { active: 0, pausedFromTray: 0 }): TrayModel {
   const count = (state: SessionState) => items.filter((i) => i.state === state).length;
   const needs = count('needs_input');
   const failed = count('failed');
@@ -70,64 +101,18 @@ export function trayModel(items: readonly AttentionItem[]): TrayModel {
     taskId: i.taskId,
     state: i.state,
   }));
-  return { status, tooltip, badge: needs, items: menu, more: listed.length - menu.length };
+  return {
+    status,
+    tooltip,
+    badge: needs,
+    items: menu,
+    more: listed.length - menu.length,
+    counts: { needs_input: needs, working, idle, failed },
+    run: trayRunItem(run),
+  };
 }
 
-export interface NotificationContext {
-  taskId: string;
-  taskTitle: string;
-  projectName: string;
-  /** The window has focus and shows this task: the human already sees it. */
-  visibleToUser: boolean;
-}
-
-export interface NotificationDecision {
-  title: string;
-  body: string;
-  taskId: string;
-  urgent: boolean;
-}
-
-/**
- * Which state changes are worth an OS notification: an agent starting to wait for the human, an
- * agent finishing its turn, an agent failing. Nothing for what the human is looking at already.
- */
-export function notificationFor(
-  previous: SessionState | undefined,
-  change: StateChange,
-  context: NotificationContext,
-): NotificationDecision | null {
-  if (previous === change.state || context.visibleToUser) return null;
-  const detail = change.detail ? `: ${change.detail}` : '';
-  const where = context.projectName;
-  switch (change.state) {
-    case 'needs_input':
-      return { title: `${context.taskTitle} needs your input`, body: `${where}${detail}`, taskId: context.taskId, urgent: true };
-    case 'idle':
-      return previous === 'working' || previous === 'needs_input'
-        ? { title: `${context.taskTitle} finished`, body: `${where} — ready for review`, taskId: context.taskId, urgent: false }
-        : null;
-    case 'failed':
-      return { title: `${context.taskTitle} failed`, body: `${where}${detail}`, taskId: context.taskId, urgent: true };
-    default:
-      return null;
-  }
-}
-
-/** A repeat of the same notification for the same task within this window is dropped (ms). */
-export const NOTIFICATION_REPEAT_WINDOW_MS = 30_000;
-
-/** Keeps an agent that flips between working and waiting from flooding the desktop with notifications. */
-export class NotificationThrottle {
-  private readonly last = new Map<string, number>();
-
-  constructor(private readonly windowMs = NOTIFICATION_REPEAT_WINDOW_MS) {}
-
-  allow(decision: NotificationDecision, now: number): boolean {
-    const key = `${decision.taskId}\u0000${decision.title}`;
-    const previous = this.last.get(key);
-    if (previous !== undefined && now - previous < this.windowMs) return false;
-    this.last.set(key, now);
-    return true;
-  }
+/** The tray menu's first line: how many sessions are in each state. */
+export function trayCountsLine(counts: TrayCounts): string {
+  return `${counts.needs_input} need you · ${counts.working} working · ${counts.idle} finished · ${counts.failed} failed`;
 }

@@ -12,6 +12,8 @@ import type { ProjectService } from '../projects/projectService';
 import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
 import { DependencyGraph } from '../tasks/dag';
+import type { TaskLifecycle } from '../tasks/taskLifecycle';
+import { initialStatus, nextStatus } from '../tasks/taskTransitions';
 import { applyPlanEdits } from './planEdits';
 import { PlanParsePool } from './planParsePool';
 import { parsePlanBytes } from './planParser';
@@ -62,6 +64,7 @@ export class PlanImporter implements Disposable {
     private readonly bus: EventBus,
     private readonly projects: ProjectService,
     private readonly settings: SettingsService,
+    private readonly lifecycle: TaskLifecycle,
   ) {}
 
   async preview(source: PlanSource): Promise<ParsedPlan> {
@@ -173,7 +176,7 @@ export class PlanImporter implements Disposable {
             size: fields.size,
             contextDocs: fields.contextDocs,
             planKey: fields.planKey,
-            status: t.done ? 'done' : 'backlog',
+            status: initialStatus(t.done ? 'plan.newDoneTask' : 'plan.newTask'),
             parentId: null,
             agentOptions: {},
             planId,
@@ -187,14 +190,12 @@ export class PlanImporter implements Disposable {
         }
         idOfKey.set(t.key, match.id);
         // The plan saying "done" finishes a task; a plan that does not say so never undoes work.
-        const status = t.done ? 'done' : match.status;
-        if (sameFields(match, fields) && status === match.status) {
+        const event = t.done ? 'plan.markedDone' : 'plan.reimported';
+        if (sameFields(match, fields) && nextStatus(match.status, event) === match.status) {
           unchanged++;
           continue;
         }
-        const updated = { ...match, ...fields, status, updatedAt: now };
-        tx.update(tasks).set({ ...fields, status, updatedAt: now }).where(eq(tasks.id, match.id)).run();
-        changed.set(match.id, updated);
+        changed.set(match.id, this.lifecycle.moveIn(tx, match, event, fields, now));
       }
       const createdById = new Map(created.map((row) => [row.id, row]));
       const existingById = new Map(existing.map((row) => [row.id, row]));

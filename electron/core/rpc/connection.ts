@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { callMessageSchema, type ServerMessage } from '../../../shared/protocol';
+import { clientMessageSchema, type ServerMessage } from '../../../shared/protocol';
 import type { ClientContext } from '../clientContext';
 import type { Disposable } from '../disposable';
-import type { Dispatch } from './dispatcher';
+import type { Deliver, Dispatch } from './dispatcher';
 import type { EventBus } from '../events';
 
 /**
  * One client, whatever its transport (an Electron window over IPC, a browser tab over a
- * WebSocket): it parses incoming envelopes, answers calls through the dispatcher, and forwards
- * events until disposed. A malformed message is answered with BAD_INPUT, under its id when one can
- * be read from it and under the id null otherwise.
+ * WebSocket): it parses incoming envelopes, answers calls through the dispatcher, delivers one-way
+ * messages (telling the client only when one is refused), and forwards events until disposed. A
+ * malformed message is answered with BAD_INPUT, under its id when one can be read from it and
+ * under the id null otherwise.
  */
 export class Connection implements Disposable {
   private readonly subscription: Disposable;
@@ -27,6 +28,7 @@ export class Connection implements Disposable {
 
   constructor(
     private readonly dispatch: Dispatch,
+    private readonly deliver: Deliver,
     bus: EventBus,
     private readonly send: (message: ServerMessage) => void,
     private readonly onDispose?: () => void,
@@ -47,12 +49,18 @@ export class Connection implements Disposable {
   }
 
   async receive(raw: unknown): Promise<void> {
-    const parsed = callMessageSchema.safeParse(raw);
+    const parsed = clientMessageSchema.safeParse(raw);
     if (!parsed.success) {
       const id = (raw as { id?: unknown } | null)?.id;
       const readable = typeof id === 'number' && Number.isSafeInteger(id) && id >= 0;
       const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(message)'}: ${issue.message}`);
       this.refuse(readable ? id : null, `malformed message envelope: ${problems.join('; ')}`);
+      return;
+    }
+    if (parsed.data.kind === 'message') {
+      const { method, input } = parsed.data;
+      const refused = await this.deliver(method, input, this.client);
+      if (refused) this.client.send('message.refused', { method, error: refused });
       return;
     }
     const { id, method, input } = parsed.data;

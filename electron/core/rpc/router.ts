@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../../shared/contract';
+import type { AppInfo, StorageStatus } from '../../../shared/contract';
 import type { AttentionService } from '../notify/attentionService';
 import type { PlanImporter } from '../plans/planImporter';
 import type { ProjectService } from '../projects/projectService';
@@ -11,10 +11,11 @@ import type { OrphanFinder } from '../worktrees/orphans';
 import type { WorktreeReview } from '../worktrees/review';
 import type { SavedChangesService } from '../worktrees/savedChanges';
 import type { WorktreeService } from '../worktrees/worktreeService';
-import type { Handlers } from './dispatcher';
+import type { Handlers, MessageHandlers } from './dispatcher';
 
 export interface RouterServices {
   info: () => AppInfo;
+  storage: () => StorageStatus;
   projects: ProjectService;
   tasks: TaskService;
   taskGraph: TaskGraphService;
@@ -33,6 +34,7 @@ export interface RouterServices {
 export function createRouter(s: RouterServices): Handlers {
   return {
     'app.info': () => s.info(),
+    'app.storage': () => s.storage(),
     'projects.add': ({ path, name }) => s.projects.add(path, name),
     'projects.list': () => s.projects.list(),
     'projects.remove': ({ id }) => s.projects.remove(id),
@@ -55,8 +57,8 @@ export function createRouter(s: RouterServices): Handlers {
     'scheduler.pause': ({ projectId }) => s.scheduler.pause(projectId),
     'scheduler.status': ({ projectId }) => s.scheduler.status(projectId),
     'attention.get': () => s.attention.model(),
-    'attention.focus': ({ taskId, windowFocused }) => {
-      s.attention.setFocus(taskId, windowFocused);
+    'attention.focus': ({ taskId, windowFocused }, client) => {
+      s.attention.setFocus(client, taskId, windowFocused);
       return {};
     },
     'worktrees.create': (input) => s.worktrees.create(input),
@@ -89,12 +91,18 @@ export function createRouter(s: RouterServices): Handlers {
     'sessions.list': (filter) => s.sessions.list(filter),
     'sessions.get': ({ sessionId }) => s.sessions.get(sessionId),
     'sessions.history': ({ sessionId }) => s.sessions.history(sessionId),
-    'terminal.input': ({ sessionId, data }) => s.sessions.input(sessionId, data),
-    'terminal.resize': ({ sessionId, cols, rows }) => s.sessions.resize(sessionId, cols, rows),
     'terminal.attach': ({ sessionId, cols, rows }, client) => s.sessions.attach(sessionId, client, { cols, rows }),
     'terminal.detach': ({ sessionId }, client) => s.sessions.detach(sessionId, client),
-    'terminal.ack': ({ sessionId, chars }, client) => s.sessions.ack(sessionId, client, chars),
     'transcript.search': ({ sessionId, query, context, limit }) => s.sessions.search(sessionId, query, context, limit),
     'transcript.export': ({ sessionId, format }) => s.sessions.export(sessionId, format),
+  };
+}
+
+/** Maps every one-way message of the contract onto the service that acts on it. */
+export function createMessageRouter(s: Pick<RouterServices, 'sessions'>): MessageHandlers {
+  return {
+    'terminal.input': ({ sessionId, data }) => s.sessions.input(sessionId, data),
+    'terminal.resize': ({ sessionId, cols, rows }) => s.sessions.resize(sessionId, cols, rows),
+    'terminal.ack': ({ sessionId, chars }, client) => s.sessions.ack(sessionId, client, chars),
   };
 }

@@ -8,7 +8,7 @@ import type { ProjectService } from '../projects/projectService';
 import type { Logger } from '../log';
 import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
-import type { TaskService } from '../tasks/taskService';
+import type { TaskLifecycle } from '../tasks/taskLifecycle';
 import { decide, MERGED_ONLY, STACKED, type Decision, type SchedulableTask } from './schedule';
 
 /** What the scheduler needs from the sessions side, wired in the composition root. */
@@ -45,7 +45,7 @@ export class SchedulerService implements Disposable {
       db: Db;
       bus: EventBus;
       projects: ProjectService;
-      tasks: TaskService;
+      lifecycle: TaskLifecycle;
       settings: SettingsService;
       ports: SchedulerPorts;
       log: Logger;
@@ -183,7 +183,7 @@ export class SchedulerService implements Disposable {
     if (active.size === 0) return;
     const { decision, tasks } = this.decideFor(active);
     for (const id of decision.promote) {
-      if (!decision.start.includes(id)) this.deps.tasks.update(id, { status: 'ready' });
+      if (!decision.start.includes(id)) this.deps.lifecycle.send(id, 'scheduler.promoted');
     }
     const byId = new Map(tasks.map((t) => [t.id, t]));
     await Promise.all(
@@ -201,7 +201,7 @@ export class SchedulerService implements Disposable {
           this.deps.log.warn(`scheduler: could not start task ${taskId}: ${data.code} ${data.message}`);
           this.lastErrors.set(task.projectId, { taskId, ...data });
           // A task that cannot start fails, so that the run does not try it again forever.
-          this.deps.tasks.update(taskId, { status: 'failed' });
+          this.deps.lifecycle.send(taskId, 'scheduler.startFailed');
         } finally {
           this.launching.delete(taskId);
         }

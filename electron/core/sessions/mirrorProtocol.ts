@@ -1,3 +1,6 @@
+/** Lines of history a mirror keeps; a re-attached pane gets this much scrollback. */
+export const MIRROR_SCROLLBACK_LINES = 1_000;
+
 /** Messages between the session host and the mirror thread (see mirrorWorker.ts). */
 export type MirrorRequest =
   | { type: 'create'; id: string; cols: number; rows: number }

@@ -3,7 +3,13 @@ import type { Disposable } from '../disposable';
 import type { Logger } from '../log';
 import { startWorker } from '../workerEntry';
 import type { MirrorReply, MirrorRequest } from './mirrorProtocol';
-import { MIRROR_FEED_DELAY_MS } from './screenMirror';
+import { textBatcher, type Batcher } from './outputBatcher';
+
+/**
+ * Output is handed to the mirror in one write per interval rather than per batch: parsing is the
+ * most expensive step of the hot path, and it must not sit between the pty and the panes (ms).
+ */
+export const MIRROR_FEED_DELAY_MS = 16;
 
 /**
  * How far (characters) a mirror may fall behind the pty before the pty is paused. The mirror is
@@ -30,6 +36,7 @@ export class MirrorThread implements Disposable {
   private readonly mirrors = new Map<string, RemoteMirror>();
   private readonly pending = new Map<number, (reply: MirrorReply) => void>();
   private nextRequest = 1;
+  private nextReplay = 1;
 
   constructor(log: Logger) {
     this.worker = startWorker('mirrorWorker');
@@ -45,6 +52,20 @@ export class MirrorThread implements Disposable {
     this.mirrors.set(id, mirror);
     this.post({ type: 'create', id, cols, rows });
     return mirror;
+  }
+
+  /**
+   * The screen that finished output leaves (a session that ran before this app started, from its
+   * transcript), parsed in the thread rather than on the caller's.
+   */
+  async replay(chunks: readonly { seq: number; data: string }[], cols: number, rows: number): Promise<{ snapshot: string; seq: number }> {
+    const mirror = this.create(`replay-${this.nextReplay++}`, cols, rows);
+    try {
+      for (const chunk of chunks) mirror.write(chunk.seq, chunk.data);
+      return await mirror.snapshot();
+    } finally {
+      mirror.dispose();
+    }
   }
 
   /** @internal */
@@ -85,10 +106,8 @@ export class MirrorThread implements Disposable {
 
 /** The main side's handle on one session's mirror in the mirror thread. */
 export class RemoteMirror implements Disposable {
-  private queued: string[] = [];
-  private queuedChars = 0;
+  private readonly queue: Batcher<string>;
   private queuedSeq = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   /** Characters posted to the thread that it has not parsed yet. */
   private backlog = 0;
   private behind = false;
@@ -100,7 +119,9 @@ export class RemoteMirror implements Disposable {
     private height: number,
     private readonly listeners: MirrorListeners,
     private readonly thread: MirrorThread,
-  ) {}
+  ) {
+    this.queue = textBatcher({ delayMs: MIRROR_FEED_DELAY_MS, maxChars: MIRROR_POST_MAX_CHARS }, (data) => this.feed(data));
+  }
 
   get cols(): number {
     return this.width;
@@ -112,16 +133,14 @@ export class RemoteMirror implements Disposable {
 
   write(seq: number, data: string): void {
     if (this.disposed) return;
-    this.queued.push(data);
-    this.queuedChars += data.length;
     this.queuedSeq = seq;
-    if (this.queuedChars >= MIRROR_POST_MAX_CHARS) this.feed();
-    else this.timer ??= setTimeout(() => this.feed(), MIRROR_FEED_DELAY_MS);
+    this.queue.push(data);
   }
 
   resize(cols: number, rows: number): void {
     if (this.disposed) return;
-    this.feed();
+    // Output written before the resize was laid out at the old size.
+    this.queue.flush();
     this.width = cols;
     this.height = rows;
     this.thread.post({ type: 'resize', id: this.id, cols, rows });
@@ -130,7 +149,7 @@ export class RemoteMirror implements Disposable {
   /** The serialized screen once everything written so far is parsed, and the seq it corresponds to. */
   async snapshot(): Promise<{ snapshot: string; seq: number }> {
     if (this.disposed) return { snapshot: '', seq: this.queuedSeq };
-    this.feed();
+    this.queue.flush();
     const seq = this.queuedSeq;
     const reply = await this.thread.request<Extract<MirrorReply, { type: 'snapshot' }>>((requestId) => ({
       type: 'snapshot',
@@ -164,13 +183,7 @@ export class RemoteMirror implements Disposable {
     this.listeners.onParsed?.();
   }
 
-  private feed(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.queued.length === 0) return;
-    const data = this.queued.length === 1 ? this.queued[0]! : this.queued.join('');
-    this.queued = [];
-    this.queuedChars = 0;
+  private feed(data: string): void {
     this.backlog += data.length;
     this.thread.post({ type: 'write', id: this.id, data });
     if (!this.behind && this.backlog > MIRROR_HIGH_WATERMARK_CHARS) {
@@ -182,8 +195,7 @@ export class RemoteMirror implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.queued = [];
+    this.queue.dispose();
     this.thread.post({ type: 'dispose', id: this.id });
   }
 }

@@ -2,8 +2,7 @@ import serializeModule from '@xterm/addon-serialize';
 import headlessModule from '@xterm/headless';
 import { parentPort } from 'node:worker_threads';
 import { lowerThisThreadPriority } from '../threads/threadPriority';
-import type { MirrorReply, MirrorRequest } from './mirrorProtocol';
-import { MIRROR_SCROLLBACK_LINES } from './screenMirror';
+import { MIRROR_SCROLLBACK_LINES, type MirrorReply, type MirrorRequest } from './mirrorProtocol';
 
 const { Terminal } = headlessModule;
 const { SerializeAddon } = serializeModule;

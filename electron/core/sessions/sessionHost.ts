@@ -2,9 +2,10 @@ import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './flowControl';
 import type { HostCommand, HostCommandOf, HostEvent, HostReplies, StateReport } from './hostProtocol';
-import { HostSession, STOP_GRACE_MS } from './hostSession';
+import { HostSession } from './hostSession';
 import { MirrorThread } from './mirrorThread';
 import { OutputBudget } from './outputBudget';
+import { STOP_GRACE_MS } from './stopEscalation';
 import { consoleLogger, type Logger } from '../log';
 import { noObserver, type CreateObserver } from './stateObserver';
 
@@ -94,9 +95,7 @@ export class SessionHost implements Disposable {
       mirrors: (this.mirrors ??= new MirrorThread(this.options.log ?? consoleLogger())),
       unwatchedBudget: this.unwatchedBudget,
       emit: (event) => this.emit(event),
-      reportState: (report) => {
-        for (const listener of [...this.stateListeners]) listener(report);
-      },
+      reportState: (report) => this.tell(this.stateListeners, report, 'state'),
     }, command.startSeq);
     if (!fresh) session.resize(command.cols, command.rows);
     try {
@@ -125,7 +124,18 @@ export class SessionHost implements Disposable {
   }
 
   private emit(event: HostEvent): void {
-    for (const listener of [...this.listeners]) listener(event);
+    this.tell(this.listeners, event, event.type);
+  }
+
+  /** A listener that throws is logged: it never reaches the pty's callbacks, where it would end the process. */
+  private tell<T>(listeners: Set<(value: T) => void>, value: T, what: string): void {
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch (error) {
+        (this.options.log ?? consoleLogger()).error(`a listener of the session host failed on ${what}`, error);
+      }
+    }
   }
 
   /** Stops every running program (SIGTERM, then SIGKILL) and frees every mirror. */

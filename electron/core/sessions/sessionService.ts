@@ -3,25 +3,28 @@ import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Session, StateChange, Task, TranscriptMatch } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
+import type { UnsavedWrites } from '../db/unsavedWrites';
 import { sessions, stateChanges, tasks as taskTable } from '../db/schema';
 import { DisposableStore, type Disposable } from '../disposable';
 import type { ClientContext } from '../clientContext';
 import type { Logger } from '../log';
 import type { EventBus } from '../events';
+import type { TaskLifecycle } from '../tasks/taskLifecycle';
 import type { TaskService } from '../tasks/taskService';
+import type { TaskEvent } from '../tasks/taskTransitions';
 import type { AttachReply, HostEvent } from './hostProtocol';
+import type { FinishedScreens } from './finishedScreens';
 import { STOPPED_DETAIL } from './hostSession';
 import type { Launcher, ResolvedLaunch } from './launcher';
-import { ScreenMirror } from './screenMirror';
 import type { SessionHost } from './sessionHost';
 import { plainLines, plainText, searchLines } from './transcriptText';
 import type { TranscriptStore } from './transcriptStore';
 
-/** The board column a live agent's state puts its task in; other states leave the task where it is. */
-const BOARD_STATUS_OF_STATE: Partial<Record<StateChange['state'], Task['status']>> = {
-  working: 'running',
-  needs_input: 'needs_input',
-  idle: 'review',
+/** What an agent's state tells its task's lifecycle; other states tell it nothing. */
+const TASK_EVENT_OF_STATE: Partial<Record<StateChange['state'], TaskEvent>> = {
+  working: 'session.working',
+  needs_input: 'session.needsInput',
+  idle: 'session.turnFinished',
 };
 
 /** The detail of the end of a session whose app went away under it (killed, or the machine restarted). */
@@ -45,9 +48,16 @@ export interface SessionServiceDeps {
   db: Db;
   bus: EventBus;
   tasks: TaskService;
+  lifecycle: TaskLifecycle;
   host: SessionHost;
   launcher: Launcher;
   transcript: TranscriptStore;
+  /** The agent side's hold on a session (its hook token), let go once the session ends. */
+  agentSessions: { endSession(sessionId: string): void };
+  /** The screens of sessions that ran before this run of the app. */
+  screens: FinishedScreens;
+  /** Where state changes and exits wait while the storage refuses them (a full disk). */
+  unsaved: UnsavedWrites;
   log: Logger;
 }
 
@@ -63,11 +73,13 @@ export class SessionService implements Disposable {
   private readonly inHost = new Set<string>();
   /** Tasks whose session is being started: a second start meanwhile is a conflict too. */
   private readonly starting = new Set<string>();
-  /** Running sessions with their task and project, so that deleting either stops them. */
+  /** Running sessions with their task and project, so that deleting either stops them; they leave at their exit. */
   private readonly live = new Map<string, { taskId: string; projectId: string }>();
   private shuttingDown = false;
   /** Sessions the user asked to stop: their exit is not a failure of the task. */
   private readonly stopping = new Set<string>();
+  /** The latest state change of sessions where it waits in `unsaved` (the disk is full). */
+  private readonly unsavedStates = new Map<string, StateChange>();
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.disposables.add(deps.host.onEvent((event) => this.onHostEvent(event)));
@@ -87,8 +99,7 @@ export class SessionService implements Disposable {
 
   private stopWhere(match: (session: { taskId: string; projectId: string }) => boolean): void {
     for (const [id, session] of this.live) {
-      if (!match(session)) continue;
-      this.live.delete(id);
+      if (!match(session) || this.stopping.has(id)) continue;
       // Stopped on purpose: the exit that follows is not a failure of the task.
       this.stopping.add(id);
       this.deps.host.send({ type: 'stop', sessionId: id }).catch(() => {});
@@ -166,7 +177,7 @@ export class SessionService implements Disposable {
       })
       .run();
     await this.spawn(id, launch, size);
-    this.deps.tasks.update(taskId, { status: 'running' });
+    this.deps.lifecycle.send(taskId, 'session.started');
     return this.changed(id);
   }
 
@@ -216,7 +227,7 @@ export class SessionService implements Disposable {
       .where(eq(sessions.id, id))
       .run();
     await this.spawn(id, launch, size, true);
-    this.deps.tasks.update(task.id, { status: 'running' });
+    this.deps.lifecycle.send(task.id, 'session.started');
     return this.changed(id);
   }
 
@@ -238,36 +249,36 @@ export class SessionService implements Disposable {
     return { ok: true };
   }
 
-  async input(id: string, data: string): Promise<{ ok: true }> {
-    this.get(id);
+  /** A keystroke: the session row is read only when the host does not hold the session (to tell NOT_FOUND). */
+  async input(id: string, data: string): Promise<void> {
+    if (!this.inHost.has(id)) this.get(id);
     await this.deps.host.send({ type: 'input', sessionId: id, data });
-    return { ok: true };
   }
 
-  async resize(id: string, cols: number, rows: number): Promise<{ ok: true }> {
-    this.get(id);
-    if (this.isRunning(id) || this.inHost.has(id)) await this.deps.host.send({ type: 'resize', sessionId: id, cols, rows });
-    return { ok: true };
+  async resize(id: string, cols: number, rows: number): Promise<void> {
+    if (this.inHost.has(id)) await this.deps.host.send({ type: 'resize', sessionId: id, cols, rows });
+    else this.get(id);
   }
 
   async attach(id: string, client: ClientContext, size?: { cols?: number | undefined; rows?: number | undefined }): Promise<AttachReply> {
     this.get(id);
     const cols = size?.cols;
     const rows = size?.rows;
-    if (!this.inHost.has(id)) return this.replay(id, cols ?? DEFAULT_COLS, rows ?? DEFAULT_ROWS);
+    // Tracked also when the screen comes from the transcript: a restart in place sends it the output.
     this.track(client, id);
+    if (!this.inHost.has(id)) return this.deps.screens.attach(id, cols ?? DEFAULT_COLS, rows ?? DEFAULT_ROWS);
     return this.deps.host.send({ type: 'attach', sessionId: id, clientId: client.clientId, cols, rows });
   }
 
   async detach(id: string, client: ClientContext): Promise<{ ok: true }> {
     this.clients.get(client.clientId)?.sessions.delete(id);
     await this.deps.host.send({ type: 'detach', sessionId: id, clientId: client.clientId });
+    this.releaseIfOver(id);
     return { ok: true };
   }
 
-  async ack(id: string, client: ClientContext, chars: number): Promise<{ ok: true }> {
+  async ack(id: string, client: ClientContext, chars: number): Promise<void> {
     await this.deps.host.send({ type: 'ack', sessionId: id, clientId: client.clientId, chars });
-    return { ok: true };
   }
 
   /** The clients the host sends this session's output to. */
@@ -302,6 +313,8 @@ export class SessionService implements Disposable {
     try {
       const { pid } = await this.deps.host.send({ type: 'spawn', sessionId: id, launch, cols, rows, startSeq });
       this.inHost.add(id);
+      // A pane showing the session's recorded screen sees the new run continue below it.
+      if (!current) await this.joinWatchers(id);
       const { taskId } = this.get(id);
       this.live.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
       this.deps.db.update(sessions).set({ pid }).where(eq(sessions.id, id)).run();
@@ -316,19 +329,6 @@ export class SessionService implements Disposable {
     }
   }
 
-  /** The screen of a session the host no longer holds (it ran before the app restarted), from its transcript. */
-  private async replay(id: string, cols: number, rows: number): Promise<AttachReply> {
-    const chunks = await this.deps.transcript.chunks(id);
-    const mirror = new ScreenMirror(cols, rows);
-    try {
-      for (const chunk of chunks) mirror.write(chunk.seq, chunk.data);
-      const { snapshot, seq } = await mirror.snapshot();
-      return { snapshot, seq, cols, rows };
-    } finally {
-      mirror.dispose();
-    }
-  }
-
   private track(client: ClientContext, sessionId: string): void {
     let entry = this.clients.get(client.clientId);
     if (!entry) {
@@ -339,6 +339,7 @@ export class SessionService implements Disposable {
           this.clients.delete(client.clientId);
           for (const id of created.sessions) {
             void this.deps.host.send({ type: 'detach', sessionId: id, clientId: client.clientId }).catch(() => {});
+            this.releaseIfOver(id);
           }
         }),
       };
@@ -362,6 +363,7 @@ export class SessionService implements Disposable {
         const entry = this.clients.get(event.clientId);
         entry?.sessions.delete(event.sessionId);
         entry?.client.send('terminal.detached', { sessionId: event.sessionId, reason: event.reason });
+        this.releaseIfOver(event.sessionId);
         return;
       }
       case 'flow':
@@ -369,29 +371,39 @@ export class SessionService implements Disposable {
     }
   }
 
+  /**
+   * Stores a state change and tells everyone. On a full disk the change waits in memory, in
+   * order, and is told all the same: nothing on the host's event path throws.
+   */
   private recordState(sessionId: string, change: StateChange): void {
     const { db } = this.deps;
     const row = db.select({ taskId: sessions.taskId }).from(sessions).where(eq(sessions.id, sessionId)).get();
     if (!row) return;
     // The host and the state engine can both see an exit: a state said twice in a row is one change.
-    const last = db
-      .select({ state: stateChanges.state })
-      .from(stateChanges)
-      .where(eq(stateChanges.sessionId, sessionId))
-      .orderBy(desc(stateChanges.id))
-      .get();
-    if (last?.state === change.state) return;
-    db.transaction((tx) => {
-      tx.update(sessions)
-        .set({ state: change.state, stateSource: change.source, stateAt: change.at })
-        .where(eq(sessions.id, sessionId))
-        .run();
-      tx.insert(stateChanges)
-        .values({ sessionId, state: change.state, source: change.source, at: change.at, detail: change.detail ?? null })
-        .run();
+    const last =
+      this.unsavedStates.get(sessionId)?.state ??
+      db
+        .select({ state: stateChanges.state })
+        .from(stateChanges)
+        .where(eq(stateChanges.sessionId, sessionId))
+        .orderBy(desc(stateChanges.id))
+        .get()?.state;
+    if (last === change.state) return;
+    const saved = this.deps.unsaved.run(`the ${change.state} state of session ${sessionId}`, () => {
+      db.transaction((tx) => {
+        tx.update(sessions)
+          .set({ state: change.state, stateSource: change.source, stateAt: change.at })
+          .where(eq(sessions.id, sessionId))
+          .run();
+        tx.insert(stateChanges)
+          .values({ sessionId, state: change.state, source: change.source, at: change.at, detail: change.detail ?? null })
+          .run();
+      });
+      if (this.unsavedStates.get(sessionId) === change) this.unsavedStates.delete(sessionId);
     });
+    if (!saved) this.unsavedStates.set(sessionId, change);
     this.deps.bus.emit('session.state', { sessionId, taskId: row.taskId, change });
-    this.followOnBoard(row.taskId, change, last?.state);
+    this.deps.unsaved.run(`the board column of task ${row.taskId}`, () => this.followOnBoard(row.taskId, change, last));
   }
 
   /**
@@ -399,31 +411,31 @@ export class SessionService implements Disposable {
    * and back to running once it works again, also after a review asked it for more.
    */
   private followOnBoard(taskId: string, change: StateChange, previous: StateChange['state'] | undefined): void {
-    const status = BOARD_STATUS_OF_STATE[change.state];
-    if (!status) return;
+    const event = TASK_EVENT_OF_STATE[change.state];
+    if (!event) return;
     // Idle at the prompt before any work (an agent just started) is not a finished turn.
     if (change.state === 'idle' && previous !== 'working' && previous !== 'needs_input') return;
-    const task = this.deps.tasks.get(taskId);
-    const live = task.status === 'running' || task.status === 'needs_input';
-    const reopened = status === 'running' && task.status === 'review';
-    if (task.status !== status && (live || reopened)) this.deps.tasks.update(taskId, { status });
+    this.deps.lifecycle.send(taskId, event);
   }
 
   private recordExit(event: Extract<HostEvent, { type: 'exited' }>): void {
     const { db } = this.deps;
     this.live.delete(event.sessionId);
     this.deps.transcript.flush();
-    db.update(sessions).set({ exitCode: event.exitCode, endedAt: event.at }).where(eq(sessions.id, event.sessionId)).run();
-    const session = db.select().from(sessions).where(eq(sessions.id, event.sessionId)).get();
-    if (!session) return;
     const stopped = this.stopping.delete(event.sessionId) || this.shuttingDown;
-    // A clean exit is ready for review and a crash failed. An agent the user stopped, or that the
-    // app's own shutdown ended, in the middle of its work goes back to Ready so that a run starts it
-    // again; one that had finished its turn stays in review.
-    const task = this.deps.db.select({ status: taskTable.status }).from(taskTable).where(eq(taskTable.id, session.taskId)).get();
-    const midWork = task?.status === 'running' || task?.status === 'needs_input';
-    const status = stopped ? (midWork ? 'ready' : null) : event.exitCode === 0 && event.signal === null ? 'review' : 'failed';
-    if (task && status && task.status !== status) this.deps.tasks.update(session.taskId, { status });
+    const ended = { exitCode: event.exitCode, endedAt: event.at };
+    this.deps.unsaved.run(`the exit of session ${event.sessionId}`, () =>
+      db.update(sessions).set(ended).where(eq(sessions.id, event.sessionId)).run(),
+    );
+    const stored = db.select().from(sessions).where(eq(sessions.id, event.sessionId)).get();
+    if (!stored) return;
+    // What is told is what happened, also while the disk is too full to store it.
+    const unsavedState = this.unsavedStates.get(event.sessionId);
+    const state = unsavedState && { state: unsavedState.state, stateSource: unsavedState.source, stateAt: unsavedState.at };
+    const session: Session = { ...stored, ...state, ...ended };
+    this.deps.unsaved.run(`the column of task ${session.taskId} after its session ended`, () =>
+      this.followExit(session.taskId, stopped, event),
+    );
     this.deps.bus.emit('session.exited', {
       sessionId: event.sessionId,
       taskId: session.taskId,
@@ -431,6 +443,41 @@ export class SessionService implements Disposable {
       signal: event.signal,
     });
     this.deps.bus.emit('session.changed', session);
+    this.deps.agentSessions.endSession(event.sessionId);
+    this.releaseIfOver(event.sessionId);
+  }
+
+  private async joinWatchers(id: string): Promise<void> {
+    for (const { client, sessions: watching } of this.clients.values()) {
+      if (watching.has(id)) await this.deps.host.send({ type: 'attach', sessionId: id, clientId: client.clientId });
+    }
+  }
+
+  /** Whether any client is attached to the session's output. */
+  private watched(id: string): boolean {
+    for (const entry of this.clients.values()) if (entry.sessions.has(id)) return true;
+    return false;
+  }
+
+  /**
+   * Frees the host's session (its screen mirror, numbering and flow state) once its program has
+   * ended and no pane shows it: a pane still open keeps the screen for a restart in place; one
+   * attached later is shown the screen rebuilt from the transcript.
+   */
+  private releaseIfOver(id: string): void {
+    if (this.shuttingDown || !this.inHost.has(id) || this.live.has(id) || this.watched(id)) return;
+    this.inHost.delete(id);
+    this.deps.host.send({ type: 'release', sessionId: id }).catch((error: unknown) => this.deps.log.error(`releasing session ${id} failed`, error));
+  }
+
+  /**
+   * A clean exit is ready for review and a crash failed. An agent the user stopped, or that the
+   * app's own shutdown ended, was interrupted: in the middle of its work its task goes back to
+   * Ready so that a run starts it again; one that had finished its turn stays in review.
+   */
+  private followExit(taskId: string, stopped: boolean, event: Extract<HostEvent, { type: 'exited' }>): void {
+    const ending = stopped ? 'session.interrupted' : event.exitCode === 0 && event.signal === null ? 'session.exitedOk' : 'session.failed';
+    this.deps.lifecycle.send(taskId, ending);
   }
 
   private changed(id: string): Session {
@@ -467,10 +514,11 @@ export class SessionService implements Disposable {
     const now = Date.now();
     const orphans = this.deps.db.select({ id: sessions.id, taskId: sessions.taskId }).from(sessions).where(isNull(sessions.endedAt)).all();
     for (const { id, taskId } of orphans) {
-      this.deps.db.update(sessions).set({ endedAt: now }).where(eq(sessions.id, id)).run();
+      this.deps.unsaved.run(`the end of session ${id}`, () => this.deps.db.update(sessions).set({ endedAt: now }).where(eq(sessions.id, id)).run());
       this.recordState(id, { state: 'exited', source: 'host', at: now, detail: ORPHANED_DETAIL });
-      const task = this.deps.db.select({ status: taskTable.status }).from(taskTable).where(eq(taskTable.id, taskId)).get();
-      if (task && (task.status === 'running' || task.status === 'needs_input')) this.deps.tasks.update(taskId, { status: 'ready' });
+      this.deps.unsaved.run(`the column of task ${taskId} after its session ended with the app`, () =>
+        this.deps.lifecycle.send(taskId, 'session.interrupted'),
+      );
     }
   }
 

@@ -3,9 +3,11 @@ import type { Worker } from 'node:worker_threads';
 import type { Disposable } from '../disposable';
 import { BUSY_TIMEOUT_MS, type Db } from '../db/client';
 import { transcriptChunks } from '../db/schema';
+import { isStorageFailure, RetryTimer, type StorageHealth } from '../db/storageHealth';
 import type { Logger } from '../log';
 import { startWorker } from '../workerEntry';
-import type { TranscriptReply, TranscriptRequest } from './transcriptProtocol';
+import { Batcher } from './outputBatcher';
+import type { TranscriptReply, TranscriptRequest, TranscriptRow } from './transcriptProtocol';
 
 /**
  * Output is written in one transaction per interval rather than one per batch: a flood produces
@@ -16,49 +18,78 @@ export const TRANSCRIPT_FLUSH_MS = 50;
 /** Pending output is handed to the writer at once beyond this many characters. */
 export const TRANSCRIPT_FLUSH_MAX_CHARS = 256 * 1024;
 
-type Row = [sessionId: string, seq: number, data: string, at: number];
+/**
+ * Output the storage refuses (the disk is full) is held in memory up to this many characters,
+ * about 64 MB as UTF-16, and written once there is room; what comes beyond it is lost.
+ */
+export const TRANSCRIPT_HOLD_MAX_CHARS = 32 * 1024 * 1024;
+
+/** The name this store reports to the storage health under. */
+const WRITER = 'transcript';
 
 /**
  * The append-only transcript of every session. Writes go to a thread of their own in batched
  * transactions (a commit, and above all a WAL checkpoint, would otherwise stall the event loop
- * that feeds the panes); reads happen here, once what was appended so far is written.
+ * that feeds the panes); reads happen here, once what was appended so far is written or held.
+ *
+ * When the storage refuses a batch, its rows are held in memory (up to TRANSCRIPT_HOLD_MAX_CHARS)
+ * and later output queues behind them; they are written again, in order, with a growing delay
+ * until it works. Reads meanwhile see the rows held as if they were written.
  */
 export class TranscriptStore implements Disposable {
-  private pending: Row[] = [];
-  private pendingChars = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly batcher: Batcher<TranscriptRow>;
   private writer: Worker | undefined;
   private posted = 0;
   private written = 0;
   private waiters: { batch: number; resolve: () => void }[] = [];
+  /** The rows of each batch posted and not answered yet. */
+  private readonly inFlight = new Map<number, TranscriptRow[]>();
+  /** Rows the storage refused, and rows that came after them, oldest first. */
+  private held: TranscriptRow[] = [];
+  /** Characters held, including a retry in flight. */
+  private heldChars = 0;
+  /** The batch that is a retry of the rows held, while it is in flight. */
+  private retrying: number | undefined;
+  private readonly retry = new RetryTimer(() => this.writeHeld());
   private closed: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly file: string,
     private readonly log: Logger,
-  ) {}
+    private readonly health: StorageHealth,
+  ) {
+    this.batcher = new Batcher<TranscriptRow>(
+      { delayMs: TRANSCRIPT_FLUSH_MS, maxChars: TRANSCRIPT_FLUSH_MAX_CHARS },
+      (row) => row[2].length,
+      (rows) => this.write(rows),
+    );
+  }
+
+  /** Rows are held in memory because the storage refused some. */
+  private get degraded(): boolean {
+    return this.held.length > 0 || this.retrying !== undefined;
+  }
 
   append(sessionId: string, seq: number, data: string, at = Date.now()): void {
     if (this.closed) return;
-    this.pending.push([sessionId, seq, data, at]);
-    this.pendingChars += data.length;
-    if (this.pendingChars >= TRANSCRIPT_FLUSH_MAX_CHARS) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), TRANSCRIPT_FLUSH_MS);
+    this.batcher.push([sessionId, seq, data, at]);
   }
 
   /** Hands what is pending to the writer. */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.length === 0) return;
-    const rows = this.pending;
-    this.pending = [];
-    this.pendingChars = 0;
-    this.post({ type: 'write', batch: ++this.posted, rows });
+    this.batcher.flush();
   }
 
-  /** Resolves once everything appended so far is in SQLite. */
+  /**
+   * Caps the database at `maxPages` pages on the writer's connection, as `PRAGMA max_page_count`
+   * does on the main one: writes that would grow it further fail as on a full disk.
+   */
+  limitPages(maxPages: number): void {
+    this.post({ type: 'limitPages', maxPages });
+  }
+
+  /** Resolves once everything appended so far is in SQLite or held. */
   settled(): Promise<void> {
     this.flush();
     const batch = this.posted;
@@ -79,34 +110,130 @@ export class TranscriptStore implements Disposable {
       .from(transcriptChunks)
       .where(eq(transcriptChunks.sessionId, sessionId))
       .get();
-    return row?.seq ?? 0;
+    return this.unwritten(sessionId).reduce((last, [, seq]) => Math.max(last, seq), row?.seq ?? 0);
   }
 
   async chunks(sessionId: string): Promise<{ seq: number; data: string }[]> {
     await this.settled();
-    return this.db
+    const stored = this.db
       .select({ seq: transcriptChunks.seq, data: transcriptChunks.data })
       .from(transcriptChunks)
       .where(eq(transcriptChunks.sessionId, sessionId))
       .orderBy(asc(transcriptChunks.seq))
       .all();
+    const unwritten = this.unwritten(sessionId);
+    if (unwritten.length === 0) return stored;
+    const bySeq = new Map(stored.map((chunk) => [chunk.seq, chunk]));
+    for (const [, seq, data] of unwritten) bySeq.set(seq, { seq, data });
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** A session's rows held in memory or on their way to the writer. */
+  private unwritten(sessionId: string): TranscriptRow[] {
+    const rows = [...this.inFlight.values(), this.held].flat();
+    return rows.filter((row) => row[0] === sessionId);
+  }
+
+  private write(rows: TranscriptRow[]): void {
+    if (this.degraded) this.hold(rows);
+    else this.postRows(rows);
+  }
+
+  private postRows(rows: TranscriptRow[]): number {
+    const batch = ++this.posted;
+    this.inFlight.set(batch, rows);
+    this.post({ type: 'write', batch, rows });
+    return batch;
+  }
+
+  /** Keeps rows for later, or counts them lost beyond the bound. */
+  private hold(rows: TranscriptRow[]): void {
+    const chars = rows.reduce((sum, row) => sum + row[2].length, 0);
+    if (this.heldChars + chars > TRANSCRIPT_HOLD_MAX_CHARS) {
+      this.health.lost(chars);
+      return;
+    }
+    this.held.push(...rows);
+    this.heldChars += chars;
+  }
+
+  /** Posts every row held as one batch. */
+  private writeHeld(): void {
+    if (this.held.length === 0 || this.retrying !== undefined) return;
+    const rows = this.held;
+    this.held = [];
+    this.retrying = this.postRows(rows);
   }
 
   private post(request: TranscriptRequest): void {
     if (!this.writer) {
-      this.writer = startWorker('transcriptWorker', { file: this.file, busyTimeoutMs: BUSY_TIMEOUT_MS });
-      this.writer.on('message', (reply: TranscriptReply) => this.receive(reply));
-      this.writer.on('error', (error) => this.log.error('the transcript writer failed', error));
-      // Whatever ends the thread, nobody may wait for it forever.
-      this.writer.on('exit', () => this.release(Number.POSITIVE_INFINITY));
+      const writer = startWorker('transcriptWorker', { file: this.file, busyTimeoutMs: BUSY_TIMEOUT_MS });
+      writer.on('message', (reply: TranscriptReply) => this.receive(reply));
+      writer.on('error', (error) => this.log.error('the transcript writer failed', error));
+      // Whatever ends the thread, nobody may wait for it forever; the next write starts another.
+      writer.on('exit', () => {
+        if (this.writer === writer) this.writer = undefined;
+        if (!this.closed) this.rescue();
+        this.release(Number.POSITIVE_INFINITY);
+      });
+      this.writer = writer;
     }
     this.writer.postMessage(request);
   }
 
   private receive(reply: TranscriptReply): void {
     if (reply.type === 'closed') return;
-    if (reply.type === 'failed') this.log.error(`could not write transcript batch ${reply.batch}: ${reply.message}`);
+    const rows = this.inFlight.get(reply.batch) ?? [];
+    this.inFlight.delete(reply.batch);
+    const wasRetry = reply.batch === this.retrying;
+    if (wasRetry) {
+      this.retrying = undefined;
+      this.heldChars -= rows.reduce((sum, row) => sum + row[2].length, 0);
+    }
+    if (reply.type === 'failed') this.failed(reply, rows, wasRetry);
+    else if (wasRetry) this.recovered();
     this.release(reply.batch);
+  }
+
+  private failed(reply: Extract<TranscriptReply, { type: 'failed' }>, rows: TranscriptRow[], wasRetry: boolean): void {
+    if (!isStorageFailure(reply)) {
+      this.log.error(`could not write transcript batch ${reply.batch}: ${reply.message}`);
+      return;
+    }
+    // A retry goes back before what was held meanwhile; a batch that was in flight when the first
+    // failure came goes after it (batches are answered in order).
+    if (wasRetry) {
+      const later = this.held;
+      this.held = [];
+      this.hold(rows);
+      this.held.push(...later);
+    } else {
+      this.hold(rows);
+    }
+    this.health.failed(WRITER, reply.message);
+    if (!this.closed) this.retry.schedule();
+  }
+
+  /** A retry went through: write what came meanwhile, or tell that everything is written. */
+  private recovered(): void {
+    this.retry.reset();
+    if (this.held.length > 0) this.writeHeld();
+    else this.health.recovered(WRITER);
+  }
+
+  /** The writer ended with batches unanswered: their rows are held and written by the next one. */
+  private rescue(): void {
+    if (this.inFlight.size === 0) return;
+    const rows = [...this.inFlight.values()].flat();
+    this.inFlight.clear();
+    this.retrying = undefined;
+    const later = this.held;
+    this.held = [];
+    this.heldChars = 0;
+    this.hold(rows);
+    this.hold(later);
+    this.health.failed(WRITER, 'the transcript writer stopped');
+    this.retry.schedule();
   }
 
   private release(batch: number): void {
@@ -116,10 +243,14 @@ export class TranscriptStore implements Disposable {
     for (const waiter of ready) waiter.resolve();
   }
 
-  /** Writes what is pending, then closes the writer's connection and its thread. */
+  /** Writes what is pending (one last try for what is held), then closes the writer's connection and its thread. */
   dispose(): Promise<void> {
     this.closed ??= (async () => {
       await this.settled();
+      this.retry.dispose();
+      this.writeHeld();
+      await this.settled();
+      if (this.heldChars > 0) this.log.error(`${this.heldChars} characters of transcript could not be written before shutdown`);
       const writer = this.writer;
       if (!writer) return;
       await new Promise<void>((resolve) => {

@@ -7,6 +7,8 @@ import { tasks } from '../db/schema';
 import type { ProjectService } from '../projects/projectService';
 import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
+import type { TaskLifecycle } from './taskLifecycle';
+import { createIn, dragTo, initialStatus } from './taskTransitions';
 
 /** Distance between the order values of consecutive new tasks; drops in between halve it. */
 const ORDER_STEP = 1024;
@@ -20,6 +22,7 @@ export class TaskService {
     private readonly bus: EventBus,
     private readonly projects: ProjectService,
     private readonly settings: SettingsService,
+    private readonly lifecycle: TaskLifecycle,
   ) {}
 
   list(projectId: string): Task[] {
@@ -38,6 +41,7 @@ export class TaskService {
     const input: ParsedInputOf<'tasks.create'> = procedures['tasks.create'].input.parse(fields);
     this.projects.get(input.projectId);
     if (input.parentId !== null) this.checkParent(input.projectId, input.parentId, null);
+    const status = initialStatus(createIn(input.status));
     const now = Date.now();
     const task = this.db.transaction((tx) => {
       const last = tx
@@ -50,7 +54,7 @@ export class TaskService {
         projectId: input.projectId,
         title: input.title,
         prompt: input.prompt,
-        status: input.status,
+        status,
         priority: input.priority,
         agentKind: input.agentKind ?? this.settings.value('agents.defaultKind', input.projectId),
         phase: input.phase,
@@ -77,9 +81,12 @@ export class TaskService {
   update(id: string, patch: TaskPatch): Task {
     const current = this.get(id);
     if (patch.parentId) this.checkParent(current.projectId, patch.parentId, id);
+    const { status, ...fields } = patch;
+    // A status in a patch is the user moving the card: a drag, or the Status field of its editor.
+    if (status !== undefined) return this.lifecycle.send(id, dragTo(status), fields);
     this.db
       .update(tasks)
-      .set({ ...patch, updatedAt: Date.now() })
+      .set({ ...fields, updatedAt: Date.now() })
       .where(eq(tasks.id, id))
       .run();
     const task = this.get(id);

@@ -10,10 +10,6 @@ export function ProjectSidebar() {
   const [path, setPath] = useState('');
   const settingsOpen = useAppStore((s) => s.settingsOpen);
   const setSettingsOpen = (open: boolean) => useAppStore.setState({ settingsOpen: open });
-  const desktop = useAppStore((s) => s.info?.mode === 'desktop');
-  const [permission, setPermission] = useState(() =>
-    typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
-  );
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -64,15 +60,6 @@ export function ProjectSidebar() {
         <button type="button" onClick={() => setSettingsOpen(true)}>
           Settings
         </button>
-        {!desktop && permission === 'default' && (
-          <button
-            type="button"
-            title="Be told when an agent needs you while this tab is in the background"
-            onClick={() => void Notification.requestPermission().then(setPermission)}
-          >
-            Enable notifications
-          </button>
-        )}
       </div>
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
     </aside>

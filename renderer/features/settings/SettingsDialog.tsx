@@ -3,6 +3,8 @@ import type { EffectiveSetting, SettingScope } from '../../../shared/contract';
 import { useActions } from '../../stores/actionsContext';
 import { reportError, useAppStore } from '../../stores/appStore';
 import { fieldKind, parseField } from './fieldKind';
+import { NotificationsPage } from './NotificationsPage';
+import { pageOf, SETTINGS_PAGES, type SettingsPage } from './settingsPages';
 
 const SOURCE_LABEL: Record<EffectiveSetting['source'], string> = {
   default: 'default',
@@ -83,6 +85,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const project = useAppStore((s) => s.projects.find((p) => p.id === s.selectedProjectId) ?? null);
   const [settings, setSettings] = useState<EffectiveSetting[]>([]);
   const [version, setVersion] = useState(0);
+  const [page, setPage] = useState<SettingsPage>('General');
   const projectId = project?.id;
   const load = () => setVersion((v) => v + 1);
 
@@ -128,46 +131,65 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="dialog settings" role="dialog" aria-modal="true" aria-label="Settings">
         <h2>Settings</h2>
-        <table className="settings-table">
-          <thead>
-            <tr>
-              <th>Setting</th>
-              <th>In effect</th>
-              <th>Yours</th>
-              <th>{project ? `Project: ${project.name}` : 'Project'}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {settings.map((s) => (
-              <tr key={s.key} data-setting={s.key}>
-                <td>
-                  <div>{s.label}</div>
-                  <div className="muted small">{s.description}</div>
-                </td>
-                <td>
-                  <code>{display(s.value) || 'automatic'}</code>
-                  <div className={`source source-${s.source}`}>{SOURCE_LABEL[s.source]}</div>
-                </td>
-                <td>
-                  <SettingEditor key={`u:${JSON.stringify(s.userValue)}`} setting={s} scope="user" onSave={(v) => void save(s, 'user', v)} onReset={() => void reset(s, 'user')} />
-                </td>
-                <td>
-                  {project && s.scopes.includes('project') ? (
-                    <SettingEditor
-                      key={`p:${JSON.stringify(s.userValue)}:${JSON.stringify(s.projectValue)}`}
-                      setting={s}
-                      scope="project"
-                      onSave={(v) => void save(s, 'project', v)}
-                      onReset={() => void reset(s, 'project')}
-                    />
-                  ) : (
-                    <span className="muted small">{project ? 'per user only' : 'no project selected'}</span>
-                  )}
-                </td>
+        <nav className="views" role="tablist" aria-label="Settings pages">
+          {SETTINGS_PAGES.map((name) => (
+            <button
+              key={name}
+              type="button"
+              role="tab"
+              aria-selected={page === name}
+              className={page === name ? 'tab active' : 'tab'}
+              onClick={() => setPage(name)}
+            >
+              {name}
+            </button>
+          ))}
+        </nav>
+        {page === 'Notifications' && (
+          <NotificationsPage settings={settings} project={project} save={(setting, scope, value) => void save(setting, scope, value)} />
+        )}
+        {page === 'General' && (
+          <table className="settings-table">
+            <thead>
+              <tr>
+                <th>Setting</th>
+                <th>In effect</th>
+                <th>Yours</th>
+                <th>{project ? `Project: ${project.name}` : 'Project'}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {settings.filter((s) => pageOf(s.key) === 'General').map((s) => (
+                <tr key={s.key} data-setting={s.key}>
+                  <td>
+                    <div>{s.label}</div>
+                    <div className="muted small">{s.description}</div>
+                  </td>
+                  <td>
+                    <code>{display(s.value) || 'automatic'}</code>
+                    <div className={`source source-${s.source}`}>{SOURCE_LABEL[s.source]}</div>
+                  </td>
+                  <td>
+                    <SettingEditor key={`u:${JSON.stringify(s.userValue)}`} setting={s} scope="user" onSave={(v) => void save(s, 'user', v)} onReset={() => void reset(s, 'user')} />
+                  </td>
+                  <td>
+                    {project && s.scopes.includes('project') ? (
+                      <SettingEditor
+                        key={`p:${JSON.stringify(s.userValue)}:${JSON.stringify(s.projectValue)}`}
+                        setting={s}
+                        scope="project"
+                        onSave={(v) => void save(s, 'project', v)}
+                        onReset={() => void reset(s, 'project')}
+                      />
+                    ) : (
+                      <span className="muted small">{project ? 'per user only' : 'no project selected'}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         <div className="dialog-actions">
           <span className="spacer" />
           <button type="button" onClick={onClose}>

@@ -7,12 +7,10 @@ import { TerminalRegistry } from './terminalRegistry';
 export function createSessionActions(client: RpcClient) {
   const registry = new TerminalRegistry(client);
 
+  // session.changed carries the whole session, also the ended one after session.exited.
   client.on('session.changed', rememberSession);
   client.on('session.state', ({ sessionId, change }) => {
     useSessionStore.setState((s) => ({ latest: { ...s.latest, [sessionId]: change } }));
-  });
-  client.on('session.exited', ({ sessionId }) => {
-    client.call('sessions.get', { sessionId }).then(rememberSession, () => {});
   });
 
   const guard = guarded;

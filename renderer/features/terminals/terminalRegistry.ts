@@ -4,7 +4,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { EventPayload } from '../../../shared/contract';
 import { TERMINAL_ACK_CHARS } from '../../../shared/constants';
-import type { RpcClient } from '../../rpc/client';
+import { RpcError, type RpcClient } from '../../rpc/client';
 import { reportError } from '../../stores/appStore';
 import { preferredRenderer } from './rendererKind';
 
@@ -38,6 +38,10 @@ export class TerminalRegistry {
 
   constructor(private readonly client: RpcClient) {
     client.on('terminal.data', (event) => this.onData(event));
+    // Keystrokes get no reply: one the core refused (its program exited meanwhile) is said here.
+    client.on('message.refused', ({ method, error }) => {
+      if (method === 'terminal.input') reportError(new RpcError(error));
+    });
     client.on('terminal.detached', ({ sessionId }) => {
       const pane = this.panes.get(sessionId);
       if (pane?.attached) void this.attach(pane);
@@ -110,9 +114,7 @@ export class TerminalRegistry {
       parsedUnacked: 0,
       resizeObserver: undefined,
     };
-    terminal.onData((data) => {
-      this.client.call('terminal.input', { sessionId, data }).catch(reportError);
-    });
+    terminal.onData((data) => this.client.send('terminal.input', { sessionId, data }));
     this.panes.set(sessionId, pane);
     return pane;
   }
@@ -170,7 +172,7 @@ export class TerminalRegistry {
       if (pane.parsedUnacked < TERMINAL_ACK_CHARS) return;
       const acked = pane.parsedUnacked;
       pane.parsedUnacked = 0;
-      this.client.call('terminal.ack', { sessionId: pane.sessionId, chars: acked }).catch(() => {});
+      this.client.send('terminal.ack', { sessionId: pane.sessionId, chars: acked });
     });
   }
 
@@ -178,8 +180,6 @@ export class TerminalRegistry {
     const before = [pane.terminal.cols, pane.terminal.rows];
     pane.fit.fit();
     if (before[0] === pane.terminal.cols && before[1] === pane.terminal.rows) return;
-    this.client
-      .call('terminal.resize', { sessionId: pane.sessionId, cols: pane.terminal.cols, rows: pane.terminal.rows })
-      .catch(() => {});
+    this.client.send('terminal.resize', { sessionId: pane.sessionId, cols: pane.terminal.cols, rows: pane.terminal.rows });
   }
 }

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_INPUT_DEPTH } from '../electron/core/rpc/dispatcher';
-import { procedures } from '../shared/contract';
-import { MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../shared/constants';
-import { makeCore } from './helpers/core';
-import { gitIn, makeRepo } from './helpers/gitRepo';
-import { tempDir } from './helpers/tempDir';
+import { MAX_INPUT_DEPTH } from '../../electron/core/rpc/dispatcher';
+import { procedures } from '../../shared/contract';
+import { MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../../shared/constants';
+import { makeCore } from '../helpers/core';
+import { gitIn, makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
 
 type Core = ReturnType<typeof makeCore>;
 

@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { databaseFile } from '../electron/core/dataDir';
-import { defaultMigrationsFolder, MigrationError, openDatabase } from '../electron/core/db/client';
-import { tempDir } from './helpers/tempDir';
+import { databaseFile } from '../../electron/core/dataDir';
+import { defaultMigrationsFolder, MigrationError, openDatabase } from '../../electron/core/db/client';
+import { tempDir } from '../helpers/tempDir';
 
 interface Journal {
   entries: { idx: number; tag: string; when: number }[];
