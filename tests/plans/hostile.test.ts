@@ -10,7 +10,7 @@ import { pieceCuts } from '../../electron/core/plans/planPieces';
 import { decodePlanBytes } from '../../electron/core/plans/planText';
 import { makeCore } from '../helpers/core';
 import { makeRepo } from '../helpers/gitRepo';
-import { waitFor } from '../sessions/hostHarness';
+import { waitFor } from '../helpers/waitFor';
 import { byKey, parseMd, samplePlanPath } from './samplePlans';
 
 function refusal(read: () => unknown): SwitchyardError {
