@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createCore, type Core } from '../../electron/core/app';
 import { appRoot } from '../../electron/core/appRoot';
 import { memoryLogger } from '../../electron/core/log';
-import type { Launcher } from '../../electron/core/sessions/launcher';
+import type { TaskLauncher } from '../../electron/core/sessions/taskLauncher';
 import { MIRROR_SCROLLBACK_LINES } from '../../electron/core/sessions/mirrorProtocol';
 import { startServer } from '../../electron/server/http';
 import { launchChromium } from '../../tests/helpers/browser';
@@ -205,7 +205,7 @@ function throughTmux(flood: string): number {
 
 /** Runs each task's prompt as a shell script: the bench's stand-in for an agent. */
 const scriptLauncher =
-  (cwd: string): Launcher =>
+  (cwd: string): TaskLauncher =>
   async (task) => ({ file: '/bin/sh', args: ['-c', task.prompt], env: {}, cwd });
 
 async function addTask(core: Core, projectId: string, title: string, prompt: string) {

@@ -15,13 +15,15 @@ import { Connection } from './rpc/connection';
 import { createDispatcher, createMessageDelivery, type Deliver, type Dispatch } from './rpc/dispatcher';
 import { createMessageRouter, createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
-import type { Launcher } from './sessions/launcher';
+import type { TaskLauncher } from './sessions/taskLauncher';
 import { SessionHost } from './sessions/sessionHost';
+import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
 import { SessionBridge } from './agents/sessionBridge';
-import type { CreateObserver } from './sessions/stateObserver';
+import type { CreateTerminalObserver } from './sessions/terminalObserver';
 import { FinishedScreens } from './sessions/finishedScreens';
+import { TranscriptQueries } from './sessions/transcriptQueries';
 import { TranscriptStore } from './sessions/transcriptStore';
 import { SettingsService } from './settings/settingsService';
 import { TaskGraphService } from './tasks/taskGraphService';
@@ -44,9 +46,9 @@ export interface CoreOptions {
   /** Brings dependency folders into a new worktree (the dependency cache); none: the phase is skipped. */
   hydrate?: HydrateHook;
   /** Turns a task into the program its session runs (default: the task's agent in its worktree). */
-  launcher?: Launcher;
+  launcher?: TaskLauncher;
   /** Infers session states from a running session (default: the agent kind's state engine). */
-  createObserver?: CreateObserver;
+  createObserver?: CreateTerminalObserver;
   /** Give agents hooks that report their state (default: true). */
   agentHooks?: boolean;
 }
@@ -71,6 +73,8 @@ export interface Core {
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
   readonly sessions: SessionService;
+  /** Searches and exports of sessions' recorded output. */
+  readonly transcripts: TranscriptQueries;
   /** The ptys and their mirrors, for diagnostics (what it holds, for how many sessions). */
   readonly host: SessionHost;
   /** The agent side: launches, state observers, hook tokens. */
@@ -140,9 +144,11 @@ export function createCore(options: CoreOptions): Core {
   const transcript = disposables.add(new TranscriptStore(database.db, database.file, log, storage));
   const unsaved = disposables.add(new UnsavedWrites(storage, log));
   const host = new SessionHost({ createObserver: options.createObserver ?? bridge.createObserver, log });
+  const sessionRows = new SessionRows(database.db);
+  const transcripts = new TranscriptQueries(sessionRows, transcript);
   const sessions = disposables.add(
     new SessionService({
-      db: database.db,
+      rows: sessionRows,
       bus,
       tasks,
       lifecycle,
@@ -208,7 +214,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, worktrees, orphans, review, savedChanges }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges }),
     log,
   );
   const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);
@@ -232,6 +238,7 @@ export function createCore(options: CoreOptions): Core {
     orphans,
     savedChanges,
     sessions,
+    transcripts,
     host,
     agents,
     transcript,

@@ -27,7 +27,7 @@ describe("the user's path to an agent's program", () => {
     // It really runs, and it is that program: the agent greets and asks its first question.
     await waitFor('the agent to ask', () => core.tasks.get(task.id).status === 'needs_input', ASK_TIMEOUT_MS);
     const session = started.output as { id: string };
-    const screen = await core.sessions.export(session.id, 'text');
+    const screen = await core.transcripts.export(session.id, 'text');
     expect(screen.data).toContain('Welcome to Fake Agent');
 
     const other = core.tasks.create({ projectId: project.id, title: 'Other', prompt: 'x' });

@@ -75,4 +75,29 @@ describe('notifications in browser mode', () => {
       await server.close();
     }
   }, 120_000);
+
+  it('asks once, with a bar, to be allowed to notify; "Not now" is remembered by the browser', async () => {
+    execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
+    const core = makeCore();
+    const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
+    try {
+      const page = await (await (await launchBrowser()).newContext()).newPage();
+      await page.goto(server.loginUrl);
+      expect(await page.evaluate(() => Notification.permission)).toBe('default');
+      const bar = page.getByRole('region', { name: 'Notifications' });
+      await bar.getByRole('button', { name: 'Allow notifications' }).waitFor();
+      await bar.getByRole('button', { name: 'Not now' }).click();
+      await bar.waitFor({ state: 'detached' });
+      await page.reload();
+      // The mode is known (the bar shows only in browser mode), and still no bar.
+      await page.getByText(/· browser ·/).waitFor();
+      expect(await bar.count()).toBe(0);
+      // The Settings page still offers it.
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('tab', { name: 'Notifications' }).click();
+      await page.getByRole('button', { name: 'Allow notifications in this browser' }).waitFor();
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
 import type { AnyEvent } from '../../electron/core/events';
-import type { Launcher } from '../../electron/core/sessions/launcher';
+import type { TaskLauncher } from '../../electron/core/sessions/taskLauncher';
 import { sessionMembers } from '../../electron/core/sessions/processGroup';
-import type { CreateObserver } from '../../electron/core/sessions/stateObserver';
+import type { CreateTerminalObserver } from '../../electron/core/sessions/terminalObserver';
 import { plainText } from '../../electron/core/sessions/transcriptText';
 import type { StateChange, StorageStatus } from '../../shared/contract';
 import { makeRepo } from '../helpers/gitRepo';
@@ -22,10 +22,10 @@ const NO_PAGE_LIMIT = 1_073_741_823;
 
 /** An agent that prints numbered lines without end and flips its title at each key (see the fixture). */
 const NUMBERED_LINES = join(import.meta.dirname, '..', 'fixtures', 'numbered-lines.mjs');
-const launcher: Launcher = async () => ({ file: process.execPath, args: [NUMBERED_LINES], env: {}, cwd: tempDir() });
+const launcher: TaskLauncher = async () => ({ file: process.execPath, args: [NUMBERED_LINES], env: {}, cwd: tempDir() });
 
 /** Believes the terminal title, as the state engine does for agents without hooks. */
-const byTitle: CreateObserver = (_session, report) => ({
+const byTitle: CreateTerminalObserver = (_session, report) => ({
   onOutput: () => {},
   onTitle: (title) => {
     if (title === 'waiting' || title === 'busy') {
@@ -70,7 +70,7 @@ describe('a disk that fills up while an agent floods', () => {
     const project = await core.projects.add(makeRepo());
     const task = core.tasks.create({ projectId: project.id, title: 'flood', prompt: 'print', status: 'ready', priority: 'normal', phase: null });
     const session = await core.sessions.start(task.id);
-    const printed = async () => lineNumbers((await core.sessions.export(session.id, 'text')).data);
+    const printed = async () => lineNumbers((await core.transcripts.export(session.id, 'text')).data);
     await waitFor('a first stretch of output', async () => (await printed()).length >= 300);
 
     // The disk fills: neither the main connection nor the transcript writer may grow the file.

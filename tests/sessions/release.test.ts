@@ -87,7 +87,7 @@ describe('sessions released when they end', () => {
     expect(ended.every((s) => s.exitCode === 0 && s.pid !== null)).toBe(true);
     expect(new Set(ended.map((s) => s.id)).size).toBe(SESSIONS);
     const last = ended.at(-1)!;
-    expect((await core.sessions.export(last.id, 'text')).data).toContain('short-lived');
+    expect((await core.transcripts.export(last.id, 'text')).data).toContain('short-lived');
 
     await waitFor('every session released', async () => (await hostSessions(core)) === baseline.hostSessions);
     expect(core.agents.hookSessionCount(), 'hook tokens still held').toBe(baseline.hookSessions);

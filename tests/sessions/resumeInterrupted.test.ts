@@ -24,7 +24,7 @@ async function close(core: Core): Promise<void> {
   await core.dispose();
 }
 
-const text = async (core: Core, sessionId: string) => (await core.sessions.export(sessionId, 'text')).data;
+const text = async (core: Core, sessionId: string) => (await core.transcripts.export(sessionId, 'text')).data;
 
 describe('an agent interrupted in the middle of its work', () => {
   it('continues its own conversation, in the same session, when its task starts again after the app restarted', async () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
-import type { LaunchRequest, Launcher } from '../../electron/core/sessions/launcher';
-import type { CreateObserver } from '../../electron/core/sessions/stateObserver';
+import type { LaunchRequest, TaskLauncher } from '../../electron/core/sessions/taskLauncher';
+import type { CreateTerminalObserver } from '../../electron/core/sessions/terminalObserver';
 import type { Session, Task } from '../../shared/contract';
 import type { ServerMessage } from '../../shared/protocol';
 import { makeRepo } from '../helpers/gitRepo';
@@ -16,14 +16,14 @@ afterEach(async () => {
 });
 
 /** A launcher that runs the task's prompt as a shell script, and remembers what it was asked. */
-function scriptLauncher(requests: LaunchRequest[] = []): Launcher {
+function scriptLauncher(requests: LaunchRequest[] = []): TaskLauncher {
   return async (task, request) => {
     requests.push(request);
     return { file: '/bin/sh', args: ['-c', task.prompt], env: {}, cwd: tempDir(), agentSessionId: `agent-${request.sessionId}` };
   };
 }
 
-function makeCoreWith(launcher: Launcher, dataDir = tempDir('switchyard-data-'), createObserver?: CreateObserver) {
+function makeCoreWith(launcher: TaskLauncher, dataDir = tempDir('switchyard-data-'), createObserver?: CreateTerminalObserver) {
   const core = createCore({ dataDir, mode: 'browser', log: memoryLogger(), launcher, createObserver });
   cores.push(core);
   return core;
@@ -102,7 +102,7 @@ describe('sessions through the contract', () => {
     expect(core.tasks.get(task.id).status).toBe('running');
     const attached = await viewer.call<{ seq: number; cols: number }>('terminal.attach', { sessionId: session.id });
     expect(attached.cols).toBe(100);
-    await waitFor('ready', async () => (await core.sessions.export(session.id, 'text')).data.includes('ready'));
+    await waitFor('ready', async () => (await core.transcripts.export(session.id, 'text')).data.includes('ready'));
     const before = viewer.messages.length;
     await viewer.send('terminal.input', { sessionId: session.id, data: 'hello\r' });
     // A keystroke is a message without a reply.
@@ -120,7 +120,7 @@ describe('sessions through the contract', () => {
 
   it('stores state changes from the observer with their source, and moves the task to needs_input and back', async () => {
     // An observer that believes the terminal title, as the state engine does for agents without hooks.
-    const byTitle: CreateObserver = (_session, report) => ({
+    const byTitle: CreateTerminalObserver = (_session, report) => ({
       onOutput: () => {},
       onTitle: (title) => {
         if (title === 'waiting' || title === 'busy') {
@@ -237,7 +237,7 @@ describe('sessions through the contract', () => {
     const first = makeCoreWith(scriptLauncher(), dataDir);
     const task = await taskWithScript(first, 'printf "\\033[1mbold title\\033[0m\\r\\nsecond line\\r\\n"; sleep 30');
     const session = await connect(first).call<Session>('sessions.start', { taskId: task.id });
-    await waitFor('output stored', async () => (await first.sessions.export(session.id, 'text')).data.includes('second line'));
+    await waitFor('output stored', async () => (await first.transcripts.export(session.id, 'text')).data.includes('second line'));
     // Closing the app stops its programs; the next start must still show the last screen.
     await first.dispose();
     cores.splice(cores.indexOf(first), 1);
@@ -273,7 +273,7 @@ describe('sessions through the contract', () => {
     await waitFor('echo a', () => client.terminalText(session.id).includes('echo:a'));
     await client.call('terminal.detach', { sessionId: session.id });
     await client.send('terminal.input', { sessionId: session.id, data: 'b\r' });
-    await waitFor('echo b stored', async () => (await core.sessions.export(session.id, 'text')).data.includes('echo:b'));
+    await waitFor('echo b stored', async () => (await core.transcripts.export(session.id, 'text')).data.includes('echo:b'));
     expect(client.terminalText(session.id)).not.toContain('echo:b');
 
     const other = connect(core);

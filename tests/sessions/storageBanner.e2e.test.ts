@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { appRoot } from '../../electron/core/appRoot';
 import { memoryLogger } from '../../electron/core/log';
-import type { Launcher } from '../../electron/core/sessions/launcher';
+import type { TaskLauncher } from '../../electron/core/sessions/taskLauncher';
 import { startServer } from '../../electron/server/http';
 import { launchChromium } from '../helpers/browser';
 import { makeRepo } from '../helpers/gitRepo';
@@ -20,7 +20,7 @@ const NO_PAGE_LIMIT = 1_073_741_823;
 
 /** An agent that prints numbered lines until it is stopped (see the fixture). */
 const NUMBERED_LINES = join(import.meta.dirname, '..', 'fixtures', 'numbered-lines.mjs');
-const launcher: Launcher = async () => ({ file: process.execPath, args: [NUMBERED_LINES], env: {}, cwd: tempDir() });
+const launcher: TaskLauncher = async () => ({ file: process.execPath, args: [NUMBERED_LINES], env: {}, cwd: tempDir() });
 
 let browser: Browser;
 const cores: Core[] = [];
@@ -54,7 +54,7 @@ describe('the storage banner in headless Chromium', () => {
       expect(await banner(first).count()).toBe(0);
 
       const session = await core.sessions.start(task.id);
-      await waitFor('output recorded', async () => (await core.sessions.export(session.id, 'text')).data.includes('line 000100'));
+      await waitFor('output recorded', async () => (await core.transcripts.export(session.id, 'text')).data.includes('line 000100'));
       const pageCount = core.database.sqlite.pragma('page_count', { simple: true }) as number;
       core.database.sqlite.pragma(`max_page_count = ${pageCount}`);
       core.transcript.limitPages(pageCount);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
-import type { Launcher } from '../../electron/core/sessions/launcher';
+import type { TaskLauncher } from '../../electron/core/sessions/taskLauncher';
 import type { Project, Task, Worktree } from '../../shared/contract';
 import type { ErrorData } from '../../shared/errors';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
@@ -20,7 +20,7 @@ afterEach(async () => {
  * Runs a task's prompt as a shell script, or the program its options name: a real process in a
  * real pty, so that the host's own failures and exits reach the lifecycle as they do for agents.
  */
-const scriptLauncher: Launcher = async (task) => ({
+const scriptLauncher: TaskLauncher = async (task) => ({
   file: typeof task.agentOptions.program === 'string' ? task.agentOptions.program : '/bin/sh',
   args: ['-c', task.prompt],
   env: {},

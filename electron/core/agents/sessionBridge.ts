@@ -1,6 +1,6 @@
 import type { Task } from '../../../shared/contract';
-import type { Launcher } from '../sessions/launcher';
-import { noObserver, type CreateObserver } from '../sessions/stateObserver';
+import type { TaskLauncher } from '../sessions/taskLauncher';
+import { noTerminalObserver, type CreateTerminalObserver } from '../sessions/terminalObserver';
 import type { PromptDelivery, ResolvedLaunch } from './adapter';
 import type { AgentServices } from './agentServices';
 
@@ -9,7 +9,7 @@ import type { AgentServices } from './agentServices';
  * worktree (prepared on the first start), and is watched by that agent kind's state observer.
  *
  * This glue lives in agents/, not in sessions/, because sessions/ is the lower layer: the host runs
- * any program in a pty and knows no agent kind — it is handed a `Launcher` and a `CreateObserver`
+ * any program in a pty and knows no agent kind — it is handed a `TaskLauncher` and a `CreateTerminalObserver`
  * and nothing more. Agents know which program a task needs and how to read its state, so they plug
  * into those two seams. agents/ may import sessions/; sessions/ never imports agents/
  * (eslint.config.js). The worktree comes in as a function, so that agents/ needs no worktrees/
@@ -28,7 +28,7 @@ export class SessionBridge {
     },
   ) {}
 
-  readonly launcher: Launcher = async (task, request) => {
+  readonly launcher: TaskLauncher = async (task, request) => {
     const workspace = await this.deps.prepareWorkspace(task);
     const options = task.agentOptions as { command?: unknown; promptDelivery?: unknown };
     const command = Array.isArray(options.command) && options.command.every((a) => typeof a === 'string') ? (options.command as string[]) : undefined;
@@ -55,10 +55,10 @@ export class SessionBridge {
     return agentSessionId ? { ...rest, agentSessionId } : rest;
   };
 
-  readonly createObserver: CreateObserver = (session, report) => {
+  readonly createObserver: CreateTerminalObserver = (session, report) => {
     const launch = this.launches.get(session.sessionId);
     // A session this bridge did not launch (a launcher given by the caller) has no agent to read.
-    if (!launch) return noObserver(session, report);
+    if (!launch) return noTerminalObserver(session, report);
     const observer = this.deps.agents.createStateObserver({
       kind: launch.kind,
       sessionId: session.sessionId,

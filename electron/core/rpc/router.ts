@@ -4,6 +4,7 @@ import type { PlanImporter } from '../plans/planImporter';
 import type { ProjectService } from '../projects/projectService';
 import type { SchedulerService } from '../scheduler/schedulerService';
 import type { SessionService } from '../sessions/sessionService';
+import type { TranscriptQueries } from '../sessions/transcriptQueries';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskGraphService } from '../tasks/taskGraphService';
 import type { TaskService } from '../tasks/taskService';
@@ -28,6 +29,7 @@ export interface RouterServices {
   review: WorktreeReview;
   savedChanges: SavedChangesService;
   sessions: SessionService;
+  transcripts: TranscriptQueries;
 }
 
 /** Maps every procedure of the contract onto the service that answers it. */
@@ -93,8 +95,8 @@ export function createRouter(s: RouterServices): Handlers {
     'sessions.history': ({ sessionId }) => s.sessions.history(sessionId),
     'terminal.attach': ({ sessionId, cols, rows }, client) => s.sessions.attach(sessionId, client, { cols, rows }),
     'terminal.detach': ({ sessionId }, client) => s.sessions.detach(sessionId, client),
-    'transcript.search': ({ sessionId, query, context, limit }) => s.sessions.search(sessionId, query, context, limit),
-    'transcript.export': ({ sessionId, format }) => s.sessions.export(sessionId, format),
+    'transcript.search': ({ sessionId, query, context, limit }) => s.transcripts.search(sessionId, query, context, limit),
+    'transcript.export': ({ sessionId, format }) => s.transcripts.export(sessionId, format),
   };
 }
 

@@ -11,7 +11,7 @@ import type { OutputBudget } from './outputBudget';
 import { PauseGate } from './pauseGate';
 import { PtyProcess, type ExitResult } from './ptyProcess';
 import { stopSession } from './stopEscalation';
-import type { CreateObserver, SessionObserver } from './stateObserver';
+import type { CreateTerminalObserver, TerminalObserver } from './terminalObserver';
 
 /** The detail of the exit of a program that was stopped on purpose (by the user, or by the app quitting). */
 export const STOPPED_DETAIL = 'stopped';
@@ -23,7 +23,7 @@ export const SCREEN_SAMPLE_MS = 100;
 const CTRL_C = '\x03';
 
 export interface HostSessionOptions {
-  createObserver: CreateObserver;
+  createObserver: CreateTerminalObserver;
   flowLimits: FlowLimits;
   stopGraceMs: number;
   mirrors: MirrorThread;
@@ -37,7 +37,7 @@ export interface HostSessionOptions {
 /** One run of the session's program, with what watches it and what it is typed. */
 interface Run {
   pty: PtyProcess;
-  observer: SessionObserver;
+  observer: TerminalObserver;
   initialInput: InitialInput;
   stopping: boolean;
 }

@@ -7,10 +7,10 @@ import { MirrorThread } from './mirrorThread';
 import { OutputBudget } from './outputBudget';
 import { STOP_GRACE_MS } from './stopEscalation';
 import { consoleLogger, type Logger } from '../log';
-import { noObserver, type CreateObserver } from './stateObserver';
+import { noTerminalObserver, type CreateTerminalObserver } from './terminalObserver';
 
 export interface SessionHostOptions {
-  createObserver?: CreateObserver;
+  createObserver?: CreateTerminalObserver;
   flowLimits?: Partial<FlowLimits>;
   /** Output of the sessions no pane shows, together (characters per second). */
   unwatchedCharsPerSecond?: number;
@@ -89,7 +89,7 @@ export class SessionHost implements Disposable {
     let session = this.sessions.get(command.sessionId);
     const fresh = !session;
     session ??= new HostSession(command.sessionId, command.cols, command.rows, {
-      createObserver: this.options.createObserver ?? noObserver,
+      createObserver: this.options.createObserver ?? noTerminalObserver,
       flowLimits: this.flowLimits,
       stopGraceMs: this.options.stopGraceMs ?? STOP_GRACE_MS,
       mirrors: (this.mirrors ??= new MirrorThread(this.options.log ?? consoleLogger())),

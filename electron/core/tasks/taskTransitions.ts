@@ -2,12 +2,12 @@ import { TASK_STATUSES, type TaskStatus } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 
 /** The user drops a card on a column of the board, or picks the column in the task's editor. */
-export type DragEvent = `user.drag.${TaskStatus}`;
+export type DragToColumn = `user.drag.${TaskStatus}`;
 /** The user creates a task in a column. */
-export type CreateEvent = `user.create.${TaskStatus}`;
+export type CreateInColumn = `user.create.${TaskStatus}`;
 
-export const dragTo = (column: TaskStatus): DragEvent => `user.drag.${column}`;
-export const createIn = (column: TaskStatus): CreateEvent => `user.create.${column}`;
+export const dragTo = (column: TaskStatus): DragToColumn => `user.drag.${column}`;
+export const createIn = (column: TaskStatus): CreateInColumn => `user.create.${column}`;
 
 /**
  * Everything that moves a task, named by where it comes from. The user's Start reaches the
@@ -51,7 +51,7 @@ type Row = Partial<Record<TaskEvent, TaskStatus>>;
  * Facts reported about a task that is not where they matter leave it where it is: a late state of
  * an agent whose card moved on, a start that failed after another one won, a re-import.
  */
-const STAYS = (status: TaskStatus, events: readonly TaskEvent[]): Row => Object.fromEntries(events.map((e) => [e, status]));
+const staying = (status: TaskStatus, events: readonly TaskEvent[]): Row => Object.fromEntries(events.map((e) => [e, status]));
 
 /**
  * The task lifecycle: status × event → status. The user moves a card freely between Backlog,
@@ -72,7 +72,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'scheduler.startFailed': 'failed',
     // Its dependencies are done (it was picked to start): it waits in Ready for its next attempt.
     'scheduler.startRetrying': 'ready',
-    ...STAYS('backlog', ['session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
+    ...staying('backlog', ['session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'merge.landed': 'done',
@@ -87,7 +87,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.failed': 'failed',
     'session.started': 'running',
     'scheduler.startFailed': 'failed',
-    ...STAYS('ready', ['scheduler.startRetrying', 'scheduler.promoted', 'session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
+    ...staying('ready', ['scheduler.startRetrying', 'scheduler.promoted', 'session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'merge.landed': 'done',
@@ -97,7 +97,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.running': 'running',
     'user.drag.review': 'review',
     'user.drag.done': 'done',
-    ...STAYS('running', ['session.started', 'scheduler.startFailed', 'scheduler.startRetrying', 'session.working', 'plan.reimported']),
+    ...staying('running', ['session.started', 'scheduler.startFailed', 'scheduler.startRetrying', 'session.working', 'plan.reimported']),
     'session.needsInput': 'needs_input',
     'session.turnFinished': 'review',
     'session.exitedOk': 'review',
@@ -111,7 +111,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.review': 'review',
     'user.drag.done': 'done',
     'session.started': 'running',
-    ...STAYS('needs_input', ['scheduler.startFailed', 'scheduler.startRetrying', 'session.needsInput', 'plan.reimported']),
+    ...staying('needs_input', ['scheduler.startFailed', 'scheduler.startRetrying', 'session.needsInput', 'plan.reimported']),
     'session.working': 'running',
     'session.turnFinished': 'review',
     'session.exitedOk': 'review',
@@ -130,7 +130,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'session.started': 'running',
     // Asked for more after a review: the agent works again.
     'session.working': 'running',
-    ...STAYS('review', [
+    ...staying('review', [
       'scheduler.startFailed',
       'scheduler.startRetrying',
       'session.needsInput',
@@ -152,7 +152,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.failed': 'failed',
     'session.started': 'running',
     // Done stops the task's agent: whatever it reports on its way out leaves the work done.
-    ...STAYS('done', [
+    ...staying('done', [
       'scheduler.startFailed',
       'scheduler.startRetrying',
       'session.working',
@@ -174,7 +174,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.done': 'done',
     'user.drag.failed': 'failed',
     'session.started': 'running',
-    ...STAYS('failed', [
+    ...staying('failed', [
       'scheduler.startFailed',
       'scheduler.startRetrying',
       'session.working',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CreateObserver } from '../../electron/core/sessions/stateObserver';
+import type { CreateTerminalObserver } from '../../electron/core/sessions/terminalObserver';
 import { waitFor } from '../helpers/waitFor';
 import { exitOf, makeHost, outputOf, shell } from './hostHarness';
 
@@ -8,7 +8,7 @@ import { exitOf, makeHost, outputOf, shell } from './hostHarness';
  * and reports what it infers. Here the rules are trivial; what is checked is what the host feeds
  * it and what it does with the reports.
  */
-function recordingObserver(log: string[]): CreateObserver {
+function recordingObserver(log: string[]): CreateTerminalObserver {
   return ({ sessionId }, report) => ({
     onOutput: (text) => log.push(`output:${text.length > 0}`),
     onTitle: (title) => {

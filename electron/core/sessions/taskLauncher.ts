@@ -11,8 +11,11 @@ export interface LaunchRequest {
   followUp?: string;
 }
 
-/** What an adapter decided; `agentSessionId` is stored so that a later resume can find the conversation. */
-export type ResolvedLaunch = AgentLaunch & { agentSessionId?: string };
+/**
+ * The program a task's session runs, as the agent side resolved it (agents/launcher.ts finds the
+ * binary and builds the argv); `agentSessionId` is stored so that a later resume finds the conversation.
+ */
+export type TaskLaunch = AgentLaunch & { agentSessionId?: string };
 
-/** Turns a task into the program to run: the agent adapters provide it; the host only runs it. */
-export type Launcher = (task: Task, request: LaunchRequest) => Promise<ResolvedLaunch>;
+/** Turns a task into the program its session runs: the agent side provides it; the host only runs it. */
+export type TaskLauncher = (task: Task, request: LaunchRequest) => Promise<TaskLaunch>;

@@ -8,10 +8,11 @@ export interface ObservedSession {
 }
 
 /**
- * Watches one running session and reports the state changes it infers (from hooks, the terminal
- * title, the screen, a watchdog). The host feeds it; it never touches the pty.
+ * What the host feeds about one running session's terminal (output, title, screen, exit), for
+ * whatever infers the agent's state from it and reports the changes (the agent side's
+ * StateObserver, in agents/stateObserver.ts). It never touches the pty.
  */
-export interface SessionObserver {
+export interface TerminalObserver {
   onOutput(text: string): void;
   onTitle(title: string): void;
   /** The visible lines of the mirror, after it parsed new output (at most every SCREEN_SAMPLE_MS). */
@@ -20,10 +21,10 @@ export interface SessionObserver {
   dispose(): void;
 }
 
-export type CreateObserver = (session: ObservedSession, report: (change: StateChange) => void) => SessionObserver;
+export type CreateTerminalObserver = (session: ObservedSession, report: (change: StateChange) => void) => TerminalObserver;
 
 /** Until a state engine is wired, nothing is inferred: the host reports only what it knows (start, exit). */
-export const noObserver: CreateObserver = () => ({
+export const noTerminalObserver: CreateTerminalObserver = () => ({
   onOutput: () => {},
   onTitle: () => {},
   onScreen: () => {},
