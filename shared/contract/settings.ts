@@ -70,10 +70,18 @@ export const settingDefinitions = {
   }),
   'scheduler.retries': setting({
     schema: z.number().int().min(0).max(10),
-    default: 1,
+    default: 2,
     scopes: BOTH,
     label: 'Retries of a failed task',
-    description: 'How many times a run starts a failed task again before it blocks what depends on it.',
+    description:
+      'How many times a run starts a failed task again (a start that failed, or an agent that failed) before the task stays failed and blocks what depends on it.',
+  }),
+  'scheduler.retryBackoff': setting({
+    schema: z.number().min(0.1).max(3600),
+    default: 5,
+    scopes: BOTH,
+    label: 'Wait before a retry (s)',
+    description: 'Seconds a run waits before it starts a failed task again; the wait doubles with each failure of the task.',
   }),
   'scheduler.stacking': setting({
     schema: z.boolean(),

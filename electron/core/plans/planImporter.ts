@@ -181,6 +181,7 @@ export class PlanImporter implements Disposable {
             agentOptions: {},
             planId,
             order,
+            reason: null,
             createdAt: now,
             updatedAt: now,
           };
