@@ -36,6 +36,7 @@ export const layers = [
       'core/worktrees': ['core/agents', 'core/projects', 'core/settings', 'core/tasks'],
       'core/doctor': ['core/agents'],
       'core/policy': [],
+      'core/cache': ['core/projects', 'core/settings'],
     },
   },
   { name: 'the rpc layer', units: { 'core/rpc': [] } },
