@@ -35,7 +35,8 @@ export const layers = [
       'core/agents': ['core/sessions'],
       'core/worktrees': ['core/agents', 'core/projects', 'core/settings', 'core/tasks'],
       'core/doctor': ['core/agents'],
-      'core/policy': [],
+      // Answer policies and the inbox: they read the settings and tasks, and answer through sessions and agents.
+      'core/policy': ['core/agents', 'core/projects', 'core/sessions', 'core/settings', 'core/tasks'],
       'core/cache': ['core/projects', 'core/settings'],
     },
   },

@@ -53,3 +53,24 @@ export const MAX_TERMINAL_COLS = 1_000;
 export const MAX_TERMINAL_ROWS = 500;
 /** Largest single terminal.input message (characters): a big paste, not a file transfer. */
 export const MAX_TERMINAL_INPUT_CHARS = 1_000_000;
+
+/**
+ * Deepest nesting of lists and block quotes a plan may have (containers open on one line). Plans
+ * nest a few levels; the markdown parser's cost grows with each one, and a plan of 64 nested levels
+ * once held the importer for half a minute. Checked by a line scan before parsing.
+ */
+export const MAX_PLAN_NESTING_DEPTH = 16;
+/**
+ * Most parsing work a plan's nested lists may cost, as planLimits.ts estimates it before parsing
+ * (events the parser moves). 8,000 lines of two-level nesting that no heading cuts are 40M, about
+ * 4.5 s of parsing on a slow two-core machine; a 10,000-task plan with two sub-items per task, in
+ * phases of 500, is 20M.
+ */
+export const MAX_PLAN_NESTING_WORK = 40_000_000;
+/**
+ * Most time a parsing thread may spend on one plan (ms) before it is stopped and the plan refused
+ * (BAD_PLAN, `timeout`): three times what the slowest plan within the limits takes on a slow
+ * machine. Counted in the thread's processor time where Linux tells it, so that a machine busy
+ * with other work slows a parse without failing it; else on the wall clock.
+ */
+export const PLAN_PARSE_TIMEOUT_MS = 15_000;

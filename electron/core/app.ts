@@ -9,6 +9,7 @@ import { EventBus } from './events';
 import { consoleLogger, type Logger } from './log';
 import { DependencyCache } from './cache/dependencyCache';
 import { AttentionService } from './notify/attentionService';
+import { PolicyService, type RequestingSession } from './policy/policyService';
 import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
 import { SchedulerService } from './scheduler/schedulerService';
@@ -21,6 +22,7 @@ import { SessionHost } from './sessions/sessionHost';
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
+import type { PermissionAnswer } from './agents/permissionHook';
 import { SessionBridge } from './agents/sessionBridge';
 import type { CreateTerminalObserver } from './sessions/terminalObserver';
 import { FinishedScreens } from './sessions/finishedScreens';
@@ -65,6 +67,7 @@ export interface Core {
   readonly taskGraph: TaskGraphService;
   readonly plans: PlanImporter;
   readonly settings: SettingsService;
+  readonly policy: PolicyService;
   readonly attention: AttentionService;
   readonly scheduler: SchedulerService;
   /** The open database, for diagnostics and maintenance (backups, integrity checks). */
@@ -127,9 +130,26 @@ export function createCore(options: CoreOptions): Core {
   // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
   const agentPath = (key: 'agents.claudePath' | 'agents.codexPath' | 'agents.geminiPath' | 'agents.aiderPath') =>
     settings.value(key) || undefined;
+  const policy = new PolicyService({
+    settings,
+    tasks,
+    session: (sessionId): RequestingSession => sessions.get(sessionId),
+    // The task's activity: the log of its worktree, which every started task has.
+    activity: (taskId, kind, message, details) => {
+      const worktree = worktreeStore.latest(taskId);
+      if (worktree === undefined) throw new Error(`task ${taskId} has no worktree to keep its activity`);
+      worktreeStore.log(worktree, kind, message, details);
+    },
+    log,
+  });
   const agents = disposables.add(
     createAgentServices({
       ...(options.agentHooks === false ? { hooks: false } : {}),
+      decidePermission: ({ sessionId, tool, input }): PermissionAnswer | null => {
+        const verdict = policy.decide(sessionId, tool, input);
+        if (verdict.decision === 'ask') return null;
+        return verdict.decision === 'allow' ? { behavior: 'allow' } : { behavior: 'deny', message: `Refused by the rule ${verdict.rule}.` };
+      },
       binaryPaths: () =>
         Object.fromEntries(
           Object.entries({
@@ -145,6 +165,7 @@ export function createCore(options: CoreOptions): Core {
     agents,
     prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
+    permissionPreset: (task) => settings.value('policy.preset', task.projectId),
   });
   // Told once when writes start failing (a full disk) and once when everything held is written.
   const storage = new StorageHealth((status) => bus.emit('storage.changed', status));
@@ -237,6 +258,7 @@ export function createCore(options: CoreOptions): Core {
     taskGraph,
     plans,
     settings,
+    policy,
     attention,
     scheduler,
     database,

@@ -16,6 +16,7 @@ export * from './attention';
 export * from './common';
 export * from './notify';
 export * from './plans';
+export * from './policy';
 export * from './projects';
 export * from './scheduler';
 export * from './sessions';

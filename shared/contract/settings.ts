@@ -3,6 +3,7 @@ import { MAX_PATH_LENGTH } from '../constants';
 import { cacheFolderSchema, cacheKeySchema, cacheStrategySchema, DEFAULT_CACHE_FOLDERS } from './cache';
 import { idSchema } from './common';
 import { doNotDisturbSchema, NOTIFY_EVENT_KINDS, notifyEventKindSchema } from './notify';
+import { permissionRulesSchema, policyPresetSchema } from './policy';
 import { agentKindSchema } from './tasks';
 
 export const SETTING_SCOPES = ['user', 'project'] as const;
@@ -70,10 +71,18 @@ export const settingDefinitions = {
   }),
   'scheduler.retries': setting({
     schema: z.number().int().min(0).max(10),
-    default: 1,
+    default: 2,
     scopes: BOTH,
     label: 'Retries of a failed task',
-    description: 'How many times a run starts a failed task again before it blocks what depends on it.',
+    description:
+      'How many times a run starts a failed task again (a start that failed, or an agent that failed) before the task stays failed and blocks what depends on it.',
+  }),
+  'scheduler.retryBackoff': setting({
+    schema: z.number().min(0.1).max(3600),
+    default: 5,
+    scopes: BOTH,
+    label: 'Wait before a retry (s)',
+    description: 'Seconds a run waits before it starts a failed task again; the wait doubles with each failure of the task.',
   }),
   'scheduler.stacking': setting({
     schema: z.boolean(),
@@ -171,6 +180,35 @@ export const settingDefinitions = {
     scopes: ['user'],
     label: 'Cache retention (days)',
     description: 'Entries unused for longer than this are removed.',
+  }),
+  'policy.preset': setting({
+    schema: policyPresetSchema,
+    default: 'ask',
+    scopes: BOTH,
+    label: 'Permission questions',
+    description:
+      'ask: every question the rules do not decide goes to the inbox; edits: file edits inside the worktree are allowed (Claude Code --permission-mode acceptEdits, Codex --full-auto); all: agents run with their own skip-permissions flag (Claude Code --dangerously-skip-permissions, Codex --dangerously-bypass-approvals-and-sandbox, Gemini --yolo).',
+  }),
+  'policy.allow': setting({
+    schema: permissionRulesSchema,
+    default: [],
+    scopes: BOTH,
+    label: 'Allowed without asking',
+    description: 'Rules in Claude Code’s form, e.g. Read, Grep, Bash(npm test*), Edit(src/**); "codex:" in front limits one to an agent.',
+  }),
+  'policy.deny': setting({
+    schema: permissionRulesSchema,
+    default: [],
+    scopes: BOTH,
+    label: 'Refused without asking',
+    description: 'Rules in Claude Code’s form, e.g. Bash(rm -rf*), Read(.env). A deny wins over an allow of the same scope; the project’s rules win over the user’s.',
+  }),
+  'policy.ask': setting({
+    schema: permissionRulesSchema,
+    default: [],
+    scopes: BOTH,
+    label: 'Always asked',
+    description: 'Rules whose questions always go to the inbox, over an allow rule of the same scope and over the preset.',
   }),
   'ui.theme': setting({
     schema: z.enum(['system', 'dark', 'light']),

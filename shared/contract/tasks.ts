@@ -31,6 +31,24 @@ export type ContextDoc = z.infer<typeof contextDocSchema>;
 export const agentOptionsSchema = z.record(z.string().max(100), z.unknown());
 export type AgentOptions = z.infer<typeof agentOptionsSchema>;
 
+/**
+ * Why a task is where it is when a run could not start it: `retrying` (the next attempt is due at
+ * `retryAt`), `failed` (every attempt failed) or `blocked` (it waits for the user: its agent is not
+ * installed). A move to another status clears it.
+ */
+export const TASK_REASON_KINDS = ['retrying', 'failed', 'blocked'] as const;
+export const taskReasonSchema = z.object({
+  kind: z.enum(TASK_REASON_KINDS),
+  /** The error code of the last attempt (AGENT_NOT_FOUND, WORKTREE_SETUP_FAILED, …) and its message. */
+  code: z.string(),
+  message: z.string(),
+  /** Starts that failed in a row. */
+  attempts: z.number().int().nonnegative(),
+  /** Epoch ms of the next attempt while retrying, else null. */
+  retryAt: timestampSchema.nullable(),
+});
+export type TaskReason = z.infer<typeof taskReasonSchema>;
+
 const titleSchema = z.string().trim().min(1, 'a task needs a title').max(MAX_TITLE_LENGTH);
 const promptSchema = z.string().max(MAX_PROMPT_LENGTH);
 const phaseSchema = z.string().trim().max(200).nullable();
@@ -60,6 +78,8 @@ export const taskSchema = z.object({
   planKey: z.string().nullable(),
   /** Position within the board; fractional so that a drop between two cards writes one row. */
   order: z.number(),
+  /** Why a run could not start it, while that holds. */
+  reason: taskReasonSchema.nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

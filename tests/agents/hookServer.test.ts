@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHookServer, HOOK_PAYLOAD_MAX_BYTES, startHookServer, type HookEvent, type HookServer } from '../../electron/core/agents/hookServer';
 import { HOOK_ENV, hookRelayCommand } from '../../electron/core/agents/hookRelay';
+import { permissionAnswerer } from '../../electron/core/agents/permissionHook';
 
 let server: HookServer;
 let url: string;
@@ -134,5 +135,33 @@ describe('the hook relay command', () => {
     const gone = await runRelay({ [HOOK_ENV.url]: 'http://127.0.0.1:9/hook', [HOOK_ENV.token]: 'x', [HOOK_ENV.session]: 's1' }, '{}');
     expect(gone).toEqual({ code: 0, stdout: '' });
     expect(events).toEqual([]);
+  });
+
+  it('prints the answer the core gives a PermissionRequest, and hands only unanswered requests on', async () => {
+    const answering = await startHookServer({
+      answer: permissionAnswerer(({ tool, input }) =>
+        tool === 'Bash' && input.command === 'npm test' ? { behavior: 'allow' } : tool === 'Bash' ? { behavior: 'deny', message: 'not that' } : null,
+      ),
+    });
+    try {
+      const at = await answering.listen();
+      const token = answering.authorize('s1');
+      const events: HookEvent[] = [];
+      answering.subscribe('s1', (e) => events.push(e));
+      const env = { [HOOK_ENV.url]: at, [HOOK_ENV.token]: token, [HOOK_ENV.session]: 's1' };
+      const ask = (tool: string, command?: string) =>
+        runRelay(env, JSON.stringify({ hook_event_name: 'PermissionRequest', tool_name: tool, tool_input: command === undefined ? {} : { command } }));
+      const decision = (behavior: string, message?: string) => ({
+        code: 0,
+        stdout: JSON.stringify({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: message ? { behavior, message } : { behavior } } }),
+      });
+      expect(await ask('Bash', 'npm test')).toEqual(decision('allow'));
+      expect(await ask('Bash', 'rm -rf /')).toEqual(decision('deny', 'not that'));
+      expect(await ask('Edit'), 'no decision: the agent asks the user').toEqual({ code: 0, stdout: '' });
+      expect(await runRelay(env, JSON.stringify(payload)), 'another event').toEqual({ code: 0, stdout: '' });
+      expect(events.map((e) => `${e.payload.hook_event_name}:${String(e.payload.tool_name)}`)).toEqual(['PermissionRequest:Edit', 'Stop:undefined']);
+    } finally {
+      await answering.dispose();
+    }
   });
 });

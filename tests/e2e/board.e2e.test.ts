@@ -66,6 +66,37 @@ describe('browser mode, end to end', () => {
     expect(served.output()).not.toMatch(/error/i);
   });
 
+  it('saving an editor opened before the card moved elsewhere keeps the move and saves the edit', async () => {
+    const dataDir = tempDir('switchyard-e2e-');
+    const repo = makeRepo();
+    const served = await startServe(dataDir);
+    const browser = await launchBrowser();
+    const first = await browser.newPage();
+    await first.goto(served.loginUrl);
+    await first.getByLabel('Add a repository').fill(repo);
+    await first.getByRole('button', { name: 'Add project' }).click();
+    await createTask(first, 'Stale editor', 'Edit me');
+    await first.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /^Stale editor/ }).click();
+    const stale = first.getByRole('dialog', { name: 'Edit task' });
+    await stale.getByLabel('Title').waitFor();
+
+    // Tried: another page moves the card to Review while the first page's editor still says Backlog.
+    const second = await browser.newPage();
+    await second.goto(served.loginUrl);
+    await second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /^Stale editor/ }).click();
+    const mover = second.getByRole('dialog', { name: 'Edit task' });
+    await mover.getByLabel('Status').selectOption('review');
+    await mover.getByRole('button', { name: 'Save' }).click();
+    await mover.waitFor({ state: 'detached' });
+
+    await stale.getByLabel('Title').fill('Stale editor, renamed');
+    await stale.getByRole('button', { name: 'Save' }).click();
+    await stale.waitFor({ state: 'detached' });
+    await first.getByRole('region', { name: 'Review' }).getByRole('button', { name: /^Stale editor, renamed/ }).waitFor();
+    expect(await first.getByRole('alert').count()).toBe(0);
+    await served.stop();
+  });
+
   it('live updates reach a second open page', async () => {
     const dataDir = tempDir('switchyard-e2e-');
     const repo = makeRepo();

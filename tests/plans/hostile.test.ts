@@ -1,8 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { MAX_PLAN_BYTES } from '../../shared/constants';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_PLAN_BYTES, MAX_PLAN_NESTING_DEPTH, MAX_PLAN_NESTING_WORK } from '../../shared/constants';
+import type { ParsedPlan } from '../../shared/contract';
 import { SwitchyardError } from '../../shared/errors';
-import { parsePlanBytes, parsePlanText } from '../../electron/core/plans/planParser';
-import { byKey, parseMd } from './samplePlans';
+import { measureNesting } from '../../electron/core/plans/planLimits';
+import { PlanParsePool } from '../../electron/core/plans/planParsePool';
+import { parsePlanBytes, parsePlanText, readPlanText } from '../../electron/core/plans/planParser';
+import { pieceCuts } from '../../electron/core/plans/planPieces';
+import { decodePlanBytes } from '../../electron/core/plans/planText';
+import { makeCore } from '../helpers/core';
+import { makeRepo } from '../helpers/gitRepo';
+import { waitFor } from '../helpers/waitFor';
+import { byKey, parseMd, samplePlanPath } from './samplePlans';
 
 function refusal(read: () => unknown): SwitchyardError {
   try {
@@ -149,5 +158,174 @@ describe('hostile plans', () => {
   it('refuses more tasks than MAX_PLAN_TASKS', () => {
     const lines = ['## Tasks', ...Array.from({ length: 20_001 }, (_, i) => `- [ ] t${i}`)];
     expect(refusal(() => parsePlanText(lines.join('\n')))).toMatchObject({ code: 'BAD_PLAN', details: { reason: 'too-many-tasks' } });
+  });
+});
+
+/** `lines` list items, each one level deeper than the last, back to the top after `depth` levels. */
+function ladder(depth: number, lines: number, word = 'item'): string {
+  return Array.from({ length: lines }, (_, i) => `${'  '.repeat(i % depth)}- ${word} ${i}`).join('\n') + '\n';
+}
+
+/** The plan that froze the core: 64-level nested lists over 20,000 lines, 1.6 MB. */
+function nestedPlan(): string {
+  return `# Nested\n\n${ladder(64, 20_000, 'a task nested under the one above, as deep as it goes')}`;
+}
+
+/** What the core answered, and the longest a ping waited for its answer while it was working. */
+async function whilePinged<T>(core: ReturnType<typeof makeCore>, projectId: string, work: () => Promise<T>): Promise<{ result: T; slowestPingMs: number; pings: number }> {
+  const PING_EVERY_MS = 10;
+  let done = false;
+  let slowest = 0;
+  let pings = 0;
+  const pinging = (async () => {
+    while (!done) {
+      // Timed from when the ping is due: a loop held before the call counts as much as a slow answer.
+      const due = performance.now() + PING_EVERY_MS;
+      await new Promise((resolve) => setTimeout(resolve, PING_EVERY_MS));
+      const answer = await core.dispatch('plans.list', { projectId });
+      expect(answer.ok).toBe(true);
+      slowest = Math.max(slowest, performance.now() - due);
+      pings++;
+    }
+  })();
+  try {
+    return { result: await work(), slowestPingMs: slowest, pings };
+  } finally {
+    done = true;
+    await pinging;
+  }
+}
+
+async function refusedAsync(read: () => Promise<unknown>): Promise<SwitchyardError> {
+  const outcome = await read().then(
+    () => new Error('the plan was accepted'),
+    (error: unknown) => error,
+  );
+  if (outcome instanceof SwitchyardError) return outcome;
+  throw outcome;
+}
+
+async function previewIn(core: ReturnType<typeof makeCore>, projectId: string, content: string) {
+  return core.dispatch('plans.preview', { projectId, content });
+}
+
+/** A core with a project, its parsing threads started by two small plans at once (the times below are the plans', not the threads' start). */
+async function warmCore() {
+  const core = makeCore();
+  const project = await core.projects.add(makeRepo());
+  const first = await Promise.all([300, 301].map((n) => core.plans.preview({ projectId: project.id, content: bigPlan(n) })));
+  expect(first.map((plan) => plan.tasks.length)).toEqual([300, 301]);
+  return { core, project };
+}
+
+const pools: PlanParsePool[] = [];
+afterEach(async () => {
+  for (const pool of pools.splice(0)) await pool.dispose();
+});
+
+describe('plans that would hold the core', () => {
+  it('refuses the 1.6 MB plan of 64-level nested lists as too deep, while the core answers pings within 100 ms', async () => {
+    const { core, project } = await warmCore();
+    const content = nestedPlan();
+    expect(content.length).toBeGreaterThan(1_500_000);
+    const started = performance.now();
+    const { result, slowestPingMs, pings } = await whilePinged(core, project.id, () => previewIn(core, project.id, content));
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_PLAN', details: { reason: 'too-deep', limit: MAX_PLAN_NESTING_DEPTH, line: 3 + MAX_PLAN_NESTING_DEPTH } },
+    });
+    expect(pings).toBeGreaterThan(0);
+    expect(slowestPingMs).toBeLessThan(100);
+    // The same refusal on the calling thread (the CLI's path), naming the line that goes too deep.
+    expect(refusal(() => parsePlanText(content)).message).toBe(
+      `line ${3 + MAX_PLAN_NESTING_DEPTH} of the plan is nested ${MAX_PLAN_NESTING_DEPTH + 1} lists or quotes deep; the importer reads at most ${MAX_PLAN_NESTING_DEPTH}`,
+    );
+  });
+
+  it('refuses one line of 2,000 nested list markers, and deep block quotes, at once', async () => {
+    const pool = new PlanParsePool();
+    pools.push(pool);
+    const oneLine = `# Plan\n\n${'- '.repeat(2_000)}the innermost task\n`;
+    const started = performance.now();
+    expect(await refusedAsync(() => pool.parseText(oneLine))).toMatchObject({
+      code: 'BAD_PLAN',
+      details: { reason: 'too-deep', line: 3, depth: 2_000, limit: MAX_PLAN_NESTING_DEPTH },
+    });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const quotes = `# Plan\n\n${'> '.repeat(40)}- [ ] quoted task\n`;
+    expect(refusal(() => parsePlanText(quotes))).toMatchObject({ details: { reason: 'too-deep', line: 3 } });
+    // At the limit, it reads: a task with steps nested as deep as allowed.
+    const steps = Array.from({ length: MAX_PLAN_NESTING_DEPTH - 1 }, (_, i) => `${'  '.repeat(i + 1)}- step ${i + 1}`);
+    const deepest = await pool.parseText(`# Plan\n\n## Tasks\n\n- [ ] the top task\n${steps.join('\n')}\n`);
+    expect(deepest.tasks.map((t) => t.title)).toEqual(['the top task']);
+    expect(deepest.tasks[0]!.prompt).toContain('step 15');
+    // A line of dashes is a thematic break, not 2,000 lists.
+    expect((await pool.parseText(`# Plan\n\n- [ ] a task\n\n${'- '.repeat(2_000)}\n`)).tasks).toHaveLength(1);
+  });
+
+  it('refuses a 4 MB plan of nested lists within the depth limit as too much work, without holding the core', async () => {
+    const { core, project } = await warmCore();
+    let content = '# Plan\n\n';
+    while (content.length < 4_000_000) content += ladder(MAX_PLAN_NESTING_DEPTH, 1_000);
+    content = content.slice(0, 4_000_000);
+    const started = performance.now();
+    const { result, slowestPingMs } = await whilePinged(core, project.id, () => previewIn(core, project.id, content));
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(result).toMatchObject({ ok: false, error: { code: 'BAD_PLAN', details: { reason: 'too-much-work', limit: MAX_PLAN_NESTING_WORK } } });
+    expect(slowestPingMs).toBeLessThan(100);
+  });
+
+  it('keeps plans whose tasks have sub-items well within the work limit, and reads them', async () => {
+    /** `tasks` checkbox tasks with two sub-items each, in phases of 500. */
+    const withSubItems = (tasks: number) => {
+      const lines = ['# Plan'];
+      for (let i = 1; i <= tasks; i++) {
+        if (i % 500 === 1) lines.push('', `## Phase ${Math.ceil(i / 500)}`, '');
+        lines.push(`- [ ] T-${i} Task ${i}`, `  - check part ${i} a`, `  - check part ${i} b`);
+      }
+      return lines.join('\n');
+    };
+    const large = withSubItems(10_000);
+    expect(measureNesting(large, pieceCuts(large)).work).toBeLessThan(MAX_PLAN_NESTING_WORK / 1.5);
+    const pool = new PlanParsePool();
+    pools.push(pool);
+    const plan = await pool.parseText(withSubItems(1_000));
+    expect(plan.tasks).toHaveLength(1_000);
+    expect(plan.tasks[999]!.prompt).toContain('check part 1000 b');
+  });
+
+  it('stops a thread that parses past the time budget, refuses the plan as BAD_PLAN timeout, and parses the next plan', async () => {
+    const budgetMs = 1_000;
+    const pool = new PlanParsePool({ timeoutMs: budgetMs });
+    pools.push(pool);
+    // Within the limits but slow to parse: two-level nesting that no heading cuts, a few seconds on any machine.
+    const slow = `# Plan\n\n${ladder(2, 7_000)}`;
+    const nesting = measureNesting(slow, pieceCuts(slow));
+    expect(nesting.work).toBeLessThan(MAX_PLAN_NESTING_WORK);
+    expect(nesting.work).toBeGreaterThan(MAX_PLAN_NESTING_WORK / 2);
+    await Promise.all([pool.parseText(bigPlan(10)), pool.parseText(bigPlan(20))]);
+    const running = pool.runningThreads;
+    expect(running).toBeGreaterThan(0);
+    const error = await refusedAsync(() => pool.parseText(slow));
+    expect(error).toMatchObject({ code: 'BAD_PLAN', details: { reason: 'timeout', limit: budgetMs } });
+    expect(error.message).toBe(`the plan took more than ${budgetMs} ms to read; its reading was stopped`);
+    // The thread that was parsing it is gone; another reads the next plan.
+    await waitFor('the stuck thread to stop', () => pool.runningThreads < running);
+    const next = await pool.parseText(bigPlan(50));
+    expect(next.tasks).toHaveLength(50);
+  });
+
+  it('reads the two shared plans on worker threads exactly as one whole parse on this thread reads them', async () => {
+    const pool = new PlanParsePool();
+    pools.push(pool);
+    for (const name of ['000_b2d475505025903d.txt', '003_22bfff5976980d4b.txt']) {
+      const bytes = readFileSync(samplePlanPath(name));
+      const { text, warnings } = decodePlanBytes(bytes);
+      const whole: ParsedPlan = readPlanText(text, warnings, [{ offset: 0, line: 0 }]);
+      expect(whole.tasks.length, name).toBeGreaterThan(5);
+      expect(await pool.parseBytes(bytes), name).toEqual(whole);
+      expect(parsePlanBytes(bytes), name).toEqual(whole);
+    }
   });
 });

@@ -23,6 +23,7 @@ function task(id: string, status: TaskStatus, order: number, extra: Partial<Task
     planId: null,
     planKey: null,
     order,
+    reason: null,
     createdAt: 0,
     updatedAt: 0,
     ...extra,

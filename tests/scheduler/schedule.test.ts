@@ -13,7 +13,7 @@ describe('scheduling decisions', () => {
     let tasks = [t('A', 'backlog'), t('B', 'backlog', ['A']), t('C', 'backlog', ['A']), t('D', 'backlog', ['B', 'C'])];
     const set = (id: string, status: TaskStatus) => (tasks = tasks.map((x) => (x.id === id ? { ...x, status } : x)));
 
-    expect(decide(tasks, limits(4), 0)).toEqual({ start: ['A'], promote: ['A'], blocked: [] });
+    expect(decide(tasks, limits(4), 0)).toEqual({ start: ['A'], promote: ['A'], blocked: [], wakeAt: null });
     set('A', 'running');
     expect(decide(tasks, limits(4), 0).start).toEqual([]);
     set('A', 'done');
@@ -35,9 +35,18 @@ describe('scheduling decisions', () => {
 
   it('retries a failed task while it has attempts left, then blocks what depends on it', () => {
     const once = [t('B', 'failed', [], { failures: 1 }), t('D', 'backlog', ['B'])];
-    expect(decide(once, limits(4), 1)).toEqual({ start: ['B'], promote: [], blocked: [] });
+    expect(decide(once, limits(4), 1)).toEqual({ start: ['B'], promote: [], blocked: [], wakeAt: null });
     const twice = [t('B', 'failed', [], { failures: 2 }), t('D', 'backlog', ['B'])];
-    expect(decide(twice, limits(4), 1)).toEqual({ start: [], promote: [], blocked: [{ taskId: 'D', by: ['B'] }] });
+    expect(decide(twice, limits(4), 1)).toEqual({ start: [], promote: [], blocked: [{ taskId: 'D', by: ['B'] }], wakeAt: null });
+  });
+
+  it('leaves a task out until its retry wait is over, starts the others meanwhile, and says when to decide again', () => {
+    const tasks = [t('B', 'failed', [], { failures: 1, notBefore: 5_000 }), t('R', 'ready', [], { notBefore: 8_000 }), t('C', 'ready')];
+    expect(decide(tasks, limits(4), 2, undefined, 1_000)).toEqual({ start: ['C'], promote: [], blocked: [], wakeAt: 5_000 });
+    expect(decide(tasks, limits(4), 2, undefined, 5_000)).toMatchObject({ start: ['B', 'C'], wakeAt: 8_000 });
+    expect(decide(tasks, limits(4), 2, undefined, 8_000)).toMatchObject({ start: ['B', 'R', 'C'], wakeAt: null });
+    // Out of attempts, the wait no longer matters: nothing to wake for.
+    expect(decide([t('B', 'failed', [], { failures: 3, notBefore: 5_000 })], limits(4), 2, undefined, 1_000).wakeAt).toBeNull();
   });
 
   it('never exceeds the global or the per-project limit, counting live sessions', () => {
@@ -60,7 +69,7 @@ describe('scheduling decisions', () => {
       { taskId: 'C', by: ['A'] },
     ]);
     const cycle = [t('X', 'backlog', ['Y']), t('Y', 'backlog', ['X'])];
-    expect(decide(cycle, limits(4), 0)).toEqual({ start: [], promote: [], blocked: [] });
+    expect(decide(cycle, limits(4), 0)).toEqual({ start: [], promote: [], blocked: [], wakeAt: null });
   });
 
   it('ignores a dependency on a task that does not exist rather than starting too early', () => {

@@ -1,4 +1,4 @@
-import type { AgentKind } from '../../../shared/contract';
+import type { AgentKind, PolicyPreset } from '../../../shared/contract';
 import type { AgentLaunch } from '../sessions/launch';
 import type { StateSignals } from './stateSignals';
 
@@ -13,6 +13,8 @@ export interface LaunchTask {
   command?: readonly string[];
   /** The custom kind only: how the prompt reaches the program (default: typed into it). */
   promptDelivery?: PromptDelivery;
+  /** The permission preset of the task's project (default: ask), given as the agent's own flags. */
+  permissions?: PolicyPreset;
 }
 
 /** `argv`: appended as the last argument; `stdin`: typed into the pty; `none`: not given. */
@@ -66,8 +68,15 @@ export interface AgentAdapter {
   supportsHooks: boolean;
   /** Install locations to try after PATH (absolute, or starting with `~/`). */
   extraLocations: readonly string[];
+  /** The agent's own flags for a permission preset; a preset it has no flag for adds nothing. */
+  permissionFlags: Partial<Record<PolicyPreset, readonly string[]>>;
   build(input: AdapterInput): AdapterLaunch;
   signals: StateSignals;
+}
+
+/** The flags that give the agent the task's permission preset. */
+export function permissionArgs(adapter: Pick<AgentAdapter, 'permissionFlags'>, task: LaunchTask): string[] {
+  return [...(adapter.permissionFlags[task.permissions ?? 'ask'] ?? [])];
 }
 
 /** With a resume that carries a follow-up, the follow-up as typed keys for the agent's prompt. */

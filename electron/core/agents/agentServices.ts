@@ -4,6 +4,7 @@ import type { Disposable } from '../disposable';
 import type { LaunchContext, LaunchTask, ResolvedLaunch } from './adapter';
 import { createHookServer } from './hookServer';
 import { createAgentLauncher, type AgentLauncherOptions } from './launcher';
+import { permissionAnswerer, type DecidePermission } from './permissionHook';
 import { createStateObserver, type Clock, type StateObserver } from './stateObserver';
 
 /**
@@ -46,10 +47,15 @@ export interface AgentServicesOptions extends Omit<AgentLauncherOptions, 'hookSe
   /** Override of IDLE_WATCHDOG_MS. */
   watchdogMs?: number;
   clock?: Clock;
+  /** Answers permission requests that come through a hook (a policy); none: the agent asks the user. */
+  decidePermission?: DecidePermission;
 }
 
 export function createAgentServices(options: AgentServicesOptions = {}): AgentServices {
-  const hookServer = createHookServer(options.clock ? { now: options.clock.now } : {});
+  const hookServer = createHookServer({
+    ...(options.clock ? { now: options.clock.now } : {}),
+    ...(options.decidePermission ? { answer: permissionAnswerer(options.decidePermission) } : {}),
+  });
   const launcher = createAgentLauncher({ ...options, ...(options.hooks === false ? {} : { hookServer }) });
   return {
     resolveLaunch: (task, context) => launcher.resolveLaunch(task, context),

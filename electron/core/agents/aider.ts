@@ -10,6 +10,8 @@ export const aiderAdapter: AgentAdapter = {
   label: 'Aider',
   supportsHooks: false,
   extraLocations: ['~/.local/bin/aider'],
+  // Aider asks before it runs a command; it has no flag this could map to without also accepting every question.
+  permissionFlags: {},
   build({ task, context }) {
     const agentSessionId = context.agentSessionId ?? null;
     if (context.resume) return { args: ['--restore-chat-history'], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentAdapter } from './adapter';
+import { permissionArgs, type AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -31,14 +31,16 @@ export function claudeHookSettings(command: string): string {
 }
 
 /**
- * Claude Code: `claude --session-id <uuid> -n <title> --settings <json> [--] "<prompt>"` for a new
- * run, `claude --resume <uuid> -n <title> --settings <json> ["<follow-up>"]` to resume.
+ * Claude Code: `claude --session-id <uuid> -n <title> --settings <json> [<preset flags>] [--] "<prompt>"`
+ * for a new run, `claude --resume <uuid> -n <title> --settings <json> [<preset flags>] ["<follow-up>"]`
+ * to resume.
  */
 export const claudeCodeAdapter: AgentAdapter = {
   kind: 'claude-code',
   label: 'Claude Code',
   supportsHooks: true,
   extraLocations: ['~/.claude/local/claude', '~/.local/bin/claude'],
+  permissionFlags: { edits: ['--permission-mode', 'acceptEdits'], all: ['--dangerously-skip-permissions'] },
   build({ task, context, hooks }) {
     const args: string[] = [];
     let agentSessionId = context.agentSessionId ?? null;
@@ -50,6 +52,7 @@ export const claudeCodeAdapter: AgentAdapter = {
     }
     if (task.title.trim() !== '') args.push('-n', task.title.trim());
     if (hooks !== null) args.push('--settings', claudeHookSettings(hooks.command));
+    args.push(...permissionArgs(claudeCodeAdapter, task));
     const prompt = (context.resume ? (context.followUp ?? '') : task.prompt).trim();
     if (prompt !== '') {
       if (prompt.startsWith('-')) args.push('--');

@@ -1,4 +1,4 @@
-import { typedFollowUp, type AgentAdapter } from './adapter';
+import { permissionArgs, typedFollowUp, type AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -13,14 +13,16 @@ export const codexAdapter: AgentAdapter = {
   label: 'Codex CLI',
   supportsHooks: false,
   extraLocations: ['~/.local/bin/codex'],
+  permissionFlags: { edits: ['--full-auto'], all: ['--dangerously-bypass-approvals-and-sandbox'] },
   build({ task, context }) {
     const agentSessionId = context.agentSessionId ?? null;
+    const flags = [NO_DAEMON, ...permissionArgs(codexAdapter, task)];
     if (context.resume) {
       const which = agentSessionId !== null ? [agentSessionId] : ['--last'];
-      return { args: [NO_DAEMON, 'resume', ...which], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
+      return { args: [...flags, 'resume', ...which], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
     }
     const prompt = task.prompt.trim();
-    const args = [NO_DAEMON, ...(prompt === '' ? [] : prompt.startsWith('-') ? ['--', prompt] : [prompt])];
+    const args = [...flags, ...(prompt === '' ? [] : prompt.startsWith('-') ? ['--', prompt] : [prompt])];
     return { args, env: {}, agentSessionId, hooks: false };
   },
   signals: {

@@ -10,6 +10,8 @@ export const customCommandAdapter: AgentAdapter = {
   label: 'Custom command',
   supportsHooks: false,
   extraLocations: [],
+  // Any program: its flags are whatever the task's command line says.
+  permissionFlags: {},
   build({ task, context }) {
     const args = (task.command ?? []).slice(1);
     const delivery = task.promptDelivery ?? 'stdin';

@@ -1,4 +1,4 @@
-import { typedFollowUp, type AgentAdapter } from './adapter';
+import { permissionArgs, typedFollowUp, type AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -10,13 +10,15 @@ export const geminiAdapter: AgentAdapter = {
   label: 'Gemini CLI',
   supportsHooks: false,
   extraLocations: ['~/.local/bin/gemini'],
+  permissionFlags: { all: ['--yolo'] },
   build({ task, context }) {
     const agentSessionId = context.agentSessionId ?? null;
+    const flags = permissionArgs(geminiAdapter, task);
     if (context.resume) {
-      return { args: ['--resume', agentSessionId ?? 'latest'], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
+      return { args: [...flags, '--resume', agentSessionId ?? 'latest'], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
     }
     const prompt = task.prompt.trim();
-    return { args: prompt === '' ? [] : ['--prompt-interactive', prompt], env: {}, agentSessionId, hooks: false };
+    return { args: [...flags, ...(prompt === '' ? [] : ['--prompt-interactive', prompt])], env: {}, agentSessionId, hooks: false };
   },
   signals: {
     title: COMMON_TITLE,

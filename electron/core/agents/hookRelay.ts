@@ -1,7 +1,8 @@
 /**
  * The program a hook command runs: it reads the hook's JSON on stdin and posts it to the core's
- * hook server with the session's token, then exits 0 whatever happens, printing nothing (a hook's
- * stdout can reach the model, and a failing hook must never disturb the agent).
+ * hook server with the session's token, then exits 0 whatever happens. It prints only what the
+ * core answers with a 200 (a decision for a PermissionRequest, which the agent obeys); otherwise
+ * nothing, since a hook's stdout can reach the model and a failing hook must never disturb the agent.
  *
  * It is passed to the runtime with `-e` rather than shipped as a file, so that it works the same
  * from the source tree, a bundle and a packaged app. Under Electron, `process.execPath` is the
@@ -15,7 +16,10 @@ export const HOOK_ENV = {
   session: 'SWITCHYARD_SESSION_ID',
 } as const;
 
-/** How long the relay waits for the core before giving up silently (ms). */
+/**
+ * How long the relay waits for the core before giving up silently (ms): well inside the agent's
+ * hook timeout (claudeCode.ts HOOK_COMMAND_TIMEOUT_S), so that a late core means "no decision".
+ */
 export const HOOK_RELAY_TIMEOUT_MS = 3_000;
 
 /** The relay's source. No single quote inside: it is quoted for a POSIX shell as one word. */
@@ -26,7 +30,8 @@ export const HOOK_RELAY_SOURCE = [
   'process.stdin.on("end",()=>{',
   `const r=require("http").request(u,{method:"POST",timeout:${HOOK_RELAY_TIMEOUT_MS},`,
   'headers:{"content-type":"application/json","authorization":"Bearer "+t,"x-switchyard-session":s}},',
-  'x=>{x.resume();x.on("end",()=>process.exit(0))});',
+  'x=>{const b=[];x.on("data",d=>b.push(d));x.on("end",()=>{',
+  'const o=Buffer.concat(b);if(x.statusCode===200&&o.length>0)process.stdout.write(o,()=>process.exit(0));else process.exit(0)})});',
   'r.on("error",()=>process.exit(0));r.on("timeout",()=>{r.destroy();process.exit(0)});',
   'r.end(Buffer.concat(c))});',
 ].join('');

@@ -8,6 +8,10 @@ import type { Disposable } from '../disposable';
  * The local door through which agent hooks report to the core: HTTP on 127.0.0.1 at a random port.
  * Each session gets its own random token; a request must name the session and carry its token, or
  * it is refused. Payloads are handed to whoever subscribed for that session (its state observer).
+ *
+ * A hook can also be answered: when `answer` returns JSON for an event, that JSON is the reply's
+ * body (the relay prints it for the agent to obey) and the event is not handed on, since nobody
+ * waits for what it asked. Otherwise the reply is empty (204) and the event goes to the listeners.
  */
 
 /** Largest hook payload accepted (bytes). PreToolUse carries the tool input, e.g. a whole file. */
@@ -49,6 +53,14 @@ export interface HookServer extends Disposable {
   dispose(): Promise<void>;
 }
 
+/** The JSON a hook is answered with, or null to answer nothing and hand the event on. */
+export type HookAnswerer = (event: HookEvent) => Record<string, unknown> | null;
+
+export interface HookServerOptions {
+  now?: () => number;
+  answer?: HookAnswerer;
+}
+
 interface SessionDoor {
   digest: Buffer;
   listeners: Set<(event: HookEvent) => void>;
@@ -58,7 +70,7 @@ interface SessionDoor {
 const digestOf = (token: string) => createHash('sha256').update(token).digest();
 
 /** A hook server that listens once asked to (see `listen`), so that it can be built synchronously. */
-export function createHookServer(options: { now?: () => number } = {}): HookServer {
+export function createHookServer(options: HookServerOptions = {}): HookServer {
   const now = options.now ?? Date.now;
   const sessions = new Map<string, SessionDoor>();
 
@@ -116,9 +128,16 @@ export function createHookServer(options: { now?: () => number } = {}): HookServ
       }
       const payload = hookPayloadSchema.safeParse(parsed);
       if (!payload.success) return reply(res, 400, 'not a hook payload');
-      reply(res, 204);
       // The session may have been revoked while the body arrived.
-      if (sessions.get(who.sessionId) === who.door) deliver(who.door, { sessionId: who.sessionId, payload: payload.data, receivedAt: now() });
+      if (sessions.get(who.sessionId) !== who.door) return reply(res, 204);
+      const event = { sessionId: who.sessionId, payload: payload.data, receivedAt: now() };
+      const answer = options.answer?.(event) ?? null;
+      if (answer !== null) {
+        res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
+        return res.end(JSON.stringify(answer));
+      }
+      reply(res, 204);
+      deliver(who.door, event);
     });
   });
 
@@ -182,7 +201,7 @@ export function createHookServer(options: { now?: () => number } = {}): HookServ
 }
 
 /** A hook server already listening. */
-export async function startHookServer(options: { now?: () => number } = {}): Promise<HookServer> {
+export async function startHookServer(options: HookServerOptions = {}): Promise<HookServer> {
   const server = createHookServer(options);
   await server.listen();
   return server;

@@ -1,4 +1,4 @@
-import type { Task } from '../../../shared/contract';
+import type { PolicyPreset, Task } from '../../../shared/contract';
 import type { TaskLauncher } from '../sessions/taskLauncher';
 import { noTerminalObserver, type CreateTerminalObserver } from '../sessions/terminalObserver';
 import type { PromptDelivery, ResolvedLaunch } from './adapter';
@@ -25,6 +25,8 @@ export class SessionBridge {
       /** Makes the task's worktree ready (created on the first start) and says where it is. */
       prepareWorkspace: (task: Task) => Promise<{ path: string }>;
       onAgentSessionId: (sessionId: string, agentSessionId: string) => void;
+      /** The permission preset in force for the task's project, read at every start. */
+      permissionPreset?: (task: Task) => PolicyPreset;
     },
   ) {}
 
@@ -41,6 +43,7 @@ export class SessionBridge {
         cwd: workspace.path,
         ...(command ? { command } : {}),
         ...(delivery ? { promptDelivery: delivery } : {}),
+        ...(this.deps.permissionPreset ? { permissions: this.deps.permissionPreset(task) } : {}),
       },
       {
         sessionId: request.sessionId,

@@ -56,7 +56,7 @@ function sameFields(a: PlanFields, b: PlanFields): boolean {
  * made by hand alone, and replaces only the dependency edges that came from the plan.
  */
 export class PlanImporter implements Disposable {
-  /** Parses large plans on worker threads: started with the first one, stopped when idle a while and on dispose. */
+  /** Parses plans on worker threads, off the event loop: started with the first plan, stopped when idle a while and on dispose. */
   private readonly parser = new PlanParsePool();
 
   constructor(
@@ -181,6 +181,7 @@ export class PlanImporter implements Disposable {
             agentOptions: {},
             planId,
             order,
+            reason: null,
             createdAt: now,
             updatedAt: now,
           };

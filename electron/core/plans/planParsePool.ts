@@ -1,26 +1,22 @@
 import type { Root } from 'mdast';
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import type { ParsedPlan, PlanWarning } from '../../../shared/contract';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { PLAN_PARSE_TIMEOUT_MS } from '../../../shared/constants';
+import type { ParsedPlan } from '../../../shared/contract';
+import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
+import { threadCpuMs } from '../threads/threadCpu';
+import { WorkerRequestError, WorkerRequests } from '../threads/workerRequests';
 import { startWorker } from '../workerEntry';
-import { parseMarkdown } from './planMarkdown';
-import { PlanReader, readPlanTree } from './planParser';
-import { cutPoints, isCleanEnd, joinPieces, parsePiece, type Cut } from './planPieces';
-import { checkPlanText, decodePlanBytes } from './planText';
+import type { PlanInput, PlanParseReply, PlanParseRequest, ReadyMessage } from './planParseProtocol';
 
 /**
  * Plans of at least this many characters are parsed in pieces on several threads. A smaller one
- * parses in about 0.3 s or less on a slow machine, which handing pieces to threads and copying
- * their trees back would barely shorten.
+ * is read by one thread (in pieces too, one after another): it parses in about 0.3 s or less on a
+ * slow machine, which handing pieces to other threads and copying their trees back would barely
+ * shorten.
  */
 const PARALLEL_MIN_CHARS = 256 * 1024;
-/**
- * Size of the pieces a large plan is cut into (characters), where its headings allow. Each thread
- * takes the next piece when it is done with one, so small pieces share the work evenly even when
- * a thread starts late; and the parse of a small piece leaves little for the garbage collector.
- */
-const PIECE_CHARS = 32 * 1024;
 /** Parsing threads at most, however many processors there are: each can hold PARSE_WORKER_YOUNG_MB. */
 const MAX_PARSE_WORKERS = 4;
 /**
@@ -31,209 +27,214 @@ const MAX_PARSE_WORKERS = 4;
  */
 const PARSE_WORKER_YOUNG_MB = 128;
 /**
- * The parsing threads stop after this long without a large plan (ms), giving back their memory
- * (about 150 MB each once they have parsed one); the next large plan starts them again.
+ * The parsing threads stop after this long without a plan (ms), giving back their memory (about
+ * 150 MB each once they have parsed a large one); the next plan starts them again.
  */
 const PARSE_WORKERS_IDLE_MS = 60_000;
 
-/** Lets the replies of workers in: they are taken only between turns of the calling thread. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** The reply that answers a request of this kind. */
+type Reply<K extends string> = Extract<PlanParseReply, Record<K, unknown>>;
 
-/** What a worker is asked: parse pieces of `text` until none is left to take. */
-export interface PieceRequest {
-  job: number;
-  text: string;
-  /** Where each piece begins; the first at the start of the text. */
-  cuts: Cut[];
-  /** One Int32, the next piece to take, shared by every thread parsing the text. */
-  next: SharedArrayBuffer;
-}
-
-export type PieceReply = { job: number; index: number; tree: Root } | { job: number; index: number; error: string };
-
-/** The pieces of one text being parsed: parsed by the calling thread or brought by a worker's reply. */
-class PieceJob {
-  /** How many pieces workers parsed. */
-  fromWorkers = 0;
-  private readonly trees: (Root | undefined)[];
-  private waiting: { index: number; resolve: () => void; reject: (error: Error) => void } | null = null;
-  private failure: Error | null = null;
-
-  constructor(count: number) {
-    this.trees = new Array<Root | undefined>(count);
-  }
-
-  has(index: number): boolean {
-    return this.trees[index] !== undefined;
-  }
-
-  put(index: number, tree: Root): void {
-    this.trees[index] = tree;
-    if (this.waiting?.index !== index) return;
-    this.waiting.resolve();
-    this.waiting = null;
-  }
-
-  fail(error: Error): void {
-    this.failure ??= error;
-    this.waiting?.reject(error);
-    this.waiting = null;
-  }
-
-  /** Piece `index`, once it is here; the job keeps no hold on it after. */
-  async take(index: number): Promise<Root> {
-    if (this.failure) throw this.failure;
-    if (!this.has(index)) await new Promise<void>((resolve, reject) => (this.waiting = { index, resolve, reject }));
-    const tree = this.trees[index]!;
-    this.trees[index] = undefined;
-    return tree;
-  }
+/** One parsing thread and the requests it has not answered yet. */
+interface ParseThread {
+  worker: Worker;
+  /** Settles when the thread is up and its modules loaded (or it could not start). */
+  started: Promise<void>;
+  requests: WorkerRequests<PlanParseReply>;
+  /** Requests asked of it and not yet answered, counting those waiting for it to start. */
+  asked: number;
 }
 
 /**
- * Parses plans for the importer. A small plan is parsed on the calling thread; a large one is cut
- * at headings into pieces that a few worker threads parse side by side, while the calling thread
- * reads the pieces in order as they come (and, while the workers are new, parses pieces too).
- * The workers start with the first large plan and stay, without keeping the process alive, until
- * they have been idle a while or the pool is disposed. Whatever goes wrong on the way (a worker
- * that fails or cannot start, a cut that turns out to lie inside a code block) ends in a parse of
- * the whole text on the calling thread, so a plan reads, or is refused, exactly as it would there.
+ * Parses plans for the importer, always on worker threads, so that the core's event loop goes on
+ * answering while a plan is read; only the plan read comes back. One thread leads each plan: it
+ * decodes and checks the text, refuses it if its nesting is over the limits (planLimits.ts), and
+ * reads it; a large plan is cut at headings into pieces that the other threads parse beside it
+ * (planParseWorker.ts). A thread that spends longer than the time budget on a request is stopped
+ * and the plan refused as BAD_PLAN `timeout`. The threads start with the first plan and stay,
+ * without keeping the process alive, until they have been idle a while or the pool is disposed.
  */
 export class PlanParsePool implements Disposable {
-  private readonly workers: Worker[] = [];
-  private readonly jobs = new Map<number, PieceJob>();
-  private nextJob = 1;
-  /** One worker per processor, the calling thread reading what they parse; none on a single processor. */
-  private readonly workerCount = availableParallelism() > 1 ? Math.min(MAX_PARSE_WORKERS, availableParallelism()) : 0;
-  /** Whether the workers have parsed a plan since they were started: new, they are slow a while. */
-  private warm = false;
+  private readonly threads: ParseThread[] = [];
+  /** One thread per processor, up to MAX_PARSE_WORKERS; pieces only when there are two or more. */
+  private readonly threadCount = Math.max(1, Math.min(MAX_PARSE_WORKERS, availableParallelism()));
+  private readonly timeoutMs: number;
+  /** The reads under way: dispose lets them finish (each within the time budget). */
+  private readonly reading = new Set<Promise<unknown>>();
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
+  constructor(options: { timeoutMs?: number } = {}) {
+    this.timeoutMs = options.timeoutMs ?? PLAN_PARSE_TIMEOUT_MS;
+  }
+
+  /** How many parsing threads run now. */
+  get runningThreads(): number {
+    return this.threads.length;
+  }
+
   /** Reads a plan from bytes (a file): decoding, repair, then parse. */
   parseBytes(bytes: Uint8Array): Promise<ParsedPlan> {
-    const { text, warnings } = decodePlanBytes(bytes);
-    return this.read(text, warnings);
+    return this.track(() => this.read({ bytes }, bytes.length));
   }
 
   /** Reads a plan from text (a dropped file already decoded by the client). */
   parseText(content: string): Promise<ParsedPlan> {
-    const { text, warnings } = checkPlanText(content);
-    return this.read(text, warnings);
+    return this.track(() => this.read({ text: content }, content.length));
   }
 
-  /** The markdown tree of a plan's text, as the reader walks it: parseMarkdown's, in pieces when the text is large. */
-  async markdownTree(text: string): Promise<Root> {
-    const cuts = this.cutsOf(text);
-    const trees: Root[] = [];
-    const whole = cuts.length < 2 || !(await this.parseInPieces(text, cuts, (tree) => trees.push(tree)).catch(() => false));
-    return whole ? parseMarkdown(text) : joinPieces(trees);
+  /** The markdown tree of a plan's checked text, as the reader walks it: in pieces when the text is large. */
+  markdownTree(text: string): Promise<Root> {
+    return this.track(async () => {
+      const reply = await this.lead<Reply<'tree'>>(text.length, (requestId, helpers) => ({ type: 'tree', requestId, text, helpers }));
+      return reply.tree;
+    });
   }
 
-  private async read(text: string, warnings: PlanWarning[]): Promise<ParsedPlan> {
-    const cuts = this.cutsOf(text);
-    if (cuts.length >= 2) {
-      // Its own warnings: if the pieces fail, the plan is read again from the start.
-      const reader = new PlanReader(text, [...warnings]);
-      if (await this.parseInPieces(text, cuts, (tree) => reader.read(tree.children)).catch(() => false)) return reader.finish();
-    }
-    return readPlanTree(text, parseMarkdown(text), warnings);
-  }
-
-  /** Where a text is cut into pieces: nowhere (one piece) unless it is large. */
-  private cutsOf(text: string): Cut[] {
-    if (text.length < PARALLEL_MIN_CHARS || this.workerCount === 0 || this.disposed) return [];
-    return [{ offset: 0, line: 0 }, ...cutPoints(text, Math.ceil(text.length / PIECE_CHARS))];
+  private async read(input: PlanInput, size: number): Promise<ParsedPlan> {
+    const reply = await this.lead<Reply<'plan'>>(size, (requestId, helpers) => ({ type: 'read', requestId, input, helpers }));
+    return reply.plan;
   }
 
   /**
-   * Parses the pieces and gives their trees to `consume` in order; false (and no more trees) when
-   * a piece, parsed alone, does not end as the whole text would there.
+   * Asks the least busy thread to lead a request, with the other threads as its helpers when the
+   * text is large; again on another thread if the one leading was stopped under it (for another
+   * plan that ran past the budget).
    */
-  private async parseInPieces(text: string, cuts: Cut[], consume: (tree: Root) => void): Promise<boolean> {
-    const workers = this.startWorkers();
-    const id = this.nextJob++;
-    const job = new PieceJob(cuts.length);
-    const next = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-    this.jobs.set(id, job);
+  private async lead<R extends PlanParseReply>(size: number, make: (requestId: number, helpers: MessagePort[]) => PlanParseRequest): Promise<R> {
+    const attempt = () => {
+      const leader = this.leastBusy();
+      const helpers = size >= PARALLEL_MIN_CHARS ? this.startThreads().filter((thread) => thread !== leader) : [];
+      const channels = helpers.map(() => new MessageChannel());
+      helpers.forEach((helper, i) => {
+        const port = channels[i]!.port2;
+        // A helper that fails only leaves more pieces to the leading thread.
+        this.ask(helper, (requestId) => ({ type: 'help', requestId, lead: port }), [port]).catch(() => undefined);
+      });
+      const ports = channels.map((channel) => channel.port1);
+      return this.ask<R>(leader, (requestId) => make(requestId, ports), ports);
+    };
+    return attempt().catch((error: unknown) => {
+      if (error instanceof WorkerRequestError && error.reason === 'exit') return attempt();
+      throw error;
+    });
+  }
+
+  /**
+   * Runs `work` as one read of the pool: a request past the time budget becomes BAD_PLAN `timeout`;
+   * dispose waits for it; the threads are set idle after the last read.
+   */
+  private track<T>(work: () => Promise<T>): Promise<T> {
+    if (this.disposed) return Promise.reject(new SwitchyardError('UNAVAILABLE', 'the plan parser has been shut down'));
     clearTimeout(this.idleTimer);
+    const done = work().catch((error: unknown) => {
+      if (error instanceof WorkerRequestError && error.reason === 'timeout') throw this.timeoutError();
+      throw error;
+    });
+    const held = done.finally(() => {
+      this.reading.delete(held);
+      if (this.reading.size === 0 && !this.disposed) this.idle();
+    });
+    this.reading.add(held);
+    return held;
+  }
+
+  private timeoutError(): SwitchyardError {
+    return new SwitchyardError('BAD_PLAN', `the plan took more than ${this.timeoutMs} ms to read; its reading was stopped`, {
+      reason: 'timeout',
+      limit: this.timeoutMs,
+    });
+  }
+
+  /**
+   * Asks a thread. The time budget counts the thread's processor time (where Linux tells it; else
+   * the wall clock) from when the thread is up, and a thread that spends longer on the request is
+   * stopped.
+   */
+  private async ask<R extends PlanParseReply>(thread: ParseThread, make: (requestId: number) => PlanParseRequest, transfer: MessagePort[] = []): Promise<R> {
+    // Held while it works for someone who waits; idle, it does not keep the process alive.
+    thread.worker.ref();
+    thread.asked++;
     try {
-      for (const worker of workers) {
-        // Held while it works for someone who waits; idle, it does not keep the process alive.
-        worker.ref();
-        worker.postMessage({ job: id, text, cuts, next: next.buffer } satisfies PieceRequest);
-      }
-      for (let index = 0; index < cuts.length; index++) {
-        // While the workers are new (starting, their code not yet optimised), this thread parses too.
-        while (!this.warm && !job.has(index)) {
-          const untaken = Atomics.add(next, 0, 1);
-          if (untaken >= cuts.length) break;
-          job.put(untaken, parsePiece(text, cuts, untaken));
-          await nextTurn();
-        }
-        const tree = await job.take(index);
-        if (index < cuts.length - 1 && !isCleanEnd(tree, text, cuts[index + 1]!.offset)) return false;
-        consume(tree);
-      }
-      if (job.fromWorkers > 0) this.warm = true;
-      return true;
+      await thread.started;
+      return await thread.requests.request<R>(make, { timeoutMs: this.timeoutMs, transfer });
     } finally {
-      // Nothing more for anyone to take, whether the pieces are all parsed or not.
-      Atomics.store(next, 0, cuts.length);
-      this.jobs.delete(id);
-      if (this.jobs.size === 0) this.idle();
+      if (--thread.asked === 0) thread.worker.unref();
     }
   }
 
-  private startWorkers(): Worker[] {
-    while (this.workers.length < this.workerCount) {
-      this.warm = false;
-      const worker = startWorker('planParseWorker', undefined, { maxYoungGenerationSizeMb: PARSE_WORKER_YOUNG_MB });
-      worker.unref();
-      worker.on('message', (reply: PieceReply) => this.receive(reply));
-      // A worker that fails is replaced with the next large plan; the plans it was parsing are parsed here.
-      const lost = (error: Error) => {
-        if (!this.workers.includes(worker)) return;
-        this.workers.splice(this.workers.indexOf(worker), 1);
-        this.failJobs(error);
-      };
-      worker.on('error', lost);
-      worker.on('exit', () => lost(new Error('a plan parsing thread stopped')));
-      this.workers.push(worker);
-    }
-    return this.workers;
+  private leastBusy(): ParseThread {
+    const idle = this.threads.find((thread) => thread.asked === 0);
+    if (idle) return idle;
+    if (this.threads.length < this.threadCount) return this.startThread();
+    return this.threads.reduce((least, thread) => (thread.asked < least.asked ? thread : least));
   }
 
-  private receive(reply: PieceReply): void {
-    const job = this.jobs.get(reply.job);
-    if (!job) return;
-    if ('error' in reply) {
-      job.fail(new Error(reply.error));
-      return;
-    }
-    job.fromWorkers++;
-    job.put(reply.index, reply.tree);
+  private startThreads(): ParseThread[] {
+    while (this.threads.length < this.threadCount) this.startThread();
+    return [...this.threads];
   }
 
-  private failJobs(error: Error): void {
-    for (const job of this.jobs.values()) job.fail(error);
+  private startThread(): ParseThread {
+    const worker = startWorker('planParseWorker', undefined, { maxYoungGenerationSizeMb: PARSE_WORKER_YOUNG_MB });
+    worker.unref();
+    let tid: number | undefined;
+    const requests = new WorkerRequests<PlanParseReply>(worker, {
+      name: 'a plan parsing thread',
+      // The budget is the thread's processor time: a busy machine slows a parse without ending it.
+      workedMs: () => (tid === undefined ? undefined : threadCpuMs(tid)),
+      // A thread past the budget is parsing something it may never finish: only stopping it ends that.
+      onTimeout: () => void worker.terminate(),
+      failureOf: (reply) => ('error' in reply ? toError(reply.error) : undefined),
+    });
+    const started = new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: PlanParseReply | ReadyMessage) => {
+        if (!('ready' in message)) return;
+        tid = message.tid;
+        resolve();
+      });
+      worker.once('exit', (code) => reject(new Error(`a plan parsing thread could not start (exit code ${code})`)));
+    });
+    // Whoever asks the thread hears why it did not start; nobody else need.
+    started.catch(() => undefined);
+    const thread: ParseThread = { worker, started, requests, asked: 0 };
+    // A thread that stops is replaced by the next plan; its unanswered requests are rejected (WorkerRequests).
+    const lost = () => {
+      const index = this.threads.indexOf(thread);
+      if (index >= 0) this.threads.splice(index, 1);
+    };
+    worker.on('error', lost);
+    worker.on('exit', lost);
+    this.threads.push(thread);
+    return thread;
   }
 
   private idle(): void {
-    for (const worker of this.workers) worker.unref();
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => void this.stopWorkers(), PARSE_WORKERS_IDLE_MS);
+    this.idleTimer = setTimeout(() => void this.stopThreads(), PARSE_WORKERS_IDLE_MS);
     this.idleTimer.unref();
   }
 
-  private async stopWorkers(): Promise<void> {
-    await Promise.all(this.workers.splice(0).map((worker) => worker.terminate()));
+  private async stopThreads(): Promise<void> {
+    await Promise.all(
+      this.threads.splice(0).map(async ({ worker, requests }) => {
+        await worker.terminate();
+        requests.dispose();
+      }),
+    );
   }
 
+  /** Lets the reads under way finish (each within the time budget), then stops the threads. */
   async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.idleTimer);
-    this.failJobs(new Error('the plan parser was disposed'));
-    await this.stopWorkers();
+    await Promise.allSettled([...this.reading]);
+    await this.stopThreads();
   }
+}
+
+/** A thread's error reply as the error it stands for: typed errors stay typed, anything else is INTERNAL. */
+function toError(data: { code: string; message: string; details?: Record<string, unknown> }): Error {
+  if (data.code === 'INTERNAL') return new Error(data.message);
+  return new SwitchyardError(data.code as SwitchyardError['code'], data.message, data.details);
 }

@@ -3,7 +3,9 @@ import { toString } from 'mdast-util-to-string';
 import type { ParsedPlan, PlanWarning } from '../../../shared/contract';
 import { applyField, isDiagram, stripInline } from './planBlocks';
 import { isDoneStatus, readFieldLine, splitLeadingId, splitTitle } from './planFields';
+import { checkPlanNesting } from './planLimits';
 import { parseMarkdown } from './planMarkdown';
+import { isCleanEnd, parsePiece, pieceCuts, type Cut } from './planPieces';
 import { newDraft, resolvePlan, type PhaseDraft, type TaskDraft } from './planReferences';
 import { readTaskTable } from './planTables';
 import { checkPlanText, decodePlanBytes } from './planText';
@@ -31,22 +33,49 @@ interface Frame {
 }
 
 /**
- * Reads a plan from bytes (a file): decoding, repair, then parse, all on this thread. The importer
- * parses through a PlanParsePool instead, which splits a large plan across threads.
+ * Reads a plan from bytes (a file): decoding, repair, then parse, all on this thread. The core
+ * parses through a PlanParsePool instead, on worker threads.
  */
 export function parsePlanBytes(bytes: Uint8Array): ParsedPlan {
   const { text, warnings } = decodePlanBytes(bytes);
-  return readPlanTree(text, parseMarkdown(text), warnings);
+  return readPlanText(text, warnings);
 }
 
 /** Reads a plan from text (a dropped file already decoded by the client), on this thread. */
 export function parsePlanText(content: string): ParsedPlan {
   const { text, warnings } = checkPlanText(content);
-  return readPlanTree(text, parseMarkdown(text), warnings);
+  return readPlanText(text, warnings);
+}
+
+/** The tree of piece `index` of a text, as parsePiece gives it: parsed here, or by threads that parse beside. */
+export type PieceTrees = (index: number) => Root;
+
+/**
+ * Reads a plan from its checked text: refused first if its nesting is over the limits
+ * (planLimits.ts), then parsed piece by piece where its headings allow (planPieces.ts), which
+ * gives the tree of the whole text at a fraction of the cost for nested lists. A piece that does
+ * not end as the whole text would there sends the reader back to the whole text in one piece.
+ */
+export function readPlanText(text: string, warnings: PlanWarning[], cuts: Cut[] = pieceCuts(text)): ParsedPlan {
+  checkPlanNesting(text, cuts);
+  return readCheckedPlan(text, warnings, cuts);
+}
+
+/** readPlanText once the nesting of the text cut at `cuts` is checked; `trees` gives the pieces. */
+export function readCheckedPlan(text: string, warnings: PlanWarning[], cuts: Cut[], trees: PieceTrees = (index) => parsePiece(text, cuts, index)): ParsedPlan {
+  if (cuts.length < 2) return readPlanTree(text, parseMarkdown(text), warnings);
+  // Its own warnings: if a piece ends badly, the plan is read again from the start.
+  const reader = new PlanReader(text, [...warnings]);
+  for (let index = 0; index < cuts.length; index++) {
+    const tree = trees(index);
+    if (index < cuts.length - 1 && !isCleanEnd(tree, text, cuts[index + 1]!.offset)) return readPlanText(text, warnings, [cuts[0]!]);
+    reader.read(tree.children);
+  }
+  return reader.finish();
 }
 
 /** Reads a plan from its checked text and that text's markdown tree. */
-export function readPlanTree(text: string, tree: Root, warnings: PlanWarning[]): ParsedPlan {
+function readPlanTree(text: string, tree: Root, warnings: PlanWarning[]): ParsedPlan {
   const reader = new PlanReader(text, warnings);
   reader.read(tree.children);
   return reader.finish();

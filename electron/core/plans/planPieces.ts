@@ -15,6 +15,15 @@ export interface Cut {
   line: number;
 }
 
+/**
+ * Size of the pieces a plan is cut into (characters), where its headings allow. A large plan's
+ * pieces are parsed by several threads, each taking the next piece when it is done with one, so
+ * small pieces share the work evenly even when a thread starts late; the parse of a small piece
+ * leaves little for the garbage collector; and the parser's cost for nested lists, which grows
+ * with the text parsed at once (planLimits.ts), stays that of a piece.
+ */
+const PIECE_CHARS = 32 * 1024;
+
 /** A line with its ending; lines end as in markdown, at CRLF, CR or LF. */
 const LINE_RE = /[^\r\n]*(?:\r\n|\r|\n|$)/g;
 /** An ATX heading at the very start of its line. */
@@ -71,6 +80,11 @@ export function cutPoints(text: string, pieces: number): Cut[] {
     if (heading && heading.offset > (cuts.at(-1)?.offset ?? 0)) cuts.push(heading);
   }
   return cuts;
+}
+
+/** Where a text is parsed in pieces: at its start, then at headings about PIECE_CHARS apart. */
+export function pieceCuts(text: string): Cut[] {
+  return [{ offset: 0, line: 0 }, ...cutPoints(text, Math.ceil(text.length / PIECE_CHARS))];
 }
 
 function closesFence(line: string, fence: string): boolean {

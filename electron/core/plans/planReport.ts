@@ -60,6 +60,8 @@ export function taskRows(tasks: Task[], graph: TaskGraph) {
     key: t.planKey,
     title: t.title,
     status: t.status,
+    /** Why a run could not start it (retrying, failed or blocked), while that holds. */
+    reason: t.reason,
     ready: node.get(t.id)?.ready ?? false,
     priority: t.priority,
     agent: t.agentKind,

@@ -10,6 +10,8 @@ export interface SchedulableTask {
   dependsOn: readonly string[];
   /** How many times it has been started and failed. */
   failures: number;
+  /** Epoch ms before which it is not started again (a retry's wait); 0 when it may start now. */
+  notBefore?: number;
 }
 
 export interface Limits {
@@ -26,6 +28,8 @@ export interface Decision {
   promote: string[];
   /** Tasks that will never start as things stand, with the failed tasks that stop them. */
   blocked: { taskId: string; by: string[] }[];
+  /** When the earliest task left out only for its retry wait becomes due (epoch ms), or null. */
+  wakeAt: number | null;
 }
 
 /** Statuses that hold a slot: the agent is live. */
@@ -35,21 +39,24 @@ const WAITING: ReadonlySet<TaskStatus> = new Set(['backlog', 'ready']);
 
 const priorityRank = (p: TaskPriority) => TASK_PRIORITIES.indexOf(p);
 
+/** What counts as a finished dependency: merged (done), or, when stacking, also in review. */
+export const MERGED_ONLY: ReadonlySet<TaskStatus> = new Set(['done']);
+export const STACKED: ReadonlySet<TaskStatus> = new Set(['done', 'review']);
+
 /**
  * One scheduling decision for a run: which tasks start now (ready ones, by priority then board
  * order, within the global and per-project limits), which move to Ready, and which are blocked
  * because a task they need failed for good (after `retries` failed attempts). Failed tasks with
- * attempts left are started again. Pure: the caller applies it.
+ * attempts left are started again once their wait (`notBefore`) is over at `now`; the others start
+ * meanwhile, and `wakeAt` says when to decide again. Pure: the caller applies it.
  */
-/** What counts as a finished dependency: merged (done), or, when stacking, also in review. */
-export const MERGED_ONLY: ReadonlySet<TaskStatus> = new Set(['done']);
-export const STACKED: ReadonlySet<TaskStatus> = new Set(['done', 'review']);
 
 export function decide(
   tasks: readonly SchedulableTask[],
   limits: Limits,
   retries: number,
   satisfied: ReadonlySet<TaskStatus> = MERGED_ONLY,
+  now = 0,
 ): Decision {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const failedForGood = (t: SchedulableTask) => t.status === 'failed' && t.failures > retries;
@@ -86,6 +93,7 @@ export function decide(
   const blocked: Decision['blocked'] = [];
   const promote: string[] = [];
   const candidates: SchedulableTask[] = [];
+  let wakeAt: number | null = null;
   for (const task of tasks) {
     if (!WAITING.has(task.status) && !retryable(task)) continue;
     const by = blockedBy(task.id);
@@ -95,6 +103,11 @@ export function decide(
     }
     if (!depsDone(task)) continue;
     if (task.status === 'backlog') promote.push(task.id);
+    const due = task.notBefore ?? 0;
+    if (due > now) {
+      wakeAt = Math.min(wakeAt ?? due, due);
+      continue;
+    }
     candidates.push(task);
   }
   candidates.sort((a, b) => priorityRank(a.priority) - priorityRank(b.priority) || a.order - b.order);
@@ -115,5 +128,5 @@ export function decide(
     active++;
     activeByProject.set(task.projectId, inProject + 1);
   }
-  return { start, promote, blocked };
+  return { start, promote, blocked, wakeAt };
 }

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { SchedulerStatus, Task } from '../../../shared/contract';
+import type { SchedulerStatus, Task, TaskReason } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { schedulerRuns, taskDeps, tasks as taskTable } from '../db/schema';
@@ -24,6 +24,15 @@ export interface SchedulerPorts {
 
 const ACTIVE_STATUSES = new Set<Task['status']>(['running', 'needs_input']);
 
+/** The longest delay a Node timer takes; a later retry is waited for in steps of it (ms). */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** The error codes that mean the task waits for the user rather than failed: its agent is not installed. */
+const BLOCKING_CODES = new Set(['AGENT_NOT_FOUND']);
+
+/** Starts that failed in a row, as the task's reason counts them. */
+const failedStarts = (task: Task) => task.reason?.attempts ?? 0;
+
 /**
  * Runs a project's plan: while its run is on, every change (a task done, an agent exiting, a
  * setting) leads to one decision — what moves to Ready, what starts, what is blocked — applied at
@@ -39,6 +48,8 @@ export class SchedulerService implements Disposable {
   private readonly limitOverrides = new Map<string, number>();
   /** Tasks being started now: not started twice while their session comes up. */
   private readonly launching = new Set<string>();
+  /** The one timer that wakes the run when the earliest retry is due; nothing polls. */
+  private wake: { timer: ReturnType<typeof setTimeout>; at: number } | null = null;
 
   constructor(
     private readonly deps: {
@@ -80,7 +91,7 @@ export class SchedulerService implements Disposable {
 
   status(projectId: string): SchedulerStatus {
     this.deps.projects.get(projectId);
-    const { decision, tasks } = this.decideFor(new Set([projectId]));
+    const { decision, tasks } = this.decideFor(new Set([projectId]), Date.now());
     const mine = tasks.filter((t) => t.projectId === projectId);
     return {
       projectId,
@@ -137,7 +148,7 @@ export class SchedulerService implements Disposable {
    * The decision over every task: candidates come only from projects whose run is on, but live
    * agents of every project count against the global limit.
    */
-  private decideFor(active: Set<string>): { decision: Decision; tasks: SchedulableTask[] } {
+  private decideFor(active: Set<string>, now: number): { decision: Decision; tasks: SchedulableTask[]; rows: Map<string, Task> } {
     const { db, settings, ports } = this.deps;
     const rows = db.select().from(taskTable).all();
     const edges = db.select({ taskId: taskDeps.taskId, dependsOnId: taskDeps.dependsOnId }).from(taskDeps).all();
@@ -145,15 +156,19 @@ export class SchedulerService implements Disposable {
     for (const edge of edges) dependsOn.set(edge.taskId, [...(dependsOn.get(edge.taskId) ?? []), edge.dependsOnId]);
     const tasks: SchedulableTask[] = rows
       .filter((t) => active.has(t.projectId) || ACTIVE_STATUSES.has(t.status))
-      .map((t) => ({
-        id: t.id,
-        projectId: t.projectId,
-        status: this.launching.has(t.id) ? 'running' : t.status,
-        priority: t.priority,
-        order: t.order,
-        dependsOn: dependsOn.get(t.id) ?? [],
-        failures: t.status === 'failed' ? ports.failures(t.id) : 0,
-      }));
+      .map((t) => {
+        const failures = t.status === 'failed' ? ports.failures(t.id) + failedStarts(t) : 0;
+        return {
+          id: t.id,
+          projectId: t.projectId,
+          status: this.launching.has(t.id) ? 'running' : t.status,
+          priority: t.priority,
+          order: t.order,
+          dependsOn: dependsOn.get(t.id) ?? [],
+          failures,
+          notBefore: this.notBefore(t, failures),
+        };
+      });
     const perProject = (projectId: string) =>
       this.limitOverrides.get(projectId) ?? settings.value('scheduler.maxConcurrent', projectId);
     const limits = {
@@ -163,25 +178,74 @@ export class SchedulerService implements Disposable {
     // Retries and stacking are per project; a project's tasks are decided with its own values.
     // Retries and stacking are per project, so each project is decided with its own values; the
     // live agents of other projects, and what earlier projects start now, use up the global limit.
-    const decision: Decision = { start: [], promote: [], blocked: [] };
+    const decision: Decision = { start: [], promote: [], blocked: [], wakeAt: null };
     for (const projectId of active) {
       const own = decide(
         tasks.filter((t) => t.projectId === projectId || ACTIVE_STATUSES.has(t.status)),
         { global: limits.global - decision.start.length, perProject: limits.perProject },
         settings.value('scheduler.retries', projectId),
         settings.value('scheduler.stacking', projectId) ? STACKED : MERGED_ONLY,
+        now,
       );
       decision.start.push(...own.start);
       decision.promote.push(...own.promote);
       decision.blocked.push(...own.blocked);
+      if (own.wakeAt !== null) decision.wakeAt = Math.min(decision.wakeAt ?? own.wakeAt, own.wakeAt);
     }
-    return { decision, tasks };
+    return { decision, tasks, rows: new Map(rows.map((t) => [t.id, t])) };
+  }
+
+  /** The wait before the task's next attempt, doubling with each failure (ms). */
+  private backoff(projectId: string, failures: number): number {
+    return this.deps.settings.value('scheduler.retryBackoff', projectId) * 1000 * 2 ** Math.max(0, failures - 1);
+  }
+
+  /**
+   * When the task may start again: a start that failed says so in its reason; an agent that failed
+   * waits from the moment its task failed.
+   */
+  private notBefore(task: Task, failures: number): number {
+    if (task.reason?.kind === 'retrying') return task.reason.retryAt ?? 0;
+    if (task.status === 'failed' && failures > 0) return task.updatedAt + this.backoff(task.projectId, failures);
+    return 0;
+  }
+
+  /**
+   * A start that failed counts as an attempt: with attempts left the task waits for its next one
+   * (in Ready), else it fails — or is blocked, when its agent is not installed — with the reason.
+   */
+  private startFailed(task: Task, error: { code: string; message: string }): void {
+    const attempts = failedStarts(task) + 1;
+    const failures = this.deps.ports.failures(task.id) + attempts;
+    const retries = this.deps.settings.value('scheduler.retries', task.projectId);
+    const base = { code: error.code, message: error.message, attempts };
+    if (failures > retries) {
+      const reason: TaskReason = { ...base, kind: BLOCKING_CODES.has(error.code) ? 'blocked' : 'failed', retryAt: null };
+      this.deps.lifecycle.send(task.id, 'scheduler.startFailed', { reason });
+      return;
+    }
+    const reason: TaskReason = { ...base, kind: 'retrying', retryAt: Date.now() + this.backoff(task.projectId, failures) };
+    this.deps.lifecycle.send(task.id, 'scheduler.startRetrying', { reason });
+  }
+
+  /** Sets the one wake-up timer for the earliest due retry, or clears it when none waits. */
+  private wakeAt(at: number | null): void {
+    if (this.wake && this.wake.at === at) return;
+    if (this.wake) clearTimeout(this.wake.timer);
+    this.wake = null;
+    if (at === null || this.disposed) return;
+    const timer = setTimeout(() => {
+      this.wake = null;
+      this.request();
+    }, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, at - Date.now())));
+    this.wake = { timer, at };
   }
 
   private async applyAll(): Promise<void> {
     const active = this.activeProjects();
-    if (active.size === 0) return;
-    const { decision, tasks } = this.decideFor(active);
+    if (active.size === 0) return this.wakeAt(null);
+    const { decision, tasks, rows } = this.decideFor(active, Date.now());
+    this.wakeAt(decision.wakeAt);
     for (const id of decision.promote) {
       if (!decision.start.includes(id)) this.deps.lifecycle.send(id, 'scheduler.promoted');
     }
@@ -200,8 +264,7 @@ export class SchedulerService implements Disposable {
               : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
           this.deps.log.warn(`scheduler: could not start task ${taskId}: ${data.code} ${data.message}`);
           this.lastErrors.set(task.projectId, { taskId, ...data });
-          // A task that cannot start fails, so that the run does not try it again forever.
-          this.deps.lifecycle.send(taskId, 'scheduler.startFailed');
+          this.startFailed(rows.get(taskId)!, data);
         } finally {
           this.launching.delete(taskId);
         }
@@ -212,6 +275,7 @@ export class SchedulerService implements Disposable {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.wakeAt(null);
     await this.disposables.dispose();
     await this.passing;
   }

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Disposable } from '../disposable';
 import type { Logger } from '../log';
+import { WorkerRequests } from '../threads/workerRequests';
 import { startWorker } from '../workerEntry';
 import type { MirrorReply, MirrorRequest } from './mirrorProtocol';
 import { textBatcher, type Batcher } from './outputBatcher';
@@ -22,6 +23,12 @@ export const MIRROR_LOW_WATERMARK_CHARS = 1_000_000;
 /** Output gathered for the mirror is posted at once beyond this size (characters). */
 const MIRROR_POST_MAX_CHARS = 256 * 1024;
 
+/**
+ * Longest a screen request may wait for the mirror thread (ms): past it the pane attaches with an
+ * empty screen rather than never. Generous, because the thread may first parse a long backlog.
+ */
+const MIRROR_REQUEST_TIMEOUT_MS = 15_000;
+
 export interface MirrorListeners {
   onTitle?: (title: string) => void;
   /** The mirror parsed new output. */
@@ -34,17 +41,16 @@ export interface MirrorListeners {
 export class MirrorThread implements Disposable {
   private readonly worker: Worker;
   private readonly mirrors = new Map<string, RemoteMirror>();
-  private readonly pending = new Map<number, (reply: MirrorReply) => void>();
-  private nextRequest = 1;
+  private readonly requests: WorkerRequests<Extract<MirrorReply, { requestId: number }>>;
   private nextReplay = 1;
 
-  constructor(log: Logger) {
+  constructor(private readonly log: Logger) {
     this.worker = startWorker('mirrorWorker');
     this.worker.unref();
+    // Whatever ends the thread, nobody waits for it forever: the requests reject and fall back.
+    this.requests = new WorkerRequests(this.worker, { name: 'the mirror thread', timeoutMs: MIRROR_REQUEST_TIMEOUT_MS });
     this.worker.on('message', (reply: MirrorReply) => this.receive(reply));
     this.worker.on('error', (error) => log.error('the mirror thread failed', error));
-    // Whatever ends the thread, nobody may wait for it forever.
-    this.worker.on('exit', () => this.answerPending());
   }
 
   create(id: string, cols: number, rows: number, listeners: MirrorListeners = {}): RemoteMirror {
@@ -74,32 +80,25 @@ export class MirrorThread implements Disposable {
     this.worker.postMessage(request);
   }
 
-  /** @internal */
-  request<T extends MirrorReply>(make: (requestId: number) => MirrorRequest): Promise<T> {
-    const requestId = this.nextRequest++;
-    return new Promise((resolve) => {
-      this.pending.set(requestId, resolve as (reply: MirrorReply) => void);
-      this.worker.postMessage(make(requestId));
-    });
+  /**
+   * @internal The reply to a request, or `fallback` when the thread cannot answer (it failed, ended
+   * or took too long): a pane then attaches with less, never waits forever.
+   */
+  async request<T extends MirrorReply>(make: (requestId: number) => MirrorRequest, fallback: T): Promise<T> {
+    try {
+      return (await this.requests.request(make)) as T;
+    } catch (error) {
+      this.log.warn(`a screen request got no answer: ${error instanceof Error ? error.message : String(error)}`);
+      return fallback;
+    }
   }
 
   private receive(reply: MirrorReply): void {
-    if (reply.type === 'parsed' || reply.type === 'title') {
-      this.mirrors.get(reply.id)?.receive(reply);
-      return;
-    }
-    const resolve = this.pending.get(reply.requestId);
-    this.pending.delete(reply.requestId);
-    resolve?.(reply);
-  }
-
-  private answerPending(): void {
-    for (const [requestId, resolve] of this.pending) resolve({ type: 'snapshot', requestId, snapshot: '' });
-    this.pending.clear();
+    if (reply.type === 'parsed' || reply.type === 'title') this.mirrors.get(reply.id)?.receive(reply);
   }
 
   async dispose(): Promise<void> {
-    this.answerPending();
+    this.requests.dispose();
     await this.worker.terminate();
   }
 }
@@ -151,21 +150,19 @@ export class RemoteMirror implements Disposable {
     if (this.disposed) return { snapshot: '', seq: this.queuedSeq };
     this.queue.flush();
     const seq = this.queuedSeq;
-    const reply = await this.thread.request<Extract<MirrorReply, { type: 'snapshot' }>>((requestId) => ({
-      type: 'snapshot',
-      id: this.id,
-      requestId,
-    }));
+    const reply = await this.thread.request<Extract<MirrorReply, { type: 'snapshot' }>>(
+      (requestId) => ({ type: 'snapshot', id: this.id, requestId }),
+      { type: 'snapshot', requestId: 0, snapshot: '' },
+    );
     return { snapshot: reply.snapshot, seq };
   }
 
   async screenLines(): Promise<string[]> {
     if (this.disposed) return [];
-    const reply = await this.thread.request<Extract<MirrorReply, { type: 'screen' }>>((requestId) => ({
-      type: 'screen',
-      id: this.id,
-      requestId,
-    }));
+    const reply = await this.thread.request<Extract<MirrorReply, { type: 'screen' }>>(
+      (requestId) => ({ type: 'screen', id: this.id, requestId }),
+      { type: 'screen', requestId: 0, lines: [] },
+    );
     return reply.lines;
   }
 

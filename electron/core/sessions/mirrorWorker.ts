@@ -1,7 +1,7 @@
 import serializeModule from '@xterm/addon-serialize';
 import headlessModule from '@xterm/headless';
 import { parentPort } from 'node:worker_threads';
-import { lowerThisThreadPriority } from './threadPriority';
+import { lowerThisThreadPriority } from '../threads/threadPriority';
 import { MIRROR_SCROLLBACK_LINES, type MirrorReply, type MirrorRequest } from './mirrorProtocol';
 
 const { Terminal } = headlessModule;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { sqliteBinding } from '../db/nativeBuilds';
-import { lowerThisThreadPriority } from './threadPriority';
+import { lowerThisThreadPriority } from '../threads/threadPriority';
 import type { TranscriptReply, TranscriptRequest, TranscriptRow } from './transcriptProtocol';
 
 /**

@@ -42,10 +42,12 @@ export class TaskLifecycle {
   moveIn(tx: Pick<Db, 'update'>, task: Task, event: TaskEvent, fields: MoveFields = {}, at = Date.now()): Task {
     const status = nextStatus(task.status, event);
     if (status === task.status && Object.keys(fields).length === 0) return task;
+    // The reason belongs to the status it explains: a move elsewhere clears it unless the event brings one.
+    const reason = fields.reason !== undefined ? fields.reason : status === task.status ? task.reason : null;
     tx.update(tasks)
-      .set({ ...fields, status, updatedAt: at })
+      .set({ ...fields, reason, status, updatedAt: at })
       .where(eq(tasks.id, task.id))
       .run();
-    return { ...task, ...fields, status, updatedAt: at };
+    return { ...task, ...fields, reason, status, updatedAt: at };
   }
 }

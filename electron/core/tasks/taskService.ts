@@ -68,6 +68,7 @@ export class TaskService {
         planId: null,
         planKey: null,
         order: (last?.order ?? 0) + ORDER_STEP,
+        reason: null,
         createdAt: now,
         updatedAt: now,
       };

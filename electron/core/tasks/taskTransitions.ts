@@ -20,7 +20,7 @@ export const TASK_EVENTS = [
   'session.started',
   /** The scheduler found every dependency done. */
   'scheduler.promoted',
-  /** The scheduler could not start the task's agent. */
+  /** The scheduler could not start the task's agent, and has no attempt left. */
   'scheduler.startFailed',
   /** The agent works; it waits for its human; it finished its turn (idle after working). */
   'session.working',
@@ -35,6 +35,8 @@ export const TASK_EVENTS = [
   /** The plan the task came from was imported again: without saying it is done; saying so. */
   'plan.reimported',
   'plan.markedDone',
+  /** The scheduler could not start the task's agent, and tries again after a wait. */
+  'scheduler.startRetrying',
 ] as const;
 export type TaskEvent = (typeof TASK_EVENTS)[number];
 
@@ -68,6 +70,8 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'session.started': 'running',
     'scheduler.promoted': 'ready',
     'scheduler.startFailed': 'failed',
+    // Its dependencies are done (it was picked to start): it waits in Ready for its next attempt.
+    'scheduler.startRetrying': 'ready',
     ...staying('backlog', ['session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
     'session.exitedOk': 'review',
     'session.failed': 'failed',
@@ -83,7 +87,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.failed': 'failed',
     'session.started': 'running',
     'scheduler.startFailed': 'failed',
-    ...staying('ready', ['scheduler.promoted', 'session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
+    ...staying('ready', ['scheduler.startRetrying', 'scheduler.promoted', 'session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'merge.landed': 'done',
@@ -93,7 +97,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.running': 'running',
     'user.drag.review': 'review',
     'user.drag.done': 'done',
-    ...staying('running', ['session.started', 'scheduler.startFailed', 'session.working', 'plan.reimported']),
+    ...staying('running', ['session.started', 'scheduler.startFailed', 'scheduler.startRetrying', 'session.working', 'plan.reimported']),
     'session.needsInput': 'needs_input',
     'session.turnFinished': 'review',
     'session.exitedOk': 'review',
@@ -107,7 +111,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.review': 'review',
     'user.drag.done': 'done',
     'session.started': 'running',
-    ...staying('needs_input', ['scheduler.startFailed', 'session.needsInput', 'plan.reimported']),
+    ...staying('needs_input', ['scheduler.startFailed', 'scheduler.startRetrying', 'session.needsInput', 'plan.reimported']),
     'session.working': 'running',
     'session.turnFinished': 'review',
     'session.exitedOk': 'review',
@@ -128,6 +132,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'session.working': 'running',
     ...staying('review', [
       'scheduler.startFailed',
+      'scheduler.startRetrying',
       'session.needsInput',
       'session.turnFinished',
       'session.exitedOk',
@@ -149,6 +154,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     // Done stops the task's agent: whatever it reports on its way out leaves the work done.
     ...staying('done', [
       'scheduler.startFailed',
+      'scheduler.startRetrying',
       'session.working',
       'session.needsInput',
       'session.turnFinished',
@@ -170,6 +176,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'session.started': 'running',
     ...staying('failed', [
       'scheduler.startFailed',
+      'scheduler.startRetrying',
       'session.working',
       'session.needsInput',
       'session.turnFinished',

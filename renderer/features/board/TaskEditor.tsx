@@ -27,6 +27,9 @@ export function TaskEditor({
   const [title, setTitle] = useState(existing?.title ?? '');
   const [prompt, setPrompt] = useState(existing?.prompt ?? '');
   const [status, setStatus] = useState<TaskStatus>(existing?.status ?? (target.kind === 'new' ? target.status : 'backlog'));
+  // The column the editor opened with: a save moves the card only if the user picked another one,
+  // so an agent that moved the card meanwhile is not overruled by a stale value.
+  const [openedStatus] = useState(status);
   const [priority, setPriority] = useState<TaskPriority>(existing?.priority ?? 'normal');
   const [agentKind, setAgentKind] = useState<AgentKind | ''>(existing?.agentKind ?? '');
   const [saving, setSaving] = useState(false);
@@ -43,10 +46,10 @@ export function TaskEditor({
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setSaving(true);
-    const fields = { title, prompt, status, priority, ...(agentKind ? { agentKind } : {}) };
+    const fields = { title, prompt, priority, ...(agentKind ? { agentKind } : {}) };
     const saved = existing
-      ? await actions.updateTask(existing.id, fields)
-      : await actions.createTask({ projectId, ...fields });
+      ? await actions.updateTask(existing.id, { ...fields, ...(status !== openedStatus ? { status } : {}) })
+      : await actions.createTask({ projectId, ...fields, status });
     setSaving(false);
     if (saved) onClose();
   };

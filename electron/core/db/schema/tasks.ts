@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, real, index, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { AgentKind, AgentOptions, ContextDoc, TaskPriority, TaskSize, TaskStatus } from '../../../../shared/contract';
+import type { AgentKind, AgentOptions, ContextDoc, TaskPriority, TaskReason, TaskSize, TaskStatus } from '../../../../shared/contract';
 import { plans } from './plans';
 import { projects } from './projects';
 
@@ -26,6 +26,7 @@ export const tasks = sqliteTable(
     planId: text('plan_id').references(() => plans.id, { onDelete: 'set null' }),
     planKey: text('plan_key'),
     order: real('sort_order').notNull(),
+    reason: text('reason', { mode: 'json' }).$type<TaskReason>(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
