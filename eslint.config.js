@@ -37,6 +37,7 @@ export const layers = [
       'core/doctor': ['core/agents'],
       // Answer policies and the inbox: they read the settings and tasks, and answer through sessions and agents.
       'core/policy': ['core/agents', 'core/projects', 'core/sessions', 'core/settings', 'core/tasks'],
+      'core/cache': ['core/projects', 'core/settings'],
     },
   },
   { name: 'the rpc layer', units: { 'core/rpc': [] } },

@@ -7,6 +7,7 @@ import { UnsavedWrites } from './db/unsavedWrites';
 import { DisposableStore, toDisposable } from './disposable';
 import { EventBus } from './events';
 import { consoleLogger, type Logger } from './log';
+import { DependencyCache } from './cache/dependencyCache';
 import { AttentionService } from './notify/attentionService';
 import { PolicyService, type RequestingSession } from './policy/policyService';
 import { PlanImporter } from './plans/planImporter';
@@ -45,7 +46,7 @@ export interface CoreOptions {
   mode: AppInfo['mode'];
   log?: Logger;
   migrationsFolder?: string;
-  /** Brings dependency folders into a new worktree (the dependency cache); none: the phase is skipped. */
+  /** Brings dependency folders into a new worktree instead of the dependency cache. */
   hydrate?: HydrateHook;
   /** Turns a task into the program its session runs (default: the task's agent in its worktree). */
   launcher?: TaskLauncher;
@@ -72,6 +73,8 @@ export interface Core {
   /** The open database, for diagnostics and maintenance (backups, integrity checks). */
   readonly database: DatabaseHandle;
   readonly worktrees: WorktreeService;
+  /** The per-user dependency cache behind the hydrate phase. */
+  readonly cache: DependencyCache;
   readonly review: WorktreeReview;
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
@@ -105,7 +108,11 @@ export function createCore(options: CoreOptions): Core {
   const worktreeStore = new WorktreeStore(database.db);
   // Disposed after the setup scripts are stopped: the git operations already queued finish first.
   const repoQueue = disposables.add(new RepoQueue());
-  const worktreeSetup = disposables.add(new WorktreeSetup(worktreeStore, bus, settings, options.hydrate));
+  const cache = disposables.add(new DependencyCache({ settings, projects, dataDir: options.dataDir, log }));
+  const hydration = options.hydrate
+    ? { hydrate: options.hydrate }
+    : { hydrate: cache.hydrate.bind(cache), populate: cache.populate.bind(cache) };
+  const worktreeSetup = disposables.add(new WorktreeSetup(worktreeStore, bus, settings, hydration));
   const checkouts = new TaskCheckouts(worktreeStore, settings, options.dataDir);
   const worktreeParts = { store: worktreeStore, queue: repoQueue, setup: worktreeSetup, checkouts, bus, projects, tasks };
   const worktrees = new WorktreeService({ ...worktreeParts, settings });
@@ -256,6 +263,7 @@ export function createCore(options: CoreOptions): Core {
     scheduler,
     database,
     worktrees,
+    cache,
     review,
     orphans,
     savedChanges,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_PATH_LENGTH } from '../constants';
+import { cacheFolderSchema, cacheKeySchema, cacheStrategySchema, DEFAULT_CACHE_FOLDERS } from './cache';
 import { idSchema } from './common';
 import { doNotDisturbSchema, NOTIFY_EVENT_KINDS, notifyEventKindSchema } from './notify';
 import { permissionRulesSchema, policyPresetSchema } from './policy';
@@ -130,12 +131,34 @@ export const settingDefinitions = {
     label: 'Setup script',
     description: 'A shell command run in each new worktree after files are copied and dependencies hydrated; a failure fails the start.',
   }),
+  'cache.location': setting({
+    schema: z.string().trim().max(MAX_PATH_LENGTH).nullable(),
+    default: null,
+    scopes: ['user'],
+    label: 'Dependency cache folder',
+    description: 'Where cached dependency folders are kept, one cache for every project. Empty: "cache" in the data directory.',
+  }),
   'cache.strategy': setting({
-    schema: z.enum(['auto', 'clone', 'hardlink', 'copy', 'off']),
+    schema: cacheStrategySchema,
     default: 'auto',
     scopes: BOTH,
     label: 'Dependency cache strategy',
-    description: 'How dependency folders are brought into a new worktree.',
+    description:
+      'How dependency folders are brought into a new worktree: auto measures the filesystem and picks a clone, hardlinks or a copy; off installs in every worktree.',
+  }),
+  'cache.folders': setting({
+    schema: z.array(cacheFolderSchema).max(50),
+    default: [...DEFAULT_CACHE_FOLDERS],
+    scopes: BOTH,
+    label: 'Cached folders',
+    description: 'ecosystem:folder pairs, each cached when the ecosystem’s lockfile is in the worktree. Add cargo:target to cache Rust builds.',
+  }),
+  'cache.pinned': setting({
+    schema: z.array(cacheKeySchema).max(200),
+    default: [],
+    scopes: BOTH,
+    label: 'Pinned cache entries',
+    description: 'Keys of entries that eviction and retention never remove.',
   }),
   'cache.maxSizeMb': setting({
     schema: z.number().int().min(0).max(10_000_000),
@@ -154,7 +177,7 @@ export const settingDefinitions = {
   'cache.retentionDays': setting({
     schema: z.number().int().min(1).max(3650),
     default: 30,
-    scopes: BOTH,
+    scopes: ['user'],
     label: 'Cache retention (days)',
     description: 'Entries unused for longer than this are removed.',
   }),

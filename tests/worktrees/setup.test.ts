@@ -41,9 +41,9 @@ describe('worktree setup phases', () => {
     expect(readFileSync(join(worktree.path, 'README.md'), 'utf8')).toBe('# r\n');
 
     const phases = progress.filter((p) => p.state !== 'output').map((p) => `${p.phase}:${p.state}`);
-    expect(phases).toEqual(['create:done', 'copy:started', 'copy:done', 'hydrate:skipped', 'script:skipped']);
+    expect(phases).toEqual(['create:done', 'copy:started', 'copy:done', 'hydrate:started', 'hydrate:skipped', 'script:skipped']);
     const activity = await call<WorktreeActivity[]>(core, 'worktrees.activity', { taskId: worktree.taskId });
-    expect(activity.map((a) => a.kind)).toEqual(['created', 'setup.create.done', 'setup.copy.started', 'setup.copy.done', 'setup.hydrate.skipped', 'setup.script.skipped']);
+    expect(activity.map((a) => a.kind)).toEqual(['created', 'setup.create.done', 'setup.copy.started', 'setup.copy.done', 'setup.hydrate.started', 'setup.hydrate.skipped', 'setup.script.skipped']);
   });
 
   it('runs the setup script in the worktree with its output visible as progress', async () => {

@@ -11,7 +11,16 @@ import type { WorktreeStore } from './worktreeStore';
  * Brings dependency folders (node_modules, .venv, …) into a new worktree; the dependency cache
  * provides it. It may return a sentence for the activity log.
  */
-export type HydrateHook = (worktreePath: string, project: Project) => Promise<string | void>;
+export type HydrateHook = (worktreePath: string, project: Project) => Promise<HydrateOutcome>;
+
+/** A sentence for the log, or why nothing was hydrated (the phase then shows as skipped). */
+export type HydrateOutcome = string | void | { skipped: string };
+
+/** Hydration, and what to do once the setup script succeeded (store what it installed). */
+export interface DependencyHydration {
+  hydrate: HydrateHook;
+  populate?: (worktreePath: string, project: Project) => void;
+}
 
 /**
  * The setup phases of a new worktree, each reported as `worktree.progress` and kept in the activity
@@ -25,7 +34,7 @@ export class WorktreeSetup implements Disposable {
     private readonly store: WorktreeStore,
     private readonly bus: EventBus,
     private readonly settings: SettingsService,
-    private readonly hydrate: HydrateHook | undefined,
+    private readonly hydration: DependencyHydration | undefined,
   ) {}
 
   progress(worktree: Worktree, phase: SetupPhase, state: WorktreeProgress['state'], message: string, output?: string): void {
@@ -51,18 +60,21 @@ export class WorktreeSetup implements Disposable {
       this.progress(current, 'copy', 'done', copied.length === 0 ? 'No files to copy' : `Copied ${copied.join(', ')}`);
 
       phase = 'hydrate';
-      if (this.hydrate) {
+      if (this.hydration) {
         this.progress(current, 'hydrate', 'started', 'Hydrating dependency folders');
-        const said = await this.hydrate(current.path, project);
-        this.progress(current, 'hydrate', 'done', said || 'Dependencies hydrated');
+        const said = await this.hydration.hydrate(current.path, project);
+        if (typeof said === 'object') this.progress(current, 'hydrate', 'skipped', said.skipped);
+        else this.progress(current, 'hydrate', 'done', said || 'Dependencies hydrated');
       } else {
         this.progress(current, 'hydrate', 'skipped', 'No dependency cache');
       }
 
       phase = 'script';
       const script = this.settings.value('worktrees.setupScript', project.id);
-      if (script && script.trim() !== '') await this.runScript(current, project, script);
-      else this.progress(current, 'script', 'skipped', 'No setup script');
+      if (script && script.trim() !== '') {
+        await this.runScript(current, project, script);
+        this.hydration?.populate?.(current.path, project);
+      } else this.progress(current, 'script', 'skipped', 'No setup script');
     } catch (error) {
       current = this.setState(current, 'failed');
       if (error instanceof SwitchyardError && error.code === 'SETUP_FAILED') throw error;
