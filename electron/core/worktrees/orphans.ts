@@ -6,28 +6,14 @@ import { SwitchyardError } from '../../../shared/errors';
 import { git } from '../git/repository';
 import { saveWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
-import type { ProjectService } from '../projects/projectService';
-import type { EventBus } from '../events';
-import type { TaskService } from '../tasks/taskService';
 import { removeCheckout } from './checkouts';
-import type { RepoQueue } from './repoQueue';
-import type { TaskCheckouts } from './taskCheckouts';
+import type { WorktreeCollaborators } from './worktreeCollaborators';
 import { refHeads, workingTreeChanges } from './worktreeInspection';
 import { isInside, pathInsideRoot } from './worktreeRoot';
 import { DIRTY_PATHS_IN_ERROR } from './workGuard';
-import type { WorktreeSetup } from './worktreeSetup';
-import type { WorktreeStore } from './worktreeStore';
 
 /** What the orphan finder works with. */
-export interface OrphanFinderOptions {
-  store: WorktreeStore;
-  queue: RepoQueue;
-  checkouts: TaskCheckouts;
-  setup: WorktreeSetup;
-  bus: EventBus;
-  projects: ProjectService;
-  tasks: TaskService;
-}
+export type OrphanFinderOptions = WorktreeCollaborators;
 
 /** The folder under refs/switchyard/saved/ for work saved from worktrees no task owned. */
 const ORPHANS_SAVE_KEY = 'orphans';

@@ -4,26 +4,13 @@ import { SwitchyardError } from '../../../shared/errors';
 import { branchNameProblem, clashingBranch, uniqueBranchName } from '../git/refNames';
 import { git } from '../git/repository';
 import { applySavedTree, listSavedRefs, SAVED_REF_PREFIX, type SavedRef } from '../git/snapshot';
-import type { ProjectService } from '../projects/projectService';
-import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
-import type { TaskService } from '../tasks/taskService';
 import { localBranches } from './checkouts';
-import type { RepoQueue } from './repoQueue';
-import type { TaskCheckouts } from './taskCheckouts';
+import type { WorktreeCollaborators } from './worktreeCollaborators';
 import { refHeads, workingTreeChanges } from './worktreeInspection';
-import type { WorktreeSetup } from './worktreeSetup';
-import type { WorktreeStore } from './worktreeStore';
 
 /** What saved changes are listed and restored with. */
-export interface SavedChangesOptions {
-  store: WorktreeStore;
-  queue: RepoQueue;
-  checkouts: TaskCheckouts;
-  setup: WorktreeSetup;
-  bus: EventBus;
-  projects: ProjectService;
-  tasks: TaskService;
+export interface SavedChangesOptions extends WorktreeCollaborators {
   settings: SettingsService;
 }
 
