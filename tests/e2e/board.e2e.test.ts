@@ -13,6 +13,17 @@ async function createTask(page: Page, title: string, prompt: string) {
   await dialog.waitFor({ state: 'detached' });
 }
 
+/** A new serve on a new data folder, with one page open that has added a new repository as a project. */
+async function servedWithProject() {
+  const served = await startServe(tempDir('switchyard-e2e-'));
+  const browser = await launchBrowser();
+  const first = await browser.newPage();
+  await first.goto(served.loginUrl);
+  await first.getByLabel('Add a repository').fill(makeRepo());
+  await first.getByRole('button', { name: 'Add project' }).click();
+  return { served, browser, first };
+}
+
 describe('browser mode, end to end', () => {
   it('adds a project, creates two tasks, finds them after a reload and after a server restart', async () => {
     const dataDir = tempDir('switchyard-e2e-');
@@ -67,14 +78,7 @@ describe('browser mode, end to end', () => {
   });
 
   it('saving an editor opened before the card moved elsewhere keeps the move and saves the edit', async () => {
-    const dataDir = tempDir('switchyard-e2e-');
-    const repo = makeRepo();
-    const served = await startServe(dataDir);
-    const browser = await launchBrowser();
-    const first = await browser.newPage();
-    await first.goto(served.loginUrl);
-    await first.getByLabel('Add a repository').fill(repo);
-    await first.getByRole('button', { name: 'Add project' }).click();
+    const { served, browser, first } = await servedWithProject();
     await createTask(first, 'Stale editor', 'Edit me');
     await first.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /^Stale editor/ }).click();
     const stale = first.getByRole('dialog', { name: 'Edit task' });
@@ -98,14 +102,7 @@ describe('browser mode, end to end', () => {
   });
 
   it('live updates reach a second open page', async () => {
-    const dataDir = tempDir('switchyard-e2e-');
-    const repo = makeRepo();
-    const served = await startServe(dataDir);
-    const browser = await launchBrowser();
-    const first = await browser.newPage();
-    await first.goto(served.loginUrl);
-    await first.getByLabel('Add a repository').fill(repo);
-    await first.getByRole('button', { name: 'Add project' }).click();
+    const { served, browser, first } = await servedWithProject();
     const second = await browser.newPage();
     await second.goto(served.loginUrl);
     await second.getByRole('button', { name: 'New task' }).waitFor();
