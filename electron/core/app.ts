@@ -122,6 +122,7 @@ export function createCore(options: CoreOptions): Core {
     queue: repoQueue,
     bus,
     landed: (taskId) => lifecycle.send(taskId, 'merge.landed'),
+    mergeFailed: (taskId, reason) => lifecycle.send(taskId, 'merge.failed', { reason }),
   });
   const orphans = new OrphanFinder(worktreeParts);
   const savedChanges = new SavedChangesService({ ...worktreeParts, settings });

@@ -252,7 +252,8 @@ export const SETTING_KEYS = Object.keys(settingDefinitions) as SettingKey[];
 export const settingKeySchema = z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]);
 export type SettingValue<K extends SettingKey> = z.infer<(typeof settingDefinitions)[K]['schema']>;
 
-export const settingSourceSchema = z.enum(['default', 'user', 'project']);
+/** `run`: held by a headless run for its project while it lasts, never stored. */
+export const settingSourceSchema = z.enum(['default', 'user', 'project', 'run']);
 
 export const effectiveSettingSchema = z.object({
   key: settingKeySchema,

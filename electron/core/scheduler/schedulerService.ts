@@ -34,6 +34,12 @@ const BLOCKING_CODES = new Set(['AGENT_NOT_FOUND']);
 const failedStarts = (task: Task) => task.reason?.attempts ?? 0;
 
 /**
+ * A reason that says the task failed for good (every attempt failed, its agent is missing, its
+ * merge conflicted): it is not started again until the user moves it, whatever the retries.
+ */
+const finalReason = (task: Task) => task.reason?.kind === 'failed' || task.reason?.kind === 'blocked';
+
+/**
  * Runs a project's plan: while its run is on, every change (a task done, an agent exiting, a
  * setting) leads to one decision — what moves to Ready, what starts, what is blocked — applied at
  * once. Decisions are coalesced: a burst of changes makes one pass. A run stays on across restarts.
@@ -103,6 +109,18 @@ export class SchedulerService implements Disposable {
     };
   }
 
+  /**
+   * Whether the project's run has nothing to do until something changes: no start under way,
+   * nothing it would start now and no retry waiting for its time. A headless run ends on it.
+   */
+  idle(projectId: string): boolean {
+    if (this.pending || this.passing) return false;
+    const { decision, tasks } = this.decideFor(new Set([projectId]), Date.now());
+    const mine = new Set(tasks.filter((t) => t.projectId === projectId).map((t) => t.id));
+    if ([...this.launching].some((id) => mine.has(id))) return false;
+    return decision.start.length === 0 && decision.promote.length === 0 && decision.wakeAt === null;
+  }
+
   /** Resolves once no pass is pending or running: for shutdown and for tests. */
   async settled(): Promise<void> {
     while (this.pending || this.passing) await (this.passing ?? new Promise((r) => setImmediate(r)));
@@ -157,7 +175,7 @@ export class SchedulerService implements Disposable {
     const tasks: SchedulableTask[] = rows
       .filter((t) => active.has(t.projectId) || ACTIVE_STATUSES.has(t.status))
       .map((t) => {
-        const failures = t.status === 'failed' ? ports.failures(t.id) + failedStarts(t) : 0;
+        const failures = t.status !== 'failed' ? 0 : finalReason(t) ? Number.POSITIVE_INFINITY : ports.failures(t.id) + failedStarts(t);
         return {
           id: t.id,
           projectId: t.projectId,

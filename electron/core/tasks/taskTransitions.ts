@@ -37,6 +37,8 @@ export const TASK_EVENTS = [
   'plan.markedDone',
   /** The scheduler could not start the task's agent, and tries again after a wait. */
   'scheduler.startRetrying',
+  /** A run that merges what reaches review could not merge the task's branch (a conflict): it failed. */
+  'merge.failed',
 ] as const;
 export type TaskEvent = (typeof TASK_EVENTS)[number];
 
@@ -72,7 +74,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'scheduler.startFailed': 'failed',
     // Its dependencies are done (it was picked to start): it waits in Ready for its next attempt.
     'scheduler.startRetrying': 'ready',
-    ...staying('backlog', ['session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
+    ...staying('backlog', ['session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported', 'merge.failed']),
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'merge.landed': 'done',
@@ -87,7 +89,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.failed': 'failed',
     'session.started': 'running',
     'scheduler.startFailed': 'failed',
-    ...staying('ready', ['scheduler.startRetrying', 'scheduler.promoted', 'session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
+    ...staying('ready', ['scheduler.startRetrying', 'scheduler.promoted', 'session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported', 'merge.failed']),
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'merge.landed': 'done',
@@ -97,7 +99,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.running': 'running',
     'user.drag.review': 'review',
     'user.drag.done': 'done',
-    ...staying('running', ['session.started', 'scheduler.startFailed', 'scheduler.startRetrying', 'session.working', 'plan.reimported']),
+    ...staying('running', ['session.started', 'scheduler.startFailed', 'scheduler.startRetrying', 'session.working', 'plan.reimported', 'merge.failed']),
     'session.needsInput': 'needs_input',
     'session.turnFinished': 'review',
     'session.exitedOk': 'review',
@@ -111,7 +113,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.review': 'review',
     'user.drag.done': 'done',
     'session.started': 'running',
-    ...staying('needs_input', ['scheduler.startFailed', 'scheduler.startRetrying', 'session.needsInput', 'plan.reimported']),
+    ...staying('needs_input', ['scheduler.startFailed', 'scheduler.startRetrying', 'session.needsInput', 'plan.reimported', 'merge.failed']),
     'session.working': 'running',
     'session.turnFinished': 'review',
     'session.exitedOk': 'review',
@@ -141,6 +143,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     ]),
     'session.failed': 'failed',
     'merge.landed': 'done',
+    'merge.failed': 'failed',
     'plan.markedDone': 'done',
   },
   done: {
@@ -162,6 +165,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
       'session.failed',
       'session.interrupted',
       'merge.landed',
+      'merge.failed',
       'plan.reimported',
       'plan.markedDone',
     ]),
@@ -183,6 +187,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
       'session.failed',
       'session.interrupted',
       'plan.reimported',
+      'merge.failed',
     ]),
     'session.exitedOk': 'review',
     'merge.landed': 'done',

@@ -10,6 +10,7 @@ const SOURCE_LABEL: Record<EffectiveSetting['source'], string> = {
   default: 'default',
   user: 'your setting',
   project: 'this project',
+  run: 'this run',
 };
 
 function display(value: unknown): string {
