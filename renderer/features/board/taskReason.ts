@@ -85,7 +85,9 @@ export function reasonDetails(task: Task, agent: AgentFacts): ReasonDetails | nu
           ? 'Blocked: the agent is not installed'
           : 'Blocked'
         : reason.kind === 'failed'
-          ? `Failed after ${reason.attempts} ${reason.attempts === 1 ? 'attempt' : 'attempts'} to start`
+          ? reason.attempts > 0
+            ? `Failed after ${reason.attempts} ${reason.attempts === 1 ? 'attempt' : 'attempts'} to start`
+            : 'Failed'
           : `The start failed; next try${reason.retryAt === null ? ' soon' : ` at ${clockTime(reason.retryAt)}`} (attempt ${reason.attempts})`;
     return { tone: reason.kind, title, code: reason.code, message: reason.message, advice, fix };
   }
