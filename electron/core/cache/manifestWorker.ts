@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { lowerThisThreadPriority } from '../threads/threadPriority';
 import type { ManifestReply, ManifestRequest } from './manifestProtocol';
 import { firstDifference, readManifest, type ManifestItem } from './treeManifest';
 
@@ -11,7 +10,7 @@ import { firstDifference, readManifest, type ManifestItem } from './treeManifest
  */
 const port = parentPort;
 if (!port) throw new Error('manifestWorker runs only as a worker thread');
-lowerThisThreadPriority();
+// No lowered priority: a worktree's setup waits for this walk, as it waits for cp.
 
 port.on('message', (request: ManifestRequest) => {
   let reply: ManifestReply;
