@@ -29,6 +29,7 @@ function task(id: string, status: TaskStatus, extra: Partial<Task> = {}): Task {
     planKey: null,
     order: 1,
     reason: null,
+    limitResetAt: null,
     createdAt: 0,
     updatedAt: 0,
     ...extra,
@@ -49,6 +50,7 @@ function session(id: string, taskId: string, extra: Partial<Session> = {}): Sess
     exitCode: null,
     startedAt: 0,
     endedAt: null,
+    stopReason: null,
     ...extra,
   };
 }

@@ -94,6 +94,7 @@ export function createRouter(s: RouterServices): Handlers {
     'sessions.resume': ({ sessionId }) => s.sessions.relaunch(sessionId, true),
     'sessions.list': (filter) => s.sessions.list(filter),
     'sessions.get': ({ sessionId }) => s.sessions.get(sessionId),
+    'sessions.live': ({ projectId }) => s.sessions.live(projectId),
     'sessions.history': ({ sessionId }) => s.sessions.history(sessionId),
     'terminal.attach': ({ sessionId, cols, rows }, client) => s.sessions.attach(sessionId, client, { cols, rows }),
     'terminal.detach': ({ sessionId }, client) => s.sessions.detach(sessionId, client),
