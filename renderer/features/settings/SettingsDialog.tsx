@@ -82,11 +82,11 @@ function SettingEditor({
 
 /** Every setting with its effective value and where it comes from; editable per user and per project. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
-  const { client } = useActions();
+  const { client, reloadPreset } = useActions();
   const project = useAppStore((s) => s.projects.find((p) => p.id === s.selectedProjectId) ?? null);
   const [settings, setSettings] = useState<EffectiveSetting[]>([]);
   const [version, setVersion] = useState(0);
-  const [page, setPage] = useState<SettingsPage>('General');
+  const [page, setPage] = useState<SettingsPage>(() => useAppStore.getState().settingsPage);
   const projectId = project?.id;
   const load = () => setVersion((v) => v + 1);
 
@@ -118,6 +118,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       reportError(error);
     }
     load();
+    if (setting.key === 'policy.preset') void reloadPreset();
   };
   const reset = async (setting: EffectiveSetting, scope: SettingScope) => {
     try {
@@ -126,6 +127,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       reportError(error);
     }
     load();
+    if (setting.key === 'policy.preset') void reloadPreset();
   };
 
   return (
@@ -149,7 +151,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         {page === 'Notifications' && (
           <NotificationsPage settings={settings} project={project} save={(setting, scope, value) => void save(setting, scope, value)} />
         )}
-        {page === 'General' && (
+        {(page === 'General' || page === 'Agents') && (
           <table className="settings-table">
             <thead>
               <tr>
@@ -160,7 +162,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
               </tr>
             </thead>
             <tbody>
-              {settings.filter((s) => pageOf(s.key) === 'General').map((s) => (
+              {settings.filter((s) => pageOf(s.key) === page).map((s) => (
                 <tr key={s.key} data-setting={s.key}>
                   <td>
                     <div>{s.label}</div>
