@@ -189,10 +189,11 @@ describe('switchyard run', () => {
     }
   }, RUN_MS + 30_000);
 
-  it('prints a waiting agent’s question once with the command that answers it, and goes on with the others', async () => {
+  it('--approve ask: prints a waiting agent’s question once with the command that answers it, and goes on with the others', async () => {
     const flag = join(tempDir(), 'go');
-    // Tried: one agent that asks (nothing answers for it), beside a task that finishes only after it asked.
-    const { repo, dataDir } = await projectWithPlan(ASKING_PLAN);
+    // Tried: one agent that asks, with rules that would allow what it asks but a run told to answer
+    // nothing, beside a task that finishes only after the question was printed.
+    const { repo, dataDir } = await projectWithPlan(ASKING_PLAN, (set) => set('policy.allow', ['Edit', 'Bash']));
     const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
     try {
       const project = core.projects.list()[0]!;
@@ -236,19 +237,17 @@ describe('switchyard run', () => {
     }
   }, RUN_MS + 30_000);
 
-  it('--approve ask answers nothing, even what the rules allow; --timeout 2s ends the waiting run with exit 4', async () => {
-    // Tried: rules that allow everything the agent does, and a run told to ask anyway.
-    const { repo, dataDir } = await projectWithPlan(ASKING_PLAN, (set) => set('policy.allow', ['Edit', 'Bash']));
+  it('--timeout 2s ends a run whose agent waits for an answer with exit 4', async () => {
+    const { repo, dataDir } = await projectWithPlan(ASKING_PLAN);
     const started = Date.now();
     const run = startRun(['--project', repo, '--approve', 'ask', '--timeout', '2s', '--data-dir', dataDir]);
     const code = await run.exited;
     const out = run.output();
     expect(code, out).toBe(4);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
-    expect(out).toMatch(/1\.1 Asking note asks: /);
     expect(out).toMatch(/the run timed out: 0 of 1 reached review/);
-    expect(out).toMatch(/^needs input: 1\.1 Asking note — /m);
-    // Its agent was stopped with the run: the task is back in Ready, to be started again.
+    // Its agent (asking by then, unless the machine was too busy to get it that far) was stopped
+    // with the run: the task is back in Ready, to be started again.
     expect(listTasks(repo, dataDir).map((r) => r.status)).toEqual(['ready']);
   }, RUN_MS);
 
