@@ -14,6 +14,7 @@ import { chooseStartMode } from './core/doctor/startMode';
 import { inspectRepository } from './core/git/repository';
 import { cycleError, readPlanFile } from './core/plans/planImporter';
 import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/planReport';
+import { cacheClear, cacheEvict, cacheList, cacheVerify, type CacheCommandDeps } from './cli/cacheCommand';
 import { parseDuration } from './cli/duration';
 import { APPROVE_MODES, RUN_GOALS } from './cli/headlessRun';
 import { runCommand, type RunFlags } from './cli/runCommand';
@@ -273,6 +274,54 @@ ${RUN_EXIT_HELP}`,
       print: (line) => console.log(line),
     });
   });
+
+/** Runs a cache command against the core of the data folder, through its procedures. */
+async function withCache(dataDir: string | undefined, command: (deps: CacheCommandDeps) => Promise<number>): Promise<void> {
+  const core = openCore(resolveDataDir({ explicit: dataDir }), 'desktop');
+  try {
+    process.exitCode = await command({
+      call: (method, input) => call(core, method, input),
+      onProgress: (listener) => {
+        const subscription = core.bus.subscribe((m) => {
+          if (m.event === 'cache.progress') listener(m.payload);
+        });
+        return () => void subscription.dispose();
+      },
+      print: (line) => console.log(line),
+      status: (line) => console.error(line),
+    }).catch((error: unknown) => Promise.reject(failure(error)));
+  } finally {
+    await core.dispose();
+  }
+}
+
+const cache = program.command('cache').description('the dependency cache shared by every project: list, verify, evict, clear');
+cache
+  .command('ls')
+  .description('list the entries with their size, hits, last use and the projects that used them')
+  .option('--json', 'print { location, entries, totalBytes, maxBytes } as JSON')
+  .option('--data-dir <dir>', 'where the database and caches live')
+  .action((flags: { json?: boolean; dataDir?: string }) => withCache(flags.dataDir, (deps) => cacheList(flags, deps)));
+cache
+  .command('verify')
+  .description('hash entries (all, or those named) against what was stored; a changed entry is evicted and the exit code is 1')
+  .argument('[keys...]', 'entry keys, or prefixes of at least 4 characters')
+  .option('--json', 'print the results as JSON')
+  .option('--data-dir <dir>', 'where the database and caches live')
+  .action((keys: string[], flags: { json?: boolean; dataDir?: string }) => withCache(flags.dataDir, (deps) => cacheVerify(keys, flags, deps)));
+cache
+  .command('evict')
+  .description('remove the named entries')
+  .argument('<keys...>', 'entry keys, or prefixes of at least 4 characters')
+  .option('--json', 'print { evicted } as JSON')
+  .option('--data-dir <dir>', 'where the database and caches live')
+  .action((keys: string[], flags: { json?: boolean; dataDir?: string }) => withCache(flags.dataDir, (deps) => cacheEvict(keys, flags, deps)));
+cache
+  .command('clear')
+  .description('remove every entry; the next worktree of each project installs afresh')
+  .option('--json', 'print { removed } as JSON')
+  .option('--data-dir <dir>', 'where the database and caches live')
+  .action((flags: { json?: boolean; dataDir?: string }) => withCache(flags.dataDir, (deps) => cacheClear(flags, deps)));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Commander has printed what was wrong; help and the version asked for are not errors.

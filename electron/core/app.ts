@@ -108,7 +108,7 @@ export function createCore(options: CoreOptions): Core {
   const worktreeStore = new WorktreeStore(database.db);
   // Disposed after the setup scripts are stopped: the git operations already queued finish first.
   const repoQueue = disposables.add(new RepoQueue());
-  const cache = disposables.add(new DependencyCache({ settings, projects, dataDir: options.dataDir, log }));
+  const cache = disposables.add(new DependencyCache({ settings, projects, bus, dataDir: options.dataDir, log }));
   const hydration = options.hydrate
     ? { hydrate: options.hydrate }
     : { hydrate: cache.hydrate.bind(cache), populate: cache.populate.bind(cache) };
@@ -243,7 +243,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache }),
     log,
   );
   const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appEvents, appProcedures } from './app';
 import { envelopeEvents } from './common';
 import { attentionEvents, attentionProcedures } from './attention';
+import { cacheEvents, cacheProcedures } from './cache';
 import { notifyEvents } from './notify';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
@@ -13,6 +14,7 @@ import { worktreeEvents, worktreeProcedures } from './worktrees';
 
 export * from './app';
 export * from './attention';
+export * from './cache';
 export * from './common';
 export * from './notify';
 export * from './plans';
@@ -36,6 +38,7 @@ export const procedures = {
   ...attentionProcedures,
   ...worktreeProcedures,
   ...sessionProcedures,
+  ...cacheProcedures,
 } as const;
 
 /** Every one-way message a client may send (no reply), with its input schema. */
@@ -54,6 +57,7 @@ export const events = {
   ...worktreeEvents,
   ...sessionEvents,
   ...notifyEvents,
+  ...cacheEvents,
 } as const;
 
 export type Procedures = typeof procedures;

@@ -92,6 +92,22 @@ export const settingDefinitions = {
     description:
       'Start a task from its dependency’s branch as soon as that dependency is in review, instead of waiting for it to be merged.',
   }),
+  'scheduler.waitAtLimits': setting({
+    schema: z.boolean(),
+    default: true,
+    scopes: BOTH,
+    label: 'Wait at usage limits',
+    description:
+      'When an agent reports a usage or rate limit, its task waits for the reset, no other task of that agent starts meanwhile, and its conversation resumes by itself afterwards. Off: the agent is left as it is.',
+  }),
+  'sessions.idleStopMinutes': setting({
+    schema: z.number().min(0).max(10_080),
+    default: 30,
+    scopes: BOTH,
+    label: 'Stop idle agents after (min)',
+    description:
+      'An agent whose task is in review and that has waited at its prompt this long is stopped; its task stays in review and its conversation can be resumed. 0: never.',
+  }),
   'worktrees.root': setting({
     schema: z.string().max(MAX_PATH_LENGTH).nullable(),
     default: null,

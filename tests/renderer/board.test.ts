@@ -24,6 +24,7 @@ function task(id: string, status: TaskStatus, order: number, extra: Partial<Task
     planKey: null,
     order,
     reason: null,
+    limitResetAt: null,
     createdAt: 0,
     updatedAt: 0,
     ...extra,

@@ -29,6 +29,7 @@ function task(id: string, status: TaskStatus, extra: Partial<Task> = {}): Task {
     planKey: null,
     order: 1,
     reason: null,
+    limitResetAt: null,
     createdAt: 0,
     updatedAt: 0,
     ...extra,
@@ -49,6 +50,7 @@ function session(id: string, taskId: string, extra: Partial<Session> = {}): Sess
     exitCode: null,
     startedAt: 0,
     endedAt: null,
+    stopReason: null,
     ...extra,
   };
 }
@@ -117,6 +119,9 @@ describe('the reason a card shows', () => {
     expect(cardReason(retrying, NO_AGENT)).toEqual({ tone: 'retrying', text: 'start failed, next try at 09:05: boom' });
     const custom = task('t', 'failed', { agentKind: 'custom', reason: { kind: 'failed', code: 'BAD_INPUT', message: 'A custom command task needs a command line to run.', attempts: 4, retryAt: null } });
     expect(reasonDetails(custom, NO_AGENT)).toMatchObject({ fix: 'edit-task', advice: expect.stringContaining('command line') });
+    // A reason that counts no start (the agent crashed once it ran) does not speak of attempts.
+    const crashed = task('t', 'failed', { reason: { kind: 'failed', code: 'INTERNAL', message: 'the agent crashed', attempts: 0, retryAt: null } });
+    expect(reasonDetails(crashed, NO_AGENT)).toMatchObject({ title: 'Failed', message: 'the agent crashed' });
   });
 
   it('quotes the question of an agent that waits, and the exit code of one that failed', () => {

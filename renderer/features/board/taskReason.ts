@@ -53,6 +53,8 @@ export function cardReason(task: Task, agent: AgentFacts): CardReason | null {
     const at = reason.retryAt === null ? '' : ` at ${clockTime(reason.retryAt)}`;
     return { tone: 'retrying', text: `start failed, next try${at}: ${firstLine(reason.message)}` };
   }
+  const resetAt = task.limitResetAt ?? (reason?.kind === 'usage_limit' ? reason.retryAt : null);
+  if (resetAt !== null) return { tone: 'retrying', text: `waiting for the limit to reset at ${clockTime(resetAt)}` };
   const live = agent.session !== null && agent.session.endedAt === null;
   const asking = task.status === 'needs_input' || (live && (agent.latest?.state ?? agent.session?.state) === 'needs_input');
   if (asking) {
@@ -70,6 +72,8 @@ export function cardReason(task: Task, agent: AgentFacts): CardReason | null {
 const ADVICE: Record<string, { advice: string; fix: ReasonDetails['fix'] }> = {
   AGENT_NOT_FOUND: { advice: 'Install it, or set its path in Settings → Agents. Then move the task back to Ready.', fix: 'agent-settings' },
   BAD_INPUT: { advice: 'Correct the task (for a custom command, its command line) and move it back to Ready.', fix: 'edit-task' },
+  AGENT_CRASHED: { advice: 'Read the end of its terminal, then resume the agent or start the task again.', fix: null },
+  USAGE_LIMIT: { advice: 'Nothing to do: its conversation resumes by itself once the limit resets (Settings → Scheduler turns this off).', fix: null },
   SETUP_FAILED: { advice: 'The worktree could not be set up: fix the setup script or the files it copies, then move the task back to Ready.', fix: null },
 };
 const GENERIC_ADVICE = 'Fix the cause, then move the task back to Ready or start it again.';
@@ -85,9 +89,14 @@ export function reasonDetails(task: Task, agent: AgentFacts): ReasonDetails | nu
           ? 'Blocked: the agent is not installed'
           : 'Blocked'
         : reason.kind === 'failed'
-          ? `Failed after ${reason.attempts} ${reason.attempts === 1 ? 'attempt' : 'attempts'} to start`
-          : `The start failed; next try${reason.retryAt === null ? ' soon' : ` at ${clockTime(reason.retryAt)}`} (attempt ${reason.attempts})`;
-    return { tone: reason.kind, title, code: reason.code, message: reason.message, advice, fix };
+          ? reason.attempts > 0
+            ? `Failed after ${reason.attempts} ${reason.attempts === 1 ? 'attempt' : 'attempts'} to start`
+            : 'Failed'
+          : reason.kind === 'usage_limit'
+            ? `Waiting for the usage limit to reset${reason.retryAt === null ? '' : ` at ${clockTime(reason.retryAt)}`}`
+            : `The start failed; next try${reason.retryAt === null ? ' soon' : ` at ${clockTime(reason.retryAt)}`} (attempt ${reason.attempts})`;
+    const tone: ReasonTone = reason.kind === 'usage_limit' ? 'retrying' : reason.kind;
+    return { tone, title, code: reason.code, message: reason.message, advice, fix };
   }
   if (task.status === 'failed') {
     const exit = agent.session?.exitCode;
