@@ -3,7 +3,7 @@ import { CSS } from '@dnd-kit/utilities';
 import type { Task } from '../../../shared/contract';
 import { useTerminals } from '../terminals/terminalsContext';
 import { AGENT_LABELS } from './columns';
-import { cardAction, liveLabel, NO_AGENT } from './liveness';
+import { agentChip, cardAction, NO_AGENT } from './liveness';
 import { cardReason, type AgentFacts } from './taskReason';
 
 export interface CardLinks {
@@ -35,7 +35,7 @@ export function TaskCardBody({
   allowAll?: boolean;
 }) {
   const reason = cardReason(task, agent);
-  const live = liveLabel(agent);
+  const chip = agentChip(agent);
   return (
     <>
       <span className="card-title">{task.title}</span>
@@ -46,7 +46,7 @@ export function TaskCardBody({
       )}
       <span className="card-meta">
         <span className="chip">{AGENT_LABELS[task.agentKind] ?? task.agentKind}</span>
-        {live && <span className="chip live">{live}</span>}
+        {chip && <span className={chip.live ? 'chip live' : 'chip'}>{chip.text}</span>}
         {allowAll && <AllowAllBadge />}
         {task.priority !== 'normal' && <span className="chip">{task.priority}</span>}
         {task.phase && <span className="chip">{task.phase}</span>}
