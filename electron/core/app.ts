@@ -13,6 +13,7 @@ import { PolicyService, type RequestingSession } from './policy/policyService';
 import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
 import { SchedulerService } from './scheduler/schedulerService';
+import { UsageLimitWaits } from './scheduler/usageLimitWaits';
 import { Connection } from './rpc/connection';
 import { createDispatcher, createMessageDelivery, type Deliver, type Dispatch } from './rpc/dispatcher';
 import { createMessageRouter, createRouter } from './rpc/router';
@@ -166,6 +167,7 @@ export function createCore(options: CoreOptions): Core {
     agents,
     prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
+    onUsageLimit: (sessionId, limit) => limitWaits.reported(sessionId, limit),
     permissionPreset: (task) => settings.value('policy.preset', task.projectId),
   });
   // Told once when writes start failing (a full disk) and once when everything held is written.
@@ -191,6 +193,14 @@ export function createCore(options: CoreOptions): Core {
     }),
   );
   sessions.markOrphans();
+  // An agent at its usage limit: its task waits for the reset, and the scheduler resumes it then.
+  const limitWaits = new UsageLimitWaits({
+    tasks,
+    lifecycle,
+    settings,
+    log,
+    sessions: { taskOf: (sessionId) => sessionRows.taskOf(sessionId), stopAtLimit: (sessionId) => sessions.stop(sessionId, 'usage_limit') },
+  });
   // Disposed first (stores dispose in reverse): programs are stopped while their exits can still be recorded.
   disposables.add(host);
   disposables.add(toDisposable(() => sessions.beginShutdown()));
@@ -210,6 +220,7 @@ export function createCore(options: CoreOptions): Core {
           return sessions.start(taskId);
         },
         failures: (taskId) => sessions.failures(taskId),
+        resumedAfterLimit: (taskId) => attention.limitReset(taskId, 'its usage limit reset'),
       },
     }),
   );
