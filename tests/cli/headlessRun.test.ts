@@ -6,6 +6,7 @@ import { findExecutable } from '../../electron/core/agents/binaries';
 import { createCore } from '../../electron/core/app';
 import { appRoot } from '../../electron/core/appRoot';
 import { memoryLogger } from '../../electron/core/log';
+import type { SettingKey } from '../../shared/contract';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { isRunning } from '../helpers/processes';
@@ -50,6 +51,17 @@ Write the second note
 \`\`\`
 `;
 
+/** One task whose agent asks before it edits (unless something answers for the user). */
+const ASKING_PLAN = `# Plan
+
+### 1.1 Asking note
+**Assignee:** Claude Code
+
+\`\`\`
+Write a note
+\`\`\`
+`;
+
 let fakeBin: string;
 
 beforeAll(() => {
@@ -70,7 +82,7 @@ function runEnv(): NodeJS.ProcessEnv {
 }
 
 /** A repository with the plan imported, and the project's settings the test wants. */
-async function projectWithPlan(plan: string, settings: (set: (key: 'scheduler.retryBackoff' | 'scheduler.retries', value: number) => void) => void = () => {}) {
+async function projectWithPlan(plan: string, settings: (set: (key: SettingKey, value: unknown) => void) => void = () => {}) {
   const repo = makeRepo();
   const dataDir = tempDir('switchyard-data-');
   const planFile = join(tempDir(), 'plan.md');
@@ -177,18 +189,11 @@ describe('switchyard run', () => {
     }
   }, RUN_MS + 30_000);
 
-  it('prints a waiting agent’s question once with the command that answers it, and goes on with the others', async () => {
+  it('--approve ask: prints a waiting agent’s question once with the command that answers it, and goes on with the others', async () => {
     const flag = join(tempDir(), 'go');
-    // Tried: one agent that asks (nothing answers for it), beside a task that finishes only after it asked.
-    const { repo, dataDir } = await projectWithPlan(`# Plan
-
-### 1.1 Asking note
-**Assignee:** Claude Code
-
-\`\`\`
-Write a note
-\`\`\`
-`);
+    // Tried: one agent that asks, with rules that would allow what it asks but a run told to answer
+    // nothing, beside a task that finishes only after the question was printed.
+    const { repo, dataDir } = await projectWithPlan(ASKING_PLAN, (set) => set('policy.allow', ['Edit', 'Bash']));
     const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
     try {
       const project = core.projects.list()[0]!;
@@ -233,26 +238,92 @@ Write a note
   }, RUN_MS + 30_000);
 
   it('--timeout 2s ends a run whose agent waits for an answer with exit 4', async () => {
-    const { repo, dataDir } = await projectWithPlan(`# Plan
-
-### 1.1 Asking note
-**Assignee:** Claude Code
-
-\`\`\`
-Write a note
-\`\`\`
-`);
+    const { repo, dataDir } = await projectWithPlan(ASKING_PLAN);
     const started = Date.now();
     const run = startRun(['--project', repo, '--approve', 'ask', '--timeout', '2s', '--data-dir', dataDir]);
     const code = await run.exited;
     const out = run.output();
     expect(code, out).toBe(4);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
-    expect(out).toMatch(/1\.1 Asking note asks: /);
     expect(out).toMatch(/the run timed out: 0 of 1 reached review/);
-    expect(out).toMatch(/^needs input: 1\.1 Asking note — /m);
-    // Its agent was stopped with the run: the task is back in Ready, to be started again.
+    // Its agent (asking by then, unless the machine was too busy to get it that far) was stopped
+    // with the run: the task is back in Ready, to be started again.
     expect(listTasks(repo, dataDir).map((r) => r.status)).toEqual(['ready']);
+  }, RUN_MS);
+
+  it('--until merged merges each task that reaches review, so that its dependent starts from the merged base, and exits 0', async () => {
+    const { repo, dataDir } = await projectWithPlan(`# Plan
+
+### 1.1 First note
+**Assignee:** Claude Code
+
+\`\`\`
+Write the first note
+\`\`\`
+
+### 1.2 Second note
+**Assignee:** Claude Code
+**Depends On:** 1.1
+
+\`\`\`
+Write the second note
+\`\`\`
+`);
+    const run = startRun(['--project', repo, '--approve', 'all', '--until', 'merged', '--data-dir', dataDir]);
+    const code = await run.exited;
+    const out = run.output();
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/the run is over: 2 of 2 reached merged; 2 done/);
+    expect(out.indexOf('1.1 First note → done')).toBeLessThan(out.indexOf('1.2 Second note → running'));
+    expect(listTasks(repo, dataDir).map((r) => r.status)).toEqual(['done', 'done']);
+    // Both notes are on main, the second written on top of the first: it started from the merged base.
+    expect(readFileSync(join(repo, 'fake-agent-notes.md'), 'utf8')).toMatch(/Write the first note[\s\S]*Write the second note/);
+    expect(gitIn(repo, ['log', '--format=%s', '--merges', 'main'])).toMatch(/^Merge branch '.+': Second note\nMerge branch '.+': First note$/);
+    expect(gitIn(repo, ['status', '--porcelain'])).toBe('');
+  }, RUN_MS);
+
+  it('--until merged fails a task whose merge conflicts, with the reason, and leaves the base as the other merge made it', async () => {
+    // Tried: two tasks started side by side that both write the same new file; the later merge conflicts.
+    const { repo, dataDir } = await projectWithPlan(`# Plan
+
+### 1.1 First note
+**Assignee:** Claude Code
+
+\`\`\`
+Write the first note
+\`\`\`
+
+### 1.2 Other note
+**Assignee:** Claude Code
+
+\`\`\`
+Write the other note
+\`\`\`
+`);
+    const run = startRun(['--project', repo, '--approve', 'all', '--until', 'merged', '--max', '2', '--data-dir', dataDir]);
+    const code = await run.exited;
+    const out = run.output();
+    expect(code, out).toBe(1);
+    const rows = listTasks(repo, dataDir);
+    expect(rows.map((r) => r.status).sort()).toEqual(['done', 'failed']);
+    const failed = rows.find((r) => r.status === 'failed')!;
+    expect(failed.reason).toMatchObject({ kind: 'failed', code: 'CONFLICT' });
+    expect(failed.reason!.message).toMatch(/conflicts with main in fake-agent-notes\.md; main was not changed/);
+    expect(out).toContain(`failed: ${failed.key} ${failed.title} — CONFLICT`);
+    // Main holds the note of the task that landed, and only that one.
+    const landed = rows.find((r) => r.status === 'done')!;
+    const notes = readFileSync(join(repo, 'fake-agent-notes.md'), 'utf8');
+    expect(notes).toContain(landed.title === 'First note' ? 'Write the first note' : 'Write the other note');
+    expect(notes).not.toContain(failed.title === 'First note' ? 'Write the first note' : 'Write the other note');
+  }, RUN_MS);
+
+  it('--approve policy (the default) answers by the configured rules: the agent asks nothing and the run exits 0', async () => {
+    const { repo, dataDir } = await projectWithPlan(ASKING_PLAN, (set) => set('policy.allow', ['Edit', 'Bash']));
+    const run = startRun(['--project', repo, '--data-dir', dataDir]);
+    const code = await run.exited;
+    expect(code, run.output()).toBe(0);
+    expect(run.output()).not.toMatch(/ asks: /);
+    expect(listTasks(repo, dataDir).map((r) => r.status)).toEqual(['review']);
   }, RUN_MS);
 
   it('exits 2 with one clear line on bad usage, and writes nothing', () => {
