@@ -23,6 +23,10 @@ const HINT_OVERLAP = 16;
  */
 export const LIMIT_SCAN_SETTLE_MS = 150;
 
+/** CSI n C: the cursor moved forward, over what reads as spaces. */
+// eslint-disable-next-line no-control-regex -- an escape sequence is what it matches
+const CURSOR_FORWARD = /\x1b\[\d*C/g;
+
 /** Plain text kept while a message is being read (characters). */
 const MAX_BUFFER = 4096;
 
@@ -59,7 +63,7 @@ export class UsageLimitScanner {
     this.carry = text.length >= CARRY ? text.slice(-CARRY) : (carried + text).slice(-CARRY);
     if (!reading && !LIMIT_HINT.test(carried.slice(-HINT_OVERLAP) + text)) return;
     // Cursor moves forward stand for the spaces between words.
-    const plain = plainText((reading ? text : carried + text).replace(/\x1b\[\d*C/g, ' '));
+    const plain = plainText((reading ? text : carried + text).replace(CURSOR_FORWARD, ' '));
     this.buffer = (this.buffer + plain).slice(-MAX_BUFFER);
     this.arm();
   }
