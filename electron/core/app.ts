@@ -8,6 +8,7 @@ import { DisposableStore, toDisposable } from './disposable';
 import { EventBus } from './events';
 import { consoleLogger, type Logger } from './log';
 import { DependencyCache } from './cache/dependencyCache';
+import { CheckService } from './checks/checkService';
 import { AttentionService } from './notify/attentionService';
 import { PolicyService, type RequestingSession } from './policy/policyService';
 import { PlanImporter } from './plans/planImporter';
@@ -76,6 +77,8 @@ export interface Core {
   readonly worktrees: WorktreeService;
   /** The per-user dependency cache behind the hydrate phase. */
   readonly cache: DependencyCache;
+  /** The project's check command, run when an agent finishes a turn, its results kept by tree. */
+  readonly checks: CheckService;
   readonly review: WorktreeReview;
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
@@ -237,9 +240,24 @@ export function createCore(options: CoreOptions): Core {
       },
     }),
   );
+  const checks = disposables.add(
+    new CheckService({
+      dataDir: options.dataDir,
+      bus,
+      log,
+      targetOf: (taskId) => {
+        const worktree = worktreeStore.latest(taskId);
+        const command = worktree?.status === 'active' ? settings.value('checks.command', worktree.projectId)?.trim() : undefined;
+        return worktree && command ? { worktreePath: worktree.path, command } : undefined;
+      },
+    }),
+  );
   disposables.add(
     bus.subscribe((message) => {
-      if (message.event === 'session.state') attention.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
+      if (message.event === 'session.state') {
+        attention.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
+        checks.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
+      }
       else if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
       else if (message.event === 'scheduler.changed') attention.schedulerChanged(message.payload);
     }),
@@ -254,7 +272,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks }),
     log,
   );
   const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);
@@ -276,6 +294,7 @@ export function createCore(options: CoreOptions): Core {
     database,
     worktrees,
     cache,
+    checks,
     review,
     orphans,
     savedChanges,

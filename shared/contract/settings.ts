@@ -147,6 +147,14 @@ export const settingDefinitions = {
     label: 'Setup script',
     description: 'A shell command run in each new worktree after files are copied and dependencies hydrated; a failure fails the start.',
   }),
+  'checks.command': setting({
+    schema: z.string().trim().max(10_000).nullable(),
+    default: null,
+    scopes: BOTH,
+    label: 'Check command',
+    description:
+      'A shell command (your tests, e.g. npm test) run in a task’s worktree each time its agent finishes a turn; the result shows on the card and is kept by the worktree’s files, so an unchanged tree is not checked twice. Empty: no checks.',
+  }),
   'cache.location': setting({
     schema: z.string().trim().max(MAX_PATH_LENGTH).nullable(),
     default: null,
