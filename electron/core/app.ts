@@ -21,6 +21,7 @@ import { createMessageRouter, createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import type { TaskLauncher } from './sessions/taskLauncher';
 import { SessionHost } from './sessions/sessionHost';
+import { IdleStops } from './sessions/idleStops';
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
@@ -196,6 +197,17 @@ export function createCore(options: CoreOptions): Core {
     }),
   );
   sessions.markOrphans();
+  // An agent idle in review past sessions.idleStopMinutes is stopped; its task stays in review.
+  disposables.add(
+    new IdleStops({
+      bus,
+      tasks,
+      live: () => sessions.live(),
+      stopIdle: (sessionId) => sessions.stop(sessionId, 'idle'),
+      idleStopMinutes: (projectId) => settings.value('sessions.idleStopMinutes', projectId),
+      log,
+    }),
+  );
   // An agent at its usage limit: its task waits for the reset, and the scheduler resumes it then.
   const limitWaits = new UsageLimitWaits({
     tasks,
