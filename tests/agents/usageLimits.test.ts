@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentKind } from '../../shared/contract';
+import { startHookServer } from '../../electron/core/agents/hookServer';
 import { stateFromHook } from '../../electron/core/agents/stateEngine';
+import { createStateObserver } from '../../electron/core/agents/stateObserver';
 import { LIMIT_SCAN_SETTLE_MS, UsageLimitScanner, type ScanClock } from '../../electron/core/agents/usageLimitScanner';
 import { clockResetAt, detectUsageLimit, durationMs, type UsageLimit } from '../../electron/core/agents/usageLimits';
+import { waitFor } from '../helpers/waitFor';
 
 interface Recorded {
   agent: AgentKind;
@@ -135,5 +139,47 @@ describe('reading a run of output for a limit', () => {
     scanner.expectLimit('rate limit');
     clock.advance(LIMIT_SCAN_SETTLE_MS);
     expect(seen).toEqual([{ resetAt: null, message: 'rate limit' }]);
+  });
+});
+
+describe('limits that hooks report', () => {
+  /** Posts a hook payload as the relay does, for a session the server authorized. */
+  function post(url: string, sessionId: string, token: string, payload: Record<string, unknown>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-switchyard-session': sessionId } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(payload));
+    });
+  }
+
+  it("reads a Stop hook's last message, and a StopFailure rate limit whose reset only the screen names", async () => {
+    const server = await startHookServer();
+    const url = await server.listen();
+    try {
+      const seen: UsageLimit[] = [];
+      const observe = (sessionId: string) =>
+        createStateObserver({ kind: 'claude-code', sessionId, hookServer: server, onChange: () => {}, onUsageLimit: (limit) => seen.push(limit) });
+      const hooked = fixtures.limits.find((f) => f.via === 'hook')!;
+
+      // Older Claude Code: the limit message is the Stop hook's last assistant message.
+      const older = observe('s1');
+      expect(await post(url, 's1', server.authorize('s1'), { hook_event_name: 'Stop', session_id: 'a', last_assistant_message: hooked.text })).toBe(204);
+      await waitFor('the limit of the Stop hook', () => seen.length === 1, 10_000);
+      expect(seen[0]!.message).toBe(hooked.text);
+      older.dispose();
+
+      // Newer: StopFailure says a rate limit ended the turn; the screen says when it resets.
+      const newer = observe('s2');
+      newer.onOutput('\x1b[38;5;1mClaude AI usage limit reached|1762952400\x1b[39m\r\n');
+      expect(await post(url, 's2', server.authorize('s2'), { hook_event_name: 'StopFailure', session_id: 'b', error: 'rate_limit' })).toBe(204);
+      await waitFor('the limit of the screen', () => seen.length === 2, 10_000);
+      expect(seen[1]).toEqual({ resetAt: 1762952400_000, message: 'Claude AI usage limit reached|1762952400' });
+      newer.dispose();
+    } finally {
+      await server.dispose();
+    }
   });
 });
