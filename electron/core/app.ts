@@ -14,12 +14,14 @@ import { PolicyService, type RequestingSession } from './policy/policyService';
 import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
 import { SchedulerService } from './scheduler/schedulerService';
+import { UsageLimitWaits } from './scheduler/usageLimitWaits';
 import { Connection } from './rpc/connection';
 import { createDispatcher, createMessageDelivery, type Deliver, type Dispatch } from './rpc/dispatcher';
 import { createMessageRouter, createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import type { TaskLauncher } from './sessions/taskLauncher';
 import { SessionHost } from './sessions/sessionHost';
+import { IdleStops } from './sessions/idleStops';
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
@@ -169,6 +171,7 @@ export function createCore(options: CoreOptions): Core {
     agents,
     prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
+    onUsageLimit: (sessionId, limit) => limitWaits.reported(sessionId, limit),
     permissionPreset: (task) => settings.value('policy.preset', task.projectId),
   });
   // Told once when writes start failing (a full disk) and once when everything held is written.
@@ -194,6 +197,25 @@ export function createCore(options: CoreOptions): Core {
     }),
   );
   sessions.markOrphans();
+  // An agent idle in review past sessions.idleStopMinutes is stopped; its task stays in review.
+  disposables.add(
+    new IdleStops({
+      bus,
+      tasks,
+      live: () => sessions.live(),
+      stopIdle: (sessionId) => sessions.stop(sessionId, 'idle'),
+      idleStopMinutes: (projectId) => settings.value('sessions.idleStopMinutes', projectId),
+      log,
+    }),
+  );
+  // An agent at its usage limit: its task waits for the reset, and the scheduler resumes it then.
+  const limitWaits = new UsageLimitWaits({
+    tasks,
+    lifecycle,
+    settings,
+    log,
+    sessions: { taskOf: (sessionId) => sessionRows.taskOf(sessionId), stopAtLimit: (sessionId) => sessions.stop(sessionId, 'usage_limit') },
+  });
   // Disposed first (stores dispose in reverse): programs are stopped while their exits can still be recorded.
   disposables.add(host);
   disposables.add(toDisposable(() => sessions.beginShutdown()));
@@ -213,6 +235,7 @@ export function createCore(options: CoreOptions): Core {
           return sessions.start(taskId);
         },
         failures: (taskId) => sessions.failures(taskId),
+        resumedAfterLimit: (taskId) => attention.limitReset(taskId, 'its usage limit reset'),
       },
     }),
   );

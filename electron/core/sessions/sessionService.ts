@@ -184,7 +184,10 @@ export class SessionService implements Disposable {
     const launch = await this.deps.launcher(task, followUp === undefined ? request : { ...request, followUp });
     this.deps.rows.markRelaunched(id, { agentSessionId: launch.agentSessionId ?? session.agentSessionId, cwd: launch.cwd, at: Date.now() });
     await this.spawn(id, launch, size, true);
-    this.deps.lifecycle.send(task.id, 'session.started');
+    // An agent stopped for idleness had finished its turn: resumed without a message, it waits at
+    // its prompt and its task stays where it is until it works again.
+    const waitsAtPrompt = resume && followUp === undefined && session.stopReason === 'idle' && task.status === 'review';
+    if (!waitsAtPrompt) this.deps.lifecycle.send(task.id, 'session.started');
     return this.changed(id);
   }
 
