@@ -21,7 +21,7 @@ describe.skipIf(process.platform !== 'linux')('a manifest read by find', () => {
     // A time to the nanosecond, which a double in milliseconds holds only approximately.
     execFileSync('touch', ['-m', '-d', '2023-11-14 22:13:20.987654321', join(root, 'pkg/index.js')]);
     const found = readManifestWithFind(root);
-    expect(found!.find((i) => i.path === 'pkg/index.js')?.mtimeMs % 1000).toBeCloseTo(987.654, 3);
+    expect(found!.find((i) => i.path === 'pkg/index.js')!.mtimeMs % 1000).toBeCloseTo(987.654, 3);
     expect(found).toBeDefined();
     expect(byPath(found!)).toEqual(byPath(readManifest(root, { hash: false })));
     expect(found!.find((i) => i.path === 'pkg/bin/tool.js')?.mode).toBe(0o4755);
