@@ -73,6 +73,7 @@ await build({
         mirrorWorker: join(root, 'electron/core/sessions/mirrorWorker.ts'),
         transcriptWorker: join(root, 'electron/core/sessions/transcriptWorker.ts'),
         planParseWorker: join(root, 'electron/core/plans/planParseWorker.ts'),
+        manifestWorker: join(root, 'electron/core/cache/manifestWorker.ts'),
       },
       external: isExternal,
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
