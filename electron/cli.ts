@@ -110,7 +110,7 @@ async function serve(flags: ServeFlags): Promise<void> {
 }
 
 /** Exit codes of a typed failure, so that scripts can tell them apart; any other failure exits with 1. */
-const EXIT_CODES: Partial<Record<ErrorCode, number>> = { NOT_FOUND: 4, UNAVAILABLE: 5, CONFLICT: 6, UNAUTHORIZED: 7, SESSION_NOT_RUNNING: 8, BAD_INPUT: 2 };
+const EXIT_CODES: Partial<Record<ErrorCode, number>> = { NOT_FOUND: 4, UNAVAILABLE: 5, CONFLICT: 6, UNAUTHORIZED: 7, SESSION_NOT_RUNNING: 8 };
 
 /** A typed failure as one line: "CODE: message". */
 function failure(error: unknown): Error {

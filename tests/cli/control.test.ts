@@ -159,7 +159,7 @@ describe('the control socket', () => {
     expect(stranger.status).toBe(4);
     expect(stranger.stderr).toMatch(/is not a Switchyard project/);
     const mixed = run(['tasks', 'add', '--title', 'x', '--agent', 'codex', '--command', 'true', '--data-dir', dataDir], repo);
-    expect(mixed.status).toBe(2);
+    expect(mixed.status).toBe(1);
     expect(mixed.stderr).toMatch(/BAD_INPUT: --command runs a custom command/);
   });
 
