@@ -71,7 +71,7 @@ describe('cards in browser mode', () => {
     } finally {
       await server.close();
     }
-  }, 90_000);
+  }, 120_000);
 
   it('starts a Custom task from the command line typed in its editor; its live agent says Open and is listed in Terminals', async () => {
     const { core, project, server, browser } = await servedCore();
@@ -113,9 +113,9 @@ describe('cards in browser mode', () => {
     } finally {
       await server.close();
     }
-  }, 90_000);
+  }, 120_000);
 
-  it('a task in Review keeps its live agent: its card says Open; once the agent is stopped, Resume brings it back', async () => {
+  it('a task in Review keeps its live agent: its card says Open; stopped while idle, it offers Resume, which brings the agent back', async () => {
     installFakeClaude(50);
     const { core, project, server, browser } = await servedCore();
     try {
@@ -131,9 +131,14 @@ describe('cards in browser mode', () => {
       await expect.poll(() => review.getByRole('button', { name: /^Note task/ }).locator('.chip.live').count(), SLOW).toBe(1);
       expect(await review.getByRole('button', { name: 'Open the session of Note task' }).textContent()).toBe('Open');
 
-      await core.sessions.stop(session.id);
-      const resume = review.getByRole('button', { name: 'Resume the agent of Note task' });
-      await resume.click();
+      // Idle past the setting (3 s from now; an edit of the task wakes the idle watch), the agent is
+      // stopped; the card says so and offers Resume.
+      core.settings.set('sessions.idleStopMinutes', 0.05, 'project', project.id);
+      core.tasks.update(task.id, { priority: 'high' });
+      const card = review.getByRole('button', { name: /^Note task/ });
+      await expect.poll(() => card.locator('.card-meta').textContent(), SLOW).toContain('stopped while idle');
+      expect(core.sessions.get(session.id).stopReason).toBe('idle');
+      await review.getByRole('button', { name: 'Resume the agent of Note task' }).click();
       // The same session runs again, continuing its conversation, and the card is back to Open.
       await expect.poll(() => core.sessions.get(session.id).endedAt, SLOW).toBeNull();
       await page.getByRole('button', { name: 'Board', exact: true }).click();
@@ -142,5 +147,5 @@ describe('cards in browser mode', () => {
     } finally {
       await server.close();
     }
-  }, 90_000);
+  }, 120_000);
 });
