@@ -73,6 +73,8 @@ await build({
         mirrorWorker: join(root, 'electron/core/sessions/mirrorWorker.ts'),
         transcriptWorker: join(root, 'electron/core/sessions/transcriptWorker.ts'),
         planParseWorker: join(root, 'electron/core/plans/planParseWorker.ts'),
+        // The session host process (electron/core/sessions/hostSupervisor.ts starts it).
+        sessionHost: join(root, 'electron/core/sessions/hostMain.ts'),
       },
       external: isExternal,
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
