@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createCore, type Core } from './core/app';
 import { appRoot, appVersion } from './core/appRoot';
 import { resolveDataDir } from './core/dataDir';
@@ -14,7 +14,11 @@ import { chooseStartMode } from './core/doctor/startMode';
 import { inspectRepository } from './core/git/repository';
 import { cycleError, readPlanFile } from './core/plans/planImporter';
 import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/planReport';
-import { runUntilSettled, type RunProgress } from './cli/headlessRun';
+import { cacheClear, cacheEvict, cacheList, cacheVerify, type CacheCommandDeps } from './cli/cacheCommand';
+import { parseDuration } from './cli/duration';
+import { APPROVE_MODES, RUN_GOALS } from './cli/headlessRun';
+import { runCommand, type RunFlags } from './cli/runCommand';
+import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
 import { isErrorData, SwitchyardError } from '../shared/errors';
 import type { Project, Task, TaskGraph } from '../shared/contract';
 import { consoleLogger } from './core/log';
@@ -159,7 +163,9 @@ const program = new Command();
 program
   .name('switchyard')
   .description('A control tower for parallel AI coding agents')
-  .version(appVersion(), '-v, --version');
+  .version(appVersion(), '-v, --version')
+  // Bad usage (an unknown option, a bad value) throws, to exit with 2 below, in every command.
+  .exitOverride();
 
 program
   .command('serve')
@@ -216,48 +222,110 @@ program
   .option('--data-dir <dir>', 'where the database lives')
   .action(listTasks);
 
-/** One line per change, readable in a terminal and in a CI log alike. */
-function progressLine(progress: RunProgress): string {
-  const time = new Date(progress.at).toTimeString().slice(0, 8);
-  const key = progress.task.planKey ? `${progress.task.planKey} ` : '';
-  return `[${time}] ${key}${progress.task.title} → ${progress.status.replace('_', ' ')}`;
-}
-
-async function runTasks(flags: { project: string; max?: number; dataDir?: string }): Promise<void> {
-  const core = openCore(resolveDataDir({ explicit: flags.dataDir }), 'browser');
-  try {
-    const project = await findProject(core, flags.project).catch((e: unknown) => Promise.reject(failure(e)));
-    if (!project) throw new Error(`${flags.project} is not a project: import a plan into it first (switchyard import-plan)`);
-    const summary = await runUntilSettled(core, project.id, {
-      ...(flags.max !== undefined ? { maxConcurrent: flags.max } : {}),
-      onProgress: (p) => console.log(progressLine(p)),
-    });
-    const c = summary.counts;
-    console.log(`${c.done} done, ${c.review} to review, ${c.failed} failed, ${summary.blocked.length} blocked, ${c.needs_input} need input, ${c.backlog + c.ready} not started`);
-    for (const b of summary.blocked) console.log(`blocked: ${b.title} (needs ${b.by.join(', ')})`);
-    for (const title of summary.waiting) console.log(`needs input: ${title} — open Switchyard to answer`);
-    process.exitCode = summary.ok ? 0 : 1;
-  } finally {
-    // Agents still open at their prompt are stopped; their tasks keep their status.
-    await core.dispose();
-  }
-}
-
 function parseMax(value: string): number {
   const max = Number(value);
   if (!Number.isInteger(max) || max < 1 || max > 64) throw new InvalidArgumentError('--max is 1–64');
   return max;
 }
 
+function parseTimeout(value: string): number {
+  const ms = parseDuration(value);
+  if (typeof ms === 'string') throw new InvalidArgumentError(ms);
+  return ms;
+}
+
 program
   .command('run')
-  .description("run a project's ready tasks without a window, in dependency order; exits non-zero if any failed")
+  .description(
+    "run a project's tasks without a window, in dependency order, until each one reached --until, failed or is blocked",
+  )
   .requiredOption('--project <path>', 'the repository of the project')
   .option('--max <n>', 'agents at once for this run (default: the project setting)', parseMax)
+  .addOption(
+    new Option('--approve <who>', 'who answers permission questions: ask (no one: each is printed), policy (the configured rules), all (every agent runs with its skip-permissions flag, for this run only)')
+      .choices(APPROVE_MODES)
+      .default('policy'),
+  )
+  .addOption(
+    new Option('--until <goal>', 'how far each task goes: review (dependents start on their dependency\'s branch), or merged (each task in review is merged into its base)')
+      .choices(RUN_GOALS)
+      .default('review'),
+  )
+  .option('--timeout <duration>', 'end the run after this long, e.g. 90s, 30m, 2h (default: no limit)', parseTimeout)
   .option('--data-dir <dir>', 'where the database lives')
-  .action(runTasks);
+  .addHelpText(
+    'after',
+    `
+The run goes on while agents wait for an answer: each question is printed once, with the
+command that answers it (switchyard answer TASK --allow | --deny | --choice N | --text TEXT).
+The agents it started are stopped when it ends, and not before.
+
+With --until merged, a task that reaches review is merged into its base branch (a merge commit),
+its worktree removed and the task marked done, so that its dependents start from the merged base.
+A task whose merge does not go cleanly (a conflict, uncommitted changes) fails with that reason
+and the base is left as it was.
+
+${RUN_EXIT_HELP}`,
+  )
+  .action(async (flags: RunFlags) => {
+    process.exitCode = await runCommand(flags, {
+      openCore: (dataDir) => openCore(resolveDataDir({ explicit: dataDir }), 'browser'),
+      findProject: (core, path) => findProject(core, path).catch((e: unknown) => Promise.reject(failure(e))),
+      print: (line) => console.log(line),
+    });
+  });
+
+/** Runs a cache command against the core of the data folder, through its procedures. */
+async function withCache(dataDir: string | undefined, command: (deps: CacheCommandDeps) => Promise<number>): Promise<void> {
+  const core = openCore(resolveDataDir({ explicit: dataDir }), 'desktop');
+  try {
+    process.exitCode = await command({
+      call: (method, input) => call(core, method, input),
+      onProgress: (listener) => {
+        const subscription = core.bus.subscribe((m) => {
+          if (m.event === 'cache.progress') listener(m.payload);
+        });
+        return () => void subscription.dispose();
+      },
+      print: (line) => console.log(line),
+      status: (line) => console.error(line),
+    }).catch((error: unknown) => Promise.reject(failure(error)));
+  } finally {
+    await core.dispose();
+  }
+}
+
+const cache = program.command('cache').description('the dependency cache shared by every project: list, verify, evict, clear');
+cache
+  .command('ls')
+  .description('list the entries with their size, hits, last use and the projects that used them')
+  .option('--json', 'print { location, entries, totalBytes, maxBytes } as JSON')
+  .option('--data-dir <dir>', 'where the database and caches live')
+  .action((flags: { json?: boolean; dataDir?: string }) => withCache(flags.dataDir, (deps) => cacheList(flags, deps)));
+cache
+  .command('verify')
+  .description('hash entries (all, or those named) against what was stored; a changed entry is evicted and the exit code is 1')
+  .argument('[keys...]', 'entry keys, or prefixes of at least 4 characters')
+  .option('--json', 'print the results as JSON')
+  .option('--data-dir <dir>', 'where the database and caches live')
+  .action((keys: string[], flags: { json?: boolean; dataDir?: string }) => withCache(flags.dataDir, (deps) => cacheVerify(keys, flags, deps)));
+cache
+  .command('evict')
+  .description('remove the named entries')
+  .argument('<keys...>', 'entry keys, or prefixes of at least 4 characters')
+  .option('--json', 'print { evicted } as JSON')
+  .option('--data-dir <dir>', 'where the database and caches live')
+  .action((keys: string[], flags: { json?: boolean; dataDir?: string }) => withCache(flags.dataDir, (deps) => cacheEvict(keys, flags, deps)));
+cache
+  .command('clear')
+  .description('remove every entry; the next worktree of each project installs afresh')
+  .option('--json', 'print { removed } as JSON')
+  .option('--data-dir <dir>', 'where the database and caches live')
+  .action((flags: { json?: boolean; dataDir?: string }) => withCache(flags.dataDir, (deps) => cacheClear(flags, deps)));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
+  // Commander has printed what was wrong; help and the version asked for are not errors.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : RUN_EXIT_CODES.usage);
   console.error(`switchyard: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import { ProjectSidebar } from './features/projects/ProjectSidebar';
 import { Notices } from './components/Notices';
 import { NotificationPromptBar } from './features/notify/NotificationPromptBar';
 import { useNotifyWiring } from './features/notify/useNotifyWiring';
+import { useProjectSessions } from './features/terminals/useProjectSessions';
 import { StorageBanner } from './components/StorageBanner';
 import { useAppStore } from './stores/appStore';
 
@@ -13,6 +14,7 @@ export function App() {
   const connection = useAppStore((s) => s.connection);
   const info = useAppStore((s) => s.info);
   useNotifyWiring();
+  useProjectSessions();
   const taskView = useSessionStore((s) => s.taskView);
   const view = useSessionStore((s) => s.view);
   return (

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { wireFailureToasts } from './features/board/failureToasts';
 import { wireNotifications } from './features/notify/wireNotifications';
 import { createSessionActions } from './features/terminals/sessionActions';
 import { TerminalsContext } from './features/terminals/terminalsContext';
@@ -18,6 +19,7 @@ if (client) {
   const actions = createActions(client);
   const terminals = createSessionActions(client);
   wireNotifications(client, actions, terminals);
+  wireFailureToasts(client, (taskId) => void actions.openTask(taskId));
   createRoot(root).render(
     <StrictMode>
       <ActionsContext.Provider value={actions}>

@@ -75,6 +75,7 @@ await build({
         planParseWorker: join(root, 'electron/core/plans/planParseWorker.ts'),
         // The session host process (electron/core/sessions/hostSupervisor.ts starts it).
         sessionHost: join(root, 'electron/core/sessions/hostMain.ts'),
+        manifestWorker: join(root, 'electron/core/cache/manifestWorker.ts'),
       },
       external: isExternal,
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

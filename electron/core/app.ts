@@ -8,20 +8,27 @@ import { DisposableStore, toDisposable } from './disposable';
 import { EventBus } from './events';
 import { consoleLogger, type Logger } from './log';
 import { DependencyCache } from './cache/dependencyCache';
+import { CheckService } from './checks/checkService';
 import { AttentionService } from './notify/attentionService';
 import { PolicyService, type RequestingSession } from './policy/policyService';
 import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
 import { SchedulerService } from './scheduler/schedulerService';
+import { UsageLimitWaits } from './scheduler/usageLimitWaits';
 import { Connection } from './rpc/connection';
 import { createDispatcher, createMessageDelivery, type Deliver, type Dispatch } from './rpc/dispatcher';
 import { createMessageRouter, createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import type { TaskLauncher } from './sessions/taskLauncher';
+<<<<<<< HEAD
 import { randomBytes } from 'node:crypto';
 import { HostClient } from './sessions/hostClient';
 import { inProcessHost } from './sessions/hostServer';
 import { connectHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
+=======
+import { SessionHost } from './sessions/sessionHost';
+import { IdleStops } from './sessions/idleStops';
+>>>>>>> main
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
@@ -87,6 +94,8 @@ export interface Core {
   readonly worktrees: WorktreeService;
   /** The per-user dependency cache behind the hydrate phase. */
   readonly cache: DependencyCache;
+  /** The project's check command, run when an agent finishes a turn, its results kept by tree. */
+  readonly checks: CheckService;
   readonly review: WorktreeReview;
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
@@ -124,7 +133,7 @@ export function createCore(options: CoreOptions): Core {
   const worktreeStore = new WorktreeStore(database.db);
   // Disposed after the setup scripts are stopped: the git operations already queued finish first.
   const repoQueue = disposables.add(new RepoQueue());
-  const cache = disposables.add(new DependencyCache({ settings, projects, dataDir: options.dataDir, log }));
+  const cache = disposables.add(new DependencyCache({ settings, projects, bus, dataDir: options.dataDir, log }));
   const hydration = options.hydrate
     ? { hydrate: options.hydrate }
     : { hydrate: cache.hydrate.bind(cache), populate: cache.populate.bind(cache) };
@@ -138,6 +147,7 @@ export function createCore(options: CoreOptions): Core {
     queue: repoQueue,
     bus,
     landed: (taskId) => lifecycle.send(taskId, 'merge.landed'),
+    mergeFailed: (taskId, reason) => lifecycle.send(taskId, 'merge.failed', { reason }),
   });
   const orphans = new OrphanFinder(worktreeParts);
   const savedChanges = new SavedChangesService({ ...worktreeParts, settings });
@@ -181,6 +191,7 @@ export function createCore(options: CoreOptions): Core {
     agents,
     prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
+    onUsageLimit: (sessionId, limit) => limitWaits.reported(sessionId, limit),
     permissionPreset: (task) => settings.value('policy.preset', task.projectId),
   });
   // Told once when writes start failing (a full disk) and once when everything held is written.
@@ -221,9 +232,32 @@ export function createCore(options: CoreOptions): Core {
       log,
     }),
   );
+<<<<<<< HEAD
   if (inProcess) sessions.markOrphans();
   // No host running: nothing outlived the last core, and none is started until a session is.
   else sessions.recoverFrom(hostListening(options.dataDir).then((up) => (up ? host.sessions() : [])));
+=======
+  sessions.markOrphans();
+  // An agent idle in review past sessions.idleStopMinutes is stopped; its task stays in review.
+  disposables.add(
+    new IdleStops({
+      bus,
+      tasks,
+      live: () => sessions.live(),
+      stopIdle: (sessionId) => sessions.stop(sessionId, 'idle'),
+      idleStopMinutes: (projectId) => settings.value('sessions.idleStopMinutes', projectId),
+      log,
+    }),
+  );
+  // An agent at its usage limit: its task waits for the reset, and the scheduler resumes it then.
+  const limitWaits = new UsageLimitWaits({
+    tasks,
+    lifecycle,
+    settings,
+    log,
+    sessions: { taskOf: (sessionId) => sessionRows.taskOf(sessionId), stopAtLimit: (sessionId) => sessions.stop(sessionId, 'usage_limit') },
+  });
+>>>>>>> main
   // Disposed first (stores dispose in reverse): programs are stopped while their exits can still be recorded.
   disposables.add(host);
   disposables.add(toDisposable(() => sessions.beginShutdown()));
@@ -243,6 +277,7 @@ export function createCore(options: CoreOptions): Core {
           return sessions.start(taskId);
         },
         failures: (taskId) => sessions.failures(taskId),
+        resumedAfterLimit: (taskId) => attention.limitReset(taskId, 'its usage limit reset'),
       },
     }),
   );
@@ -259,9 +294,24 @@ export function createCore(options: CoreOptions): Core {
       },
     }),
   );
+  const checks = disposables.add(
+    new CheckService({
+      dataDir: options.dataDir,
+      bus,
+      log,
+      targetOf: (taskId) => {
+        const worktree = worktreeStore.latest(taskId);
+        const command = worktree?.status === 'active' ? settings.value('checks.command', worktree.projectId)?.trim() : undefined;
+        return worktree && command ? { worktreePath: worktree.path, command } : undefined;
+      },
+    }),
+  );
   disposables.add(
     bus.subscribe((message) => {
-      if (message.event === 'session.state') attention.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
+      if (message.event === 'session.state') {
+        attention.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
+        checks.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
+      }
       else if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
       else if (message.event === 'scheduler.changed') attention.schedulerChanged(message.payload);
     }),
@@ -276,7 +326,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks }),
     log,
   );
   const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);
@@ -298,6 +348,7 @@ export function createCore(options: CoreOptions): Core {
     database,
     worktrees,
     cache,
+    checks,
     review,
     orphans,
     savedChanges,

@@ -8,6 +8,7 @@ const WORKER_SOURCES = {
   mirrorWorker: './sessions/mirrorWorker.ts',
   transcriptWorker: './sessions/transcriptWorker.ts',
   planParseWorker: './plans/planParseWorker.ts',
+  manifestWorker: './cache/manifestWorker.ts',
 } as const;
 
 export type WorkerName = keyof typeof WORKER_SOURCES;

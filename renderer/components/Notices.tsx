@@ -1,6 +1,6 @@
 import { dismissNotice, useAppStore } from '../stores/appStore';
 
-/** Errors from the main side, as readable messages with their code. */
+/** Errors and news from the main side, as readable messages with their code and, when there is one, the way to the fix. */
 export function Notices() {
   const notices = useAppStore((s) => s.notices);
   if (notices.length === 0) return null;
@@ -11,6 +11,18 @@ export function Notices() {
           <span>
             {n.code && <code className="notice-code">{n.code}</code>} {n.message}
           </span>
+          {n.action && (
+            <button
+              type="button"
+              className="notice-action"
+              onClick={() => {
+                dismissNotice(n.id);
+                n.action!.run();
+              }}
+            >
+              {n.action.label}
+            </button>
+          )}
           <button type="button" aria-label="Dismiss" onClick={() => dismissNotice(n.id)}>
             ×
           </button>

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { AppInfo, InputOf, Project, StorageStatus, Task, TaskGraph, TaskPatch, TrayModelDto } from '../../shared/contract';
+import type { AppInfo, InputOf, PolicyPreset, Project, StorageStatus, Task, TaskGraph, TaskPatch, TrayModelDto } from '../../shared/contract';
+import type { SettingsPage } from '../features/settings/settingsPages';
 import type { RpcClient } from '../rpc/client';
 import { RpcError } from '../rpc/client';
 import type { ConnectionStatus } from '../rpc/transport';
@@ -8,6 +9,13 @@ export interface Notice {
   id: number;
   message: string;
   code?: string;
+  /** A button beside the message that takes the user where it can be dealt with; it dismisses the notice. */
+  action?: NoticeAction;
+}
+
+export interface NoticeAction {
+  label: string;
+  run: () => void;
 }
 
 interface AppState {
@@ -23,6 +31,10 @@ interface AppState {
   /** The task whose details are open, if any. */
   openTaskId: string | null;
   settingsOpen: boolean;
+  /** The page the Settings dialog opens on. */
+  settingsPage: SettingsPage;
+  /** The permission preset in force for each project whose tasks were loaded. */
+  presets: Record<string, PolicyPreset>;
   /** Dependencies of the selected project's tasks: what waits for what, and the critical path. */
   graph: TaskGraph | null;
   /** Whether what the agents print reaches the disk (it does not while the disk is full). */
@@ -41,6 +53,8 @@ export const useAppStore = create<AppState>(() => ({
   attention: null,
   openTaskId: null,
   settingsOpen: false,
+  settingsPage: 'General',
+  presets: {},
   graph: null,
   storage: null,
 }));
@@ -52,10 +66,15 @@ function byOrder(a: Task, b: Task): number {
   return a.order - b.order;
 }
 
-/** Shows a sentence to the user until dismissed. */
-export function showNotice(message: string, code?: string): void {
-  const notice: Notice = code === undefined ? { id: ++noticeId, message } : { id: ++noticeId, message, code };
+/** Shows a sentence to the user until dismissed, with a button that leads to the fix when there is one. */
+export function showNotice(message: string, code?: string, action?: NoticeAction): void {
+  const notice: Notice = { id: ++noticeId, message, ...(code === undefined ? {} : { code }), ...(action ? { action } : {}) };
   useAppStore.setState((s) => ({ notices: [...s.notices, notice] }));
+}
+
+/** Opens the Settings dialog on one of its pages. */
+export function openSettings(page: SettingsPage): void {
+  useAppStore.setState({ settingsOpen: true, settingsPage: page });
 }
 
 /** Shows an error as a sentence the user can act on; an RpcError keeps its code. */
@@ -88,9 +107,16 @@ export function dismissNotice(id: number): void {
 
 /** The store's actions: each goes through the client, and state follows the main side's events. */
 export function createActions(client: RpcClient) {
+  /** Reads the permission preset in force for a project (its own setting, else the user's). */
+  const loadPreset = async (projectId: string) => {
+    const settings = await client.call('settings.get', { projectId });
+    const preset = settings.find((s) => s.key === 'policy.preset')?.value as PolicyPreset | undefined;
+    if (preset) useAppStore.setState((s) => ({ presets: { ...s.presets, [projectId]: preset } }));
+  };
+
   const loadTasks = async (projectId: string | null) => {
     const [tasks, graph] = projectId
-      ? await Promise.all([client.call('tasks.list', { projectId }), client.call('tasks.graph', { projectId })])
+      ? await Promise.all([client.call('tasks.list', { projectId }), client.call('tasks.graph', { projectId }), loadPreset(projectId)])
       : [[], null];
     if (useAppStore.getState().selectedProjectId === projectId) useAppStore.setState({ tasks, graph });
   };
@@ -170,7 +196,7 @@ export function createActions(client: RpcClient) {
       reportError(error);
     }
   };
-  client.on('ui.openSettings', () => useAppStore.setState({ settingsOpen: true }));
+  client.on('ui.openSettings', () => useAppStore.setState({ settingsOpen: true, settingsPage: 'General' }));
 
   const guard = guarded;
 
@@ -179,6 +205,11 @@ export function createActions(client: RpcClient) {
     refresh: guard(refresh),
     openTask,
     closeTask: () => useAppStore.setState({ openTaskId: null }),
+    /** Reads the selected project's permission preset again (after the settings changed). */
+    reloadPreset: guard(async () => {
+      const { selectedProjectId } = useAppStore.getState();
+      if (selectedProjectId) await loadPreset(selectedProjectId);
+    }),
     /** Tells the main side what the user is looking at, so it does not notify about that. */
     reportFocus: (taskId: string | null, windowFocused: boolean) =>
       void client.call('attention.focus', { taskId, windowFocused }).catch(() => undefined),

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { appEvents, appProcedures } from './app';
 import { envelopeEvents } from './common';
 import { attentionEvents, attentionProcedures } from './attention';
+import { cacheEvents, cacheProcedures } from './cache';
+import { checkEvents, checkProcedures } from './checks';
 import { notifyEvents } from './notify';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
@@ -13,6 +15,8 @@ import { worktreeEvents, worktreeProcedures } from './worktrees';
 
 export * from './app';
 export * from './attention';
+export * from './cache';
+export * from './checks';
 export * from './common';
 export * from './notify';
 export * from './plans';
@@ -36,6 +40,8 @@ export const procedures = {
   ...attentionProcedures,
   ...worktreeProcedures,
   ...sessionProcedures,
+  ...cacheProcedures,
+  ...checkProcedures,
 } as const;
 
 /** Every one-way message a client may send (no reply), with its input schema. */
@@ -54,6 +60,8 @@ export const events = {
   ...worktreeEvents,
   ...sessionEvents,
   ...notifyEvents,
+  ...cacheEvents,
+  ...checkEvents,
 } as const;
 
 export type Procedures = typeof procedures;

@@ -19,3 +19,12 @@ export const stateChangeSchema = z.object({
   detail: z.string().optional(),
 });
 export type StateChange = z.infer<typeof stateChangeSchema>;
+
+/**
+ * Why a session's program was stopped on purpose: the user stopped it; it sat idle past the idle
+ * setting (its task stays in review, and it can be resumed); its agent hit a usage limit (its task
+ * waits for the reset and then resumes it).
+ */
+export const SESSION_STOP_REASONS = ['user', 'idle', 'usage_limit'] as const;
+export const sessionStopReasonSchema = z.enum(SESSION_STOP_REASONS);
+export type SessionStopReason = z.infer<typeof sessionStopReasonSchema>;

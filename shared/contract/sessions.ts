@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_TERMINAL_COLS, MAX_TERMINAL_INPUT_CHARS, MAX_TERMINAL_ROWS } from '../constants';
 import { idSchema, timestampSchema } from './common';
-import { sessionStateSchema, stateChangeSchema, stateSourceSchema } from './sessionState';
+import { sessionStateSchema, sessionStopReasonSchema, stateChangeSchema, stateSourceSchema } from './sessionState';
 import { agentKindSchema } from './tasks';
 
 export const sessionSchema = z.object({
@@ -16,7 +16,10 @@ export const sessionSchema = z.object({
   cwd: z.string(),
   exitCode: z.number().int().nullable(),
   startedAt: timestampSchema,
+  /** Null while its program runs: a live session. */
   endedAt: timestampSchema.nullable(),
+  /** Why it was stopped on purpose, when it was; null while it runs and after any other end. */
+  stopReason: sessionStopReasonSchema.nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 
@@ -50,6 +53,8 @@ export const sessionProcedures = {
     output: z.array(sessionSchema),
   },
   'sessions.get': { input: sessionRef, output: sessionSchema },
+  /** Every live session (its program runs), oldest first; of one project when it is given. */
+  'sessions.live': { input: z.object({ projectId: idSchema.optional() }).strict(), output: z.array(sessionSchema) },
   'sessions.history': { input: sessionRef, output: z.array(stateChangeSchema) },
   /**
    * Start receiving terminal.data for a session. The snapshot reproduces the current screen; drop

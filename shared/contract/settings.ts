@@ -100,6 +100,22 @@ export const settingDefinitions = {
     description:
       'When the app (or `switchyard serve`) quits, its agents keep running in the session host and are shown again, with their screens, the next time it starts. Off: quitting stops them.',
   }),
+  'scheduler.waitAtLimits': setting({
+    schema: z.boolean(),
+    default: true,
+    scopes: BOTH,
+    label: 'Wait at usage limits',
+    description:
+      'When an agent reports a usage or rate limit, its task waits for the reset, no other task of that agent starts meanwhile, and its conversation resumes by itself afterwards. Off: the agent is left as it is.',
+  }),
+  'sessions.idleStopMinutes': setting({
+    schema: z.number().min(0).max(10_080),
+    default: 30,
+    scopes: BOTH,
+    label: 'Stop idle agents after (min)',
+    description:
+      'An agent whose task is in review and that has waited at its prompt this long is stopped; its task stays in review and its conversation can be resumed. 0: never.',
+  }),
   'worktrees.root': setting({
     schema: z.string().max(MAX_PATH_LENGTH).nullable(),
     default: null,
@@ -138,6 +154,14 @@ export const settingDefinitions = {
     scopes: BOTH,
     label: 'Setup script',
     description: 'A shell command run in each new worktree after files are copied and dependencies hydrated; a failure fails the start.',
+  }),
+  'checks.command': setting({
+    schema: z.string().trim().max(10_000).nullable(),
+    default: null,
+    scopes: BOTH,
+    label: 'Check command',
+    description:
+      'A shell command (your tests, e.g. npm test) run in a task’s worktree each time its agent finishes a turn; the result shows on the card and is kept by the worktree’s files, so an unchanged tree is not checked twice. Empty: no checks.',
   }),
   'cache.location': setting({
     schema: z.string().trim().max(MAX_PATH_LENGTH).nullable(),
@@ -260,7 +284,8 @@ export const SETTING_KEYS = Object.keys(settingDefinitions) as SettingKey[];
 export const settingKeySchema = z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]);
 export type SettingValue<K extends SettingKey> = z.infer<(typeof settingDefinitions)[K]['schema']>;
 
-export const settingSourceSchema = z.enum(['default', 'user', 'project']);
+/** `run`: held by a headless run for its project while it lasts, never stored. */
+export const settingSourceSchema = z.enum(['default', 'user', 'project', 'run']);
 
 export const effectiveSettingSchema = z.object({
   key: settingKeySchema,

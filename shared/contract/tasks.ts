@@ -32,11 +32,13 @@ export const agentOptionsSchema = z.record(z.string().max(100), z.unknown());
 export type AgentOptions = z.infer<typeof agentOptionsSchema>;
 
 /**
- * Why a task is where it is when a run could not start it: `retrying` (the next attempt is due at
+ * Why a task is where it is: a run could not start it — `retrying` (the next attempt is due at
  * `retryAt`), `failed` (every attempt failed) or `blocked` (it waits for the user: its agent is not
- * installed). A move to another status clears it.
+ * installed) —; its agent crashed (`crashed`, code AGENT_CRASHED, `attempts` 0: a run may start it
+ * again, as the retries allow); or its agent hit a usage limit (`usage_limit`: the agent's own words,
+ * and `retryAt` the reset it waits for). A move to another status clears it.
  */
-export const TASK_REASON_KINDS = ['retrying', 'failed', 'blocked'] as const;
+export const TASK_REASON_KINDS = ['retrying', 'failed', 'blocked', 'crashed', 'usage_limit'] as const;
 export const taskReasonSchema = z.object({
   kind: z.enum(TASK_REASON_KINDS),
   /** The error code of the last attempt (AGENT_NOT_FOUND, WORKTREE_SETUP_FAILED, …) and its message. */
@@ -78,8 +80,13 @@ export const taskSchema = z.object({
   planKey: z.string().nullable(),
   /** Position within the board; fractional so that a drop between two cards writes one row. */
   order: z.number(),
-  /** Why a run could not start it, while that holds. */
+  /** Why it is where it is (a start that failed, a crash, a usage limit), while that holds. */
   reason: taskReasonSchema.nullable(),
+  /**
+   * Epoch ms at which the usage limit its agent hit resets, while the task waits for it (in Ready):
+   * the run starts no agent of that kind before then, and resumes this one's conversation after.
+   */
+  limitResetAt: timestampSchema.nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

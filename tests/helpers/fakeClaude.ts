@@ -7,12 +7,14 @@ const fakeAgent = join(import.meta.dirname, '..', 'fixtures', 'fake-agent.mjs');
 /**
  * Puts the fake agent on PATH as `claude`, so that Switchyard finds and runs it the way it runs the
  * real one, with its conversations kept in a temp folder and each "thinking" phase `workMs` long.
+ * Returns the folder it put on PATH.
  */
-export function installFakeClaude(workMs: number): void {
+export function installFakeClaude(workMs: number): string {
   const bin = tempDir('switchyard-bin-');
   chmodSync(fakeAgent, 0o755);
   symlinkSync(fakeAgent, join(bin, 'claude'));
   process.env.PATH = `${bin}:${process.env.PATH}`;
   process.env.CLAUDE_CONFIG_DIR = tempDir('switchyard-claude-');
   process.env.FAKE_AGENT_WORK_MS = String(workMs);
+  return bin;
 }

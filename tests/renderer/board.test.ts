@@ -24,6 +24,7 @@ function task(id: string, status: TaskStatus, order: number, extra: Partial<Task
     planKey: null,
     order,
     reason: null,
+    limitResetAt: null,
     createdAt: 0,
     updatedAt: 0,
     ...extra,
@@ -72,10 +73,10 @@ describe('board filters', () => {
   ];
 
   it('matches the search in titles and prompts, any case, with agent and phase', () => {
-    expect(filterTasks(tasks, { query: 'REMARK', agent: '', phase: '' }).map((t) => t.id)).toEqual(['Parser']);
-    expect(filterTasks(tasks, { query: '', agent: 'claude-code', phase: '' }).map((t) => t.id)).toEqual(['Scheduler', 'Board']);
-    expect(filterTasks(tasks, { query: '', agent: '', phase: 'Phase 1' }).map((t) => t.id)).toEqual(['Parser', 'Board']);
-    expect(filterTasks(tasks, { query: 'zzz', agent: '', phase: '' })).toEqual([]);
+    expect(filterTasks(tasks, { query: 'REMARK', agent: '', phase: '', status: '' }).map((t) => t.id)).toEqual(['Parser']);
+    expect(filterTasks(tasks, { query: '', agent: 'claude-code', phase: '', status: '' }).map((t) => t.id)).toEqual(['Scheduler', 'Board']);
+    expect(filterTasks(tasks, { query: '', agent: '', phase: 'Phase 1', status: '' }).map((t) => t.id)).toEqual(['Parser', 'Board']);
+    expect(filterTasks(tasks, { query: 'zzz', agent: '', phase: '', status: '' })).toEqual([]);
   });
 
   it('lists each phase once, in board order', () => {

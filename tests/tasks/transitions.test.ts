@@ -36,6 +36,8 @@ merge.landed            done     done     done         done         done     don
 plan.reimported         backlog  ready    running      needs_input  review   done     failed
 plan.markedDone         done     done     done         done         done     done     done
 scheduler.startRetrying ready    ready    running      needs_input  review   done     failed
+merge.failed            backlog  ready    running      needs_input  failed   done     failed
+session.limitReached    backlog  ready    ready        ready        ready    done     failed
 `;
 
 /** Where a new task starts, by how it came; `-` is refused. */
@@ -98,7 +100,7 @@ describe('the task lifecycle table', () => {
         expect(error.message).toContain(event);
       });
     }
-    // Of the 7 × 20 pairs: 13 drags (a live agent's card, or into Needs input) and 5 promotions are refused.
+    // Of the 7 × 21 pairs: 13 drags (a live agent's card, or into Needs input) and 5 promotions are refused.
     expect(refusals).toBe(18);
   });
 

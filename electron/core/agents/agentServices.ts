@@ -6,6 +6,7 @@ import { createHookServer } from './hookServer';
 import { createAgentLauncher, type AgentLauncherOptions } from './launcher';
 import { permissionAnswerer, type DecidePermission } from './permissionHook';
 import { createStateObserver, type Clock, type StateObserver } from './stateObserver';
+import type { UsageLimit } from './usageLimits';
 
 /**
  * Everything the session host needs from the agent side, behind one disposable: launches, state
@@ -39,6 +40,8 @@ export interface SessionObservation {
   hooks: boolean;
   onChange: (change: StateChange) => void;
   onAgentSessionId?: (agentSessionId: string) => void;
+  /** A usage or rate limit the agent reported in this run. */
+  onUsageLimit?: (limit: UsageLimit) => void;
 }
 
 export interface AgentServicesOptions extends Omit<AgentLauncherOptions, 'hookServer'> {
@@ -66,6 +69,7 @@ export function createAgentServices(options: AgentServicesOptions = {}): AgentSe
         ...(session.hooks ? { hookServer } : {}),
         onChange: session.onChange,
         ...(session.onAgentSessionId ? { onAgentSessionId: session.onAgentSessionId } : {}),
+        ...(session.onUsageLimit ? { onUsageLimit: session.onUsageLimit } : {}),
         ...(options.watchdogMs !== undefined ? { watchdogMs: options.watchdogMs } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
       }),

@@ -3,6 +3,7 @@ import type { TaskLauncher } from '../sessions/taskLauncher';
 import { noTerminalObserver, type CreateTerminalObserver } from '../sessions/terminalObserver';
 import type { PromptDelivery, ResolvedLaunch } from './adapter';
 import type { AgentServices } from './agentServices';
+import type { UsageLimit } from './usageLimits';
 
 /**
  * Joins the agent side to the session host: a task's session runs its agent in the task's
@@ -25,6 +26,8 @@ export class SessionBridge {
       /** Makes the task's worktree ready (created on the first start) and says where it is. */
       prepareWorkspace: (task: Task) => Promise<{ path: string }>;
       onAgentSessionId: (sessionId: string, agentSessionId: string) => void;
+      /** The session's agent reported a usage or rate limit. */
+      onUsageLimit?: (sessionId: string, limit: UsageLimit) => void;
       /** The permission preset in force for the task's project, read at every start. */
       permissionPreset?: (task: Task) => PolicyPreset;
     },
@@ -68,6 +71,7 @@ export class SessionBridge {
       hooks: launch.hooks,
       onChange: report,
       onAgentSessionId: (id) => this.deps.onAgentSessionId(session.sessionId, id),
+      ...(this.deps.onUsageLimit ? { onUsageLimit: (limit: UsageLimit) => this.deps.onUsageLimit?.(session.sessionId, limit) } : {}),
     });
     return {
       onOutput: (text) => observer.onOutput(text),

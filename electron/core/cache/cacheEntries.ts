@@ -3,6 +3,17 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { ManifestItem } from './treeManifest';
 
+/** Whether a process of this id is running (a signal 0 reaches it, or it exists but is not ours). */
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** What is known of one stored entry, kept beside its tree as entry.json. */
 export interface CacheEntry {
   key: string;
@@ -44,8 +55,8 @@ export class CacheEntries {
     }
   }
 
-  async manifest(key: string): Promise<ManifestItem[]> {
-    return JSON.parse(await readFile(join(this.entriesDir, key, 'manifest.json'), 'utf8')) as ManifestItem[];
+  manifestFile(key: string): string {
+    return join(this.entriesDir, key, 'manifest.json');
   }
 
   async list(): Promise<CacheEntry[]> {
@@ -61,9 +72,31 @@ export class CacheEntries {
 
   /** A new staging folder for one entry. */
   async stage(key: string): Promise<string> {
-    const path = join(this.stagingDir, `${key}-${randomBytes(6).toString('hex')}`);
+    const path = this.stagingName(key);
     await mkdir(path, { recursive: true });
     return path;
+  }
+
+  /** A path in `staging/` owned by this process: its name starts with the process id. */
+  stagingName(label: string): string {
+    return join(this.stagingDir, `${process.pid}-${label}-${randomBytes(6).toString('hex')}`);
+  }
+
+  /**
+   * Removes what processes that are gone left in `staging/` (an entry half-written when the app
+   * crashed, a tree half-deleted, a probe's files), and returns their names. Folders of a process
+   * still running, another core sharing this cache, are left to it.
+   */
+  async removeLeftovers(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.stagingDir);
+    } catch {
+      return [];
+    }
+    const doomed = names.filter((name) => !processAlive(Number(name.split('-')[0])));
+    await Promise.all(doomed.map((name) => rm(join(this.stagingDir, name), { recursive: true, force: true })));
+    return doomed;
   }
 
   /** Writes the entry's record and manifest into a staging folder and renames it into place; false when another got there first. */
@@ -95,7 +128,7 @@ export class CacheEntries {
   /** Takes the entry out of `entries/` by one rename, then deletes it. */
   async remove(key: string): Promise<void> {
     await mkdir(this.stagingDir, { recursive: true });
-    const doomed = join(this.stagingDir, `evicted-${key}-${randomBytes(4).toString('hex')}`);
+    const doomed = this.stagingName(`evicted-${key}`);
     try {
       await rename(join(this.entriesDir, key), doomed);
     } catch {

@@ -1,17 +1,19 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Project } from '../../../shared/contract';
-import type { PlacementStrategy } from '../../../shared/contract/cache';
+import type { CacheEntryInfo, CacheList, CacheProgress, CacheStrategyChoice, CacheVerifyResult, PlacementStrategy } from '../../../shared/contract/cache';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
+import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { ProjectService } from '../projects/projectService';
 import type { SettingsService } from '../settings/settingsService';
 import { CacheEntries, entriesToEvict, type CacheEntry } from './cacheEntries';
 import { detectFolders, RuntimeVersions, type CachedFolder } from './cacheFolders';
 import { chooseStrategy, probePlacement, type StrategyChoice } from './strategyProbe';
-import { firstDifference, manifestBytes, readManifest } from './treeManifest';
-import { placeTree, placeTreeAtomically } from './treePlacement';
+import { ManifestThread } from './manifestThread';
+import { manifestBytes } from './treeManifest';
+import { placeTree, placeTreeAtomically, stagingPath } from './treePlacement';
 
 const BYTES_PER_MB = 1024 * 1024;
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -52,10 +54,24 @@ export class DependencyCache implements Disposable {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly misses = new Map<string, CachedFolder[]>();
   private readonly background = new Set<Promise<void>>();
+  private readonly manifests = new ManifestThread();
 
   constructor(
-    private readonly parts: { settings: SettingsService; projects: ProjectService; dataDir: string; log: Logger },
-  ) {}
+    private readonly parts: { settings: SettingsService; projects: ProjectService; bus: EventBus; dataDir: string; log: Logger },
+  ) {
+    // What a crash left half-written is removed before anything else uses the cache.
+    this.track(
+      this.entries.removeLeftovers().then((removed) => {
+        if (removed.length > 0) this.parts.log.info(`removed ${removed.length} unfinished cache folder(s) left by an earlier run`);
+      }),
+    );
+  }
+
+  private track(work: Promise<void>): void {
+    const logged = work.catch((error: unknown) => this.parts.log.warn(error instanceof Error ? error.message : String(error)));
+    this.background.add(logged);
+    void logged.finally(() => this.background.delete(logged));
+  }
 
   get entries(): CacheEntries {
     return new CacheEntries(this.parts.settings.value('cache.location') || join(this.parts.dataDir, 'cache'));
@@ -79,7 +95,7 @@ export class DependencyCache implements Disposable {
     if (!choice) {
       choice = (async () => {
         await mkdir(entries.stagingDir, { recursive: true });
-        return chooseStrategy(setting, await probePlacement(entries.stagingDir, targetDir));
+        return chooseStrategy(setting, await probePlacement(entries.stagingName('probe'), targetDir));
       })();
       this.choices.set(id, choice);
       choice.catch(() => this.choices.delete(id));
@@ -117,29 +133,44 @@ export class DependencyCache implements Disposable {
     const entries = this.entries;
     const entry = await entries.read(folder.key);
     if (!entry) return 'not cached yet, the setup script installs it';
-    if (strategy === 'hardlink') {
-      const changed = firstDifference(await entries.manifest(folder.key), await readManifest(entries.treeOf(folder.key), { hash: false }));
-      if (changed) {
-        await entries.remove(folder.key);
-        this.parts.log.warn(`cache entry ${folder.key} (${folder.folder}) changed through a hardlink (${changed}): evicted`);
-        return `the cached copy had changed (${changed}) and was evicted, the setup script installs it`;
-      }
-    }
     await mkdir(dirname(target), { recursive: true });
-    await placeTreeAtomically(entries.treeOf(folder.key), target, strategy);
+    if (strategy === 'hardlink') {
+      // The links are made while the entry is checked; the worktree sees them only if it passed.
+      const staging = stagingPath(target);
+      const [changed, placed] = await Promise.allSettled([
+        this.manifests.compare(entries.treeOf(folder.key), entries.manifestFile(folder.key), { hash: false }),
+        placeTree(entries.treeOf(folder.key), staging, strategy),
+      ]);
+      if (changed.status === 'rejected' || placed.status === 'rejected' || changed.value !== undefined) {
+        await rm(staging, { recursive: true, force: true });
+        if (changed.status === 'rejected') throw changed.reason;
+        if (placed.status === 'rejected') throw placed.reason;
+        await entries.remove(folder.key);
+        this.changed();
+        this.parts.log.warn(`cache entry ${folder.key} (${folder.folder}) changed through a hardlink (${changed.value}): evicted`);
+        return `the cached copy had changed (${changed.value}) and was evicted, the setup script installs it`;
+      }
+      await rename(staging, target);
+    } else {
+      await placeTreeAtomically(entries.treeOf(folder.key), target, strategy);
+    }
     const projects = entry.projects.includes(project.name) ? entry.projects : [...entry.projects, project.name];
     await entries.update({ ...entry, hits: entry.hits + 1, lastUsedAt: Date.now(), projects });
+    this.changed();
     return true;
+  }
+
+  private changed(): void {
+    this.parts.bus.emit('cache.changed', {});
+  }
+
+  private progress(progress: CacheProgress): void {
+    this.parts.bus.emit('cache.progress', progress);
   }
 
   /** After a successful setup script: stores the folders this worktree missed, in the background. */
   populate(worktreePath: string, project: Project): void {
-    const work = this.populateNow(worktreePath, project).then(
-      () => undefined,
-      (error: unknown) => this.parts.log.warn(error instanceof Error ? error.message : String(error)),
-    );
-    this.background.add(work);
-    void work.finally(() => this.background.delete(work));
+    this.track(this.populateNow(worktreePath, project).then(() => undefined));
   }
 
   /** Stores the folders this worktree missed; a failure leaves no entry and throws a typed error. */
@@ -163,7 +194,7 @@ export class DependencyCache implements Disposable {
           await rm(tree, { recursive: true, force: true });
           await placeTree(source, tree, 'copy');
         });
-        const manifest = await readManifest(tree, { hash: true });
+        const manifest = await this.manifests.read(tree, { hash: true });
         const now = Date.now();
         const entry: CacheEntry = {
           key: folder.key,
@@ -175,7 +206,10 @@ export class DependencyCache implements Disposable {
           lastUsedAt: now,
           projects: [project.name],
         };
-        if (await entries.commit(staging, entry, manifest)) stored.push(entry);
+        if (await entries.commit(staging, entry, manifest)) {
+          stored.push(entry);
+          this.changed();
+        }
       } catch (error) {
         if (staging) await rm(staging, { recursive: true, force: true }).catch(() => undefined);
         throw populateError(folder.folder, error);
@@ -210,24 +244,84 @@ export class DependencyCache implements Disposable {
     return this.entries.list();
   }
 
+  /** Every entry with its size, hits, last use, projects and whether it is pinned, newest use first. */
+  async overview(): Promise<CacheList> {
+    const pinned = this.pinned();
+    const entries: CacheEntryInfo[] = (await this.list())
+      .map((entry) => ({ ...entry, pinned: pinned.has(entry.key) }))
+      .sort((a, b) => b.lastUsedAt - a.lastUsedAt);
+    return {
+      location: this.entries.root,
+      entries,
+      totalBytes: entries.reduce((sum, e) => sum + e.sizeBytes, 0),
+      maxBytes: this.parts.settings.value('cache.maxSizeMb') * BYTES_PER_MB,
+    };
+  }
+
+  /** The strategy a project's worktrees get and why, as the user is shown it. */
+  async strategyFor(project: Project, worktreeRoot: string): Promise<CacheStrategyChoice> {
+    const setting = this.parts.settings.value('cache.strategy', project.id);
+    await mkdir(worktreeRoot, { recursive: true });
+    const choice = await this.strategy(project, worktreeRoot);
+    return choice ? { setting, ...choice } : { setting, strategy: null, reason: 'off: every worktree runs its setup script to install' };
+  }
+
   evict(key: string): Promise<void> {
-    return this.withKey(key, () => this.entries.remove(key));
+    return this.withKey(key, async () => {
+      await this.entries.remove(key);
+      this.changed();
+    });
+  }
+
+  /** Evicts the named entries one by one, telling the progress after each. */
+  async evictMany(keys: readonly string[]): Promise<string[]> {
+    const present = new Set((await this.list()).map((e) => e.key));
+    const evicted: string[] = [];
+    this.progress({ operation: 'evict', done: 0, total: keys.length, key: null });
+    for (const [index, key] of keys.entries()) {
+      if (present.has(key)) {
+        await this.evict(key);
+        evicted.push(key);
+      }
+      this.progress({ operation: 'evict', done: index + 1, total: keys.length, key });
+    }
+    return evicted;
   }
 
   /** Hashes an entry's tree and compares it with what was stored; a changed entry is evicted. */
-  async verify(key: string): Promise<{ key: string; ok: boolean; problem?: string }> {
+  async verify(key: string): Promise<CacheVerifyResult> {
     return this.withKey(key, async () => {
       const entries = this.entries;
       if (!(await entries.read(key))) throw new SwitchyardError('NOT_FOUND', `No cache entry ${key}`, { key });
-      const problem = firstDifference(await entries.manifest(key), await readManifest(entries.treeOf(key), { hash: true }));
-      if (problem) await entries.remove(key);
+      const problem = await this.manifests.compare(entries.treeOf(key), entries.manifestFile(key), { hash: true });
+      if (problem) {
+        await entries.remove(key);
+        this.changed();
+      }
       return problem ? { key, ok: false, problem } : { key, ok: true };
     });
   }
 
+  /** Verifies the named entries, or all, telling the progress after each. */
+  async verifyMany(keys?: readonly string[]): Promise<CacheVerifyResult[]> {
+    const chosen = keys ?? (await this.list()).map((e) => e.key);
+    const results: CacheVerifyResult[] = [];
+    this.progress({ operation: 'verify', done: 0, total: chosen.length, key: null });
+    for (const key of chosen) {
+      results.push(await this.verify(key));
+      this.progress({ operation: 'verify', done: results.length, total: chosen.length, key });
+    }
+    return results;
+  }
+
   async clear(): Promise<number> {
     const all = await this.list();
-    for (const entry of all) await this.evict(entry.key);
+    this.progress({ operation: 'clear', done: 0, total: all.length, key: null });
+    let done = 0;
+    for (const entry of all) {
+      await this.evict(entry.key);
+      this.progress({ operation: 'clear', done: ++done, total: all.length, key: entry.key });
+    }
     return all.length;
   }
 
@@ -238,5 +332,6 @@ export class DependencyCache implements Disposable {
 
   async dispose(): Promise<void> {
     await this.idle();
+    await this.manifests.dispose();
   }
 }

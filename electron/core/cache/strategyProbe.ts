@@ -39,11 +39,10 @@ function why(error: unknown): string {
 }
 
 /**
- * Places one file from `cacheTmp` into `targetDir` by clone, hardlink and copy, and times each.
- * Both folders must exist; the probe's files are removed again.
+ * Places one file from the new folder `work` into `targetDir` by clone, hardlink and copy, and
+ * times each. `targetDir` must exist; `work` and the probe's files are removed again.
  */
-export async function probePlacement(cacheTmp: string, targetDir: string): Promise<ProbeResult> {
-  const work = join(cacheTmp, `probe-${process.pid}-${Date.now()}`);
+export async function probePlacement(work: string, targetDir: string): Promise<ProbeResult> {
   await mkdir(work, { recursive: true });
   const source = join(work, 'source');
   await writeFile(source, Buffer.alloc(PROBE_FILE_BYTES, 1));

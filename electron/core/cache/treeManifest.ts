@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What an entry's tree held when it was stored: enough to tell whether anything changed since. */
@@ -18,27 +18,31 @@ export interface ManifestItem {
 
 const PERMISSION_BITS = 0o7777;
 
-/** Every item of a tree, depth first, without following symlinks; files hashed when asked. */
-export async function readManifest(root: string, options: { hash: boolean }): Promise<ManifestItem[]> {
+/**
+ * Every item of a tree, depth first, without following symlinks; files hashed when asked. It reads
+ * synchronously, as fast as the disk answers: call it from the manifest thread
+ * (manifestThread.ts), never from the core's event loop.
+ */
+export function readManifest(root: string, options: { hash: boolean }): ManifestItem[] {
   const items: ManifestItem[] = [];
-  const walk = async (relative: string): Promise<void> => {
-    const entries = await readdir(relative === '' ? root : join(root, relative), { withFileTypes: true });
+  const walk = (relative: string): void => {
+    const entries = readdirSync(relative === '' ? root : join(root, relative), { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
       const full = join(root, path);
-      const stats = await lstat(full);
+      const stats = lstatSync(full);
       const base = { path, mode: stats.mode & PERMISSION_BITS, size: stats.size, mtimeMs: stats.mtimeMs };
-      if (stats.isSymbolicLink()) items.push({ ...base, type: 'symlink', content: await readlink(full) });
+      if (stats.isSymbolicLink()) items.push({ ...base, type: 'symlink', content: readlinkSync(full) });
       else if (stats.isDirectory()) {
         items.push({ ...base, type: 'dir', size: 0, mtimeMs: 0 });
-        await walk(path);
+        walk(path);
       } else if (stats.isFile()) {
-        items.push({ ...base, type: 'file', ...(options.hash ? { content: createHash('sha1').update(await readFile(full)).digest('hex') } : {}) });
+        items.push({ ...base, type: 'file', ...(options.hash ? { content: createHash('sha1').update(readFileSync(full)).digest('hex') } : {}) });
       }
     }
   };
-  await walk('');
+  walk('');
   return items;
 }
 

@@ -182,6 +182,7 @@ export class PlanImporter implements Disposable {
             planId,
             order,
             reason: null,
+            limitResetAt: null,
             createdAt: now,
             updatedAt: now,
           };

@@ -62,6 +62,8 @@ export function taskRows(tasks: Task[], graph: TaskGraph) {
     status: t.status,
     /** Why a run could not start it (retrying, failed or blocked), while that holds. */
     reason: t.reason,
+    /** While it waits for its agent's usage limit to reset: when it resets (epoch ms). */
+    limitResetAt: t.limitResetAt,
     ready: node.get(t.id)?.ready ?? false,
     priority: t.priority,
     agent: t.agentKind,

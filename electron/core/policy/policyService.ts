@@ -46,6 +46,12 @@ export class PolicyService {
       return { allow: lists.allow ?? [], deny: lists.deny ?? [], ask: lists.ask ?? [] };
     };
     const preset = (all.get('policy.preset') as EffectiveSetting).value as PolicyInput['preset'];
+    // Rules a run holds (`switchyard run --approve ask`) replace the stored ones of both scopes.
+    const ruleKeys = ['policy.allow', 'policy.deny', 'policy.ask'] as const;
+    if (ruleKeys.some((key) => all.get(key)?.source === 'run')) {
+      const held = (key: SettingKey) => (all.get(key)?.value as string[] | undefined) ?? [];
+      return { project: null, user: { allow: held('policy.allow'), deny: held('policy.deny'), ask: held('policy.ask') }, preset };
+    }
     return { project: scoped('projectValue'), user: scoped('userValue')!, preset };
   }
 

@@ -1,4 +1,6 @@
 import type { AppInfo, StorageStatus } from '../../../shared/contract';
+import type { DependencyCache } from '../cache/dependencyCache';
+import type { CheckService } from '../checks/checkService';
 import type { AttentionService } from '../notify/attentionService';
 import type { PlanImporter } from '../plans/planImporter';
 import type { ProjectService } from '../projects/projectService';
@@ -30,6 +32,8 @@ export interface RouterServices {
   savedChanges: SavedChangesService;
   sessions: SessionService;
   transcripts: TranscriptQueries;
+  cache: DependencyCache;
+  checks: CheckService;
 }
 
 /** Maps every procedure of the contract onto the service that answers it. */
@@ -92,11 +96,19 @@ export function createRouter(s: RouterServices): Handlers {
     'sessions.resume': ({ sessionId }) => s.sessions.relaunch(sessionId, true),
     'sessions.list': (filter) => s.sessions.list(filter),
     'sessions.get': ({ sessionId }) => s.sessions.get(sessionId),
+    'sessions.live': ({ projectId }) => s.sessions.live(projectId),
     'sessions.history': ({ sessionId }) => s.sessions.history(sessionId),
     'terminal.attach': ({ sessionId, cols, rows }, client) => s.sessions.attach(sessionId, client, { cols, rows }),
     'terminal.detach': ({ sessionId }, client) => s.sessions.detach(sessionId, client),
     'transcript.search': ({ sessionId, query, context, limit }) => s.transcripts.search(sessionId, query, context, limit),
     'transcript.export': ({ sessionId, format }) => s.transcripts.export(sessionId, format),
+    'cache.list': () => s.cache.overview(),
+    'cache.strategy': async ({ projectId }) => s.cache.strategyFor(s.projects.get(projectId), await s.worktrees.root(projectId)),
+    'cache.verify': ({ keys }) => s.cache.verifyMany(keys),
+    'cache.evict': async ({ keys }) => ({ evicted: await s.cache.evictMany(keys) }),
+    'cache.clear': async () => ({ removed: await s.cache.clear() }),
+    'checks.get': ({ taskId }) => s.checks.get(taskId),
+    'checks.run': ({ taskId }) => s.checks.run(taskId),
   };
 }
 

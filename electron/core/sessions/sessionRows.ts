@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
-import type { AgentKind, Session, StateChange } from '../../../shared/contract';
+import type { AgentKind, Session, SessionStopReason, StateChange } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { sessions, stateChanges, tasks as taskTable } from '../db/schema';
@@ -25,6 +25,14 @@ export class SessionRows {
   ofProject(projectId: string): Session[] {
     const taskIds = this.db.select({ id: taskTable.id }).from(taskTable).where(eq(taskTable.projectId, projectId));
     return this.db.select().from(sessions).where(inArray(sessions.taskId, taskIds)).orderBy(asc(sessions.startedAt)).all();
+  }
+
+  /** Sessions whose program runs, oldest first: every one, or those of one project. */
+  live(projectId?: string): Session[] {
+    const running = isNull(sessions.endedAt);
+    if (projectId === undefined) return this.db.select().from(sessions).where(running).orderBy(asc(sessions.startedAt)).all();
+    const taskIds = this.db.select({ id: taskTable.id }).from(taskTable).where(eq(taskTable.projectId, projectId));
+    return this.db.select().from(sessions).where(and(running, inArray(sessions.taskId, taskIds))).orderBy(asc(sessions.startedAt)).all();
   }
 
   /** The task's session whose program has not ended, if any. */
@@ -80,6 +88,7 @@ export class SessionRows {
         exitCode: null,
         startedAt: row.at,
         endedAt: null,
+        stopReason: null,
       })
       .run();
   }
@@ -88,7 +97,7 @@ export class SessionRows {
   markRelaunched(id: string, launch: { agentSessionId: string | null; cwd: string; at: number }): void {
     this.db
       .update(sessions)
-      .set({ agentSessionId: launch.agentSessionId, cwd: launch.cwd, exitCode: null, startedAt: launch.at, endedAt: null })
+      .set({ agentSessionId: launch.agentSessionId, cwd: launch.cwd, exitCode: null, startedAt: launch.at, endedAt: null, stopReason: null })
       .where(eq(sessions.id, id))
       .run();
   }
@@ -106,7 +115,7 @@ export class SessionRows {
     this.db.update(sessions).set({ state: 'failed', stateSource: 'host', stateAt: at, endedAt: at }).where(eq(sessions.id, id)).run();
   }
 
-  markEnded(id: string, ended: { endedAt: number; exitCode?: number }): void {
+  markEnded(id: string, ended: { endedAt: number; exitCode?: number; stopReason?: SessionStopReason }): void {
     this.db.update(sessions).set(ended).where(eq(sessions.id, id)).run();
   }
 

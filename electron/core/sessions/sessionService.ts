@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Session, StateChange, Task } from '../../../shared/contract';
+import type { Session, SessionStopReason, StateChange, Task, TaskReason } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { UnsavedWrites } from '../db/unsavedWrites';
 import { DisposableStore, type Disposable } from '../disposable';
@@ -8,12 +8,14 @@ import type { Logger } from '../log';
 import type { EventBus } from '../events';
 import type { TaskLifecycle } from '../tasks/taskLifecycle';
 import type { TaskService } from '../tasks/taskService';
+import { nextStatus } from '../tasks/taskTransitions';
 import { Attachments } from './attachments';
 import type { SessionHostPort } from './hostClient';
 import type { AttachReply, HostEvent, HostSessionInfo } from './hostProtocol';
 import type { FinishedScreens } from './finishedScreens';
 import type { SessionRows } from './sessionRows';
 import type { TaskLaunch, TaskLauncher } from './taskLauncher';
+import { crashReason, OutputTail } from './crashReason';
 import { ORPHANED_DETAIL, taskEventOfExit, taskEventOfState, wasInterrupted } from './taskFollowsSession';
 import type { TranscriptStore } from './transcriptStore';
 
@@ -60,10 +62,15 @@ export class SessionService implements Disposable {
   /** Tasks whose session is being started: a second start meanwhile is a conflict too. */
   private readonly starting = new Set<string>();
   /** Running sessions with their task and project, so that deleting either stops them; they leave at their exit. */
-  private readonly live = new Map<string, { taskId: string; projectId: string }>();
+  private readonly running = new Map<string, { taskId: string; projectId: string }>();
   private shuttingDown = false;
-  /** Sessions the user asked to stop: their exit is not a failure of the task. */
-  private readonly stopping = new Set<string>();
+  /**
+   * Sessions stopped on purpose, with why (null: their task was deleted or done): their exit is
+   * not a failure of the task.
+   */
+  private readonly stopping = new Map<string, SessionStopReason | null>();
+  /** The last output of each running session, for the reason of a crash. */
+  private readonly tails = new OutputTail();
   /** The latest state change of sessions where it waits in `unsaved` (the disk is full). */
   private readonly unsavedStates = new Map<string, StateChange>();
   /** Settles once the sessions a host kept running through a restart are taken back (see `recover`). */
@@ -93,10 +100,10 @@ export class SessionService implements Disposable {
   }
 
   private stopWhere(match: (session: { taskId: string; projectId: string }) => boolean): void {
-    for (const [id, session] of this.live) {
+    for (const [id, session] of this.running) {
       if (!match(session) || this.stopping.has(id)) continue;
       // Stopped on purpose: the exit that follows is not a failure of the task.
-      this.stopping.add(id);
+      this.stopping.set(id, null);
       this.deps.host.send({ type: 'stop', sessionId: id }).catch(() => {});
     }
   }
@@ -109,6 +116,11 @@ export class SessionService implements Disposable {
     if (!('taskId' in filter)) return this.deps.rows.ofProject(filter.projectId);
     this.deps.tasks.get(filter.taskId);
     return this.deps.rows.ofTask(filter.taskId);
+  }
+
+  /** Every session whose program runs, oldest first; of one project when it is given. */
+  live(projectId?: string): Session[] {
+    return this.deps.rows.live(projectId);
   }
 
   history(id: string): StateChange[] {
@@ -125,6 +137,11 @@ export class SessionService implements Disposable {
     }
     this.starting.add(taskId);
     try {
+      const latest = this.deps.rows.latestOf(task.id);
+      // An agent stopped for idleness had finished its turn: it is resumed to wait at its prompt.
+      if (latest?.stopReason === 'idle' && latest.endedAt !== null && latest.agentKind === task.agentKind) {
+        return await this.relaunch(latest.id, true, size);
+      }
       const interrupted = this.interruptedSession(task);
       if (interrupted) return await this.relaunch(interrupted.id, true, size, INTERRUPTED_FOLLOW_UP);
       return await this.startNew(task, size);
@@ -150,13 +167,14 @@ export class SessionService implements Disposable {
   }
 
   /**
-   * The task's latest session, when it was interrupted in the middle of its agent's work, with the
-   * same kind of agent: starting the task again continues that conversation in that session
-   * instead of beginning a new one.
+   * The task's latest session, when it was interrupted in the middle of its agent's work (or
+   * stopped at a usage limit), with the same kind of agent: starting the task again continues that
+   * conversation in that session instead of beginning a new one.
    */
   private interruptedSession(task: Task): Session | undefined {
     const latest = this.deps.rows.latestOf(task.id);
     if (!latest || latest.endedAt === null || latest.agentKind !== task.agentKind) return undefined;
+    if (latest.stopReason === 'usage_limit') return latest;
     return wasInterrupted(this.deps.rows.latestChanges(latest.id, 2)) ? latest : undefined;
   }
 
@@ -169,13 +187,17 @@ export class SessionService implements Disposable {
     const launch = await this.deps.launcher(task, followUp === undefined ? request : { ...request, followUp });
     this.deps.rows.markRelaunched(id, { agentSessionId: launch.agentSessionId ?? session.agentSessionId, cwd: launch.cwd, at: Date.now() });
     await this.spawn(id, launch, size, true);
-    this.deps.lifecycle.send(task.id, 'session.started');
+    // An agent stopped for idleness had finished its turn: resumed without a message, it waits at
+    // its prompt and its task stays where it is until it works again.
+    const waitsAtPrompt = resume && followUp === undefined && session.stopReason === 'idle' && task.status === 'review';
+    if (!waitsAtPrompt) this.deps.lifecycle.send(task.id, 'session.started');
     return this.changed(id);
   }
 
-  async stop(id: string): Promise<Session> {
+  /** Stops the session's program on purpose; `reason` is kept on its row (the user's Stop by default). */
+  async stop(id: string, reason: SessionStopReason = 'user'): Promise<Session> {
     this.deps.rows.get(id);
-    this.stopping.add(id);
+    this.stopping.set(id, reason);
     try {
       await this.deps.host.send({ type: 'stop', sessionId: id });
     } catch (error) {
@@ -244,7 +266,7 @@ export class SessionService implements Disposable {
         for (const clientId of this.attachments.watchers(id)) await this.deps.host.send({ type: 'attach', sessionId: id, clientId });
       }
       const { taskId } = this.deps.rows.get(id);
-      this.live.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
+      this.running.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
       this.deps.rows.setPid(id, pid);
     } catch (error) {
       this.deps.rows.markSpawnFailed(id, Date.now());
@@ -256,6 +278,7 @@ export class SessionService implements Disposable {
     switch (event.type) {
       case 'output':
         this.deps.transcript.append(event.sessionId, event.seq, event.data);
+        this.tails.push(event.sessionId, event.data);
         this.attachments.sendOutput(event.sessionId, event.seq, event.data, event.to);
         return;
       case 'exited':
@@ -291,11 +314,18 @@ export class SessionService implements Disposable {
   }
 
   private recordExit(event: Extract<HostEvent, { type: 'exited' }>): void {
-    this.live.delete(event.sessionId);
+    this.running.delete(event.sessionId);
     this.deps.transcript.flush();
+<<<<<<< HEAD
     // An agent that went with its host was interrupted, not failed: starting its task resumes it.
     const stopped = this.stopping.delete(event.sessionId) || this.shuttingDown || event.hostLost === true;
     const ended = { exitCode: event.exitCode, endedAt: event.at };
+=======
+    const tail = this.tails.take(event.sessionId);
+    const stopReason = this.stopping.get(event.sessionId) ?? null;
+    const stopped = this.stopping.delete(event.sessionId) || this.shuttingDown;
+    const ended = { exitCode: event.exitCode, endedAt: event.at, ...(stopReason ? { stopReason } : {}) };
+>>>>>>> main
     this.deps.unsaved.run(`the exit of session ${event.sessionId}`, () => this.deps.rows.markEnded(event.sessionId, ended));
     const stored = this.deps.rows.find(event.sessionId);
     if (!stored) return;
@@ -303,8 +333,9 @@ export class SessionService implements Disposable {
     const unsavedState = this.unsavedStates.get(event.sessionId);
     const state = unsavedState && { state: unsavedState.state, stateSource: unsavedState.source, stateAt: unsavedState.at };
     const session: Session = { ...stored, ...state, ...ended };
+    const taskEvent = taskEventOfExit(stopped, event);
     this.deps.unsaved.run(`the column of task ${session.taskId} after its session ended`, () =>
-      this.deps.lifecycle.send(session.taskId, taskEventOfExit(stopped, event)),
+      this.deps.lifecycle.send(session.taskId, taskEvent, this.failedFields(session, taskEvent, event, tail)),
     );
     this.deps.bus.emit('session.exited', {
       sessionId: event.sessionId,
@@ -317,13 +348,21 @@ export class SessionService implements Disposable {
     this.releaseIfOver(event.sessionId);
   }
 
+  /** A crash that fails its task says why on the task: the exit, how long the agent ran, its last words. */
+  private failedFields(session: Session, taskEvent: ReturnType<typeof taskEventOfExit>, exit: { exitCode: number; signal: number | null; at: number }, tail: string): { reason?: TaskReason } {
+    if (taskEvent !== 'session.failed') return {};
+    const task = this.deps.tasks.get(session.taskId);
+    if (nextStatus(task.status, taskEvent) !== 'failed') return {};
+    return { reason: crashReason(exit, exit.at - session.startedAt, tail) };
+  }
+
   /**
    * Frees the host's session (its screen mirror, numbering and flow state) once its program has
    * ended and no pane shows it: a pane still open keeps the screen for a restart in place; one
    * attached later is shown the screen rebuilt from the transcript.
    */
   private releaseIfOver(id: string): void {
-    if (this.shuttingDown || !this.inHost.has(id) || this.live.has(id) || this.attachments.watched(id)) return;
+    if (this.shuttingDown || !this.inHost.has(id) || this.running.has(id) || this.attachments.watched(id)) return;
     this.inHost.delete(id);
     this.deps.host.send({ type: 'release', sessionId: id }).catch((error: unknown) => this.deps.log.error(`releasing session ${id} failed`, error));
   }

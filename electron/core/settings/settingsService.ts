@@ -10,15 +10,22 @@ import {
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { settings } from '../db/schema';
+import { toDisposable, type Disposable } from '../disposable';
 import type { ProjectService } from '../projects/projectService';
 
 const USER_SCOPE_PROJECT_ID = '';
 
+/** Values that hold for one project while a run lasts. */
+export type RunValues = { [K in SettingKey]?: SettingValue<K> };
+
 /**
  * Settings in two scopes: the user's (defaults for every project) and a project's (overrides).
- * The effective value is always returned with the scope it comes from.
+ * The effective value is always returned with the scope it comes from. A run may hold values of
+ * its own for a project (`holdForRun`): they win while it lasts and are never stored.
  */
 export class SettingsService {
+  private readonly runValues = new Map<string, { values: Map<SettingKey, unknown> }>();
+
   constructor(
     private readonly db: Db,
     private readonly projects: ProjectService,
@@ -32,6 +39,30 @@ export class SettingsService {
   list(projectId?: string): EffectiveSetting[] {
     if (projectId !== undefined) this.projects.get(projectId);
     return SETTING_KEYS.map((key) => this.effective(key, projectId));
+  }
+
+  /**
+   * Makes `values` the project's effective ones until the returned handle is disposed (a headless
+   * run's `--approve` and stacking): nothing is written, so the next start of the app has the
+   * stored values. A later hold for the same project replaces this one.
+   */
+  holdForRun(projectId: string, values: RunValues): Disposable {
+    this.projects.get(projectId);
+    const held = new Map<SettingKey, unknown>();
+    for (const [key, value] of Object.entries(values) as [SettingKey, unknown][]) {
+      const definition = settingDefinitions[key];
+      if (!(definition.scopes as readonly string[]).includes('project')) {
+        throw new SwitchyardError('BAD_INPUT', `${key} cannot be set per project, so not for a run either`, { key });
+      }
+      const parsed = definition.schema.safeParse(value);
+      if (!parsed.success) throw new SwitchyardError('BAD_INPUT', `${key}: ${parsed.error.issues.map((i) => i.message).join('; ')}`, { key });
+      held.set(key, parsed.data);
+    }
+    const hold = { values: held };
+    this.runValues.set(projectId, hold);
+    return toDisposable(() => {
+      if (this.runValues.get(projectId) === hold) this.runValues.delete(projectId);
+    });
   }
 
   set(key: SettingKey, value: unknown, scope: SettingScope, projectId?: string): EffectiveSetting {
@@ -96,12 +127,15 @@ export class SettingsService {
       projectId !== undefined && (definition.scopes as readonly string[]).includes('project')
         ? this.stored(key, 'project', projectId)
         : undefined;
+    const held = projectId !== undefined ? this.runValues.get(projectId)?.values : undefined;
     const [value, source] =
-      projectValue !== undefined
-        ? [projectValue, 'project' as const]
-        : userValue !== undefined
-          ? [userValue, 'user' as const]
-          : [definition.default, 'default' as const];
+      held?.has(key)
+        ? [held.get(key), 'run' as const]
+        : projectValue !== undefined
+          ? [projectValue, 'project' as const]
+          : userValue !== undefined
+            ? [userValue, 'user' as const]
+            : [definition.default, 'default' as const];
     return {
       key,
       value,

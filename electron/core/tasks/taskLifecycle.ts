@@ -42,12 +42,16 @@ export class TaskLifecycle {
   moveIn(tx: Pick<Db, 'update'>, task: Task, event: TaskEvent, fields: MoveFields = {}, at = Date.now()): Task {
     const status = nextStatus(task.status, event);
     if (status === task.status && Object.keys(fields).length === 0) return task;
-    // The reason belongs to the status it explains: a move elsewhere clears it unless the event brings one.
-    const reason = fields.reason !== undefined ? fields.reason : status === task.status ? task.reason : null;
+    // The reason and a usage limit's wait belong to the status they explain: a move elsewhere
+    // clears them unless the event brings them.
+    const kept = <K extends 'reason' | 'limitResetAt'>(key: K): Task[K] =>
+      fields[key] !== undefined ? (fields[key] as Task[K]) : status === task.status ? task[key] : null;
+    const reason = kept('reason');
+    const limitResetAt = kept('limitResetAt');
     tx.update(tasks)
-      .set({ ...fields, reason, status, updatedAt: at })
+      .set({ ...fields, reason, limitResetAt, status, updatedAt: at })
       .where(eq(tasks.id, task.id))
       .run();
-    return { ...task, ...fields, reason, status, updatedAt: at };
+    return { ...task, ...fields, reason, limitResetAt, status, updatedAt: at };
   }
 }

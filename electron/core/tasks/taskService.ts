@@ -69,6 +69,7 @@ export class TaskService {
         planKey: null,
         order: (last?.order ?? 0) + ORDER_STEP,
         reason: null,
+        limitResetAt: null,
         createdAt: now,
         updatedAt: now,
       };

@@ -37,6 +37,10 @@ export const TASK_EVENTS = [
   'plan.markedDone',
   /** The scheduler could not start the task's agent, and tries again after a wait. */
   'scheduler.startRetrying',
+  /** A run that merges what reaches review could not merge the task's branch (a conflict): it failed. */
+  'merge.failed',
+  /** The agent hit a usage limit: its work waits in Ready for the reset, then resumes. */
+  'session.limitReached',
 ] as const;
 export type TaskEvent = (typeof TASK_EVENTS)[number];
 
@@ -72,7 +76,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'scheduler.startFailed': 'failed',
     // Its dependencies are done (it was picked to start): it waits in Ready for its next attempt.
     'scheduler.startRetrying': 'ready',
-    ...staying('backlog', ['session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
+    ...staying('backlog', ['session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'session.limitReached', 'plan.reimported', 'merge.failed']),
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'merge.landed': 'done',
@@ -87,7 +91,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.failed': 'failed',
     'session.started': 'running',
     'scheduler.startFailed': 'failed',
-    ...staying('ready', ['scheduler.startRetrying', 'scheduler.promoted', 'session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported']),
+    ...staying('ready', ['scheduler.startRetrying', 'scheduler.promoted', 'session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'session.limitReached', 'plan.reimported', 'merge.failed']),
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'merge.landed': 'done',
@@ -97,12 +101,13 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.running': 'running',
     'user.drag.review': 'review',
     'user.drag.done': 'done',
-    ...staying('running', ['session.started', 'scheduler.startFailed', 'scheduler.startRetrying', 'session.working', 'plan.reimported']),
+    ...staying('running', ['session.started', 'scheduler.startFailed', 'scheduler.startRetrying', 'session.working', 'plan.reimported', 'merge.failed']),
     'session.needsInput': 'needs_input',
     'session.turnFinished': 'review',
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'session.interrupted': 'ready',
+    'session.limitReached': 'ready',
     'merge.landed': 'done',
     'plan.markedDone': 'done',
   },
@@ -111,12 +116,13 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.review': 'review',
     'user.drag.done': 'done',
     'session.started': 'running',
-    ...staying('needs_input', ['scheduler.startFailed', 'scheduler.startRetrying', 'session.needsInput', 'plan.reimported']),
+    ...staying('needs_input', ['scheduler.startFailed', 'scheduler.startRetrying', 'session.needsInput', 'plan.reimported', 'merge.failed']),
     'session.working': 'running',
     'session.turnFinished': 'review',
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'session.interrupted': 'ready',
+    'session.limitReached': 'ready',
     'merge.landed': 'done',
     'plan.markedDone': 'done',
   },
@@ -130,6 +136,8 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'session.started': 'running',
     // Asked for more after a review: the agent works again.
     'session.working': 'running',
+    // Its turn ended on a usage limit (the limit message ends a turn like any other).
+    'session.limitReached': 'ready',
     ...staying('review', [
       'scheduler.startFailed',
       'scheduler.startRetrying',
@@ -141,6 +149,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     ]),
     'session.failed': 'failed',
     'merge.landed': 'done',
+    'merge.failed': 'failed',
     'plan.markedDone': 'done',
   },
   done: {
@@ -161,7 +170,9 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
       'session.exitedOk',
       'session.failed',
       'session.interrupted',
+      'session.limitReached',
       'merge.landed',
+      'merge.failed',
       'plan.reimported',
       'plan.markedDone',
     ]),
@@ -182,7 +193,9 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
       'session.turnFinished',
       'session.failed',
       'session.interrupted',
+      'session.limitReached',
       'plan.reimported',
+      'merge.failed',
     ]),
     'session.exitedOk': 'review',
     'merge.landed': 'done',

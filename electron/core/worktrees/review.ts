@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { ChangedFile, PushAvailability, Worktree, WorktreeDiff } from '../../../shared/contract';
+import type { ChangedFile, PushAvailability, TaskReason, Worktree, WorktreeDiff } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import { findExecutable } from '../agents/binaries';
 import { commitIdentityConfig } from '../git/commitIdentity';
@@ -68,6 +68,8 @@ export interface WorktreeReviewOptions {
   bus: EventBus;
   /** Told when a task's work is in its base and its worktree is removed: the task is finished. */
   landed: (taskId: string) => void;
+  /** Told when a merge asked to land by itself could not (a conflict, uncommitted work): the task failed. */
+  mergeFailed: (taskId: string, reason: TaskReason) => void;
 }
 
 /**
@@ -81,6 +83,7 @@ export class WorktreeReview {
   private readonly queue: RepoQueue;
   private readonly bus: EventBus;
   private readonly landed: (taskId: string) => void;
+  private readonly mergeFailed: (taskId: string, reason: TaskReason) => void;
 
   constructor(options: WorktreeReviewOptions) {
     this.worktrees = options.worktrees;
@@ -88,6 +91,7 @@ export class WorktreeReview {
     this.queue = options.queue;
     this.bus = options.bus;
     this.landed = options.landed;
+    this.mergeFailed = options.mergeFailed;
   }
 
   private async mergeBase(repoPath: string, worktree: Worktree, head: string): Promise<string> {
@@ -239,6 +243,24 @@ export class WorktreeReview {
       removed = true;
     }
     return { baseBranch: worktree.baseBranch, ...result, removed };
+  }
+
+  /**
+   * Lands the task with no one looking (a run that goes on to merged): a merge commit into its
+   * base, then the task is done and its worktree removed. What stops it (a conflict, uncommitted
+   * work, a base that moved away) fails the task with that reason instead of being thrown; the
+   * base is left as it was.
+   */
+  async landOrFail(taskId: string): Promise<{ landed: true; commit: string } | { landed: false; reason: TaskReason }> {
+    try {
+      const result = await this.merge(taskId, 'merge', { finish: true });
+      return { landed: true, commit: result.commit };
+    } catch (error) {
+      if (!(error instanceof SwitchyardError)) throw error;
+      const reason: TaskReason = { kind: 'failed', code: error.code, message: error.message, attempts: 0, retryAt: null };
+      this.mergeFailed(taskId, reason);
+      return { landed: false, reason };
+    }
   }
 
   /** True when the base already holds everything of the task branch. */

@@ -21,7 +21,10 @@ import { dropPosition } from './boardOrder';
 import { Column } from './Column';
 import { AGENT_LABELS, COLUMNS } from './columns';
 import { filterTasks, NO_FILTER, phasesOf, type BoardFilter } from './filters';
+import { HeaderCounts } from './HeaderCounts';
+import { agentFactsByTask, NO_AGENT } from './liveness';
 import { TaskCardBody, type CardLinks } from './TaskCard';
+import { useSessionStore } from '../terminals/sessionStore';
 import { PlanImportDialog } from '../plans/PlanImportDialog';
 import { RunControl } from './RunControl';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
@@ -105,6 +108,13 @@ export function Board() {
   );
 
   const graph = useAppStore((s) => s.graph);
+  const allowAll = useAppStore((s) => (project ? s.presets[project.id] === 'all' : false));
+  const sessions = useSessionStore((s) => s.sessions);
+  const latest = useSessionStore((s) => s.latest);
+  const agentOf = useMemo(() => {
+    const facts = agentFactsByTask(sessions, latest);
+    return (taskId: string) => facts.get(taskId) ?? NO_AGENT;
+  }, [sessions, latest]);
   const visible = useMemo(() => filterTasks(tasks, filter), [tasks, filter]);
   const links = useMemo(() => {
     const names = new Map(tasks.map((t) => [t.id, t.planKey ?? t.title]));
@@ -168,6 +178,7 @@ export function Board() {
           <h2>{project.name}</h2>
           <span className="muted">{project.path}</span>
         </div>
+        <HeaderCounts tasks={tasks} filter={filter} onChange={setFilter} />
         <FilterBar filter={filter} phases={phases} onChange={setFilter} />
         <div className="board-actions">
           <RunControl projectId={project.id} />
@@ -212,11 +223,13 @@ export function Board() {
               title={column.title}
               tasks={byStatus.get(column.status) ?? []}
               links={links}
+              agentOf={agentOf}
+              allowAll={allowAll}
               onOpen={(task) => void actions.openTask(task.id)}
             />
           ))}
         </div>
-        <DragOverlay>{dragged && <div className={`card overlay-card priority-${dragged.priority}`}><TaskCardBody task={dragged} links={links(dragged.id)} /></div>}</DragOverlay>
+        <DragOverlay>{dragged && <div className={`card overlay-card priority-${dragged.priority}`}><TaskCardBody task={dragged} links={links(dragged.id)} agent={agentOf(dragged.id)} allowAll={allowAll} /></div>}</DragOverlay>
       </DndContext>
       )}
       {editing && <TaskEditor projectId={project.id} target={editing} onClose={closeEditor} />}

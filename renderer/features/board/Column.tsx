@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { Task, TaskStatus } from '../../../shared/contract';
 import { TaskCard, type CardLinks } from './TaskCard';
+import type { AgentFacts } from './taskReason';
 
 /** Height a card is assumed to have before it is measured (px). */
 const ESTIMATED_CARD_HEIGHT = 64;
@@ -18,12 +19,17 @@ export function Column({
   title,
   tasks,
   links,
+  agentOf,
+  allowAll,
   onOpen,
 }: {
   status: TaskStatus;
   title: string;
   tasks: Task[];
   links: (taskId: string) => CardLinks | undefined;
+  agentOf: (taskId: string) => AgentFacts;
+  /** The project's permission preset answers every question yes: each card warns of it. */
+  allowAll: boolean;
   onOpen: (task: Task) => void;
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: `column:${status}`, data: { status } });
@@ -56,7 +62,7 @@ export function Column({
                   className="column-row"
                   style={{ transform: `translateY(${row.start}px)` }}
                 >
-                  <TaskCard task={task} links={links(task.id)} onOpen={() => onOpen(task)} />
+                  <TaskCard task={task} links={links(task.id)} agent={agentOf(task.id)} allowAll={allowAll} onOpen={() => onOpen(task)} />
                 </div>
               );
             })}

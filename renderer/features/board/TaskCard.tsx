@@ -1,8 +1,11 @@
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import type { Task } from '../../../shared/contract';
+import { CheckBadge } from '../checks/CheckBadge';
 import { useTerminals } from '../terminals/terminalsContext';
 import { AGENT_LABELS } from './columns';
+import { agentChip, cardAction, NO_AGENT } from './liveness';
+import { cardReason, type AgentFacts } from './taskReason';
 
 export interface CardLinks {
   /** Dependencies not done yet, named as the plan names them. */
@@ -12,12 +15,41 @@ export interface CardLinks {
   critical: boolean;
 }
 
-export function TaskCardBody({ task, links }: { task: Task; links?: CardLinks | undefined }) {
+/** The warning that the task's agent runs with every permission question answered yes. */
+export function AllowAllBadge() {
+  return (
+    <span className="chip allow-all" title="Permission questions: all — the agent runs with its own skip-permissions flag">
+      ⚠ allow all
+    </span>
+  );
+}
+
+export function TaskCardBody({
+  task,
+  links,
+  agent = NO_AGENT,
+  allowAll = false,
+}: {
+  task: Task;
+  links?: CardLinks | undefined;
+  agent?: AgentFacts;
+  allowAll?: boolean;
+}) {
+  const reason = cardReason(task, agent);
+  const chip = agentChip(agent);
   return (
     <>
       <span className="card-title">{task.title}</span>
+      {reason && (
+        <span className={`card-reason reason-${reason.tone}`} title={reason.text}>
+          {reason.text}
+        </span>
+      )}
       <span className="card-meta">
         <span className="chip">{AGENT_LABELS[task.agentKind] ?? task.agentKind}</span>
+        {chip && <span className={chip.live ? 'chip live' : 'chip'}>{chip.text}</span>}
+        <CheckBadge taskId={task.id} />
+        {allowAll && <AllowAllBadge />}
         {task.priority !== 'normal' && <span className="chip">{task.priority}</span>}
         {task.phase && <span className="chip">{task.phase}</span>}
         {links && links.waitsFor.length > 0 && (
@@ -32,17 +64,40 @@ export function TaskCardBody({ task, links }: { task: Task; links?: CardLinks | 
   );
 }
 
+const ACTION_WORDS = { open: 'Open', resume: 'Resume', start: 'Start' } as const;
+const ACTION_LABELS = {
+  open: (title: string) => `Open the session of ${title}`,
+  resume: (title: string) => `Resume the agent of ${title}`,
+  start: (title: string) => `Start a session for ${title}`,
+} as const;
+
 /**
  * A card that can be dragged to reorder it or to move it to another column (mouse or keyboard),
- * with the button that starts its agent or opens its running session.
+ * with the button that opens its live agent, resumes its ended one, or starts one.
  */
-export function TaskCard({ task, links, onOpen }: { task: Task; links?: CardLinks | undefined; onOpen: () => void }) {
-  const { openTask } = useTerminals();
-  const running = task.status === 'running' || task.status === 'needs_input';
+export function TaskCard({
+  task,
+  links,
+  agent,
+  allowAll,
+  onOpen,
+}: {
+  task: Task;
+  links?: CardLinks | undefined;
+  agent: AgentFacts;
+  allowAll: boolean;
+  onOpen: () => void;
+}) {
+  const { openTask, resumeTask } = useTerminals();
+  const action = cardAction(task, agent);
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: task.id,
     data: { status: task.status },
   });
+  const act = () => {
+    if (action === 'resume' && agent.session) void resumeTask(task.id, agent.session.id);
+    else void openTask(task.id, action === 'start');
+  };
   return (
     <div
       ref={setNodeRef}
@@ -50,15 +105,10 @@ export function TaskCard({ task, links, onOpen }: { task: Task; links?: CardLink
       style={{ transform: CSS.Translate.toString(transform), transition }}
     >
       <button type="button" className={`card priority-${task.priority}`} onClick={onOpen} data-task-id={task.id} {...attributes} {...listeners}>
-        <TaskCardBody task={task} links={links} />
+        <TaskCardBody task={task} links={links} agent={agent} allowAll={allowAll} />
       </button>
-      <button
-        type="button"
-        className="card-session"
-        onClick={() => void openTask(task.id, !running)}
-        aria-label={running ? `Open the session of ${task.title}` : `Start a session for ${task.title}`}
-      >
-        {running ? 'Open session' : 'Start'}
+      <button type="button" className="card-session" onClick={act} aria-label={ACTION_LABELS[action](task.title)} data-action={action}>
+        {ACTION_WORDS[action]}
       </button>
     </div>
   );

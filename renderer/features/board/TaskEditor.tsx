@@ -7,9 +7,24 @@ import {
   type TaskPriority,
   type TaskStatus,
 } from '../../../shared/contract';
+import type { ErrorData } from '../../../shared/errors';
 import { useActions } from '../../stores/actionsContext';
 import { ReviewPanel } from '../worktrees/ReviewPanel';
 import { AGENT_LABELS, COLUMNS } from './columns';
+import { formatCommandLine, splitCommandLine, storedCommand } from './commandLine';
+import { ReasonPanel } from './ReasonPanel';
+
+/** How a custom command is given the task's prompt, as the core's custom-command adapter reads it. */
+const PROMPT_DELIVERIES = [
+  { value: 'stdin', label: 'typed into it' },
+  { value: 'argv', label: 'as its last argument' },
+  { value: 'none', label: 'not given' },
+] as const;
+type PromptDelivery = (typeof PROMPT_DELIVERIES)[number]['value'];
+
+function storedDelivery(agentOptions: Record<string, unknown>): PromptDelivery {
+  return PROMPT_DELIVERIES.find((d) => d.value === agentOptions.promptDelivery)?.value ?? 'stdin';
+}
 
 export type EditorTarget = { kind: 'new'; status: TaskStatus } | { kind: 'edit'; task: Task };
 
@@ -32,6 +47,9 @@ export function TaskEditor({
   const [openedStatus] = useState(status);
   const [priority, setPriority] = useState<TaskPriority>(existing?.priority ?? 'normal');
   const [agentKind, setAgentKind] = useState<AgentKind | ''>(existing?.agentKind ?? '');
+  const [commandLine, setCommandLine] = useState(() => formatCommandLine(storedCommand(existing?.agentOptions ?? {}) ?? []));
+  const [delivery, setDelivery] = useState<PromptDelivery>(storedDelivery(existing?.agentOptions ?? {}));
+  const [commandError, setCommandError] = useState<ErrorData | null>(null);
   const [saving, setSaving] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const titleRef = useRef<HTMLInputElement>(null);
@@ -45,8 +63,19 @@ export function TaskEditor({
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
+    // A custom command is stored as the words of its command line, split as a shell would.
+    let agentOptions: Record<string, unknown> | undefined;
+    if (agentKind === 'custom') {
+      const parsed = splitCommandLine(commandLine);
+      if (!parsed.ok) {
+        setCommandError(parsed.error);
+        return;
+      }
+      agentOptions = { ...(existing?.agentOptions ?? {}), command: parsed.argv, promptDelivery: delivery };
+    }
+    setCommandError(null);
     setSaving(true);
-    const fields = { title, prompt, priority, ...(agentKind ? { agentKind } : {}) };
+    const fields = { title, prompt, priority, ...(agentKind ? { agentKind } : {}), ...(agentOptions ? { agentOptions } : {}) };
     const saved = existing
       ? await actions.updateTask(existing.id, { ...fields, ...(status !== openedStatus ? { status } : {}) })
       : await actions.createTask({ projectId, ...fields, status });
@@ -65,6 +94,7 @@ export function TaskEditor({
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <form className="dialog" role="dialog" aria-modal="true" aria-label={existing ? 'Edit task' : 'New task'} onSubmit={(e) => void save(e)}>
         <h2>{existing ? 'Edit task' : 'New task'}</h2>
+        {existing && <ReasonPanel task={existing} closeEditor={onClose} />}
         <label>
           Title
           <input ref={titleRef} name="title" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} />
@@ -106,6 +136,40 @@ export function TaskEditor({
             </select>
           </label>
         </div>
+        {agentKind === 'custom' && (
+          <div className="custom-command">
+            <label>
+              Command
+              <input
+                name="command"
+                value={commandLine}
+                onChange={(e) => {
+                  setCommandLine(e.target.value);
+                  setCommandError(null);
+                }}
+                placeholder="my-agent --flag 'an argument'"
+                aria-invalid={commandError !== null}
+                spellCheck={false}
+              />
+            </label>
+            <label>
+              Prompt given
+              <select name="promptDelivery" value={delivery} onChange={(e) => setDelivery(e.target.value as PromptDelivery)}>
+                {PROMPT_DELIVERIES.map((d) => (
+                  <option key={d.value} value={d.value}>
+                    {d.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {commandError && (
+              <p className="field-error" role="alert">
+                <code className="notice-code">{commandError.code}</code> {commandError.message}
+              </p>
+            )}
+            <p className="muted small">Run directly in the task’s worktree, without a shell: quote words with spaces as a shell would.</p>
+          </div>
+        )}
         <div className="dialog-actions">
           {existing && (
             <button type="button" className="danger" onClick={() => void remove()}>

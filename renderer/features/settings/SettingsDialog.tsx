@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { EffectiveSetting, SettingScope } from '../../../shared/contract';
+import type { EffectiveSetting, Project, SettingScope } from '../../../shared/contract';
+import { CachePage } from '../cache/CachePage';
 import { useActions } from '../../stores/actionsContext';
 import { reportError, useAppStore } from '../../stores/appStore';
 import { fieldKind, parseField } from './fieldKind';
@@ -10,6 +11,7 @@ const SOURCE_LABEL: Record<EffectiveSetting['source'], string> = {
   default: 'default',
   user: 'your setting',
   project: 'this project',
+  run: 'this run',
 };
 
 function display(value: unknown): string {
@@ -79,13 +81,69 @@ function SettingEditor({
   );
 }
 
+/** Settings with their effective value and its source, each editable for the user and for the project. */
+function SettingsTable({
+  settings,
+  project,
+  save,
+  reset,
+}: {
+  settings: EffectiveSetting[];
+  project: Project | null;
+  save: (setting: EffectiveSetting, scope: SettingScope, value: unknown) => void;
+  reset: (setting: EffectiveSetting, scope: SettingScope) => void;
+}) {
+  return (
+    <table className="settings-table">
+      <thead>
+        <tr>
+          <th>Setting</th>
+          <th>In effect</th>
+          <th>Yours</th>
+          <th>{project ? `Project: ${project.name}` : 'Project'}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {settings.map((s) => (
+          <tr key={s.key} data-setting={s.key}>
+            <td>
+              <div>{s.label}</div>
+              <div className="muted small">{s.description}</div>
+            </td>
+            <td>
+              <code>{display(s.value) || 'automatic'}</code>
+              <div className={`source source-${s.source}`}>{SOURCE_LABEL[s.source]}</div>
+            </td>
+            <td>
+              <SettingEditor key={`u:${JSON.stringify(s.userValue)}`} setting={s} scope="user" onSave={(v) => save(s, 'user', v)} onReset={() => reset(s, 'user')} />
+            </td>
+            <td>
+              {project && s.scopes.includes('project') ? (
+                <SettingEditor
+                  key={`p:${JSON.stringify(s.userValue)}:${JSON.stringify(s.projectValue)}`}
+                  setting={s}
+                  scope="project"
+                  onSave={(v) => save(s, 'project', v)}
+                  onReset={() => reset(s, 'project')}
+                />
+              ) : (
+                <span className="muted small">{project ? 'per user only' : 'no project selected'}</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** Every setting with its effective value and where it comes from; editable per user and per project. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
-  const { client } = useActions();
+  const { client, reloadPreset } = useActions();
   const project = useAppStore((s) => s.projects.find((p) => p.id === s.selectedProjectId) ?? null);
   const [settings, setSettings] = useState<EffectiveSetting[]>([]);
   const [version, setVersion] = useState(0);
-  const [page, setPage] = useState<SettingsPage>('General');
+  const [page, setPage] = useState<SettingsPage>(() => useAppStore.getState().settingsPage);
   const projectId = project?.id;
   const load = () => setVersion((v) => v + 1);
 
@@ -117,6 +175,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       reportError(error);
     }
     load();
+    if (setting.key === 'policy.preset') void reloadPreset();
   };
   const reset = async (setting: EffectiveSetting, scope: SettingScope) => {
     try {
@@ -125,6 +184,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       reportError(error);
     }
     load();
+    if (setting.key === 'policy.preset') void reloadPreset();
   };
 
   return (
@@ -148,47 +208,24 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         {page === 'Notifications' && (
           <NotificationsPage settings={settings} project={project} save={(setting, scope, value) => void save(setting, scope, value)} />
         )}
-        {page === 'General' && (
-          <table className="settings-table">
-            <thead>
-              <tr>
-                <th>Setting</th>
-                <th>In effect</th>
-                <th>Yours</th>
-                <th>{project ? `Project: ${project.name}` : 'Project'}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {settings.filter((s) => pageOf(s.key) === 'General').map((s) => (
-                <tr key={s.key} data-setting={s.key}>
-                  <td>
-                    <div>{s.label}</div>
-                    <div className="muted small">{s.description}</div>
-                  </td>
-                  <td>
-                    <code>{display(s.value) || 'automatic'}</code>
-                    <div className={`source source-${s.source}`}>{SOURCE_LABEL[s.source]}</div>
-                  </td>
-                  <td>
-                    <SettingEditor key={`u:${JSON.stringify(s.userValue)}`} setting={s} scope="user" onSave={(v) => void save(s, 'user', v)} onReset={() => void reset(s, 'user')} />
-                  </td>
-                  <td>
-                    {project && s.scopes.includes('project') ? (
-                      <SettingEditor
-                        key={`p:${JSON.stringify(s.userValue)}:${JSON.stringify(s.projectValue)}`}
-                        setting={s}
-                        scope="project"
-                        onSave={(v) => void save(s, 'project', v)}
-                        onReset={() => void reset(s, 'project')}
-                      />
-                    ) : (
-                      <span className="muted small">{project ? 'per user only' : 'no project selected'}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        {(page === 'General' || page === 'Agents') && (
+          <SettingsTable
+            settings={settings.filter((s) => pageOf(s.key) === page)}
+            project={project}
+            save={(setting, scope, value) => void save(setting, scope, value)}
+            reset={(setting, scope) => void reset(setting, scope)}
+          />
+        )}
+        {page === 'Cache' && (
+          <>
+            <CachePage project={project} settingsVersion={version} />
+            <SettingsTable
+              settings={settings.filter((s) => pageOf(s.key) === 'Cache')}
+              project={project}
+              save={(setting, scope, value) => void save(setting, scope, value)}
+              reset={(setting, scope) => void reset(setting, scope)}
+            />
+          </>
         )}
         <div className="dialog-actions">
           <span className="spacer" />

@@ -1,3 +1,4 @@
+import type { Session } from '../../../shared/contract';
 import type { RpcClient } from '../../rpc/client';
 import { guarded } from '../../stores/appStore';
 import { closePane, openPane, rememberSession, useSessionStore } from './sessionStore';
@@ -15,26 +16,51 @@ export function createSessionActions(client: RpcClient) {
 
   const guard = guarded;
 
-  /** Loads a task's sessions; returns the newest. */
-  const loadTask = async (taskId: string) => {
-    const sessions = await client.call('sessions.list', { taskId });
+  /** Remembers sessions with the latest state change of each of those listed in `withHistory`. */
+  const remember = async (sessions: Session[], withHistory: Session[]) => {
     for (const session of sessions) rememberSession(session);
-    const histories = await Promise.all(sessions.map((s) => client.call('sessions.history', { sessionId: s.id })));
+    const histories = await Promise.all(withHistory.map((s) => client.call('sessions.history', { sessionId: s.id })));
     useSessionStore.setState((s) => {
       const latest = { ...s.latest };
-      sessions.forEach((session, i) => {
+      withHistory.forEach((session, i) => {
         const last = histories[i]?.at(-1);
         if (last) latest[session.id] = last;
       });
       return { latest };
     });
+  };
+
+  /** Loads a task's sessions; returns the newest. */
+  const loadTask = async (taskId: string) => {
+    const sessions = await client.call('sessions.list', { taskId });
+    await remember(sessions, sessions);
     return sessions.at(-1);
+  };
+
+  /**
+   * Loads a project's sessions, so that its cards know which agents are live and which ended ones
+   * can be resumed; the state history is read for the live ones only (what a question says).
+   */
+  const loadProject = async (projectId: string) => {
+    const sessions = await client.call('sessions.list', { projectId });
+    await remember(
+      sessions,
+      sessions.filter((s) => s.endedAt === null),
+    );
+  };
+
+  /** Loads every live session of every project, for the Terminals view. */
+  const loadLive = async () => {
+    const sessions = await client.call('sessions.live', {});
+    await remember(sessions, sessions);
   };
 
   return {
     client,
     registry,
     loadTask: guard(loadTask),
+    loadProject: guard(loadProject),
+    loadLive: guard(loadLive),
     /** Opens the task beside its newest session's pane, starting one when it has none running. */
     openTask: guard(async (taskId: string, start: boolean) => {
       let session = await loadTask(taskId);
@@ -54,6 +80,12 @@ export function createSessionActions(client: RpcClient) {
     stop: guard(async (sessionId: string) => rememberSession(await client.call('sessions.stop', { sessionId }))),
     restart: guard(async (sessionId: string) => rememberSession(await client.call('sessions.restart', { sessionId }))),
     resume: guard(async (sessionId: string) => rememberSession(await client.call('sessions.resume', { sessionId }))),
+    /** Continues the task's ended agent in its session and shows the task beside that pane. */
+    resumeTask: guard(async (taskId: string, sessionId: string) => {
+      rememberSession(await client.call('sessions.resume', { sessionId }));
+      useSessionStore.setState({ taskView: taskId });
+      openPane(sessionId);
+    }),
     interrupt: guard((sessionId: string) => client.call('sessions.interrupt', { sessionId })),
     closePane: (sessionId: string) => {
       registry.dispose(sessionId);

@@ -1,6 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { AgentKind } from '../../../../shared/contract/tasks';
-import type { SessionState, StateSource } from '../../../../shared/contract/sessionState';
+import type { SessionState, SessionStopReason, StateSource } from '../../../../shared/contract/sessionState';
 import { tasks } from './tasks';
 
 /** One agent session of a task: the pty it runs in, and what Switchyard believes it is doing. */
@@ -22,6 +22,8 @@ export const sessions = sqliteTable(
     exitCode: integer('exit_code'),
     startedAt: integer('started_at').notNull(),
     endedAt: integer('ended_at'),
+    /** Why its program was stopped on purpose, when it was (a run again clears it). */
+    stopReason: text('stop_reason').$type<SessionStopReason>(),
   },
   (t) => [index('sessions_task').on(t.taskId, t.startedAt)],
 );

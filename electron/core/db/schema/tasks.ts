@@ -27,6 +27,8 @@ export const tasks = sqliteTable(
     planKey: text('plan_key'),
     order: real('sort_order').notNull(),
     reason: text('reason', { mode: 'json' }).$type<TaskReason>(),
+    /** While its agent waits for a usage limit to reset: when it resets (epoch ms). */
+    limitResetAt: integer('limit_reset_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createCore } from '../../electron/core/app';
+import { memoryLogger } from '../../electron/core/log';
+import { installFakeClaude } from '../helpers/fakeClaude';
+import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
+import { waitFor } from '../helpers/waitFor';
+
+// Slow on purpose (about 35 s): it measures a run that waits half a minute for its retries. The
+// suite runs it like every other test file; its name says why it takes long.
+
+/** The retry wait: the three attempts of the missing agent are 10 s and 20 s apart (s). */
+const BACKOFF_S = 10;
+const RETRIES = 2;
+/** The window the core's CPU time is measured over (ms), and the most it may use in it (ms). */
+const WINDOW_MS = 30_000;
+const CPU_LIMIT_MS = 1_000;
+/** The whole test: the others' work, then the window, on a loaded 2-core machine (ms). */
+const TEST_MS = 120_000;
+
+describe('a run waiting half a minute for the retries of an agent that is not installed', () => {
+  it('tries it retries + 1 times with the doubling wait, finishes the others, and spends under 1 s of CPU in 30 s', async () => {
+    installFakeClaude(50);
+    const log = memoryLogger();
+    const core = createCore({ dataDir: tempDir('switchyard-data-'), mode: 'browser', log });
+    try {
+      const project = await core.projects.add(makeRepo());
+      core.settings.set('scheduler.retries', RETRIES, 'project', project.id);
+      core.settings.set('scheduler.retryBackoff', BACKOFF_S, 'project', project.id);
+      core.settings.set('policy.preset', 'all', 'project', project.id);
+      // Tried: Codex configured at a path where nothing is installed, first in line.
+      core.settings.set('agents.codexPath', join(tempDir('switchyard-nothing-'), 'codex'), 'user');
+      const codex = core.tasks.create({ projectId: project.id, title: 'Codex task', priority: 'urgent', agentKind: 'codex', prompt: 'Add a line' });
+      const others = ['One', 'Two'].map((title) => core.tasks.create({ projectId: project.id, title, agentKind: 'claude-code', prompt: `Add ${title}` }));
+      const attempts: number[] = [];
+      let markBlocked = () => {};
+      // Told by the bus, not polled: the look itself must cost nothing in the measured window.
+      const blocked = new Promise<void>((resolve) => (markBlocked = resolve));
+      core.bus.subscribe(({ event, payload }) => {
+        if (event !== 'task.changed' || payload.kind !== 'updated' || payload.task.id !== codex.id || !payload.task.reason) return;
+        attempts.push(Date.now());
+        if (payload.task.reason.kind === 'blocked') markBlocked();
+      });
+
+      core.scheduler.run(project.id);
+      await waitFor('the other tasks in review', () => others.every((t) => core.tasks.get(t.id).status === 'review'), TEST_MS);
+      expect(core.tasks.get(codex.id).status).toBe('ready');
+
+      // From here only the retries' timer is left: the window takes in the second and third attempts.
+      const before = process.cpuUsage();
+      const start = performance.now();
+      await blocked;
+      // The rest of the window is measured as it is, with nothing left to do: not a wait for a condition.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, WINDOW_MS - (performance.now() - start))));
+      const used = process.cpuUsage(before);
+      const cpuMs = (used.user + used.system) / 1000;
+      console.log(`CPU of the core over ${((performance.now() - start) / 1000).toFixed(1)} s of waiting: ${cpuMs.toFixed(0)} ms`);
+      expect(cpuMs).toBeLessThan(CPU_LIMIT_MS);
+
+      expect(attempts).toHaveLength(RETRIES + 1);
+      expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(BACKOFF_S * 1000);
+      expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(2 * BACKOFF_S * 1000);
+      expect(log.lines.filter((line) => line.includes(`could not start task ${codex.id}`))).toHaveLength(RETRIES + 1);
+      expect(core.tasks.get(codex.id)).toMatchObject({ status: 'failed', reason: { kind: 'blocked', code: 'AGENT_NOT_FOUND', attempts: RETRIES + 1 } });
+      expect(others.map((t) => core.tasks.get(t.id).status)).toEqual(['review', 'review']);
+    } finally {
+      await core.dispose();
+    }
+  }, TEST_MS);
+});
