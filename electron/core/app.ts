@@ -20,15 +20,11 @@ import { createDispatcher, createMessageDelivery, type Deliver, type Dispatch } 
 import { createMessageRouter, createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import type { TaskLauncher } from './sessions/taskLauncher';
-<<<<<<< HEAD
 import { randomBytes } from 'node:crypto';
 import { HostClient } from './sessions/hostClient';
 import { inProcessHost } from './sessions/hostServer';
 import { connectHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
-=======
-import { SessionHost } from './sessions/sessionHost';
 import { IdleStops } from './sessions/idleStops';
->>>>>>> main
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
@@ -232,12 +228,9 @@ export function createCore(options: CoreOptions): Core {
       log,
     }),
   );
-<<<<<<< HEAD
   if (inProcess) sessions.markOrphans();
   // No host running: nothing outlived the last core, and none is started until a session is.
   else sessions.recoverFrom(hostListening(options.dataDir).then((up) => (up ? host.sessions() : [])));
-=======
-  sessions.markOrphans();
   // An agent idle in review past sessions.idleStopMinutes is stopped; its task stays in review.
   disposables.add(
     new IdleStops({
@@ -257,7 +250,6 @@ export function createCore(options: CoreOptions): Core {
     log,
     sessions: { taskOf: (sessionId) => sessionRows.taskOf(sessionId), stopAtLimit: (sessionId) => sessions.stop(sessionId, 'usage_limit') },
   });
->>>>>>> main
   // Disposed first (stores dispose in reverse): programs are stopped while their exits can still be recorded.
   disposables.add(host);
   disposables.add(toDisposable(() => sessions.beginShutdown()));

@@ -316,16 +316,11 @@ export class SessionService implements Disposable {
   private recordExit(event: Extract<HostEvent, { type: 'exited' }>): void {
     this.running.delete(event.sessionId);
     this.deps.transcript.flush();
-<<<<<<< HEAD
-    // An agent that went with its host was interrupted, not failed: starting its task resumes it.
-    const stopped = this.stopping.delete(event.sessionId) || this.shuttingDown || event.hostLost === true;
-    const ended = { exitCode: event.exitCode, endedAt: event.at };
-=======
     const tail = this.tails.take(event.sessionId);
     const stopReason = this.stopping.get(event.sessionId) ?? null;
-    const stopped = this.stopping.delete(event.sessionId) || this.shuttingDown;
+    // An agent that went with its host was interrupted, not failed: starting its task resumes it.
+    const stopped = this.stopping.delete(event.sessionId) || this.shuttingDown || event.hostLost === true;
     const ended = { exitCode: event.exitCode, endedAt: event.at, ...(stopReason ? { stopReason } : {}) };
->>>>>>> main
     this.deps.unsaved.run(`the exit of session ${event.sessionId}`, () => this.deps.rows.markEnded(event.sessionId, ended));
     const stored = this.deps.rows.find(event.sessionId);
     if (!stored) return;
@@ -420,7 +415,7 @@ export class SessionService implements Disposable {
       running.delete(id);
       if (kept) {
         this.inHost.add(id);
-        this.live.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
+        this.running.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
         if (kept.pid > 0) this.deps.rows.setPid(id, kept.pid);
         continue;
       }
@@ -438,7 +433,7 @@ export class SessionService implements Disposable {
 
   /** How many sessions run a program now (what quitting would stop or keep running). */
   runningCount(): number {
-    return this.live.size;
+    return this.running.size;
   }
 
   /** The app is quitting: the exits that follow are not failures of the tasks. */
