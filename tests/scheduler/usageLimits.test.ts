@@ -17,6 +17,8 @@ const cli = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
 const LIMIT_S = 8;
 /** How long a whole run may take on a loaded 2-core machine (ms). */
 const RUN_TIMEOUT_MS = 90_000;
+/** A whole test: waits for a reset and a resumed turn on a loaded machine (ms). */
+const TEST_TIMEOUT_MS = 180_000;
 
 const cores: Core[] = [];
 afterEach(async () => {
@@ -37,8 +39,8 @@ function answerQuestions(core: Core): void {
   });
 }
 
-/** `switchyard tasks --json` on the data folder while the core runs, without blocking it. */
-function tasksJson(dataDir: string, repo: string): Promise<{ title: string; status: string; limitResetAt: number | null }[]> {
+/** `switchyard tasks --json` on the data folder. */
+function tasksJson(dataDir: string, repo: string): Promise<{ title: string; status: string; limitResetAt: number | null; reason: Task['reason'] }[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, 'tasks', '--project', repo, '--json', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -83,9 +85,9 @@ describe('an agent that hits its usage limit', () => {
     await waitFor('its agent stopped', () => core.sessions.get(limited!.id).endedAt !== null, RUN_TIMEOUT_MS);
     expect(core.sessions.get(limited!.id).stopReason).toBe('usage_limit');
 
-    // The wait is on the task, where `tasks --json` shows it; the second task of the same agent stays in Ready.
-    const listed = await tasksJson(dataDir, repo);
-    expect(listed.find((t) => t.title === 'First')).toMatchObject({ status: 'ready', limitResetAt: waiting.limitResetAt });
+    // The wait is on the task, as every client reads it; the second task of the same agent stays in Ready.
+    const read = await core.dispatch('tasks.get', { id: first.id });
+    expect(read.ok && read.output).toMatchObject({ status: 'ready', limitResetAt: waiting.limitResetAt });
     await core.scheduler.settled();
     expect(core.tasks.get(second.id).status).toBe('ready');
     expect(core.sessions.list({ taskId: second.id })).toEqual([]);
@@ -103,7 +105,47 @@ describe('an agent that hits its usage limit', () => {
     expect(Math.min(...secondStarts)).toBeGreaterThanOrEqual(waiting.limitResetAt!);
     // The user is told the limit reset (after the start-up quiet window, in its summary if need be).
     await waitFor('a limit reset notification', () => notifications.some((n) => `${n.title} ${n.body}`.includes('usage limit reset')), RUN_TIMEOUT_MS);
-  });
+  }, TEST_TIMEOUT_MS);
+
+  it('is listed by tasks --json while the task waits', async () => {
+    installFakeClaude(50);
+    process.env.FAKE_AGENT_LIMIT = '600';
+    const dataDir = tempDir('switchyard-data-');
+    const repo = makeRepo();
+    const core = open(dataDir);
+    const project = await core.projects.add(repo);
+    const task = core.tasks.create({ projectId: project.id, title: 'Limited', prompt: 'Add a line' });
+    const session = await core.sessions.start(task.id);
+    await waitFor('the task waits at its limit', () => core.tasks.get(task.id).limitResetAt !== null, RUN_TIMEOUT_MS);
+    await waitFor('its agent stopped', () => core.sessions.get(session.id).endedAt !== null, RUN_TIMEOUT_MS);
+    const until = core.tasks.get(task.id).limitResetAt;
+    // One core per data folder: the command reads it once this one is closed.
+    cores.splice(cores.indexOf(core), 1);
+    await core.dispose();
+    const listed = await tasksJson(dataDir, repo);
+    expect(listed.find((t) => t.title === 'Limited')).toMatchObject({ status: 'ready', limitResetAt: until, reason: { kind: 'usage_limit', code: 'USAGE_LIMIT' } });
+  }, TEST_TIMEOUT_MS);
+
+  it('resumes a task the user started, with no run on, once the limit resets', async () => {
+    installFakeClaude(50);
+    process.env.FAKE_AGENT_LIMIT = '3';
+    const core = open();
+    const project = await core.projects.add(makeRepo());
+    answerQuestions(core);
+    const task = core.tasks.create({ projectId: project.id, title: 'By hand', prompt: 'Add a line' });
+    // Tried: started from its card, the project's run never turned on.
+    const session = await core.sessions.start(task.id);
+    await waitFor('the task waits at its limit', () => core.tasks.get(task.id).limitResetAt !== null, RUN_TIMEOUT_MS);
+    const until = core.tasks.get(task.id).limitResetAt!;
+    await waitFor('its agent stopped', () => core.sessions.get(session.id).endedAt !== null, RUN_TIMEOUT_MS);
+    expect(core.scheduler.status(project.id).active).toBe(false);
+    await waitFor('resumed by itself', () => core.sessions.get(session.id).endedAt === null, RUN_TIMEOUT_MS);
+    expect(Date.now()).toBeGreaterThanOrEqual(until);
+    await waitFor('its work done', () => core.tasks.get(task.id).status === 'review', RUN_TIMEOUT_MS);
+    expect(core.sessions.list({ taskId: task.id })).toHaveLength(1);
+    // Only the waiting task was started: the run is still off.
+    expect(core.scheduler.status(project.id).active).toBe(false);
+  }, TEST_TIMEOUT_MS);
 
   it('with scheduler.waitAtLimits off, leaves the agent as it is and starts the next task', async () => {
     installFakeClaude(50);
@@ -128,5 +170,5 @@ describe('an agent that hits its usage limit', () => {
     expect(task).toMatchObject({ limitResetAt: null, reason: null });
     const [session] = core.sessions.list({ taskId: first.id });
     expect(session).toMatchObject({ endedAt: null, stopReason: null });
-  });
+  }, TEST_TIMEOUT_MS);
 });

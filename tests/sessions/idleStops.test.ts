@@ -10,6 +10,8 @@ import { waitFor } from '../helpers/waitFor';
 /** The idle setting the test gives its first project: about two seconds (minutes). */
 const IDLE_MINUTES = 0.03;
 const TIMEOUT_MS = 60_000;
+/** A whole test: two idle waits and a resume on a loaded machine (ms). */
+const TEST_TIMEOUT_MS = 180_000;
 
 const cores: Core[] = [];
 afterEach(async () => {
@@ -71,5 +73,5 @@ describe('an agent idle in review', () => {
     expect(core.sessions.list({ taskId: task.id })).toHaveLength(1);
     expect(core.tasks.get(task.id).status).toBe('review');
     expect(core.sessions.get(keptSession.id).endedAt).toBeNull();
-  });
+  }, TEST_TIMEOUT_MS);
 });
