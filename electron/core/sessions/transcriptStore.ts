@@ -77,6 +77,11 @@ export class TranscriptStore implements Disposable {
     private readonly file: string,
     private readonly log: Logger,
     private readonly health: StorageHealth,
+    /**
+     * Set when another process (the session host) writes the output: appends here are dropped,
+     * and this resolves once it has written everything it was given so far.
+     */
+    private readonly writtenElsewhere?: () => Promise<void>,
   ) {
     this.batcher = new Batcher<TranscriptRow>(
       { delayMs: TRANSCRIPT_FLUSH_MS, maxChars: TRANSCRIPT_FLUSH_MAX_CHARS },
@@ -91,7 +96,7 @@ export class TranscriptStore implements Disposable {
   }
 
   append(sessionId: string, seq: number, data: string, at = Date.now()): void {
-    if (this.closed) return;
+    if (this.closed || this.writtenElsewhere) return;
     this.batcher.push([sessionId, seq, data, at]);
   }
 
@@ -110,6 +115,7 @@ export class TranscriptStore implements Disposable {
 
   /** Resolves once everything appended so far is in SQLite or held. */
   async settled(): Promise<void> {
+    if (this.writtenElsewhere) return this.writtenElsewhere();
     this.flush();
     await Promise.all(this.handled);
   }
