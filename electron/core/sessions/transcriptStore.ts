@@ -58,6 +58,11 @@ export class TranscriptStore implements Disposable {
     private readonly file: string,
     private readonly log: Logger,
     private readonly health: StorageHealth,
+    /**
+     * Set when another process (the session host) writes the output: appends here are dropped,
+     * and this resolves once it has written everything it was given so far.
+     */
+    private readonly writtenElsewhere?: () => Promise<void>,
   ) {
     this.batcher = new Batcher<TranscriptRow>(
       { delayMs: TRANSCRIPT_FLUSH_MS, maxChars: TRANSCRIPT_FLUSH_MAX_CHARS },
@@ -72,7 +77,7 @@ export class TranscriptStore implements Disposable {
   }
 
   append(sessionId: string, seq: number, data: string, at = Date.now()): void {
-    if (this.closed) return;
+    if (this.closed || this.writtenElsewhere) return;
     this.batcher.push([sessionId, seq, data, at]);
   }
 
@@ -91,6 +96,7 @@ export class TranscriptStore implements Disposable {
 
   /** Resolves once everything appended so far is in SQLite or held. */
   settled(): Promise<void> {
+    if (this.writtenElsewhere) return this.writtenElsewhere();
     this.flush();
     const batch = this.posted;
     if (this.written >= batch) return Promise.resolve();
