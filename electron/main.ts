@@ -6,6 +6,7 @@ import { IPC_CHANNEL } from '../shared/ipc';
 import { loginShellPath, mergePaths } from './core/agents/loginPath';
 import { createCore, type Core } from './core/app';
 import { consoleLogger } from './core/log';
+import { askQuitChoice } from './desktop/quitPrompt';
 import { resolveDataDir } from './core/dataDir';
 import { MigrationError } from './core/db/client';
 import type { Connection } from './core/rpc/connection';
@@ -81,7 +82,7 @@ function start(): void {
     }
     app.once('will-quit', () => void control.close());
     try {
-      core = createCore({ dataDir, mode: 'desktop' });
+      core = createCore({ dataDir, mode: 'desktop', sessionHost: 'process' });
     } catch (error) {
       // A failed migration, or no better-sqlite3 build for Electron's ABI (nothing of another ABI is loaded).
       const message = error instanceof MigrationError || error instanceof SwitchyardError ? error.message : String(error);
@@ -136,7 +137,13 @@ function start(): void {
     if (disposed || !core) return;
     event.preventDefault();
     disposed = true;
-    void core.dispose().finally(() => app.quit());
+    const quitting = core;
+    void askQuitChoice(quitting)
+      .then((choice) => {
+        quitting.setQuitChoice(choice);
+        return quitting.dispose();
+      })
+      .finally(() => app.quit());
   });
 }
 
