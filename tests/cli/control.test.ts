@@ -32,6 +32,9 @@ afterEach(async () => {
   }
 });
 
+/** Each test spawns several CLI processes, each a Node start and, without a serve, a core of its own. */
+const CLI_TEST_TIMEOUT_MS = 120_000;
+
 /** `switchyard serve` on a free port; resolves with its process and the token in the address it printed. */
 async function serve(dataDir: string, args: string[] = []): Promise<{ child: ChildProcess; token: string }> {
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,8 +56,6 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 const mode = (path: string) => statSync(path).mode & 0o777;
-/** The parent of a process, from /proc. */
-const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
 
 interface SessionRow {
   taskId: string;
@@ -96,9 +97,8 @@ describe('the control socket', () => {
     // --project is left out: the current folder's repository is the project (added by this first task).
     const task = json<{ id: string; projectId: string }>(['tasks', 'add', '--title', 'Counter', '--command', 'echo served-line; sleep 60', '--data-dir', dataDir], repo);
     const session = json<{ id: string; pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
-    // The command returned while the agent runs on: it is the serve's child, not this command's.
+    // The command returned while the agent runs on: the served core holds it, not this command.
     expect(isRunning(session.pid)).toBe(true);
-    expect(parentOf(session.pid)).toBe(child.pid);
     const sessions = json<SessionRow[]>(['sessions', '--data-dir', dataDir], repo);
     expect(sessions).toEqual([{ taskId: task.id, taskKey: null, pid: session.pid, state: expect.any(String) as string, endedAt: null }]);
     await waitFor('the agent to print', () => run(['transcript', task.id, '--plain', '--data-dir', dataDir], repo).stdout.includes('served-line'));
@@ -114,7 +114,7 @@ describe('the control socket', () => {
     const after = json<SessionRow[]>(['sessions', '--data-dir', dataDir], repo);
     expect(after[0]).toMatchObject({ taskId: task.id, pid: session.pid, state: 'exited' });
     expect(after[0]!.endedAt).toEqual(expect.any(Number));
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('without a serve, the same verbs run a core of their own', () => {
     const dataDir = tempDir('switchyard-data-');
@@ -144,7 +144,7 @@ describe('the control socket', () => {
     const attach = run(['attach', task.id, '--data-dir', dataDir], repo);
     expect(attach.status).toBe(5);
     expect(attach.stderr).toContain('switchyard serve');
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('a bad TASK, a folder that is no project, and --agent with --command are refused in one line with their exit codes', () => {
     const dataDir = tempDir('switchyard-data-');
@@ -161,7 +161,7 @@ describe('the control socket', () => {
     const mixed = run(['tasks', 'add', '--title', 'x', '--agent', 'codex', '--command', 'true', '--data-dir', dataDir], repo);
     expect(mixed.status).toBe(1);
     expect(mixed.stderr).toMatch(/BAD_INPUT: --command runs a custom command/);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('refuses a connection without the secret, or with a wrong one, before any call', async () => {
     const dataDir = tempDir('switchyard-data-');
