@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { EffectiveSetting, SettingScope } from '../../../shared/contract';
+import type { EffectiveSetting, Project, SettingScope } from '../../../shared/contract';
+import { CachePage } from '../cache/CachePage';
 import { useActions } from '../../stores/actionsContext';
 import { reportError, useAppStore } from '../../stores/appStore';
 import { fieldKind, parseField } from './fieldKind';
@@ -80,6 +81,62 @@ function SettingEditor({
   );
 }
 
+/** Settings with their effective value and its source, each editable for the user and for the project. */
+function SettingsTable({
+  settings,
+  project,
+  save,
+  reset,
+}: {
+  settings: EffectiveSetting[];
+  project: Project | null;
+  save: (setting: EffectiveSetting, scope: SettingScope, value: unknown) => void;
+  reset: (setting: EffectiveSetting, scope: SettingScope) => void;
+}) {
+  return (
+    <table className="settings-table">
+      <thead>
+        <tr>
+          <th>Setting</th>
+          <th>In effect</th>
+          <th>Yours</th>
+          <th>{project ? `Project: ${project.name}` : 'Project'}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {settings.map((s) => (
+          <tr key={s.key} data-setting={s.key}>
+            <td>
+              <div>{s.label}</div>
+              <div className="muted small">{s.description}</div>
+            </td>
+            <td>
+              <code>{display(s.value) || 'automatic'}</code>
+              <div className={`source source-${s.source}`}>{SOURCE_LABEL[s.source]}</div>
+            </td>
+            <td>
+              <SettingEditor key={`u:${JSON.stringify(s.userValue)}`} setting={s} scope="user" onSave={(v) => save(s, 'user', v)} onReset={() => reset(s, 'user')} />
+            </td>
+            <td>
+              {project && s.scopes.includes('project') ? (
+                <SettingEditor
+                  key={`p:${JSON.stringify(s.userValue)}:${JSON.stringify(s.projectValue)}`}
+                  setting={s}
+                  scope="project"
+                  onSave={(v) => save(s, 'project', v)}
+                  onReset={() => reset(s, 'project')}
+                />
+              ) : (
+                <span className="muted small">{project ? 'per user only' : 'no project selected'}</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** Every setting with its effective value and where it comes from; editable per user and per project. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const { client, reloadPreset } = useActions();
@@ -152,46 +209,23 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           <NotificationsPage settings={settings} project={project} save={(setting, scope, value) => void save(setting, scope, value)} />
         )}
         {(page === 'General' || page === 'Agents') && (
-          <table className="settings-table">
-            <thead>
-              <tr>
-                <th>Setting</th>
-                <th>In effect</th>
-                <th>Yours</th>
-                <th>{project ? `Project: ${project.name}` : 'Project'}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {settings.filter((s) => pageOf(s.key) === page).map((s) => (
-                <tr key={s.key} data-setting={s.key}>
-                  <td>
-                    <div>{s.label}</div>
-                    <div className="muted small">{s.description}</div>
-                  </td>
-                  <td>
-                    <code>{display(s.value) || 'automatic'}</code>
-                    <div className={`source source-${s.source}`}>{SOURCE_LABEL[s.source]}</div>
-                  </td>
-                  <td>
-                    <SettingEditor key={`u:${JSON.stringify(s.userValue)}`} setting={s} scope="user" onSave={(v) => void save(s, 'user', v)} onReset={() => void reset(s, 'user')} />
-                  </td>
-                  <td>
-                    {project && s.scopes.includes('project') ? (
-                      <SettingEditor
-                        key={`p:${JSON.stringify(s.userValue)}:${JSON.stringify(s.projectValue)}`}
-                        setting={s}
-                        scope="project"
-                        onSave={(v) => void save(s, 'project', v)}
-                        onReset={() => void reset(s, 'project')}
-                      />
-                    ) : (
-                      <span className="muted small">{project ? 'per user only' : 'no project selected'}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <SettingsTable
+            settings={settings.filter((s) => pageOf(s.key) === page)}
+            project={project}
+            save={(setting, scope, value) => void save(setting, scope, value)}
+            reset={(setting, scope) => void reset(setting, scope)}
+          />
+        )}
+        {page === 'Cache' && (
+          <>
+            <CachePage project={project} settingsVersion={version} />
+            <SettingsTable
+              settings={settings.filter((s) => pageOf(s.key) === 'Cache')}
+              project={project}
+              save={(setting, scope, value) => void save(setting, scope, value)}
+              reset={(setting, scope) => void reset(setting, scope)}
+            />
+          </>
         )}
         <div className="dialog-actions">
           <span className="spacer" />
