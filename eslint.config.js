@@ -38,6 +38,8 @@ export const layers = [
       // Answer policies and the inbox: they read the settings and tasks, and answer through sessions and agents.
       'core/policy': ['core/agents', 'core/projects', 'core/sessions', 'core/settings', 'core/tasks'],
       'core/cache': ['core/projects', 'core/settings'],
+      // Check commands run in worktrees that app.ts names for them; their output is read as a transcript is.
+      'core/checks': ['core/sessions'],
     },
   },
   { name: 'the rpc layer', units: { 'core/rpc': [] } },

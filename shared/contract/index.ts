@@ -3,6 +3,7 @@ import { appEvents, appProcedures } from './app';
 import { envelopeEvents } from './common';
 import { attentionEvents, attentionProcedures } from './attention';
 import { cacheEvents, cacheProcedures } from './cache';
+import { checkEvents, checkProcedures } from './checks';
 import { notifyEvents } from './notify';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
@@ -15,6 +16,7 @@ import { worktreeEvents, worktreeProcedures } from './worktrees';
 export * from './app';
 export * from './attention';
 export * from './cache';
+export * from './checks';
 export * from './common';
 export * from './notify';
 export * from './plans';
@@ -39,6 +41,7 @@ export const procedures = {
   ...worktreeProcedures,
   ...sessionProcedures,
   ...cacheProcedures,
+  ...checkProcedures,
 } as const;
 
 /** Every one-way message a client may send (no reply), with its input schema. */
@@ -58,6 +61,7 @@ export const events = {
   ...sessionEvents,
   ...notifyEvents,
   ...cacheEvents,
+  ...checkEvents,
 } as const;
 
 export type Procedures = typeof procedures;

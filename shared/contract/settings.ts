@@ -92,6 +92,14 @@ export const settingDefinitions = {
     description:
       'Start a task from its dependency’s branch as soon as that dependency is in review, instead of waiting for it to be merged.',
   }),
+  'sessions.keepRunningOnQuit': setting({
+    schema: z.boolean(),
+    default: true,
+    scopes: ['user'],
+    label: 'Keep agents running on quit',
+    description:
+      'When the app (or `switchyard serve`) quits, its agents keep running in the session host and are shown again, with their screens, the next time it starts. Off: quitting stops them.',
+  }),
   'scheduler.waitAtLimits': setting({
     schema: z.boolean(),
     default: true,
@@ -146,6 +154,14 @@ export const settingDefinitions = {
     scopes: BOTH,
     label: 'Setup script',
     description: 'A shell command run in each new worktree after files are copied and dependencies hydrated; a failure fails the start.',
+  }),
+  'checks.command': setting({
+    schema: z.string().trim().max(10_000).nullable(),
+    default: null,
+    scopes: BOTH,
+    label: 'Check command',
+    description:
+      'A shell command (your tests, e.g. npm test) run in a task’s worktree each time its agent finishes a turn; the result shows on the card and is kept by the worktree’s files, so an unchanged tree is not checked twice. Empty: no checks.',
   }),
   'cache.location': setting({
     schema: z.string().trim().max(MAX_PATH_LENGTH).nullable(),

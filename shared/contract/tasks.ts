@@ -34,11 +34,11 @@ export type AgentOptions = z.infer<typeof agentOptionsSchema>;
 /**
  * Why a task is where it is: a run could not start it — `retrying` (the next attempt is due at
  * `retryAt`), `failed` (every attempt failed) or `blocked` (it waits for the user: its agent is not
- * installed) —; its agent crashed (`failed`, code AGENT_CRASHED, `attempts` 0); or its agent hit a
- * usage limit (`usage_limit`: the agent's own words, and `retryAt` the reset it waits for). A move
- * to another status clears it.
+ * installed) —; its agent crashed (`crashed`, code AGENT_CRASHED, `attempts` 0: a run may start it
+ * again, as the retries allow); or its agent hit a usage limit (`usage_limit`: the agent's own words,
+ * and `retryAt` the reset it waits for). A move to another status clears it.
  */
-export const TASK_REASON_KINDS = ['retrying', 'failed', 'blocked', 'usage_limit'] as const;
+export const TASK_REASON_KINDS = ['retrying', 'failed', 'blocked', 'crashed', 'usage_limit'] as const;
 export const taskReasonSchema = z.object({
   kind: z.enum(TASK_REASON_KINDS),
   /** The error code of the last attempt (AGENT_NOT_FOUND, WORKTREE_SETUP_FAILED, …) and its message. */

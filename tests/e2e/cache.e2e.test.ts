@@ -73,4 +73,29 @@ describe('the Cache page in browser mode', () => {
       await server.close();
     }
   }, 120_000);
+
+  it('shows a task’s last check on its card, and a re-check of the same tree as cached', async () => {
+    execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
+    const core = makeCore();
+    const project = await core.projects.add(makeRepo());
+    core.settings.set('checks.command', "echo '2 passed'", 'project', project.id);
+    const task = core.tasks.create({ projectId: project.id, title: 'Checked task', prompt: '', status: 'review', priority: 'normal', phase: null });
+    await core.worktrees.create({ taskId: task.id });
+    await core.checks.run(task.id);
+    const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(server.loginUrl);
+      const badge = page.locator(`[data-task-id="${task.id}"] .chip.check`);
+      await expect.poll(() => badge.textContent(), SLOW).toBe('✓ checks');
+      expect(await badge.getAttribute('title')).toBe("echo '2 passed': 2 passed");
+      // Checked again with nothing changed: the card hears of it and says it came from the cache.
+      await core.checks.run(task.id);
+      await expect.poll(() => badge.textContent(), SLOW).toBe('✓ checks (cached)');
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
 });

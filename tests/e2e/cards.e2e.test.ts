@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { appRoot } from '../../electron/core/appRoot';
 import { startServer } from '../../electron/server/http';
 import { makeCore } from '../helpers/core';
+import { installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
 import { launchBrowser } from './harness';
 
@@ -70,7 +71,7 @@ describe('cards in browser mode', () => {
     } finally {
       await server.close();
     }
-  }, 90_000);
+  }, 120_000);
 
   it('starts a Custom task from the command line typed in its editor; its live agent says Open and is listed in Terminals', async () => {
     const { core, project, server, browser } = await servedCore();
@@ -112,5 +113,39 @@ describe('cards in browser mode', () => {
     } finally {
       await server.close();
     }
-  }, 90_000);
+  }, 120_000);
+
+  it('a task in Review keeps its live agent: its card says Open; stopped while idle, it offers Resume, which brings the agent back', async () => {
+    installFakeClaude(50);
+    const { core, project, server, browser } = await servedCore();
+    try {
+      // Every question answered by the agent's own flag: its turn ends without anyone at the keyboard.
+      core.settings.set('policy.preset', 'all', 'project', project.id);
+      const task = core.tasks.create({ projectId: project.id, title: 'Note task', prompt: 'Write a note', status: 'ready', priority: 'normal', phase: null });
+      const session = await core.sessions.start(task.id);
+      await expect.poll(() => core.tasks.get(task.id).status, SLOW).toBe('review');
+
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      await page.goto(server.loginUrl);
+      const review = page.getByRole('region', { name: 'Review' });
+      await expect.poll(() => review.getByRole('button', { name: /^Note task/ }).locator('.chip.live').count(), SLOW).toBe(1);
+      expect(await review.getByRole('button', { name: 'Open the session of Note task' }).textContent()).toBe('Open');
+
+      // Idle past the setting (3 s from now; an edit of the task wakes the idle watch), the agent is
+      // stopped; the card says so and offers Resume.
+      core.settings.set('sessions.idleStopMinutes', 0.05, 'project', project.id);
+      core.tasks.update(task.id, { priority: 'high' });
+      const card = review.getByRole('button', { name: /^Note task/ });
+      await expect.poll(() => card.locator('.card-meta').textContent(), SLOW).toContain('stopped while idle');
+      expect(core.sessions.get(session.id).stopReason).toBe('idle');
+      await review.getByRole('button', { name: 'Resume the agent of Note task' }).click();
+      // The same session runs again, continuing its conversation, and the card is back to Open.
+      await expect.poll(() => core.sessions.get(session.id).endedAt, SLOW).toBeNull();
+      await page.getByRole('button', { name: 'Board', exact: true }).click();
+      await page.getByRole('button', { name: 'Open the session of Note task' }).waitFor(SLOW);
+      expect(core.sessions.list({ taskId: task.id })).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import type { SchedulerStatus, Session, StateChange, Task, TaskReason, TaskStatu
 import { formatCommandLine, splitCommandLine, storedCommand } from '../../renderer/features/board/commandLine';
 import { FailureToasts } from '../../renderer/features/board/failureToasts';
 import { filterTasks, NO_FILTER, statusCounts, toggleStatus } from '../../renderer/features/board/filters';
-import { agentFactsByTask, cardAction, liveLabel, NO_AGENT } from '../../renderer/features/board/liveness';
+import { agentChip, agentFactsByTask, cardAction, NO_AGENT } from '../../renderer/features/board/liveness';
 import { cardReason, clockTime, reasonDetails } from '../../renderer/features/board/taskReason';
 import { pageOf } from '../../renderer/features/settings/settingsPages';
 import { liveSessions } from '../../renderer/features/terminals/liveSessions';
@@ -168,8 +168,11 @@ describe('whether a task’s agent is live', () => {
     const facts = agentFactsByTask(sessions, latest);
     expect(facts.get('t')).toEqual({ session: sessions.old, latest: latest.old });
     expect(facts.get('u')).toEqual({ session: sessions.x2, latest: null });
-    expect(liveLabel(facts.get('t')!)).toBe('live · idle');
-    expect(liveLabel(facts.get('u')!)).toBeNull();
+    expect(agentChip(facts.get('t')!)).toEqual({ text: 'live · idle', live: true });
+    expect(agentChip(facts.get('u')!)).toBeNull();
+    // An agent stopped because it sat idle says so: its conversation waits to be resumed.
+    expect(agentChip({ session: session('s', 't', { endedAt: 9, stopReason: 'idle' }), latest: null })).toEqual({ text: 'stopped while idle', live: false });
+    expect(agentChip(NO_AGENT)).toBeNull();
   });
 
   it('offers Open for a live agent, Resume for an ended one whose work goes on, else Start', () => {
@@ -178,6 +181,7 @@ describe('whether a task’s agent is live', () => {
     expect(cardAction(task('t', 'review'), live)).toBe('open');
     expect(cardAction(task('t', 'ready'), live)).toBe('open');
     expect(cardAction(task('t', 'review'), ended)).toBe('resume');
+    expect(cardAction(task('t', 'review'), { session: session('s', 't', { endedAt: 9, stopReason: 'idle' }), latest: null })).toBe('resume');
     expect(cardAction(task('t', 'needs_input'), ended)).toBe('resume');
     expect(cardAction(task('t', 'done'), ended)).toBe('start');
     // Another kind of agent now: its conversation cannot be continued by this one.

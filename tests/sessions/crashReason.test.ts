@@ -34,7 +34,7 @@ describe('the reason of a crash', () => {
     expect(lastLine('\x1b[31mError: out of memory\x1b[0m\r\n  \r\n')).toBe('Error: out of memory');
     expect(lastLine('\x1b[2J')).toBeNull();
     expect(crashReason({ exitCode: 3, signal: null }, 2_000, 'working…\r\nError: out of memory\r\n')).toEqual({
-      kind: 'failed',
+      kind: 'crashed',
       code: 'AGENT_CRASHED',
       message: 'agent exited with code 3 after 2 s: Error: out of memory',
       attempts: 0,
@@ -65,7 +65,7 @@ describe('the reason of a crash', () => {
     const crashed = await core.sessions.start(crashing.id);
     await waitFor('the task failed', () => core.tasks.get(crashing.id).status === 'failed', 30_000);
     const reason = core.tasks.get(crashing.id).reason;
-    expect(reason).toMatchObject({ kind: 'failed', code: 'AGENT_CRASHED', attempts: 0, retryAt: null });
+    expect(reason).toMatchObject({ kind: 'crashed', code: 'AGENT_CRASHED', attempts: 0, retryAt: null });
     expect(reason!.message).toMatch(/^agent exited with code 3 after \d+ s: at handlePrompt \(fake-agent\.mjs\)$/);
     expect(core.sessions.get(crashed.id)).toMatchObject({ exitCode: 3, stopReason: null });
     delete process.env.FAKE_AGENT_CRASH;

@@ -37,6 +37,7 @@ plan.reimported         backlog  ready    running      needs_input  review   don
 plan.markedDone         done     done     done         done         done     done     done
 scheduler.startRetrying ready    ready    running      needs_input  review   done     failed
 merge.failed            backlog  ready    running      needs_input  failed   done     failed
+session.limitReached    backlog  ready    ready        ready        ready    done     failed
 `;
 
 /** Where a new task starts, by how it came; `-` is refused. */

@@ -6,6 +6,7 @@ import { createHookServer } from './hookServer';
 import { createAgentLauncher, type AgentLauncherOptions } from './launcher';
 import { permissionAnswerer, type DecidePermission } from './permissionHook';
 import { createStateObserver, type Clock, type StateObserver } from './stateObserver';
+import type { UsageLimit } from './usageLimits';
 
 /**
  * Everything the session host needs from the agent side, behind one disposable: launches, state
@@ -29,6 +30,8 @@ export interface AgentServices extends Disposable {
   endSession(sessionId: string): void;
   /** Sessions whose hook token is still held (started and not yet ended). */
   hookSessionCount(): number;
+  /** Opens the hook endpoint (at its recorded address, see `hookRecord`) for agents started before this core. */
+  listenHooks(): Promise<string>;
   dispose(): Promise<void>;
 }
 
@@ -39,6 +42,8 @@ export interface SessionObservation {
   hooks: boolean;
   onChange: (change: StateChange) => void;
   onAgentSessionId?: (agentSessionId: string) => void;
+  /** A usage or rate limit the agent reported in this run. */
+  onUsageLimit?: (limit: UsageLimit) => void;
 }
 
 export interface AgentServicesOptions extends Omit<AgentLauncherOptions, 'hookServer'> {
@@ -49,12 +54,15 @@ export interface AgentServicesOptions extends Omit<AgentLauncherOptions, 'hookSe
   clock?: Clock;
   /** Answers permission requests that come through a hook (a policy); none: the agent asks the user. */
   decidePermission?: DecidePermission;
+  /** Where the hook endpoint records its address and tokens, so that they outlive this core (see HookServerOptions.record). */
+  hookRecord?: string;
 }
 
 export function createAgentServices(options: AgentServicesOptions = {}): AgentServices {
   const hookServer = createHookServer({
     ...(options.clock ? { now: options.clock.now } : {}),
     ...(options.decidePermission ? { answer: permissionAnswerer(options.decidePermission) } : {}),
+    ...(options.hookRecord ? { record: options.hookRecord } : {}),
   });
   const launcher = createAgentLauncher({ ...options, ...(options.hooks === false ? {} : { hookServer }) });
   return {
@@ -66,11 +74,13 @@ export function createAgentServices(options: AgentServicesOptions = {}): AgentSe
         ...(session.hooks ? { hookServer } : {}),
         onChange: session.onChange,
         ...(session.onAgentSessionId ? { onAgentSessionId: session.onAgentSessionId } : {}),
+        ...(session.onUsageLimit ? { onUsageLimit: session.onUsageLimit } : {}),
         ...(options.watchdogMs !== undefined ? { watchdogMs: options.watchdogMs } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
       }),
     endSession: (sessionId) => hookServer.revoke(sessionId),
     hookSessionCount: () => hookServer.sessionCount(),
+    listenHooks: () => hookServer.listen(),
     dispose: () => hookServer.dispose(),
   };
 }

@@ -6,6 +6,7 @@ import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
  * The Claude Code events whose hooks report state. Each runs the relay command, which posts the
  * hook's JSON to the core. PermissionRequest announces a permission question (the Notification
  * for it comes seconds later or, in some versions, not at all); PostToolUse tells it was answered.
+ * StopFailure is fired instead of Stop when an API error (a usage or rate limit) ended the turn.
  */
 export const CLAUDE_HOOK_EVENTS = [
   'SessionStart',
@@ -15,6 +16,7 @@ export const CLAUDE_HOOK_EVENTS = [
   'PostToolUse',
   'Notification',
   'Stop',
+  'StopFailure',
   'SessionEnd',
 ] as const;
 

@@ -1,8 +1,11 @@
-import type { PolicyPreset, Task } from '../../../shared/contract';
+import type { AgentKind, PolicyPreset, Task } from '../../../shared/contract';
+import type { AgentLaunch } from '../sessions/launch';
 import type { TaskLauncher } from '../sessions/taskLauncher';
 import { noTerminalObserver, type CreateTerminalObserver } from '../sessions/terminalObserver';
 import type { PromptDelivery, ResolvedLaunch } from './adapter';
 import type { AgentServices } from './agentServices';
+import { HOOK_ENV } from './hookRelay';
+import type { UsageLimit } from './usageLimits';
 
 /**
  * Joins the agent side to the session host: a task's session runs its agent in the task's
@@ -25,6 +28,8 @@ export class SessionBridge {
       /** Makes the task's worktree ready (created on the first start) and says where it is. */
       prepareWorkspace: (task: Task) => Promise<{ path: string }>;
       onAgentSessionId: (sessionId: string, agentSessionId: string) => void;
+      /** The session's agent reported a usage or rate limit. */
+      onUsageLimit?: (sessionId: string, limit: UsageLimit) => void;
       /** The permission preset in force for the task's project, read at every start. */
       permissionPreset?: (task: Task) => PolicyPreset;
     },
@@ -58,6 +63,15 @@ export class SessionBridge {
     return agentSessionId ? { ...rest, agentSessionId } : rest;
   };
 
+  /**
+   * A session a session host kept running while no core ran: watched as its agent kind is, with
+   * hooks when its launch carried a hook token.
+   */
+  adopt(sessionId: string, kind: AgentKind, launch: AgentLaunch): void {
+    if (this.launches.has(sessionId)) return;
+    this.launches.set(sessionId, { ...launch, kind, agentSessionId: null, hooks: launch.env[HOOK_ENV.token] !== undefined });
+  }
+
   readonly createObserver: CreateTerminalObserver = (session, report) => {
     const launch = this.launches.get(session.sessionId);
     // A session this bridge did not launch (a launcher given by the caller) has no agent to read.
@@ -68,6 +82,7 @@ export class SessionBridge {
       hooks: launch.hooks,
       onChange: report,
       onAgentSessionId: (id) => this.deps.onAgentSessionId(session.sessionId, id),
+      ...(this.deps.onUsageLimit ? { onUsageLimit: (limit: UsageLimit) => this.deps.onUsageLimit?.(session.sessionId, limit) } : {}),
     });
     return {
       onOutput: (text) => observer.onOutput(text),

@@ -251,6 +251,9 @@ export function stateFromHook(payload: HookPayload): { state: SessionState; deta
     }
     case 'Stop':
       return { state: 'idle', detail: text('last_assistant_message')?.split('\n')[0] ?? 'turn finished' };
+    // Fired instead of Stop when an API error (a rate limit, a failed sign-in) ended the turn: the agent waits at its prompt.
+    case 'StopFailure':
+      return { state: 'idle', detail: `turn ended on an error${text('error') ? ` (${text('error')})` : ''}` };
     default:
       return null;
   }

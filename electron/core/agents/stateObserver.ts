@@ -4,6 +4,8 @@ import type { Disposable } from '../disposable';
 import type { HookServer } from './hookServer';
 import { AGENT_ADAPTERS } from './launcher';
 import { StateEngine } from './stateEngine';
+import { UsageLimitScanner } from './usageLimitScanner';
+import type { UsageLimit } from './usageLimits';
 
 /** Time and timers, injectable so that tests can drive the watchdog. */
 export interface Clock {
@@ -31,6 +33,8 @@ export interface StateObserverOptions {
    * Code starts a new one on /clear): store it so that a resume continues the latest conversation.
    */
   onAgentSessionId?: (agentSessionId: string) => void;
+  /** A usage or rate limit the agent reported in this run (once per run). */
+  onUsageLimit?: (limit: UsageLimit) => void;
   /** Override of IDLE_WATCHDOG_MS. */
   watchdogMs?: number;
   clock?: Clock;
@@ -82,6 +86,8 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
     }, Math.max(0, due - clock.now()));
   }
 
+  const limits = options.onUsageLimit ? new UsageLimitScanner(options.kind, clock, (limit) => !disposed && options.onUsageLimit?.(limit)) : null;
+
   let agentSessionId: string | null = null;
   const subscription = options.hookServer?.subscribe(options.sessionId, (event) => {
     const reported = event.payload.session_id;
@@ -89,11 +95,15 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
       agentSessionId = reported;
       if (!disposed) options.onAgentSessionId?.(reported);
     }
+    if (limits) readLimitHook(limits, event.payload);
     emit(engine.hook(event.payload, clock.now()));
   });
 
   return {
-    onOutput: () => emit(engine.output(clock.now())),
+    onOutput: (text) => {
+      limits?.output(text);
+      emit(engine.output(clock.now()));
+    },
     onTitle: (title) => emit(engine.title(title, clock.now())),
     onScreen: (lines) => emit(engine.screen(lines, clock.now())),
     onExit: (code, signal) => emit(engine.exit(code, signal, clock.now())),
@@ -103,8 +113,28 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
     dispose() {
       if (disposed) return;
       disposed = true;
+      limits?.dispose();
       void subscription?.dispose();
       arm();
     },
   };
+}
+
+/** Hook fields that carry an agent's words: a limit message may be among them. */
+const WORDS_FIELDS = ['last_assistant_message', 'message', 'error', 'error_details'];
+
+/**
+ * What hooks say of limits: Claude Code fires StopFailure instead of Stop when a rate limit ends
+ * the turn (its payload says so but not when it resets: the screen does); older versions put the
+ * limit message in the Stop hook's last message.
+ */
+function readLimitHook(limits: UsageLimitScanner, payload: Record<string, unknown>): void {
+  for (const field of WORDS_FIELDS) {
+    const value = payload[field];
+    if (typeof value === 'string') limits.hookText(value);
+  }
+  const error = payload.error;
+  if (payload.hook_event_name === 'StopFailure' && typeof error === 'string' && /rate_limit/i.test(error)) {
+    limits.expectLimit(`the agent's turn ended on a rate limit (${error})`);
+  }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { readManifestWithFind } from './findManifest';
 import type { ManifestReply, ManifestRequest } from './manifestProtocol';
 import { firstDifference, readManifest, type ManifestItem } from './treeManifest';
 
@@ -18,7 +19,8 @@ port.on('message', (request: ManifestRequest) => {
     if (request.type === 'read') reply = { requestId: request.requestId, items: readManifest(request.root, { hash: request.hash }) };
     else {
       const stored = JSON.parse(readFileSync(request.manifestFile, 'utf8')) as ManifestItem[];
-      reply = { requestId: request.requestId, difference: firstDifference(stored, readManifest(request.root, { hash: request.hash })) ?? null };
+      const current = (request.hash ? undefined : readManifestWithFind(request.root)) ?? readManifest(request.root, { hash: request.hash });
+      reply = { requestId: request.requestId, difference: firstDifference(stored, current) ?? null };
     }
   } catch (error) {
     const errno = (error as NodeJS.ErrnoException).code;

@@ -81,6 +81,19 @@ export class AttentionService implements Disposable {
     this.deps.bus.emit('attention.changed', this.model());
   }
 
+  /** The usage limit a task waited for has reset, and its agent goes on: the policy may say so. */
+  limitReset(taskId: string, detail?: string): void {
+    let task;
+    try {
+      task = this.deps.tasks.get(taskId);
+    } catch {
+      return; // deleted meanwhile
+    }
+    const project = this.deps.projects.get(task.projectId);
+    const subject = { taskId, taskTitle: task.title, projectId: project.id, projectName: project.name };
+    this.tell({ type: 'limit_reset', subject, detail, at: this.now() });
+  }
+
   /** The scheduler's run of a project turned on or off. */
   schedulerChanged(status: SchedulerStatus): void {
     const was = this.activeRuns.has(status.projectId);

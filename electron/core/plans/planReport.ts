@@ -62,6 +62,8 @@ export function taskRows(tasks: Task[], graph: TaskGraph) {
     status: t.status,
     /** Why a run could not start it (retrying, failed or blocked), while that holds. */
     reason: t.reason,
+    /** While it waits for its agent's usage limit to reset: when it resets (epoch ms). */
+    limitResetAt: t.limitResetAt,
     ready: node.get(t.id)?.ready ?? false,
     priority: t.priority,
     agent: t.agentKind,
@@ -77,7 +79,8 @@ export function formatTaskRows(rows: ReturnType<typeof taskRows>): string {
     .map((r) => {
       const status = (r.ready ? 'ready' : r.status).padEnd(11);
       const deps = r.dependsOn.length > 0 ? `  ← ${r.dependsOn.join(', ')}` : '';
-      return `${status} ${(r.key ?? '').padEnd(width)} ${r.title} (${r.agent})${deps}`;
+      const wait = r.limitResetAt === null ? '' : `  waiting for the limit to reset at ${new Date(r.limitResetAt).toTimeString().slice(0, 5)}`;
+      return `${status} ${(r.key ?? '').padEnd(width)} ${r.title} (${r.agent})${deps}${wait}`;
     })
     .join('\n');
 }

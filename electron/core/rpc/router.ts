@@ -1,5 +1,6 @@
 import type { AppInfo, StorageStatus } from '../../../shared/contract';
 import type { DependencyCache } from '../cache/dependencyCache';
+import type { CheckService } from '../checks/checkService';
 import type { AttentionService } from '../notify/attentionService';
 import type { PlanImporter } from '../plans/planImporter';
 import type { ProjectService } from '../projects/projectService';
@@ -32,6 +33,7 @@ export interface RouterServices {
   sessions: SessionService;
   transcripts: TranscriptQueries;
   cache: DependencyCache;
+  checks: CheckService;
 }
 
 /** Maps every procedure of the contract onto the service that answers it. */
@@ -105,6 +107,8 @@ export function createRouter(s: RouterServices): Handlers {
     'cache.verify': ({ keys }) => s.cache.verifyMany(keys),
     'cache.evict': async ({ keys }) => ({ evicted: await s.cache.evictMany(keys) }),
     'cache.clear': async () => ({ removed: await s.cache.clear() }),
+    'checks.get': ({ taskId }) => s.checks.get(taskId),
+    'checks.run': ({ taskId }) => s.checks.run(taskId),
   };
 }
 

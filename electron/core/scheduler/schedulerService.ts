@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import type { SchedulerStatus, Task, TaskReason } from '../../../shared/contract';
+import { eq, isNotNull } from 'drizzle-orm';
+import type { AgentKind, SchedulerStatus, Task, TaskReason } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { schedulerRuns, taskDeps, tasks as taskTable } from '../db/schema';
@@ -20,6 +20,8 @@ export interface SchedulerPorts {
   start(taskId: string, stackOn: string | null): Promise<unknown>;
   /** How many of the task's sessions ended in failure. */
   failures(taskId: string): number;
+  /** A task that waited for its agent's usage limit was started again: the limit has reset. */
+  resumedAfterLimit?(taskId: string): void;
 }
 
 const ACTIVE_STATUSES = new Set<Task['status']>(['running', 'needs_input']);
@@ -35,6 +37,9 @@ const failedStarts = (task: Task) => task.reason?.attempts ?? 0;
 
 /** Failures whose retries are counted like any failed agent's, by the task's failed sessions. */
 const COUNTED_FAILURES = new Set(['AGENT_CRASHED']);
+
+/** A task in Ready whose agent stopped at a usage limit: it is resumed after the reset, run or not. */
+const waitsAtLimit = (task: Task) => task.status === 'ready' && task.limitResetAt !== null;
 
 /**
  * A reason that says the task failed for good (every attempt to start it failed, its agent is
@@ -140,6 +145,11 @@ export class SchedulerService implements Disposable {
       .run();
   }
 
+  /** Whether some task waits for a usage limit to reset: then a pass is due even with every run off. */
+  private anyLimitWait(): boolean {
+    return this.deps.db.select({ id: taskTable.id }).from(taskTable).where(isNotNull(taskTable.limitResetAt)).limit(1).get() !== undefined;
+  }
+
   private activeProjects(): Set<string> {
     const rows = this.deps.db.select().from(schedulerRuns).where(eq(schedulerRuns.active, true)).all();
     return new Set(rows.map((r) => r.projectId));
@@ -177,8 +187,9 @@ export class SchedulerService implements Disposable {
     const edges = db.select({ taskId: taskDeps.taskId, dependsOnId: taskDeps.dependsOnId }).from(taskDeps).all();
     const dependsOn = new Map<string, string[]>();
     for (const edge of edges) dependsOn.set(edge.taskId, [...(dependsOn.get(edge.taskId) ?? []), edge.dependsOnId]);
+    const holds = this.limitHolds(rows, now);
     const tasks: SchedulableTask[] = rows
-      .filter((t) => active.has(t.projectId) || ACTIVE_STATUSES.has(t.status))
+      .filter((t) => active.has(t.projectId) || ACTIVE_STATUSES.has(t.status) || waitsAtLimit(t))
       .map((t) => {
         const failures = t.status !== 'failed' ? 0 : finalReason(t) ? Number.POSITIVE_INFINITY : ports.failures(t.id) + failedStarts(t);
         return {
@@ -189,7 +200,7 @@ export class SchedulerService implements Disposable {
           order: t.order,
           dependsOn: dependsOn.get(t.id) ?? [],
           failures,
-          notBefore: this.notBefore(t, failures),
+          notBefore: Math.max(this.notBefore(t, failures), holds(t)),
         };
       });
     const perProject = (projectId: string) =>
@@ -202,9 +213,13 @@ export class SchedulerService implements Disposable {
     // Retries and stacking are per project, so each project is decided with its own values; the
     // live agents of other projects, and what earlier projects start now, use up the global limit.
     const decision: Decision = { start: [], promote: [], blocked: [], wakeAt: null };
-    for (const projectId of active) {
+    // A project whose run is off still resumes its tasks that waited at a usage limit, and only those.
+    const limitWaiters = new Set(rows.filter(waitsAtLimit).map((t) => t.id));
+    const resuming = rows.filter((t) => limitWaiters.has(t.id) && !active.has(t.projectId)).map((t) => t.projectId);
+    for (const projectId of new Set([...active, ...resuming])) {
+      const whole = active.has(projectId);
       const own = decide(
-        tasks.filter((t) => t.projectId === projectId || ACTIVE_STATUSES.has(t.status)),
+        tasks.filter((t) => (t.projectId === projectId && (whole || limitWaiters.has(t.id))) || ACTIVE_STATUSES.has(t.status)),
         { global: limits.global - decision.start.length, perProject: limits.perProject },
         settings.value('scheduler.retries', projectId),
         settings.value('scheduler.stacking', projectId) ? STACKED : MERGED_ONLY,
@@ -216,6 +231,27 @@ export class SchedulerService implements Disposable {
       if (own.wakeAt !== null) decision.wakeAt = Math.min(decision.wakeAt ?? own.wakeAt, own.wakeAt);
     }
     return { decision, tasks, rows: new Map(rows.map((t) => [t.id, t])) };
+  }
+
+  /**
+   * How long each task is held back by a usage limit: its own wait, and the latest reset any task
+   * of its agent kind waits for (the limit is the account's, not the task's) — unless its project
+   * turned waiting at limits off.
+   */
+  private limitHolds(rows: readonly Task[], now: number): (task: Task) => number {
+    const byKind = new Map<AgentKind, number>();
+    for (const row of rows) {
+      if (row.limitResetAt !== null && row.limitResetAt > now) byKind.set(row.agentKind, Math.max(byKind.get(row.agentKind) ?? 0, row.limitResetAt));
+    }
+    const waiting = new Map<string, boolean>();
+    const waitsIn = (projectId: string): boolean => {
+      const known = waiting.get(projectId);
+      if (known !== undefined) return known;
+      const value = this.deps.settings.value('scheduler.waitAtLimits', projectId);
+      waiting.set(projectId, value);
+      return value;
+    };
+    return (task) => (waitsIn(task.projectId) ? Math.max(task.limitResetAt ?? 0, byKind.get(task.agentKind) ?? 0) : 0);
   }
 
   /** The wait before the task's next attempt, doubling with each failure (ms). */
@@ -266,7 +302,7 @@ export class SchedulerService implements Disposable {
 
   private async applyAll(): Promise<void> {
     const active = this.activeProjects();
-    if (active.size === 0) return this.wakeAt(null);
+    if (active.size === 0 && !this.anyLimitWait()) return this.wakeAt(null);
     const { decision, tasks, rows } = this.decideFor(active, Date.now());
     this.wakeAt(decision.wakeAt);
     for (const id of decision.promote) {
@@ -278,8 +314,10 @@ export class SchedulerService implements Disposable {
         const task = byId.get(taskId)!;
         const stackOn = task.dependsOn.find((id) => byId.get(id)?.status === 'review') ?? null;
         this.launching.add(taskId);
+        const afterLimit = rows.get(taskId)!.limitResetAt !== null;
         try {
           await this.deps.ports.start(taskId, stackOn);
+          if (afterLimit) this.deps.ports.resumedAfterLimit?.(taskId);
         } catch (error) {
           const data =
             error instanceof SwitchyardError

@@ -56,7 +56,7 @@ export function crashReason(exit: { exitCode: number; signal: number | null }, r
   const how = exit.signal !== null && exit.signal !== 0 ? `was killed by signal ${exit.signal}` : `exited with code ${exit.exitCode}`;
   const last = lastLine(output);
   return {
-    kind: 'failed',
+    kind: 'crashed',
     code: 'AGENT_CRASHED',
     message: `agent ${how} after ${ranFor(ranMs)}${last ? `: ${last}` : ''}`,
     attempts: 0,

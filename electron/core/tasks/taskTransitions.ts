@@ -39,6 +39,8 @@ export const TASK_EVENTS = [
   'scheduler.startRetrying',
   /** A run that merges what reaches review could not merge the task's branch (a conflict): it failed. */
   'merge.failed',
+  /** The agent hit a usage limit: its work waits in Ready for the reset, then resumes. */
+  'session.limitReached',
 ] as const;
 export type TaskEvent = (typeof TASK_EVENTS)[number];
 
@@ -74,7 +76,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'scheduler.startFailed': 'failed',
     // Its dependencies are done (it was picked to start): it waits in Ready for its next attempt.
     'scheduler.startRetrying': 'ready',
-    ...staying('backlog', ['session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported', 'merge.failed']),
+    ...staying('backlog', ['session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'session.limitReached', 'plan.reimported', 'merge.failed']),
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'merge.landed': 'done',
@@ -89,7 +91,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'user.drag.failed': 'failed',
     'session.started': 'running',
     'scheduler.startFailed': 'failed',
-    ...staying('ready', ['scheduler.startRetrying', 'scheduler.promoted', 'session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'plan.reimported', 'merge.failed']),
+    ...staying('ready', ['scheduler.startRetrying', 'scheduler.promoted', 'session.working', 'session.needsInput', 'session.turnFinished', 'session.interrupted', 'session.limitReached', 'plan.reimported', 'merge.failed']),
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'merge.landed': 'done',
@@ -105,6 +107,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'session.interrupted': 'ready',
+    'session.limitReached': 'ready',
     'merge.landed': 'done',
     'plan.markedDone': 'done',
   },
@@ -119,6 +122,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'session.exitedOk': 'review',
     'session.failed': 'failed',
     'session.interrupted': 'ready',
+    'session.limitReached': 'ready',
     'merge.landed': 'done',
     'plan.markedDone': 'done',
   },
@@ -132,6 +136,8 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
     'session.started': 'running',
     // Asked for more after a review: the agent works again.
     'session.working': 'running',
+    // Its turn ended on a usage limit (the limit message ends a turn like any other).
+    'session.limitReached': 'ready',
     ...staying('review', [
       'scheduler.startFailed',
       'scheduler.startRetrying',
@@ -164,6 +170,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
       'session.exitedOk',
       'session.failed',
       'session.interrupted',
+      'session.limitReached',
       'merge.landed',
       'merge.failed',
       'plan.reimported',
@@ -186,6 +193,7 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, Row>> = {
       'session.turnFinished',
       'session.failed',
       'session.interrupted',
+      'session.limitReached',
       'plan.reimported',
       'merge.failed',
     ]),

@@ -1,9 +1,10 @@
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import type { Task } from '../../../shared/contract';
+import { CheckBadge } from '../checks/CheckBadge';
 import { useTerminals } from '../terminals/terminalsContext';
 import { AGENT_LABELS } from './columns';
-import { cardAction, liveLabel, NO_AGENT } from './liveness';
+import { agentChip, cardAction, NO_AGENT } from './liveness';
 import { cardReason, type AgentFacts } from './taskReason';
 
 export interface CardLinks {
@@ -35,7 +36,7 @@ export function TaskCardBody({
   allowAll?: boolean;
 }) {
   const reason = cardReason(task, agent);
-  const live = liveLabel(agent);
+  const chip = agentChip(agent);
   return (
     <>
       <span className="card-title">{task.title}</span>
@@ -46,7 +47,8 @@ export function TaskCardBody({
       )}
       <span className="card-meta">
         <span className="chip">{AGENT_LABELS[task.agentKind] ?? task.agentKind}</span>
-        {live && <span className="chip live">{live}</span>}
+        {chip && <span className={chip.live ? 'chip live' : 'chip'}>{chip.text}</span>}
+        <CheckBadge taskId={task.id} />
         {allowAll && <AllowAllBadge />}
         {task.priority !== 'normal' && <span className="chip">{task.priority}</span>}
         {task.phase && <span className="chip">{task.phase}</span>}

@@ -43,9 +43,13 @@ export function cardAction(task: Task, agent: AgentFacts): CardAction {
   return RESUMABLE_STATUSES.has(task.status) && session.agentKind === task.agentKind ? 'resume' : 'start';
 }
 
-/** The word a card shows for its agent's state, or null when it has none running. */
-export function liveLabel(agent: AgentFacts): string | null {
-  if (!isLive(agent)) return null;
-  const state = agent.latest?.state ?? agent.session!.state;
-  return `live · ${state.replace('_', ' ')}`;
+/**
+ * What a card says of its agent: live, with its state; or stopped after sitting idle (its
+ * conversation waits to be resumed); null when it has none worth a word.
+ */
+export function agentChip(agent: AgentFacts): { text: string; live: boolean } | null {
+  const { session } = agent;
+  if (!session) return null;
+  if (session.endedAt === null) return { text: `live · ${(agent.latest?.state ?? session.state).replace('_', ' ')}`, live: true };
+  return session.stopReason === 'idle' ? { text: 'stopped while idle', live: false } : null;
 }

@@ -48,7 +48,7 @@ export function cardReason(task: Task, agent: AgentFacts): CardReason | null {
   if (reason?.kind === 'blocked') {
     return { tone: 'blocked', text: reason.code === 'AGENT_NOT_FOUND' ? 'blocked: agent not installed' : `blocked: ${firstLine(reason.message)}` };
   }
-  if (reason?.kind === 'failed') return { tone: 'failed', text: `failed: ${firstLine(reason.message)}` };
+  if (reason?.kind === 'failed' || reason?.kind === 'crashed') return { tone: 'failed', text: `failed: ${firstLine(reason.message)}` };
   if (reason?.kind === 'retrying') {
     const at = reason.retryAt === null ? '' : ` at ${clockTime(reason.retryAt)}`;
     return { tone: 'retrying', text: `start failed, next try${at}: ${firstLine(reason.message)}` };
@@ -78,24 +78,30 @@ const ADVICE: Record<string, { advice: string; fix: ReasonDetails['fix'] }> = {
 };
 const GENERIC_ADVICE = 'Fix the cause, then move the task back to Ready or start it again.';
 
+/** The heading of a reason in the task view. */
+function reasonTitle(reason: NonNullable<Task['reason']>): string {
+  const at = (fallback: string) => (reason.retryAt === null ? fallback : ` at ${clockTime(reason.retryAt)}`);
+  switch (reason.kind) {
+    case 'blocked':
+      return reason.code === 'AGENT_NOT_FOUND' ? 'Blocked: the agent is not installed' : 'Blocked';
+    case 'crashed':
+      return 'The agent crashed';
+    case 'failed':
+      return reason.attempts > 0 ? `Failed after ${reason.attempts} ${reason.attempts === 1 ? 'attempt' : 'attempts'} to start` : 'Failed';
+    case 'usage_limit':
+      return `Waiting for the usage limit to reset${at('')}`;
+    case 'retrying':
+      return `The start failed; next try${at(' soon')} (attempt ${reason.attempts})`;
+  }
+}
+
 /** The whole story of why a task did not start or stopped, for the task view; null when nothing is wrong. */
 export function reasonDetails(task: Task, agent: AgentFacts): ReasonDetails | null {
   const reason = task.reason;
   if (reason) {
     const { advice, fix } = ADVICE[reason.code] ?? { advice: GENERIC_ADVICE, fix: null };
-    const title =
-      reason.kind === 'blocked'
-        ? reason.code === 'AGENT_NOT_FOUND'
-          ? 'Blocked: the agent is not installed'
-          : 'Blocked'
-        : reason.kind === 'failed'
-          ? reason.attempts > 0
-            ? `Failed after ${reason.attempts} ${reason.attempts === 1 ? 'attempt' : 'attempts'} to start`
-            : 'Failed'
-          : reason.kind === 'usage_limit'
-            ? `Waiting for the usage limit to reset${reason.retryAt === null ? '' : ` at ${clockTime(reason.retryAt)}`}`
-            : `The start failed; next try${reason.retryAt === null ? ' soon' : ` at ${clockTime(reason.retryAt)}`} (attempt ${reason.attempts})`;
-    const tone: ReasonTone = reason.kind === 'usage_limit' ? 'retrying' : reason.kind;
+    const title = reasonTitle(reason);
+    const tone: ReasonTone = reason.kind === 'usage_limit' ? 'retrying' : reason.kind === 'crashed' ? 'failed' : reason.kind;
     return { tone, title, code: reason.code, message: reason.message, advice, fix };
   }
   if (task.status === 'failed') {

@@ -47,16 +47,15 @@ function OtherLiveAgents({ ids, title }: { ids: readonly string[]; title: (sessi
 
 /**
  * The open panes, as tabs (one visible) or as a grid (all visible), and every other live agent, one
- * click from its pane. Hidden tabs are unmounted, so they are detached and get no output. Keys: Ctrl+Shift+] / [ next / previous pane, Alt+1…9 a pane
- * by number, Ctrl+Shift+G toggles the grid.
+ * click from its pane. Hidden tabs are unmounted, so they are detached and get no output. Keys:
+ * Ctrl+Shift+] / [ next / previous pane, Alt+1…9 a pane by number, Ctrl+Shift+G toggles the grid.
  */
 export function TerminalsView() {
   const open = useSessionStore((s) => s.open);
   const active = useSessionStore((s) => s.active);
   const layout = useSessionStore((s) => s.layout);
   const sessions = useSessionStore((s) => s.sessions);
-  const live = useMemo(() => liveSessions(sessions), [sessions]);
-  const others = live.filter((s) => !open.includes(s.id)).map((s) => s.id);
+  const others = useMemo(() => liveSessions(sessions).filter((s) => !open.includes(s.id)).map((s) => s.id), [sessions, open]);
   const listedTasks = useMemo(() => [...open, ...others].map((id) => sessions[id]?.taskId).filter((id) => id !== undefined), [open, others, sessions]);
   const titleOfTask = useTaskTitles(listedTasks);
 

@@ -38,8 +38,8 @@ export function createSessionActions(client: RpcClient) {
   };
 
   /**
-   * Loads a project's sessions, so that its cards know which agents are live and the Terminals
-   * view lists them; the state history is read for the live ones only (what a question says).
+   * Loads a project's sessions, so that its cards know which agents are live and which ended ones
+   * can be resumed; the state history is read for the live ones only (what a question says).
    */
   const loadProject = async (projectId: string) => {
     const sessions = await client.call('sessions.list', { projectId });
@@ -49,11 +49,18 @@ export function createSessionActions(client: RpcClient) {
     );
   };
 
+  /** Loads every live session of every project, for the Terminals view. */
+  const loadLive = async () => {
+    const sessions = await client.call('sessions.live', {});
+    await remember(sessions, sessions);
+  };
+
   return {
     client,
     registry,
     loadTask: guard(loadTask),
     loadProject: guard(loadProject),
+    loadLive: guard(loadLive),
     /** Opens the task beside its newest session's pane, starting one when it has none running. */
     openTask: guard(async (taskId: string, start: boolean) => {
       let session = await loadTask(taskId);

@@ -3,15 +3,18 @@ import { useAppStore } from '../../stores/appStore';
 import { useTerminals } from './terminalsContext';
 
 /**
- * Keeps the sessions of every project loaded while connected: the cards say which agents are
- * live, and the Terminals view lists every live one. Later changes arrive as session events.
+ * Keeps the sessions the views need loaded while connected: every live one (the Terminals view
+ * lists them all) and all of the selected project's (its cards say which agent is live and which
+ * ended one can be resumed). Later changes arrive as session events.
  */
 export function useProjectSessions(): void {
-  const { loadProject } = useTerminals();
+  const { loadProject, loadLive } = useTerminals();
   const connection = useAppStore((s) => s.connection);
-  const projectIds = useAppStore((s) => s.projects.map((p) => p.id).join('\n'));
+  const selected = useAppStore((s) => s.selectedProjectId);
   useEffect(() => {
-    if (connection !== 'open' || projectIds === '') return;
-    for (const id of projectIds.split('\n')) void loadProject(id);
-  }, [connection, projectIds, loadProject]);
+    if (connection === 'open') void loadLive();
+  }, [connection, loadLive]);
+  useEffect(() => {
+    if (connection === 'open' && selected) void loadProject(selected);
+  }, [connection, selected, loadProject]);
 }
