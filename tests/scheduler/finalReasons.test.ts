@@ -22,7 +22,7 @@ describe('which failed tasks a run starts again', () => {
     await waitFor('the run idle', async () => (await core.scheduler.settled(), core.scheduler.idle(project.id)), RUN_MS);
     expect(core.sessions.list({ taskId: task.id })).toHaveLength(2);
     expect(core.tasks.get(task.id)).toMatchObject({ status: 'failed', reason: { kind: 'failed', code: 'AGENT_CRASHED' } });
-  });
+  }, RUN_MS * 2);
 
   it('does not start again a task whose merge failed, whatever its retries', async () => {
     const core = makeCore();
@@ -42,5 +42,5 @@ describe('which failed tasks a run starts again', () => {
     expect(core.sessions.list({ taskId: task.id })).toHaveLength(1);
     // Its worktree and the work in it are kept.
     expect(core.worktrees.get(task.id)?.status).toBe('active');
-  });
+  }, RUN_MS * 2);
 });
