@@ -44,7 +44,7 @@ function rendererDir(): string {
 
 function openCore(dataDir: string, mode: 'desktop' | 'browser'): Core {
   try {
-    return createCore({ dataDir, mode });
+    return createCore({ dataDir, mode, sessionHost: 'process' });
   } catch (error) {
     if (error instanceof MigrationError) {
       console.error(error.message);

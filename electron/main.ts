@@ -5,6 +5,7 @@ import { SwitchyardError } from '../shared/errors';
 import { IPC_CHANNEL } from '../shared/ipc';
 import { loginShellPath, mergePaths } from './core/agents/loginPath';
 import { createCore, type Core } from './core/app';
+import { askQuitChoice } from './desktop/quitPrompt';
 import { resolveDataDir } from './core/dataDir';
 import { MigrationError } from './core/db/client';
 import type { Connection } from './core/rpc/connection';
@@ -69,7 +70,7 @@ function start(): void {
     if (loginPath) process.env.PATH = mergePaths(loginPath, process.env.PATH);
     const dataDir = resolveDataDir({ explicit: dataDirArgument(process.argv), hostDefault: app.getPath('userData') });
     try {
-      core = createCore({ dataDir, mode: 'desktop' });
+      core = createCore({ dataDir, mode: 'desktop', sessionHost: 'process' });
     } catch (error) {
       // A failed migration, or no better-sqlite3 build for Electron's ABI (nothing of another ABI is loaded).
       const message = error instanceof MigrationError || error instanceof SwitchyardError ? error.message : String(error);
@@ -123,7 +124,13 @@ function start(): void {
     if (disposed || !core) return;
     event.preventDefault();
     disposed = true;
-    void core.dispose().finally(() => app.quit());
+    const quitting = core;
+    void askQuitChoice(quitting)
+      .then((choice) => {
+        quitting.setQuitChoice(choice);
+        return quitting.dispose();
+      })
+      .finally(() => app.quit());
   });
 }
 

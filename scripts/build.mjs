@@ -73,6 +73,8 @@ await build({
         mirrorWorker: join(root, 'electron/core/sessions/mirrorWorker.ts'),
         transcriptWorker: join(root, 'electron/core/sessions/transcriptWorker.ts'),
         planParseWorker: join(root, 'electron/core/plans/planParseWorker.ts'),
+        // The session host process (electron/core/sessions/hostSupervisor.ts starts it).
+        sessionHost: join(root, 'electron/core/sessions/hostMain.ts'),
         manifestWorker: join(root, 'electron/core/cache/manifestWorker.ts'),
       },
       external: isExternal,

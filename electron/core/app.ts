@@ -20,7 +20,11 @@ import { createDispatcher, createMessageDelivery, type Deliver, type Dispatch } 
 import { createMessageRouter, createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import type { TaskLauncher } from './sessions/taskLauncher';
-import { SessionHost } from './sessions/sessionHost';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { HostClient } from './sessions/hostClient';
+import { inProcessHost } from './sessions/hostServer';
+import { connectHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
 import { IdleStops } from './sessions/idleStops';
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
@@ -57,7 +61,16 @@ export interface CoreOptions {
   createObserver?: CreateTerminalObserver;
   /** Give agents hooks that report their state (default: true). */
   agentHooks?: boolean;
+  /**
+   * Where the ptys live: in the data folder's session host process, which outlives this core when
+   * agents are kept running on quit (the app, serve and run), or in this process over the same
+   * wire, gone with it (the default, for tests).
+   */
+  sessionHost?: 'process' | 'in-process';
 }
+
+/** What becomes of running agents when the core is disposed. */
+export type QuitChoice = 'keep' | 'stop';
 
 export interface Core {
   readonly dataDir: string;
@@ -87,7 +100,11 @@ export interface Core {
   /** Searches and exports of sessions' recorded output. */
   readonly transcripts: TranscriptQueries;
   /** The ptys and their mirrors, for diagnostics (what it holds, for how many sessions). */
-  readonly host: SessionHost;
+  readonly host: HostClient;
+  /** Settles once the sessions a session host kept running through a restart are taken back. */
+  readonly ready: Promise<void>;
+  /** Overrides `sessions.keepRunningOnQuit` for this quit (the quit prompt's choice). */
+  setQuitChoice(choice: QuitChoice): void;
   /** The agent side: launches, state observers, hook tokens. */
   readonly agents: AgentServices;
   /** Every session's output, as recorded. */
@@ -151,6 +168,8 @@ export function createCore(options: CoreOptions): Core {
   const agents = disposables.add(
     createAgentServices({
       ...(options.agentHooks === false ? { hooks: false } : {}),
+      // Beside the session host's agents: the address and tokens outlive this core.
+      ...((options.sessionHost ?? 'in-process') === 'process' ? { hookRecord: join(options.dataDir, 'hooks.json') } : {}),
       decidePermission: ({ sessionId, tool, input }): PermissionAnswer | null => {
         const verdict = policy.decide(sessionId, tool, input);
         if (verdict.decision === 'ask') return null;
@@ -176,9 +195,32 @@ export function createCore(options: CoreOptions): Core {
   });
   // Told once when writes start failing (a full disk) and once when everything held is written.
   const storage = new StorageHealth((status) => bus.emit('storage.changed', status));
-  const transcript = disposables.add(new TranscriptStore(database.db, database.file, log, storage));
+  const inProcess = (options.sessionHost ?? 'in-process') === 'in-process';
+  let quitChoice: QuitChoice | undefined;
+  const secret = inProcess ? randomBytes(32).toString('hex') : hostSecret(hostPaths(options.dataDir));
+  const host: HostClient = new HostClient({
+    connect: inProcess ? inProcessHost(secret, log) : async () => (await connectHost(options.dataDir))!,
+    secret,
+    createObserver:
+      options.createObserver ??
+      ((session, report) => {
+        // A session the host kept running through a restart of the core: watched as its agent kind is.
+        const row = sessionRows.find(session.sessionId);
+        if (row && !inProcess) bridge.adopt(session.sessionId, row.agentKind, session.launch);
+        return bridge.createObserver(session, report);
+      }),
+    log,
+    // A host in this process goes with it whatever was chosen.
+    onQuit: () => (inProcess ? 'stop' : (quitChoice ?? (settings.value('sessions.keepRunningOnQuit') ? 'keep' : 'stop'))),
+  });
+  // A host of its own writes the output itself, also while no core runs.
+  const writtenByHost = inProcess ? undefined : () => host.control<null>({ op: 'settleTranscript' }).then(
+        () => undefined,
+        // A host gone (or stopped) has written all it ever will.
+        () => undefined,
+      );
+  const transcript = disposables.add(new TranscriptStore(database.db, database.file, log, storage, writtenByHost));
   const unsaved = disposables.add(new UnsavedWrites(storage, log));
-  const host = new SessionHost({ createObserver: options.createObserver ?? bridge.createObserver, log });
   const sessionRows = new SessionRows(database.db);
   const transcripts = new TranscriptQueries(sessionRows, transcript);
   const sessions = disposables.add(
@@ -196,7 +238,19 @@ export function createCore(options: CoreOptions): Core {
       log,
     }),
   );
-  sessions.markOrphans();
+  if (inProcess) sessions.markOrphans();
+  // No host running: nothing outlived the last core, and none is started until a session is.
+  else {
+    sessions.recoverFrom(
+      hostListening(options.dataDir).then(async (up) => {
+        if (!up) return [];
+        const alive = await host.sessions();
+        // Agents started before this core report their state at the address they were given.
+        if (alive.some((s) => s.running)) await agents.listenHooks().catch((error: unknown) => log.error('the hook endpoint could not open', error));
+        return alive;
+      }),
+    );
+  }
   // An agent idle in review past sessions.idleStopMinutes is stopped; its task stays in review.
   disposables.add(
     new IdleStops({
@@ -313,6 +367,10 @@ export function createCore(options: CoreOptions): Core {
     sessions,
     transcripts,
     host,
+    ready: sessions.whenRecovered(),
+    setQuitChoice: (choice) => {
+      quitChoice = choice;
+    },
     agents,
     transcript,
     connect(send) {

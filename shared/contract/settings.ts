@@ -92,6 +92,14 @@ export const settingDefinitions = {
     description:
       'Start a task from its dependency’s branch as soon as that dependency is in review, instead of waiting for it to be merged.',
   }),
+  'sessions.keepRunningOnQuit': setting({
+    schema: z.boolean(),
+    default: true,
+    scopes: ['user'],
+    label: 'Keep agents running on quit',
+    description:
+      'When the app (or `switchyard serve`) quits, its agents keep running in the session host and are shown again, with their screens, the next time it starts. Off: quitting stops them.',
+  }),
   'scheduler.waitAtLimits': setting({
     schema: z.boolean(),
     default: true,

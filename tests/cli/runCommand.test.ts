@@ -41,7 +41,8 @@ describe('switchyard run', () => {
     expect(order('Broken → failed')).toBeGreaterThanOrEqual(0);
     expect(order('After broken → running')).toBe(-1);
     expect(lines).toContain('blocked: After broken (needs Broken)');
-    expect(lines).toContain('failed: Broken');
+    // A failed task's line carries its reason: here the exit code of the program that crashed.
+    expect(lines.find((l) => l.startsWith('failed: Broken — '))).toMatch(/code 4/);
     expect(lines.at(-1) ?? '').toMatch(/^the run is over: 2 of 4 reached review; 0 done, 2 to review, 1 failed, 1 blocked, 0 need input, 0 running, 1 not started$/);
 
     // What the run did is kept: the next look at the project shows the same.

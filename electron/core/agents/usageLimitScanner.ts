@@ -61,7 +61,8 @@ export class UsageLimitScanner {
     const reading = this.timer !== null;
     const carried = this.carry;
     this.carry = text.length >= CARRY ? text.slice(-CARRY) : (carried + text).slice(-CARRY);
-    if (!reading && !LIMIT_HINT.test(carried.slice(-HINT_OVERLAP) + text)) return;
+    // The batch itself, then the seam with the previous one: no copy of a large batch.
+    if (!reading && !LIMIT_HINT.test(text) && !LIMIT_HINT.test(carried.slice(-HINT_OVERLAP) + text.slice(0, HINT_OVERLAP))) return;
     // Cursor moves forward stand for the spaces between words.
     const plain = plainText((reading ? text : carried + text).replace(CURSOR_FORWARD, ' '));
     this.buffer = (this.buffer + plain).slice(-MAX_BUFFER);

@@ -79,7 +79,8 @@ export function formatTaskRows(rows: ReturnType<typeof taskRows>): string {
     .map((r) => {
       const status = (r.ready ? 'ready' : r.status).padEnd(11);
       const deps = r.dependsOn.length > 0 ? `  ← ${r.dependsOn.join(', ')}` : '';
-      return `${status} ${(r.key ?? '').padEnd(width)} ${r.title} (${r.agent})${deps}`;
+      const wait = r.limitResetAt === null ? '' : `  waiting for the limit to reset at ${new Date(r.limitResetAt).toTimeString().slice(0, 5)}`;
+      return `${status} ${(r.key ?? '').padEnd(width)} ${r.title} (${r.agent})${deps}${wait}`;
     })
     .join('\n');
 }

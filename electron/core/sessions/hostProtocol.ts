@@ -42,6 +42,8 @@ export interface HostSessionInfo {
   rows: number;
   paused: boolean;
   clients: string[];
+  /** What the program runs (its latest run), for a core that adopts the session after a restart. */
+  launch: AgentLaunch | null;
 }
 
 /** What each command answers. */
@@ -63,7 +65,8 @@ export type HostCommandOf<T extends HostCommand['type']> = Extract<HostCommand, 
 export type HostEvent =
   /** One batch of output; `to` are the attached clients it is for (none when no pane shows it). */
   | { type: 'output'; sessionId: string; seq: number; data: string; to: string[] }
-  | { type: 'exited'; sessionId: string; exitCode: number; signal: number | null; at: number }
+  /** The program ended; `hostLost` when it went with its host (killed or crashed), not on its own. */
+  | { type: 'exited'; sessionId: string; exitCode: number; signal: number | null; at: number; hostLost?: boolean }
   /** The pty was paused (a client fell behind) or resumed. */
   | { type: 'flow'; sessionId: string; paused: boolean }
   /** A client was dropped; it must attach again to see the session. */

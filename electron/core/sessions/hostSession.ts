@@ -55,6 +55,7 @@ export class HostSession {
   private readonly flow: FlowControl;
   private readonly batcher: OutputBatcher;
   private run: Run | undefined;
+  private launch: AgentLaunch | null = null;
   private slowTimer: ReturnType<typeof setTimeout> | undefined;
   private screenTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -88,6 +89,7 @@ export class HostSession {
       rows: this.mirror.rows,
       paused: this.flow.isPaused,
       clients: this.flow.clientIds,
+      launch: this.launch,
     };
   }
 
@@ -111,6 +113,7 @@ export class HostSession {
       stopping: false,
     };
     this.run = run;
+    this.launch = launch;
     this.report({ state: 'starting', source: 'host', at: Date.now() });
     this.gate.open(ptyProcess);
     return { pid: ptyProcess.pid };

@@ -48,6 +48,13 @@ export class SessionHost implements Disposable {
     return { dispose: () => void this.stateListeners.delete(listener) };
   }
 
+  /** How many sessions it holds, and how many of them run a program. */
+  sessionCount(): { running: number; all: number } {
+    let running = 0;
+    for (const session of this.sessions.values()) if (session.running) running++;
+    return { running, all: this.sessions.size };
+  }
+
   async send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]> {
     if (this.disposed) throw new SwitchyardError('INTERNAL', 'the session host is shut down');
     return (await this.handle(command)) as HostReplies[C['type']];

@@ -10,9 +10,9 @@ import type { TaskLifecycle } from '../tasks/taskLifecycle';
 import type { TaskService } from '../tasks/taskService';
 import { nextStatus } from '../tasks/taskTransitions';
 import { Attachments } from './attachments';
-import type { AttachReply, HostEvent } from './hostProtocol';
+import type { SessionHostPort } from './hostClient';
+import type { AttachReply, HostEvent, HostSessionInfo } from './hostProtocol';
 import type { FinishedScreens } from './finishedScreens';
-import type { SessionHost } from './sessionHost';
 import type { SessionRows } from './sessionRows';
 import type { TaskLaunch, TaskLauncher } from './taskLauncher';
 import { crashReason, OutputTail } from './crashReason';
@@ -37,7 +37,7 @@ export interface SessionServiceDeps {
   bus: EventBus;
   tasks: TaskService;
   lifecycle: TaskLifecycle;
-  host: SessionHost;
+  host: SessionHostPort;
   launcher: TaskLauncher;
   transcript: TranscriptStore;
   /** The agent side's hold on a session (its hook token), let go once the session ends. */
@@ -73,6 +73,8 @@ export class SessionService implements Disposable {
   private readonly tails = new OutputTail();
   /** The latest state change of sessions where it waits in `unsaved` (the disk is full). */
   private readonly unsavedStates = new Map<string, StateChange>();
+  /** Settles once the sessions a host kept running through a restart are taken back (see `recover`). */
+  private recovered: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.attachments = new Attachments((clientId, sessionIds) => {
@@ -127,6 +129,7 @@ export class SessionService implements Disposable {
   }
 
   async start(taskId: string, size?: PaneSize): Promise<Session> {
+    await this.recovered;
     const task = this.deps.tasks.get(taskId);
     const running = this.deps.rows.runningOf(taskId);
     if (running || this.starting.has(taskId)) {
@@ -315,7 +318,8 @@ export class SessionService implements Disposable {
     this.deps.transcript.flush();
     const tail = this.tails.take(event.sessionId);
     const stopReason = this.stopping.get(event.sessionId) ?? null;
-    const stopped = this.stopping.delete(event.sessionId) || this.shuttingDown;
+    // An agent that went with its host was interrupted, not failed: starting its task resumes it.
+    const stopped = this.stopping.delete(event.sessionId) || this.shuttingDown || event.hostLost === true;
     const ended = { exitCode: event.exitCode, endedAt: event.at, ...(stopReason ? { stopReason } : {}) };
     this.deps.unsaved.run(`the exit of session ${event.sessionId}`, () => this.deps.rows.markEnded(event.sessionId, ended));
     const stored = this.deps.rows.find(event.sessionId);
@@ -379,14 +383,57 @@ export class SessionService implements Disposable {
    * with it: they are closed, and their tasks go back to Ready so that a run starts them again.
    */
   markOrphans(): void {
+    this.recover([]);
+  }
+
+  /**
+   * Takes back the sessions a host kept running while no core ran (the app quit with its agents
+   * kept, or was killed): each stays open with its task Running, and its screen and output come
+   * from the host as before. Open sessions the host does not run ended meanwhile (see markOrphans);
+   * a program the host runs with no open session left is stopped.
+   */
+  recoverFrom(alive: Promise<HostSessionInfo[]>): void {
+    this.recovered = alive.then(
+      (sessions) => this.recover(sessions),
+      (error: unknown) => {
+        this.deps.log.error('the session host could not be reached to take its sessions back', error);
+        this.recover([]);
+      },
+    );
+  }
+
+  /** Settles once `recoverFrom` has taken the host's sessions back. */
+  whenRecovered(): Promise<void> {
+    return this.recovered;
+  }
+
+  private recover(alive: HostSessionInfo[]): void {
+    const running = new Map(alive.filter((s) => s.running).map((s) => [s.sessionId, s]));
     const now = Date.now();
     for (const { id, taskId } of this.deps.rows.open()) {
+      const kept = running.get(id);
+      running.delete(id);
+      if (kept) {
+        this.inHost.add(id);
+        this.running.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
+        if (kept.pid > 0) this.deps.rows.setPid(id, kept.pid);
+        continue;
+      }
       this.deps.unsaved.run(`the end of session ${id}`, () => this.deps.rows.markEnded(id, { endedAt: now }));
       this.recordState(id, { state: 'exited', source: 'host', at: now, detail: ORPHANED_DETAIL });
       this.deps.unsaved.run(`the column of task ${taskId} after its session ended with the app`, () =>
         this.deps.lifecycle.send(taskId, 'session.interrupted'),
       );
     }
+    for (const sessionId of running.keys()) {
+      this.deps.log.warn(`the session host ran ${sessionId}, which no task has open: stopping it`);
+      this.deps.host.send({ type: 'stop', sessionId }).catch(() => {});
+    }
+  }
+
+  /** How many sessions run a program now (what quitting would stop or keep running). */
+  runningCount(): number {
+    return this.running.size;
   }
 
   /** The app is quitting: the exits that follow are not failures of the tasks. */

@@ -1,5 +1,6 @@
 import type { StateChange } from '../../../shared/contract';
 import type { TaskEvent } from '../tasks/taskTransitions';
+import { HOST_LOST_DETAIL } from './hostClient';
 import { STOPPED_DETAIL } from './hostSession';
 
 /** The detail of the end of a session whose app went away under it (killed, or the machine restarted). */
@@ -42,6 +43,6 @@ export function taskEventOfExit(stopped: boolean, exit: { exitCode: number; sign
  * was not interrupted.
  */
 export function wasInterrupted([last, before]: readonly { state: StateChange['state']; detail: string | null }[]): boolean {
-  const stopped = last?.state === 'exited' && (last.detail === STOPPED_DETAIL || last.detail === ORPHANED_DETAIL);
+  const stopped = last?.state === 'exited' && (last.detail === STOPPED_DETAIL || last.detail === ORPHANED_DETAIL || last.detail === HOST_LOST_DETAIL);
   return stopped && before !== undefined && MID_WORK_STATES.has(before.state);
 }

@@ -3,13 +3,15 @@ export type TranscriptRow = [sessionId: string, seq: number, data: string, at: n
 
 /** Messages between the transcript store and its writer thread (see transcriptWorker.ts). */
 export type TranscriptRequest =
-  | { type: 'write'; batch: number; rows: TranscriptRow[] }
+  | { type: 'write'; requestId: number; rows: TranscriptRow[] }
   /** Caps the database at this many pages on the writer's connection (`PRAGMA max_page_count`). */
   | { type: 'limitPages'; maxPages: number }
   | { type: 'close' };
 
-export type TranscriptReply =
-  | { type: 'written'; batch: number }
+/** The answer to one `write`. */
+export type TranscriptWriteReply =
+  | { type: 'written'; requestId: number }
   /** Nothing of the batch was written; `code` is SQLite's (SQLITE_FULL for a full disk). */
-  | { type: 'failed'; batch: number; message: string; code: string | undefined }
-  | { type: 'closed' };
+  | { type: 'failed'; requestId: number; message: string; code: string | undefined };
+
+export type TranscriptReply = TranscriptWriteReply | { type: 'closed' };

@@ -5,9 +5,10 @@ import { BUSY_TIMEOUT_MS, type Db } from '../db/client';
 import { transcriptChunks } from '../db/schema';
 import { isStorageFailure, RetryTimer, type StorageHealth } from '../db/storageHealth';
 import type { Logger } from '../log';
+import { WorkerRequestError, WorkerRequests } from '../threads/workerRequests';
 import { startWorker } from '../workerEntry';
 import { Batcher } from './outputBatcher';
-import type { TranscriptReply, TranscriptRequest, TranscriptRow } from './transcriptProtocol';
+import type { TranscriptReply, TranscriptRequest, TranscriptRow, TranscriptWriteReply } from './transcriptProtocol';
 
 /**
  * Output is written in one transaction per interval rather than one per batch: a flood produces
@@ -24,8 +25,27 @@ export const TRANSCRIPT_FLUSH_MAX_CHARS = 256 * 1024;
  */
 export const TRANSCRIPT_HOLD_MAX_CHARS = 32 * 1024 * 1024;
 
+/**
+ * Longest a batch may wait for the writer's answer (ms), wall clock: the writer mostly waits on the
+ * disk and on SQLite's lock (up to BUSY_TIMEOUT_MS per statement), not on a processor. Past it the
+ * writer is taken for stuck: it is ended, and its unanswered batches are held and written by the
+ * next one.
+ */
+export const TRANSCRIPT_WRITE_TIMEOUT_MS = 6 * BUSY_TIMEOUT_MS;
+
 /** The name this store reports to the storage health under. */
 const WRITER = 'transcript';
+
+/** Rows posted to the writer in one request, kept until it answers (reads see them meanwhile). */
+interface Batch {
+  rows: TranscriptRow[];
+}
+
+/** The writer thread and the requests waiting for its answers. */
+interface Writer {
+  worker: Worker;
+  requests: WorkerRequests<TranscriptWriteReply>;
+}
 
 /**
  * The append-only transcript of every session. Writes go to a thread of their own in batched
@@ -38,18 +58,17 @@ const WRITER = 'transcript';
  */
 export class TranscriptStore implements Disposable {
   private readonly batcher: Batcher<TranscriptRow>;
-  private writer: Worker | undefined;
-  private posted = 0;
-  private written = 0;
-  private waiters: { batch: number; resolve: () => void }[] = [];
-  /** The rows of each batch posted and not answered yet. */
-  private readonly inFlight = new Map<number, TranscriptRow[]>();
+  private writer: Writer | undefined;
+  /** Batches posted and not answered yet, oldest first. */
+  private readonly inFlight = new Set<Batch>();
+  /** Each posted batch's handling, which settles once its answer (or its loss) is dealt with. */
+  private readonly handled = new Set<Promise<void>>();
   /** Rows the storage refused, and rows that came after them, oldest first. */
   private held: TranscriptRow[] = [];
   /** Characters held, including a retry in flight. */
   private heldChars = 0;
   /** The batch that is a retry of the rows held, while it is in flight. */
-  private retrying: number | undefined;
+  private retrying: Batch | undefined;
   private readonly retry = new RetryTimer(() => this.writeHeld());
   private closed: Promise<void> | undefined;
 
@@ -58,6 +77,11 @@ export class TranscriptStore implements Disposable {
     private readonly file: string,
     private readonly log: Logger,
     private readonly health: StorageHealth,
+    /**
+     * Set when another process (the session host) writes the output: appends here are dropped,
+     * and this resolves once it has written everything it was given so far.
+     */
+    private readonly writtenElsewhere?: () => Promise<void>,
   ) {
     this.batcher = new Batcher<TranscriptRow>(
       { delayMs: TRANSCRIPT_FLUSH_MS, maxChars: TRANSCRIPT_FLUSH_MAX_CHARS },
@@ -72,7 +96,7 @@ export class TranscriptStore implements Disposable {
   }
 
   append(sessionId: string, seq: number, data: string, at = Date.now()): void {
-    if (this.closed) return;
+    if (this.closed || this.writtenElsewhere) return;
     this.batcher.push([sessionId, seq, data, at]);
   }
 
@@ -86,15 +110,14 @@ export class TranscriptStore implements Disposable {
    * does on the main one: writes that would grow it further fail as on a full disk.
    */
   limitPages(maxPages: number): void {
-    this.post({ type: 'limitPages', maxPages });
+    this.startedWriter().worker.postMessage({ type: 'limitPages', maxPages } satisfies TranscriptRequest);
   }
 
   /** Resolves once everything appended so far is in SQLite or held. */
-  settled(): Promise<void> {
+  async settled(): Promise<void> {
+    if (this.writtenElsewhere) return this.writtenElsewhere();
     this.flush();
-    const batch = this.posted;
-    if (this.written >= batch) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ batch, resolve }));
+    await Promise.all(this.handled);
   }
 
   /** The whole raw output of a session, in order. */
@@ -130,7 +153,7 @@ export class TranscriptStore implements Disposable {
 
   /** A session's rows held in memory or on their way to the writer. */
   private unwritten(sessionId: string): TranscriptRow[] {
-    const rows = [...this.inFlight.values(), this.held].flat();
+    const rows = [...[...this.inFlight].map((batch) => batch.rows), this.held].flat();
     return rows.filter((row) => row[0] === sessionId);
   }
 
@@ -139,16 +162,24 @@ export class TranscriptStore implements Disposable {
     else this.postRows(rows);
   }
 
-  private postRows(rows: TranscriptRow[]): number {
-    const batch = ++this.posted;
-    this.inFlight.set(batch, rows);
-    this.post({ type: 'write', batch, rows });
+  /** Posts rows as one batch and deals with its answer when it comes. */
+  private postRows(rows: TranscriptRow[]): Batch {
+    const batch: Batch = { rows };
+    this.inFlight.add(batch);
+    const handling = this.startedWriter()
+      .requests.request((requestId) => ({ type: 'write', requestId, rows }) satisfies TranscriptRequest)
+      .then(
+        (reply) => this.answered(batch, reply),
+        (error: unknown) => this.unanswered(batch, error),
+      )
+      .finally(() => this.handled.delete(handling));
+    this.handled.add(handling);
     return batch;
   }
 
   /** Keeps rows for later, or counts them lost beyond the bound. */
   private hold(rows: TranscriptRow[]): void {
-    const chars = rows.reduce((sum, row) => sum + row[2].length, 0);
+    const chars = charsOf(rows);
     if (this.heldChars + chars > TRANSCRIPT_HOLD_MAX_CHARS) {
       this.health.lost(chars);
       return;
@@ -165,39 +196,56 @@ export class TranscriptStore implements Disposable {
     this.retrying = this.postRows(rows);
   }
 
-  private post(request: TranscriptRequest): void {
-    if (!this.writer) {
-      const writer = startWorker('transcriptWorker', { file: this.file, busyTimeoutMs: BUSY_TIMEOUT_MS });
-      writer.on('message', (reply: TranscriptReply) => this.receive(reply));
-      writer.on('error', (error) => this.log.error('the transcript writer failed', error));
-      // Whatever ends the thread, nobody may wait for it forever; the next write starts another.
-      writer.on('exit', () => {
-        if (this.writer === writer) this.writer = undefined;
-        if (!this.closed) this.rescue();
-        this.release(Number.POSITIVE_INFINITY);
-      });
-      this.writer = writer;
-    }
-    this.writer.postMessage(request);
+  private startedWriter(): Writer {
+    if (this.writer) return this.writer;
+    const worker = startWorker('transcriptWorker', { file: this.file, busyTimeoutMs: BUSY_TIMEOUT_MS });
+    worker.on('error', (error) => this.log.error('the transcript writer failed', error));
+    // Heard before the requests are rejected for it: the batches it left unanswered are held in
+    // order, and the next write starts another writer.
+    worker.on('exit', () => {
+      if (this.writer?.worker === worker) this.writer = undefined;
+      requests.dispose();
+      if (!this.closed) this.rescue();
+    });
+    const requests = new WorkerRequests<TranscriptWriteReply>(worker, {
+      name: 'the transcript writer',
+      timeoutMs: TRANSCRIPT_WRITE_TIMEOUT_MS,
+      onTimeout: () => void worker.terminate(),
+    });
+    this.writer = { worker, requests };
+    return this.writer;
   }
 
-  private receive(reply: TranscriptReply): void {
-    if (reply.type === 'closed') return;
-    const rows = this.inFlight.get(reply.batch) ?? [];
-    this.inFlight.delete(reply.batch);
-    const wasRetry = reply.batch === this.retrying;
+  private answered(batch: Batch, reply: TranscriptWriteReply): void {
+    if (!this.inFlight.delete(batch)) return;
+    const wasRetry = batch === this.retrying;
     if (wasRetry) {
       this.retrying = undefined;
-      this.heldChars -= rows.reduce((sum, row) => sum + row[2].length, 0);
+      this.heldChars -= charsOf(batch.rows);
     }
-    if (reply.type === 'failed') this.failed(reply, rows, wasRetry);
+    if (reply.type === 'failed') this.failed(reply, batch.rows, wasRetry);
     else if (wasRetry) this.recovered();
-    this.release(reply.batch);
   }
 
-  private failed(reply: Extract<TranscriptReply, { type: 'failed' }>, rows: TranscriptRow[], wasRetry: boolean): void {
+  /**
+   * The writer gave no answer. A batch it timed out on stays in flight: the writer is ended for it
+   * (onTimeout), and its exit holds every batch it left unanswered, in order (rescue).
+   */
+  private unanswered(batch: Batch, error: unknown): void {
+    if (!this.inFlight.has(batch)) return;
+    if (error instanceof WorkerRequestError && error.reason === 'timeout') {
+      this.log.warn(`${error.message}; it is restarted and its batches written again`);
+      return;
+    }
+    // The writer failed, before its exit was heard: what it left is held for the next one; once
+    // this store is closed there is no next one.
+    if (this.closed) this.inFlight.delete(batch);
+    else this.rescue();
+  }
+
+  private failed(reply: Extract<TranscriptWriteReply, { type: 'failed' }>, rows: TranscriptRow[], wasRetry: boolean): void {
     if (!isStorageFailure(reply)) {
-      this.log.error(`could not write transcript batch ${reply.batch}: ${reply.message}`);
+      this.log.error(`could not write a transcript batch: ${reply.message}`);
       return;
     }
     // A retry goes back before what was held meanwhile; a batch that was in flight when the first
@@ -224,7 +272,7 @@ export class TranscriptStore implements Disposable {
   /** The writer ended with batches unanswered: their rows are held and written by the next one. */
   private rescue(): void {
     if (this.inFlight.size === 0) return;
-    const rows = [...this.inFlight.values()].flat();
+    const rows = [...this.inFlight].flatMap((batch) => batch.rows);
     this.inFlight.clear();
     this.retrying = undefined;
     const later = this.held;
@@ -234,13 +282,6 @@ export class TranscriptStore implements Disposable {
     this.hold(later);
     this.health.failed(WRITER, 'the transcript writer stopped');
     this.retry.schedule();
-  }
-
-  private release(batch: number): void {
-    this.written = Math.max(this.written, batch);
-    const ready = this.waiters.filter((w) => w.batch <= this.written);
-    this.waiters = this.waiters.filter((w) => w.batch > this.written);
-    for (const waiter of ready) waiter.resolve();
   }
 
   /** Writes what is pending (one last try for what is held), then closes the writer's connection and its thread. */
@@ -254,11 +295,15 @@ export class TranscriptStore implements Disposable {
       const writer = this.writer;
       if (!writer) return;
       await new Promise<void>((resolve) => {
-        writer.once('exit', () => resolve());
-        writer.on('message', (reply: TranscriptReply) => reply.type === 'closed' && void writer.terminate());
-        writer.postMessage({ type: 'close' } satisfies TranscriptRequest);
+        writer.worker.once('exit', () => resolve());
+        writer.worker.on('message', (reply: TranscriptReply) => reply.type === 'closed' && void writer.worker.terminate());
+        writer.worker.postMessage({ type: 'close' } satisfies TranscriptRequest);
       });
     })();
     return this.closed;
   }
+}
+
+function charsOf(rows: readonly TranscriptRow[]): number {
+  return rows.reduce((sum, row) => sum + row[2].length, 0);
 }

@@ -40,9 +40,9 @@ port.on('message', (request: TranscriptRequest) => {
   }
   try {
     insertAll(request.rows);
-    port.postMessage({ type: 'written', batch: request.batch } satisfies TranscriptReply);
+    port.postMessage({ type: 'written', requestId: request.requestId } satisfies TranscriptReply);
   } catch (error) {
     const { message, code } = error as { message: string; code?: string };
-    port.postMessage({ type: 'failed', batch: request.batch, message, code } satisfies TranscriptReply);
+    port.postMessage({ type: 'failed', requestId: request.requestId, message, code } satisfies TranscriptReply);
   }
 });

@@ -1,0 +1,274 @@
+import { SwitchyardError } from '../../../shared/errors';
+import type { Disposable } from '../disposable';
+import type { Logger } from '../log';
+import type { HostCommand, HostEvent, HostReplies, HostSessionInfo, StateReport } from './hostProtocol';
+import {
+  HOST_HEARTBEAT_MS,
+  HOST_HEARTBEAT_TIMEOUT_MS,
+  HOST_PROTOCOL_VERSION,
+  type ClientMessage,
+  type HostControl,
+  type HostLink,
+  type HostStatus,
+  type ServerMessage,
+} from './hostWire';
+import type { CreateTerminalObserver, TerminalObserver } from './terminalObserver';
+
+/** The detail of the end of a session whose host went away under it (killed, or crashed). */
+export const HOST_LOST_DETAIL = 'the session host stopped';
+
+/** What the core needs of a session host, wherever it runs. */
+export interface SessionHostPort extends Disposable {
+  send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]>;
+  onEvent(listener: (event: HostEvent) => void): Disposable;
+  onState(listener: (report: StateReport) => void): Disposable;
+}
+
+export type HostClientLink = HostLink<ServerMessage, ClientMessage>;
+
+export interface HostClientOptions {
+  /** Reaches the host, starting one when none runs. */
+  connect: () => Promise<HostClientLink>;
+  secret: string;
+  /** Reads each session's agent state from what its host observes. */
+  createObserver: CreateTerminalObserver;
+  log: Logger;
+  /** Asked at dispose: leave the agents running in the host, or stop them all. */
+  onQuit: () => 'keep' | 'stop';
+}
+
+interface Connection {
+  link: HostClientLink;
+  status: HostStatus;
+  heardAt: number;
+  timer: ReturnType<typeof setInterval>;
+}
+
+/**
+ * The core's side of the session host: the host's commands and events over a link, with the agent
+ * state observers kept here (where hooks and the policy are) and fed what the host's observers
+ * see. A host that goes away takes its agents with it: they are told exited with the reason, and
+ * the next command starts a new host.
+ */
+export class HostClient implements SessionHostPort {
+  private connection: Promise<Connection> | undefined;
+  private readonly calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+  private nextId = 1;
+  private readonly listeners = new Set<(event: HostEvent) => void>();
+  private readonly stateListeners = new Set<(report: StateReport) => void>();
+  private readonly observers = new Map<string, TerminalObserver>();
+  /** Sessions whose program runs in the host, as far as this side knows. */
+  private readonly running = new Set<string>();
+  private disposed = false;
+
+  constructor(private readonly options: HostClientOptions) {}
+
+  /** The host's sessions once connected: those of a host that outlived the last core included. */
+  async sessions(): Promise<HostSessionInfo[]> {
+    return this.send({ type: 'list' });
+  }
+
+  onEvent(listener: (event: HostEvent) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  onState(listener: (report: StateReport) => void): Disposable {
+    this.stateListeners.add(listener);
+    return { dispose: () => void this.stateListeners.delete(listener) };
+  }
+
+  async send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]> {
+    if (command.type !== 'spawn') return (await this.request({ t: 'call', id: 0, command })) as HostReplies[C['type']];
+    // Watching from before the program starts: its first output and title are not missed.
+    const previous = this.observers.get(command.sessionId);
+    const observer = this.watch(command.sessionId, command.launch);
+    try {
+      const reply = (await this.request({ t: 'call', id: 0, command })) as HostReplies['spawn'];
+      previous?.dispose();
+      this.running.add(command.sessionId);
+      return reply as HostReplies[C['type']];
+    } catch (error) {
+      observer.dispose();
+      if (previous) this.observers.set(command.sessionId, previous);
+      else this.observers.delete(command.sessionId);
+      throw error;
+    }
+  }
+
+  /** A request about the host itself (status, shutdown, the transcript written). */
+  async control<T = unknown>(control: HostControl): Promise<T> {
+    return (await this.request({ t: 'control', id: 0, control })) as T;
+  }
+
+  private async request(message: Extract<ClientMessage, { t: 'call' | 'control' }>): Promise<unknown> {
+    if (this.disposed) throw new SwitchyardError('UNAVAILABLE', 'the session host is disconnected');
+    const { link } = await this.connected();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.calls.set(id, { resolve, reject });
+      link.send({ ...message, id });
+    });
+  }
+
+  private connected(): Promise<Connection> {
+    this.connection ??= this.open().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    return this.connection;
+  }
+
+  private async open(): Promise<Connection> {
+    const link = await this.options.connect();
+    const status = await new Promise<HostStatus>((resolve, reject) => {
+      let welcomed = false;
+      link.onMessage((message) => {
+        if (welcomed) return this.receive(message);
+        if (message.t === 'welcome') {
+          welcomed = true;
+          if (message.version === HOST_PROTOCOL_VERSION) return resolve(message.status);
+          reject(this.otherVersion(link, message.status));
+        } else if (message.t === 'refused') {
+          reject(new SwitchyardError('UNAUTHORIZED', `the session host refused this app: ${message.reason}`));
+        }
+      });
+      link.onClose(() => {
+        if (!welcomed) reject(new SwitchyardError('UNAVAILABLE', 'the session host closed the connection'));
+      });
+      link.send({ t: 'hello', version: HOST_PROTOCOL_VERSION, secret: this.options.secret });
+    });
+    const connection: Connection = {
+      link,
+      status,
+      heardAt: Date.now(),
+      timer: setInterval(() => {
+        if (Date.now() - connection.heardAt > HOST_HEARTBEAT_TIMEOUT_MS) return link.close();
+        link.send({ t: 'ping' });
+      }, HOST_HEARTBEAT_MS),
+    };
+    connection.timer.unref?.();
+    link.onMessage(() => {
+      connection.heardAt = Date.now();
+    });
+    link.onClose(() => this.lost(connection));
+    await this.adopt(link);
+    return connection;
+  }
+
+  /** A host of another version: asked to end once its sessions have, and said so. */
+  private otherVersion(link: HostClientLink, status: HostStatus): SwitchyardError {
+    link.send({ t: 'control', id: 0, control: { op: 'shutdown', stopAll: false } });
+    link.close();
+    return new SwitchyardError(
+      'CONFLICT',
+      `the session host running (pid ${status.pid}) speaks version ${status.version} of its protocol and this app ${HOST_PROTOCOL_VERSION}: it is restarted once its ${status.running} running session(s) end, or stop them with \`switchyard daemon stop --all\``,
+      { hostVersion: status.version, version: HOST_PROTOCOL_VERSION, running: status.running },
+    );
+  }
+
+  /** Sessions the host ran before this core connected: watched again, as if started here. */
+  private async adopt(link: HostClientLink): Promise<void> {
+    const id = this.nextId++;
+    const sessions = await new Promise<HostSessionInfo[]>((resolve, reject) => {
+      this.calls.set(id, { resolve: (value) => resolve(value as HostSessionInfo[]), reject });
+      link.send({ t: 'call', id, command: { type: 'list' } });
+    });
+    for (const session of sessions) {
+      if (!session.running || !session.launch || this.running.has(session.sessionId)) continue;
+      this.watch(session.sessionId, session.launch);
+      this.running.add(session.sessionId);
+    }
+  }
+
+  private watch(sessionId: string, launch: NonNullable<HostSessionInfo['launch']>): TerminalObserver {
+    const observer = this.options.createObserver({ sessionId, launch }, (change) => this.tell(this.stateListeners, { sessionId, change }));
+    this.observers.set(sessionId, observer);
+    return observer;
+  }
+
+  private receive(message: ServerMessage): void {
+    switch (message.t) {
+      case 'reply': {
+        const call = this.calls.get(message.id);
+        this.calls.delete(message.id);
+        if (message.ok) call?.resolve(message.value);
+        else call?.reject(new SwitchyardError(message.error.code, message.error.message, message.error.details));
+        return;
+      }
+      case 'event': {
+        const { event } = message;
+        if (event.type === 'output') this.observers.get(event.sessionId)?.onOutput(event.data);
+        if (event.type === 'exited') this.running.delete(event.sessionId);
+        return this.tell(this.listeners, event);
+      }
+      case 'state':
+        return this.tell(this.stateListeners, message.report);
+      case 'observe':
+        return this.observed(message.sessionId, message.call);
+      default:
+        return;
+    }
+  }
+
+  private observed(sessionId: string, call: Extract<ServerMessage, { t: 'observe' }>['call']): void {
+    const observer = this.observers.get(sessionId);
+    if (!observer) return;
+    if (call.what === 'title') observer.onTitle(call.title);
+    else if (call.what === 'screen') observer.onScreen(call.lines);
+    else if (call.what === 'exit') observer.onExit(call.exitCode, call.signal);
+    else {
+      this.observers.delete(sessionId);
+      observer.dispose();
+    }
+  }
+
+  /** The host went away: every call fails, every session it ran is told exited, and the next command starts another host. */
+  private lost(connection: Connection): void {
+    clearInterval(connection.timer);
+    this.connection = undefined;
+    for (const call of this.calls.values()) call.reject(new SwitchyardError('UNAVAILABLE', HOST_LOST_DETAIL));
+    this.calls.clear();
+    if (this.disposed) return;
+    const at = Date.now();
+    for (const sessionId of [...this.running]) {
+      this.running.delete(sessionId);
+      const observer = this.observers.get(sessionId);
+      this.observers.delete(sessionId);
+      observer?.dispose();
+      this.tell(this.stateListeners, { sessionId, change: { state: 'exited', source: 'host', at, detail: HOST_LOST_DETAIL } });
+      this.tell(this.listeners, { type: 'exited', sessionId, exitCode: -1, signal: null, at, hostLost: true });
+    }
+    this.options.log.error(`${HOST_LOST_DETAIL}; starting another`);
+    void this.connected().catch((error: unknown) => this.options.log.error('the session host could not be started again', error));
+  }
+
+  private tell<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch (error) {
+        this.options.log.error('a listener of the session host failed', error);
+      }
+    }
+  }
+
+  /** Leaves the agents running in the host, or stops them all (as the user chose for quitting), and disconnects. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    const pending = this.connection;
+    if (pending) {
+      const connection = await pending.catch(() => undefined);
+      if (connection && this.options.onQuit() === 'stop') {
+        await this.control({ op: 'shutdown', stopAll: true }).catch((error: unknown) => this.options.log.error('stopping the session host failed', error));
+      }
+      this.disposed = true;
+      for (const observer of this.observers.values()) observer.dispose();
+      this.observers.clear();
+      connection?.link.close();
+    }
+    this.disposed = true;
+    this.listeners.clear();
+    this.stateListeners.clear();
+  }
+}

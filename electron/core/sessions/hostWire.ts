@@ -1,0 +1,116 @@
+import type { ErrorData } from '../../../shared/errors';
+import type { HostCommand, HostEvent, StateReport } from './hostProtocol';
+
+/**
+ * The session host's wire: what the core and the host say to each other over the host's socket
+ * (or an in-memory link in tests), around the commands and events of hostProtocol.ts. Each
+ * message is one line of JSON.
+ */
+
+/** Changed whenever a message or a command changes meaning; a core and a host of different versions do not talk. */
+export const HOST_PROTOCOL_VERSION = 1;
+
+/** How often each side tells the other it is alive (ms). */
+export const HOST_HEARTBEAT_MS = 2_000;
+
+/** A side that heard nothing for this long is taken for dead and its connection closed (ms). */
+export const HOST_HEARTBEAT_TIMEOUT_MS = 10_000;
+
+/** What the host says about itself. */
+export interface HostStatus {
+  version: number;
+  pid: number;
+  startedAt: number;
+  /** Sessions whose program runs. */
+  running: number;
+  /** Sessions it holds, running or ended. */
+  sessions: number;
+  /** It exits once its last session ends (a core of another version asked it to). */
+  retiring: boolean;
+}
+
+/** Requests about the host itself rather than one session. */
+export type HostControl =
+  | { op: 'status' }
+  /** Ends the host: with `stopAll` after stopping every session, else once the last one has ended. */
+  | { op: 'shutdown'; stopAll: boolean }
+  /** Hands what is pending for the transcript to its writer and waits until it is written. */
+  | { op: 'settleTranscript' };
+
+/** What a core (or the CLI) sends. */
+export type ClientMessage =
+  | { t: 'hello'; version: number; secret: string }
+  | { t: 'call'; id: number; command: HostCommand }
+  | { t: 'control'; id: number; control: HostControl }
+  | { t: 'ping' };
+
+/** What the observer of a session is told on the host, for the core's observer of it (see TerminalObserver). */
+export type ObserverCall =
+  | { what: 'title'; title: string }
+  | { what: 'screen'; lines: string[] }
+  | { what: 'exit'; exitCode: number; signal: number | null }
+  | { what: 'dispose' };
+
+/** What the host sends. */
+export type ServerMessage =
+  | { t: 'welcome'; version: number; status: HostStatus }
+  | { t: 'refused'; reason: string }
+  | { t: 'reply'; id: number; ok: true; value: unknown }
+  | { t: 'reply'; id: number; ok: false; error: ErrorData }
+  | { t: 'event'; event: HostEvent }
+  | { t: 'state'; report: StateReport }
+  | { t: 'observe'; sessionId: string; call: ObserverCall }
+  | { t: 'ping' };
+
+/** One end of a connection between the core and the host. */
+export interface HostLink<In, Out> {
+  send(message: Out): void;
+  onMessage(listener: (message: In) => void): void;
+  /** Called once, whichever side closed it or when it broke. */
+  onClose(listener: () => void): void;
+  close(): void;
+}
+
+/** Splits a stream of text into lines of JSON, whatever the chunks. */
+export class LineReader {
+  private pending = '';
+
+  constructor(private readonly onLine: (value: unknown) => void) {}
+
+  push(chunk: string): void {
+    this.pending += chunk;
+    let end = this.pending.indexOf('\n');
+    while (end >= 0) {
+      const line = this.pending.slice(0, end);
+      this.pending = this.pending.slice(end + 1);
+      if (line.length > 0) this.onLine(JSON.parse(line));
+      end = this.pending.indexOf('\n');
+    }
+  }
+}
+
+/** Two ends of a link in one process: what one sends the other receives, at once. */
+export function memoryLinkPair(): [HostLink<ServerMessage, ClientMessage>, HostLink<ClientMessage, ServerMessage>] {
+  const toServer = new Set<(message: ClientMessage) => void>();
+  const toClient = new Set<(message: ServerMessage) => void>();
+  const closers = new Set<() => void>();
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    for (const listener of [...closers]) listener();
+  };
+  const client: HostLink<ServerMessage, ClientMessage> = {
+    send: (message) => open && toServer.forEach((listener) => listener(message)),
+    onMessage: (listener) => void toClient.add(listener),
+    onClose: (listener) => void closers.add(listener),
+    close,
+  };
+  const server: HostLink<ClientMessage, ServerMessage> = {
+    send: (message) => open && toClient.forEach((listener) => listener(message)),
+    onMessage: (listener) => void toServer.add(listener),
+    onClose: (listener) => void closers.add(listener),
+    close,
+  };
+  return [client, server];
+}

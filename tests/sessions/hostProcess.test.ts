@@ -1,0 +1,193 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../electron/core/app';
+import type { ClientContext } from '../../electron/core/clientContext';
+import { memoryLogger } from '../../electron/core/log';
+import { HOST_LOST_DETAIL } from '../../electron/core/sessions/hostClient';
+import { hostPaths, hostStatus, stopHost } from '../../electron/core/sessions/hostSupervisor';
+import { HOST_PROTOCOL_VERSION, LineReader } from '../../electron/core/sessions/hostWire';
+import { makeRepo } from '../helpers/gitRepo';
+import { isRunning, liveGroupMembers } from '../helpers/processes';
+import { tempDir } from '../helpers/tempDir';
+import { waitFor } from '../helpers/waitFor';
+
+const NUMBERED_LINES = join(import.meta.dirname, '..', 'fixtures', 'numbered-lines.mjs');
+const CORE_PROCESS = join(import.meta.dirname, '..', 'fixtures', 'core-process.ts');
+const LINE = /line (\d{6}) x+\r?\n/g;
+
+const dataDirs: string[] = [];
+const cores: Core[] = [];
+const children: ChildProcess[] = [];
+const groups: number[] = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const core of cores.splice(0)) await core.dispose();
+  for (const dataDir of dataDirs.splice(0)) await stopHost(dataDir, { all: true }).catch(() => null);
+  for (const group of groups.splice(0)) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+}, 60_000);
+
+/** A data folder whose project has `count` ready tasks, each an agent printing numbered lines without end. */
+async function prepare(count: number): Promise<{ dataDir: string; repo: string }> {
+  const dataDir = tempDir('switchyard-host-');
+  dataDirs.push(dataDir);
+  const repo = makeRepo();
+  const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
+  const project = await core.projects.add(repo);
+  for (let i = 1; i <= count; i++) {
+    core.tasks.create({
+      projectId: project.id,
+      title: `printer ${i}`,
+      prompt: '',
+      status: 'ready',
+      priority: 'normal',
+      phase: null,
+      agentKind: 'custom',
+      agentOptions: { command: [process.execPath, NUMBERED_LINES], promptDelivery: 'none' },
+    });
+  }
+  await core.dispose();
+  return { dataDir, repo: project.path };
+}
+
+/** A core of this process whose session host runs in a process of its own. */
+function processCore(dataDir: string): Core {
+  const core = createCore({ dataDir, mode: 'browser', sessionHost: 'process', log: memoryLogger() });
+  cores.push(core);
+  return core;
+}
+
+/** The numbers of the lines in a transcript, in order. */
+function lineNumbers(text: string): number[] {
+  return [...text.matchAll(LINE)].map((match) => Number(match[1]));
+}
+
+/** True when the numbers are 1, 2, 3, … with none missing or repeated. */
+function gapless(numbers: number[]): boolean {
+  return numbers.length > 0 && numbers.every((n, i) => n === i + 1);
+}
+
+describe('the session host process', () => {
+  it('keeps three agents running through a SIGKILL of the core; the next core takes them back with their screens and every line', async () => {
+    const { dataDir, repo } = await prepare(3);
+    const child = spawn(process.execPath, ['--import', 'tsx', CORE_PROCESS, dataDir, repo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    const started = await new Promise<{ sessions: { id: string; pid: number }[] }>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as { sessions: { id: string; pid: number }[] }));
+      child.once('exit', (code) => reject(new Error(`the core exited with ${code}`)));
+    });
+    expect(started.sessions).toHaveLength(3);
+    groups.push(...started.sessions.map((s) => s.pid));
+
+    // The core dies as in a crash; its host, in a session of its own, does not.
+    child.kill('SIGKILL');
+    await waitFor('the core is gone', () => child.exitCode !== null || child.signalCode !== null);
+    for (const { pid } of started.sessions) expect(isRunning(pid)).toBe(true);
+
+    const core = processCore(dataDir);
+    await core.ready;
+    const held = await core.host.send({ type: 'list' });
+    for (const { id, pid } of started.sessions) {
+      const session = core.sessions.get(id);
+      expect(session).toMatchObject({ endedAt: null, pid });
+      expect(held.find((s) => s.sessionId === id)).toMatchObject({ running: true, pid });
+      const task = core.tasks.get(session.taskId);
+      expect(task.status).toBe('running');
+    }
+
+    // The screen is the live one, and what it shows was recorded.
+    const client: ClientContext = { clientId: 'pane', send: () => {}, onClose: () => ({ dispose: () => {} }) };
+    for (const { id } of started.sessions) {
+      const before = lineNumbers(await core.transcript.raw(id)).at(-1) ?? 0;
+      await waitFor('the agent goes on printing', async () => (lineNumbers(await core.transcript.raw(id)).at(-1) ?? 0) > before + 20);
+      const { snapshot } = await core.sessions.attach(id, client);
+      const shown = [...snapshot.matchAll(/line (\d{6})/g)].map((m) => Number(m[1]));
+      expect(shown.length).toBeGreaterThan(5);
+      expect(Math.max(...shown)).toBeGreaterThan(before);
+    }
+
+    // Stopped, every line any of them printed is in its transcript, none missing.
+    for (const { id } of started.sessions) await core.sessions.stop(id);
+    for (const { id } of started.sessions) expect(gapless(lineNumbers(await core.transcript.raw(id)))).toBe(true);
+    expect(core.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    for (const { pid } of started.sessions) await waitFor('no process of the agent is left', () => liveGroupMembers(pid).length === 0);
+  }, 120_000);
+
+  it('reports the agents of a host killed with SIGKILL exited with the reason, and starts another host for the next session', async () => {
+    const { dataDir } = await prepare(3);
+    const core = processCore(dataDir);
+    await core.ready;
+    const tasks = core.tasks.list(core.projects.list()[0]!.id);
+    const sessions = [];
+    for (const task of tasks) sessions.push(await core.sessions.start(task.id));
+    groups.push(...sessions.map((s) => s.pid!));
+    for (const session of sessions) {
+      await waitFor('the agent prints', async () => lineNumbers(await core.transcript.raw(session.id)).length > 50);
+    }
+    const status = await hostStatus(dataDir);
+    expect(status).toMatchObject({ version: HOST_PROTOCOL_VERSION, running: 3 });
+
+    process.kill(status!.pid, 'SIGKILL');
+    for (const session of sessions) {
+      await waitFor('the session is told ended', () => core.sessions.get(session.id).endedAt !== null);
+      expect(core.sessions.history(session.id).at(-1)).toMatchObject({ state: 'exited', detail: HOST_LOST_DETAIL });
+      await waitFor('the agent went with its pty', () => !isRunning(session.pid!));
+      // Intact up to the last batch the host wrote.
+      expect(gapless(lineNumbers(await core.transcript.raw(session.id)))).toBe(true);
+    }
+    // The core is up, and the next start gets a new host.
+    const again = await core.sessions.start(tasks[0]!.id);
+    groups.push(again.pid!);
+    expect(isRunning(again.pid!)).toBe(true);
+    const next = await hostStatus(dataDir);
+    expect(next?.pid).not.toBe(status!.pid);
+    expect(next?.running).toBe(1);
+  }, 120_000);
+
+  it('keeps its socket and secret to the user, and refuses a connection with the wrong secret', async () => {
+    const { dataDir } = await prepare(1);
+    const core = processCore(dataDir);
+    await core.ready;
+    const session = await core.sessions.start(core.tasks.list(core.projects.list()[0]!.id)[0]!.id);
+    groups.push(session.pid!);
+    const paths = hostPaths(dataDir);
+    expect(statSync(paths.socket).mode & 0o777).toBe(0o600);
+    expect(statSync(paths.secret).mode & 0o777).toBe(0o600);
+
+    // Tried: a hello with a secret of the right form but the wrong value, then a list of the sessions.
+    const socket = createConnection(paths.socket);
+    const heard: unknown[] = [];
+    const reader = new LineReader((message) => heard.push(message));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => reader.push(chunk));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(`${JSON.stringify({ t: 'hello', version: HOST_PROTOCOL_VERSION, secret: '0'.repeat(64) })}\n`);
+    socket.write(`${JSON.stringify({ t: 'call', id: 1, command: { type: 'list' } })}\n`);
+    await closed;
+    expect(heard).toEqual([{ t: 'refused', reason: 'wrong secret' }]);
+    expect(isRunning(session.pid!)).toBe(true);
+  }, 60_000);
+
+  it('stops every process of every agent when quitting with "stop all"', async () => {
+    const { dataDir } = await prepare(3);
+    const core = processCore(dataDir);
+    await core.ready;
+    const sessions = [];
+    for (const task of core.tasks.list(core.projects.list()[0]!.id)) sessions.push(await core.sessions.start(task.id));
+    groups.push(...sessions.map((s) => s.pid!));
+    core.setQuitChoice('stop');
+    await core.dispose();
+    for (const session of sessions) expect(liveGroupMembers(session.pid!)).toEqual([]);
+    await waitFor('the host has ended', async () => (await hostStatus(dataDir)) === null);
+  }, 60_000);
+});
