@@ -21,6 +21,7 @@ import { createMessageRouter, createRouter } from './rpc/router';
 import type { ServerMessage } from '../../shared/protocol';
 import type { TaskLauncher } from './sessions/taskLauncher';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { HostClient } from './sessions/hostClient';
 import { inProcessHost } from './sessions/hostServer';
 import { connectHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
@@ -167,6 +168,8 @@ export function createCore(options: CoreOptions): Core {
   const agents = disposables.add(
     createAgentServices({
       ...(options.agentHooks === false ? { hooks: false } : {}),
+      // Beside the session host's agents: the address and tokens outlive this core.
+      ...((options.sessionHost ?? 'in-process') === 'process' ? { hookRecord: join(options.dataDir, 'hooks.json') } : {}),
       decidePermission: ({ sessionId, tool, input }): PermissionAnswer | null => {
         const verdict = policy.decide(sessionId, tool, input);
         if (verdict.decision === 'ask') return null;
@@ -198,7 +201,14 @@ export function createCore(options: CoreOptions): Core {
   const host: HostClient = new HostClient({
     connect: inProcess ? inProcessHost(secret, log) : async () => (await connectHost(options.dataDir))!,
     secret,
-    createObserver: options.createObserver ?? bridge.createObserver,
+    createObserver:
+      options.createObserver ??
+      ((session, report) => {
+        // A session the host kept running through a restart of the core: watched as its agent kind is.
+        const row = sessionRows.find(session.sessionId);
+        if (row && !inProcess) bridge.adopt(session.sessionId, row.agentKind, session.launch);
+        return bridge.createObserver(session, report);
+      }),
     log,
     // A host in this process goes with it whatever was chosen.
     onQuit: () => (inProcess ? 'stop' : (quitChoice ?? (settings.value('sessions.keepRunningOnQuit') ? 'keep' : 'stop'))),
@@ -230,7 +240,17 @@ export function createCore(options: CoreOptions): Core {
   );
   if (inProcess) sessions.markOrphans();
   // No host running: nothing outlived the last core, and none is started until a session is.
-  else sessions.recoverFrom(hostListening(options.dataDir).then((up) => (up ? host.sessions() : [])));
+  else {
+    sessions.recoverFrom(
+      hostListening(options.dataDir).then(async (up) => {
+        if (!up) return [];
+        const alive = await host.sessions();
+        // Agents started before this core report their state at the address they were given.
+        if (alive.some((s) => s.running)) await agents.listenHooks().catch((error: unknown) => log.error('the hook endpoint could not open', error));
+        return alive;
+      }),
+    );
+  }
   // An agent idle in review past sessions.idleStopMinutes is stopped; its task stays in review.
   disposables.add(
     new IdleStops({

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tempDir';
 import { createHookServer, HOOK_PAYLOAD_MAX_BYTES, startHookServer, type HookEvent, type HookServer } from '../../electron/core/agents/hookServer';
 import { HOOK_ENV, hookRelayCommand } from '../../electron/core/agents/hookRelay';
 import { permissionAnswerer } from '../../electron/core/agents/permissionHook';
@@ -162,6 +165,34 @@ describe('the hook relay command', () => {
       expect(events.map((e) => `${e.payload.hook_event_name}:${String(e.payload.tool_name)}`)).toEqual(['PermissionRequest:Edit', 'Stop:undefined']);
     } finally {
       await answering.dispose();
+    }
+  });
+});
+
+describe('the hook server with a record', () => {
+  it('listens again at the recorded address after a restart and accepts the tokens of before; a request without one changes nothing', async () => {
+    const record = join(tempDir(), 'hooks.json');
+    const before = createHookServer({ record });
+    const first = await before.listen();
+    const token = before.authorize('kept');
+    expect(statSync(record).mode & 0o777).toBe(0o600);
+    await before.dispose();
+
+    // The core starts again: its agents still hold the URL and the token they were given.
+    const after = createHookServer({ record });
+    try {
+      expect(await after.listen()).toBe(first);
+      const events: HookEvent[] = [];
+      after.subscribe('kept', (event) => events.push(event));
+      url = first;
+      // Tried: the session's header without a token, then with a wrong one.
+      expect(await post({ 'x-switchyard-session': 'kept' }, JSON.stringify(payload))).toBe(401);
+      expect(await post(auth('kept', 'not-the-token'), JSON.stringify(payload))).toBe(401);
+      expect(events).toEqual([]);
+      expect(await post(auth('kept', token), JSON.stringify(payload))).toBe(204);
+      expect(events.map((e) => e.payload)).toEqual([payload]);
+    } finally {
+      await after.dispose();
     }
   });
 });

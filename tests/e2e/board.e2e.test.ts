@@ -122,7 +122,8 @@ describe('board interactions', () => {
     const backlog = page.getByRole('region', { name: 'Backlog' });
     await expect.poll(() => backlog.locator('.card-title').allTextContents()).toEqual(['One', 'Two', 'Three']);
 
-    const drag = async (from: string, to: { x: number; y: number }) => {
+    /** Drags a card to a point and drops it once the board shows `targeted` (the drop target under the pointer). */
+    const drag = async (from: string, to: { x: number; y: number }, targeted: () => Promise<boolean>) => {
       const box = (await page.locator('.card', { hasText: from }).boundingBox())!;
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.down();
@@ -130,20 +131,23 @@ describe('board interactions', () => {
       // Let the drag start and the drop targets be measured before moving on, as a hand would.
       await page.locator('.overlay-card').waitFor();
       await page.mouse.move(to.x, to.y, { steps: 15 });
-      await page.waitForTimeout(150);
+      await expect.poll(targeted).toBe(true);
       await page.mouse.up();
       await page.locator('.overlay-card').waitFor({ state: 'detached' });
     };
 
     // Three onto One: it becomes first.
     const one = (await page.locator('.card', { hasText: 'One' }).boundingBox())!;
-    await drag('Three', { x: one.x + one.width / 2, y: one.y + 5 });
+    // Over One, the column makes room above it: One is drawn shifted down.
+    const shifted = async () => /translate3d\(0px, [1-9]/.test(await page.locator('.card-wrap', { hasText: 'One' }).evaluate((el) => (el as HTMLElement).style.transform));
+    await drag('Three', { x: one.x + one.width / 2, y: one.y + 5 }, shifted);
     await expect.poll(() => backlog.locator('.card-title').allTextContents()).toEqual(['Three', 'One', 'Two']);
 
     // Two into the empty Ready column.
     const ready = page.getByRole('region', { name: 'Ready' });
     const readyBox = (await ready.boundingBox())!;
-    await drag('Two', { x: readyBox.x + readyBox.width / 2, y: readyBox.y + 120 });
+    const readyOver = async () => (await ready.getAttribute('class'))?.split(' ').includes('over') ?? false;
+    await drag('Two', { x: readyBox.x + readyBox.width / 2, y: readyBox.y + 120 }, readyOver);
     await expect.poll(() => ready.locator('.card-title').allTextContents()).toEqual(['Two']);
 
     // The order and the move are stored, not just drawn.

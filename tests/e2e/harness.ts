@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterEach } from 'vitest';
+import { stopHost } from '../../electron/core/sessions/hostSupervisor';
 import { launchChromium } from '../helpers/browser';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -55,12 +56,13 @@ export async function startServe(
     loginUrl,
     process: child,
     output: () => output,
+    // Serve keeps its agents running in the session host on SIGTERM: the test's are stopped with it.
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
-      }),
+      }).then(async () => void (await stopHost(dataDir, { all: true }))),
   };
   running.push(served);
   return served;

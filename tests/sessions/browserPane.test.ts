@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopHost } from '../../electron/core/sessions/hostSupervisor';
 import { createCore } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
 import { launchChromium } from '../helpers/browser';
@@ -49,6 +50,8 @@ afterAll(async () => {
   await browser?.close();
   server?.kill('SIGTERM');
   await new Promise((resolve) => (server?.exitCode !== null ? resolve(null) : server.once('exit', resolve)));
+  // Serve keeps its agents running in the session host on SIGTERM: the test's are stopped with it.
+  if (dataDir) await stopHost(dataDir, { all: true });
   for (const dir of [dataDir, repo]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -30,6 +30,8 @@ export interface AgentServices extends Disposable {
   endSession(sessionId: string): void;
   /** Sessions whose hook token is still held (started and not yet ended). */
   hookSessionCount(): number;
+  /** Opens the hook endpoint (at its recorded address, see `hookRecord`) for agents started before this core. */
+  listenHooks(): Promise<string>;
   dispose(): Promise<void>;
 }
 
@@ -52,12 +54,15 @@ export interface AgentServicesOptions extends Omit<AgentLauncherOptions, 'hookSe
   clock?: Clock;
   /** Answers permission requests that come through a hook (a policy); none: the agent asks the user. */
   decidePermission?: DecidePermission;
+  /** Where the hook endpoint records its address and tokens, so that they outlive this core (see HookServerOptions.record). */
+  hookRecord?: string;
 }
 
 export function createAgentServices(options: AgentServicesOptions = {}): AgentServices {
   const hookServer = createHookServer({
     ...(options.clock ? { now: options.clock.now } : {}),
     ...(options.decidePermission ? { answer: permissionAnswerer(options.decidePermission) } : {}),
+    ...(options.hookRecord ? { record: options.hookRecord } : {}),
   });
   const launcher = createAgentLauncher({ ...options, ...(options.hooks === false ? {} : { hookServer }) });
   return {
@@ -75,6 +80,7 @@ export function createAgentServices(options: AgentServicesOptions = {}): AgentSe
       }),
     endSession: (sessionId) => hookServer.revoke(sessionId),
     hookSessionCount: () => hookServer.sessionCount(),
+    listenHooks: () => hookServer.listen(),
     dispose: () => hookServer.dispose(),
   };
 }

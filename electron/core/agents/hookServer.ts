@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -59,6 +60,27 @@ export type HookAnswerer = (event: HookEvent) => Record<string, unknown> | null;
 export interface HookServerOptions {
   now?: () => number;
   answer?: HookAnswerer;
+  /**
+   * A file (0600) that records the port and each session's token digest, so that a core started
+   * again listens at the same address and accepts the agents that a session host kept running.
+   */
+  record?: string;
+}
+
+/** What the record file holds. */
+interface HookRecord {
+  port: number;
+  sessions: Record<string, string>;
+}
+
+function readRecord(file: string): HookRecord | null {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<HookRecord>;
+    if (typeof value.port !== 'number' || typeof value.sessions !== 'object' || value.sessions === null) return null;
+    return { port: value.port, sessions: value.sessions };
+  } catch {
+    return null;
+  }
 }
 
 interface SessionDoor {
@@ -73,6 +95,18 @@ const digestOf = (token: string) => createHash('sha256').update(token).digest();
 export function createHookServer(options: HookServerOptions = {}): HookServer {
   const now = options.now ?? Date.now;
   const sessions = new Map<string, SessionDoor>();
+  const recorded = options.record ? readRecord(options.record) : null;
+  for (const [sessionId, digest] of Object.entries(recorded?.sessions ?? {})) {
+    if (typeof digest === 'string') sessions.set(sessionId, { digest: Buffer.from(digest, 'hex'), listeners: new Set(), backlog: [] });
+  }
+  let port = 0;
+
+  /** Writes the port and the token digests down (see HookServerOptions.record). */
+  function record(): void {
+    if (!options.record || port === 0) return;
+    const digests = Object.fromEntries([...sessions].map(([sessionId, door]) => [sessionId, door.digest.toString('hex')]));
+    writeFileSync(options.record, JSON.stringify({ port, sessions: digests } satisfies HookRecord), { mode: 0o600 });
+  }
 
   function reply(res: ServerResponse, status: number, message?: string): void {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
@@ -146,13 +180,18 @@ export function createHookServer(options: HookServerOptions = {}): HookServer {
 
   function listen(): Promise<string> {
     if (disposed) return Promise.reject(new Error('the hook server is disposed'));
-    listening ??= new Promise<string>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}${HOOK_PATH}`);
+    const bind = (wanted: number) =>
+      new Promise<string>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(wanted, '127.0.0.1', () => {
+          server.off('error', reject);
+          port = (server.address() as AddressInfo).port;
+          record();
+          resolve(`http://127.0.0.1:${port}${HOOK_PATH}`);
+        });
       });
-    });
+    // The recorded address first; taken by something else, a new one (agents of before cannot report then).
+    listening ??= recorded?.port ? bind(recorded.port).catch(() => bind(0)) : bind(0);
     return listening;
   }
 
@@ -163,10 +202,11 @@ export function createHookServer(options: HookServerOptions = {}): HookServer {
       const token = randomBytes(TOKEN_BYTES).toString('base64url');
       const existing = sessions.get(sessionId);
       sessions.set(sessionId, { digest: digestOf(token), listeners: existing?.listeners ?? new Set(), backlog: [] });
+      record();
       return token;
     },
     revoke(sessionId) {
-      sessions.delete(sessionId);
+      if (sessions.delete(sessionId)) record();
     },
     sessionCount: () => sessions.size,
     subscribe(sessionId, listener) {

@@ -1,8 +1,10 @@
-import type { PolicyPreset, Task } from '../../../shared/contract';
+import type { AgentKind, PolicyPreset, Task } from '../../../shared/contract';
+import type { AgentLaunch } from '../sessions/launch';
 import type { TaskLauncher } from '../sessions/taskLauncher';
 import { noTerminalObserver, type CreateTerminalObserver } from '../sessions/terminalObserver';
 import type { PromptDelivery, ResolvedLaunch } from './adapter';
 import type { AgentServices } from './agentServices';
+import { HOOK_ENV } from './hookRelay';
 import type { UsageLimit } from './usageLimits';
 
 /**
@@ -60,6 +62,15 @@ export class SessionBridge {
     const { agentSessionId, ...rest } = launch;
     return agentSessionId ? { ...rest, agentSessionId } : rest;
   };
+
+  /**
+   * A session a session host kept running while no core ran: watched as its agent kind is, with
+   * hooks when its launch carried a hook token.
+   */
+  adopt(sessionId: string, kind: AgentKind, launch: AgentLaunch): void {
+    if (this.launches.has(sessionId)) return;
+    this.launches.set(sessionId, { ...launch, kind, agentSessionId: null, hooks: launch.env[HOOK_ENV.token] !== undefined });
+  }
 
   readonly createObserver: CreateTerminalObserver = (session, report) => {
     const launch = this.launches.get(session.sessionId);
