@@ -15,6 +15,7 @@ import { chooseStartMode } from './core/doctor/startMode';
 import { cycleError, readPlanFile } from './core/plans/planImporter';
 import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/planReport';
 import { attach } from './cli/attach';
+import { daemonStatus, daemonStop } from './cli/daemon';
 import { openAccess, type CoreAccess } from './cli/coreAccess';
 import { listSessions, printTranscript } from './cli/sessionVerbs';
 import { projectFor } from './cli/taskRef';
@@ -374,6 +375,25 @@ ${RUN_EXIT_HELP}`,
     } finally {
       await control.close();
     }
+  });
+
+const daemon = program.command('daemon').description('the session host process that keeps the agents of a data folder running');
+daemon
+  .command('status')
+  .description('the session host: its pid, version and how many agents it runs (exit 1 when none runs)')
+  .option('--json', 'print its status as JSON (null when none runs)')
+  .option('--data-dir <dir>', 'the data folder')
+  .action(async (flags: { json?: boolean; dataDir?: string }) => {
+    process.exitCode = await daemonStatus(resolveDataDir({ explicit: flags.dataDir }), flags);
+  });
+daemon
+  .command('stop')
+  .description('end the session host once its agents have ended; with --all, now, stopping them')
+  .option('--all', 'stop every agent it runs, now')
+  .option('--json', 'print its status before it stopped as JSON (null when none ran)')
+  .option('--data-dir <dir>', 'the data folder')
+  .action(async (flags: { all?: boolean; json?: boolean; dataDir?: string }) => {
+    process.exitCode = await daemonStop(resolveDataDir({ explicit: flags.dataDir }), flags);
   });
 
 /** Runs a cache command against the core of the data folder, through its procedures. */

@@ -56,6 +56,8 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 const mode = (path: string) => statSync(path).mode & 0o777;
+/** The parent of a process, from /proc. */
+const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
 
 interface SessionRow {
   taskId: string;
@@ -183,4 +185,22 @@ describe('the control socket', () => {
     const secret = readFileSync(join(dataDir, CONTROL_SECRET_FILE), 'utf8').trim();
     expect(JSON.parse(await exchange({ version: 99, secret }))).toMatchObject({ ok: false, code: 'CONFLICT' });
   });
+
+  it('daemon status names the session host that runs the served agents, and daemon stop --all ends them', async () => {
+    const dataDir = tempDir('switchyard-data-');
+    const repo = makeRepo();
+    // Tried first with nothing running: null, exit 1.
+    const none = run(['daemon', 'status', '--json', '--data-dir', dataDir]);
+    expect(none.status).toBe(1);
+    expect(JSON.parse(none.stdout)).toBeNull();
+    await serve(dataDir);
+    const task = json<{ id: string }>(['tasks', 'add', '--title', 'Long', '--command', 'sleep 120', '--data-dir', dataDir], repo);
+    const session = json<{ pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
+    const status = json<{ pid: number; running: number }>(['daemon', 'status', '--data-dir', dataDir]);
+    expect(status.running).toBe(1);
+    expect(parentOf(session.pid)).toBe(status.pid);
+    const stopped = json<{ pid: number }>(['daemon', 'stop', '--all', '--data-dir', dataDir]);
+    expect(stopped.pid).toBe(status.pid);
+    await waitFor('the agent and its host to end', () => !isRunning(session.pid) && !isRunning(status.pid));
+  }, CLI_TEST_TIMEOUT_MS);
 });
