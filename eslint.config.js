@@ -44,7 +44,7 @@ export const layers = [
   },
   { name: 'the rpc layer', units: { 'core/rpc': [] } },
   { name: 'the composition root', units: { 'core/app': [] } },
-  { name: 'an entry point', units: { server: [], desktop: [], cli: ['server'], main: ['desktop'], preload: [] } },
+  { name: 'an entry point', units: { server: [], desktop: [], cli: ['server'], main: ['desktop', 'server'], preload: [] } },
 ];
 
 /**

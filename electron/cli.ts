@@ -6,24 +6,31 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { createCore, type Core } from './core/app';
 import { appRoot, appVersion } from './core/appRoot';
 import { resolveDataDir } from './core/dataDir';
+import { inspectRepository } from './core/git/repository';
 import { MigrationError } from './core/db/client';
 import { formatDoctor, runDoctor } from './core/doctor/doctor';
 import { sqliteBuilds } from './core/db/nativeBuilds';
 import { electronAvailability } from './core/doctor/electronAvailability';
 import { chooseStartMode } from './core/doctor/startMode';
-import { inspectRepository } from './core/git/repository';
 import { cycleError, readPlanFile } from './core/plans/planImporter';
 import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/planReport';
+import { attach } from './cli/attach';
+import { openAccess, type CoreAccess } from './cli/coreAccess';
+import { listSessions, printTranscript } from './cli/sessionVerbs';
+import { projectFor } from './cli/taskRef';
+import { addTask, startTask, stopTask, type AddFlags } from './cli/taskVerbs';
 import { cacheClear, cacheEvict, cacheList, cacheVerify, type CacheCommandDeps } from './cli/cacheCommand';
 import { parseDuration } from './cli/duration';
 import { APPROVE_MODES, RUN_GOALS } from './cli/headlessRun';
 import { runCommand, type RunFlags } from './cli/runCommand';
 import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
-import { isErrorData, SwitchyardError } from '../shared/errors';
+import { isErrorData, SwitchyardError, type ErrorCode } from '../shared/errors';
 import type { Project, Task, TaskGraph } from '../shared/contract';
 import { consoleLogger } from './core/log';
+import { claimControlSocket } from './server/controlSocket';
 import { startServer } from './server/http';
 import { guardProcess } from './server/processGuard';
+import { browserToken } from './server/tokenStore';
 
 /** The port browser mode listens on unless told otherwise. */
 const DEFAULT_SERVE_PORT = 7821;
@@ -58,19 +65,25 @@ interface ServeFlags {
   host: string;
   port: number;
   dataDir?: string;
+  newToken?: boolean;
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
   const dataDir = resolveDataDir({ explicit: flags.dataDir });
   const staticDir = rendererDir();
   const log = consoleLogger();
+  // One core per data folder: claimed before the database is opened.
+  const control = await claimControlSocket(dataDir, 'serve', log);
   // From here on a bug is logged, not fatal: the agents this process runs would die with it.
   const guard = guardProcess(log);
   const core = openCore(dataDir, 'browser');
+  control.serve(core);
+  const token = browserToken(dataDir, { rotate: flags.newToken === true });
   let server;
   try {
-    server = await startServer({ core, staticDir, host: flags.host, port: flags.port, log });
+    server = await startServer({ core, staticDir, host: flags.host, port: flags.port, token, log });
   } catch (error) {
+    await control.close();
     await core.dispose();
     guard.dispose();
     const code = (error as NodeJS.ErrnoException).code;
@@ -87,6 +100,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     if (stopping) return;
     stopping = true;
     await server.close();
+    await control.close();
     await core.dispose();
     guard.dispose();
     process.exit(0);
@@ -95,26 +109,33 @@ async function serve(flags: ServeFlags): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
+/** Exit codes of a typed failure, so that scripts can tell them apart; any other failure exits with 1. */
+const EXIT_CODES: Partial<Record<ErrorCode, number>> = { NOT_FOUND: 4, UNAVAILABLE: 5, CONFLICT: 6, UNAUTHORIZED: 7, SESSION_NOT_RUNNING: 8 };
+
 /** A typed failure as one line: "CODE: message". */
 function failure(error: unknown): Error {
-  if (error instanceof SwitchyardError || isErrorData(error)) return new Error(`${error.code}: ${error.message}`);
+  if (error instanceof SwitchyardError || isErrorData(error)) {
+    const line = new Error(`${error.code}: ${error.message}`);
+    (line as Error & { exitCode?: number }).exitCode = EXIT_CODES[error.code] ?? 1;
+    return line;
+  }
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** The project whose repository holds `path`, or null when that repository is not a project yet. */
-async function findProject(core: Core, path: string): Promise<Project | null> {
-  const root = await realpath((await inspectRepository(resolve(path))).root);
-  return core.projects.list().find((p) => p.path === root) ?? null;
-}
-
-async function call<T>(core: Core, method: string, input: unknown): Promise<T> {
-  const result = await core.dispatch(method, input);
-  if (!result.ok) throw failure(result.error);
-  return result.output as T;
+/** Runs a command against the running core of the data folder, or a core of its own. */
+async function withCore(dataDir: string | undefined, use: (access: CoreAccess) => Promise<unknown>, options: { requireRunning?: string } = {}): Promise<void> {
+  const access = await openAccess({ dataDir: resolveDataDir({ explicit: dataDir }), role: 'cli', ...options }).catch((e: unknown) =>
+    Promise.reject(failure(e)),
+  );
+  try {
+    await use(access).catch((e: unknown) => Promise.reject(failure(e)));
+  } finally {
+    await access.close();
+  }
 }
 
 interface ImportFlags {
-  project: string;
+  project?: string;
   dryRun?: boolean;
   json?: boolean;
   dataDir?: string;
@@ -127,36 +148,27 @@ async function importPlan(file: string, flags: ImportFlags): Promise<void> {
   console.log(flags.json ? JSON.stringify(planJson(plan), null, 2) : formatPlan(plan));
   if (plan.cycles.length > 0) throw failure(cycleError(plan.cycles, plan.tasks));
   if (flags.dryRun) return;
-  const core = openCore(resolveDataDir({ explicit: flags.dataDir }), 'desktop');
-  try {
-    const project = (await findProject(core, flags.project).catch((e: unknown) => Promise.reject(failure(e)))) ??
-      (await call<Project>(core, 'projects.add', { path: resolve(flags.project) }));
-    const result = await call<{ created: number; updated: number; unchanged: number; notInPlan: number; edges: number }>(
-      core,
-      'plans.import',
-      { projectId: project.id, path: resolve(file) },
-    );
+  await withCore(flags.dataDir, async (access) => {
+    const project: Project = await projectFor(access, flags.project, { add: true });
+    const result = await access.call<{ created: number; updated: number; unchanged: number; notInPlan: number; edges: number }>('plans.import', {
+      projectId: project.id,
+      path: resolve(file),
+    });
     const summary = `imported into ${project.name} (${project.path}): ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.edges} dependencies${result.notInPlan > 0 ? `; ${result.notInPlan} earlier tasks no longer in the plan were kept` : ''}`;
     // With --json, stdout carries only the plan's JSON; the summary goes beside it.
     if (flags.json) console.error(summary);
     else console.log(`\n${summary}`);
-  } finally {
-    await core.dispose();
-  }
+  });
 }
 
-async function listTasks(flags: { project: string; json?: boolean; dataDir?: string }): Promise<void> {
-  const core = openCore(resolveDataDir({ explicit: flags.dataDir }), 'desktop');
-  try {
-    const project = await findProject(core, flags.project).catch((e: unknown) => Promise.reject(failure(e)));
-    if (!project) throw new Error(`NOT_FOUND: ${resolve(flags.project)} is not a Switchyard project; import a plan into it first`);
-    const tasks = await call<Task[]>(core, 'tasks.list', { projectId: project.id });
-    const graph = await call<TaskGraph>(core, 'tasks.graph', { projectId: project.id });
+async function listTasks(flags: { project?: string; json?: boolean; dataDir?: string }): Promise<void> {
+  await withCore(flags.dataDir, async (access) => {
+    const project = await projectFor(access, flags.project);
+    const tasks = await access.call<Task[]>('tasks.list', { projectId: project.id });
+    const graph = await access.call<TaskGraph>('tasks.graph', { projectId: project.id });
     const rows = taskRows(tasks, graph);
     console.log(flags.json ? JSON.stringify(rows, null, 2) : formatTaskRows(rows));
-  } finally {
-    await core.dispose();
-  }
+  });
 }
 
 const program = new Command();
@@ -173,6 +185,7 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, DEFAULT_SERVE_PORT)
   .option('--data-dir <dir>', 'where the database and caches live (default: the per-user data folder)')
+  .option('--new-token', 'replace the kept token with a new one: tabs opened with the old one are refused')
   .action(serve);
 
 program
@@ -208,19 +221,92 @@ program
   .command('import-plan')
   .description('read a plan (markdown) and import its tasks and dependencies into a project')
   .argument('<file>', 'the plan file')
-  .requiredOption('--project <path>', 'the repository to import into (added as a project if it is not one)')
+  .option('--project <path>', 'the repository to import into, added as a project if it is not one (default: the current folder\'s)')
   .option('--dry-run', 'print what was found and write nothing')
   .option('--json', 'print { tasks, warnings } as JSON')
   .option('--data-dir <dir>', 'where the database lives')
   .action(importPlan);
 
-program
+const PROJECT_HELP = "the project's repository (default: the current folder's)";
+const TASK_HELP = "a task's key (from its plan) or id";
+
+const tasksCommand = program
   .command('tasks')
-  .description("list a project's tasks with their status and dependencies")
-  .requiredOption('--project <path>', 'the repository of the project')
+  .description("list a project's tasks with their status and dependencies; add, start and stop one")
+  .enablePositionalOptions()
+  .option('--project <path>', PROJECT_HELP)
   .option('--json', 'print the tasks as JSON')
   .option('--data-dir <dir>', 'where the database lives')
   .action(listTasks);
+
+tasksCommand
+  .command('add')
+  .description('add a task (and the repository as a project, when it is not one yet)')
+  .requiredOption('--title <title>', 'what the task is')
+  .option('--project <path>', PROJECT_HELP)
+  .option('--agent <kind>', 'the agent that works on it: claude-code, codex, gemini, aider or custom')
+  .option('--command <cmd>', 'a command line to run instead of an agent (under /bin/sh -c)')
+  .option('--prompt <text>', 'what the agent is told')
+  .option('--json', 'print the task as JSON')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((flags: AddFlags & { dataDir?: string }) => withCore(flags.dataDir, (access) => addTask(access, flags)));
+
+tasksCommand
+  .command('start')
+  .description("start a task's agent (in the running app or serve, where it keeps running)")
+  .argument('<task>', TASK_HELP)
+  .option('--project <path>', PROJECT_HELP)
+  .option('--json', 'print the session as JSON')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((task: string, flags: { project?: string; json?: boolean; dataDir?: string }) => withCore(flags.dataDir, (access) => startTask(access, task, flags)));
+
+tasksCommand
+  .command('stop')
+  .description("stop a task's running agent")
+  .argument('<task>', TASK_HELP)
+  .option('--project <path>', PROJECT_HELP)
+  .option('--json', 'print the ended session as JSON')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((task: string, flags: { project?: string; json?: boolean; dataDir?: string }) => withCore(flags.dataDir, (access) => stopTask(access, task, flags)));
+
+program
+  .command('sessions')
+  .description("the agents' sessions: which task, pid, state, when each ended")
+  .option('--project <path>', "the project's repository (default: the current folder's, else every project)")
+  .option('--json', 'print [{taskId, taskKey, pid, state, endedAt}]')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((flags: { project?: string; json?: boolean; dataDir?: string }) => withCore(flags.dataDir, (access) => listSessions(access, flags)));
+
+program
+  .command('transcript')
+  .description("what the task's latest session printed, as the terminal got it")
+  .argument('<task>', TASK_HELP)
+  .option('--plain', 'as plain text, without terminal escapes')
+  .option('--project <path>', PROJECT_HELP)
+  .option('--json', 'print { taskId, sessionId, format, data }')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((task: string, flags: { project?: string; plain?: boolean; json?: boolean; dataDir?: string }) =>
+    withCore(flags.dataDir, (access) => printTranscript(access, task, flags)),
+  );
+
+program
+  .command('attach')
+  .description("this terminal on a running agent's pty, like tmux attach (Ctrl-] detaches)")
+  .argument('<task>', TASK_HELP)
+  .option('--project <path>', PROJECT_HELP)
+  .option('--json', 'print how it ended as JSON')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((task: string, flags: { project?: string; json?: boolean; dataDir?: string }) =>
+    withCore(flags.dataDir, (access) => attach(access, task, flags), {
+      requireRunning: 'an agent runs only in a running app or serve; start one (switchyard serve)',
+    }),
+  );
+
+/** The project of a repository, read from a core this process holds. */
+async function findProject(core: Core, path: string): Promise<Project | null> {
+  const root = await realpath((await inspectRepository(resolve(path))).root);
+  return core.projects.list().find((p) => p.path === root) ?? null;
+}
 
 function parseMax(value: string): number {
   const max = Number(value);
@@ -239,7 +325,7 @@ program
   .description(
     "run a project's tasks without a window, in dependency order, until each one reached --until, failed or is blocked",
   )
-  .requiredOption('--project <path>', 'the repository of the project')
+  .option('--project <path>', PROJECT_HELP)
   .option('--max <n>', 'agents at once for this run (default: the project setting)', parseMax)
   .addOption(
     new Option('--approve <who>', 'who answers permission questions: ask (no one: each is printed), policy (the configured rules), all (every agent runs with its skip-permissions flag, for this run only)')
@@ -267,32 +353,42 @@ and the base is left as it was.
 
 ${RUN_EXIT_HELP}`,
   )
-  .action(async (flags: RunFlags) => {
-    process.exitCode = await runCommand(flags, {
-      openCore: (dataDir) => openCore(resolveDataDir({ explicit: dataDir }), 'browser'),
-      findProject: (core, path) => findProject(core, path).catch((e: unknown) => Promise.reject(failure(e))),
-      print: (line) => console.log(line),
-    });
+  .action(async (flags: Omit<RunFlags, 'project'> & { project?: string }) => {
+    // A run is a core of its own, with its own scheduler: it holds the data folder's control socket
+    // (a running app or serve is named, and this run does not start beside it).
+    const dataDir = resolveDataDir({ explicit: flags.dataDir });
+    const control = await claimControlSocket(dataDir, 'run', consoleLogger()).catch((e: unknown) => Promise.reject(failure(e)));
+    try {
+      process.exitCode = await runCommand(
+        { ...flags, project: flags.project ?? process.cwd() },
+        {
+          openCore: () => {
+            const core = openCore(dataDir, 'browser');
+            control.serve(core);
+            return core;
+          },
+          findProject: (core, path) => findProject(core, path).catch((e: unknown) => Promise.reject(failure(e))),
+          print: (line) => console.log(line),
+        },
+      );
+    } finally {
+      await control.close();
+    }
   });
 
 /** Runs a cache command against the core of the data folder, through its procedures. */
 async function withCache(dataDir: string | undefined, command: (deps: CacheCommandDeps) => Promise<number>): Promise<void> {
-  const core = openCore(resolveDataDir({ explicit: dataDir }), 'desktop');
-  try {
+  await withCore(dataDir, async (access) => {
     process.exitCode = await command({
-      call: (method, input) => call(core, method, input),
-      onProgress: (listener) => {
-        const subscription = core.bus.subscribe((m) => {
-          if (m.event === 'cache.progress') listener(m.payload);
-        });
-        return () => void subscription.dispose();
-      },
+      call: (method, input) => access.call(method, input),
+      onProgress: (listener) =>
+        access.onEvent((m) => {
+          if (m.event === 'cache.progress') listener(m.payload as Parameters<typeof listener>[0]);
+        }),
       print: (line) => console.log(line),
       status: (line) => console.error(line),
-    }).catch((error: unknown) => Promise.reject(failure(error)));
-  } finally {
-    await core.dispose();
-  }
+    });
+  });
 }
 
 const cache = program.command('cache').description('the dependency cache shared by every project: list, verify, evict, clear');
@@ -323,9 +419,11 @@ cache
   .option('--data-dir <dir>', 'where the database and caches live')
   .action((flags: { json?: boolean; dataDir?: string }) => withCache(flags.dataDir, (deps) => cacheClear(flags, deps)));
 
+program.enablePositionalOptions();
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Commander has printed what was wrong; help and the version asked for are not errors.
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : RUN_EXIT_CODES.usage);
-  console.error(`switchyard: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  const shown = failure(error);
+  console.error(`switchyard: ${shown.message}`);
+  process.exit((shown as Error & { exitCode?: number }).exitCode ?? 1);
 });

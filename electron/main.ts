@@ -5,6 +5,7 @@ import { SwitchyardError } from '../shared/errors';
 import { IPC_CHANNEL } from '../shared/ipc';
 import { loginShellPath, mergePaths } from './core/agents/loginPath';
 import { createCore, type Core } from './core/app';
+import { consoleLogger } from './core/log';
 import { askQuitChoice } from './desktop/quitPrompt';
 import { resolveDataDir } from './core/dataDir';
 import { MigrationError } from './core/db/client';
@@ -14,6 +15,7 @@ import { installMenu } from './desktop/menu';
 import { showNotification } from './desktop/notifications';
 import { TrayController } from './desktop/tray';
 import { createMainWindow } from './desktop/window';
+import { claimControlSocket, type ControlServer } from './server/controlSocket';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const paths = {
@@ -69,6 +71,16 @@ function start(): void {
     const loginPath = await loginShellPath();
     if (loginPath) process.env.PATH = mergePaths(loginPath, process.env.PATH);
     const dataDir = resolveDataDir({ explicit: dataDirArgument(process.argv), hostDefault: app.getPath('userData') });
+    let control: ControlServer;
+    try {
+      // One core per data folder: a serve or run that holds it is named, and this app does not open a second.
+      control = await claimControlSocket(dataDir, 'app', consoleLogger());
+    } catch (error) {
+      dialog.showErrorBox('Switchyard cannot start', error instanceof Error ? error.message : String(error));
+      app.exit(3);
+      return;
+    }
+    app.once('will-quit', () => void control.close());
     try {
       core = createCore({ dataDir, mode: 'desktop', sessionHost: 'process' });
     } catch (error) {
@@ -80,6 +92,7 @@ function start(): void {
     }
     // No permission (camera, notifications from the page, …) is granted to web content.
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    control.serve(core);
     bridgeIpc(core);
     const showWindow = () => {
       if (!window) {

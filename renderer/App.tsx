@@ -21,10 +21,17 @@ export function App() {
     <div className="app">
       <ProjectSidebar />
       <main className="main">
-        {connection !== 'open' && (
-          <div className="banner" role="status">
-            {connection === 'connecting' ? 'Connecting to Switchyard…' : 'Connection lost; reconnecting…'}
+        {connection === 'unauthorized' ? (
+          <div className="banner error" role="alert">
+            Switchyard no longer accepts this tab&apos;s token: it was changed with <code>switchyard serve --new-token</code>, or this
+            server keeps another data folder. Open the address that <code>switchyard serve</code> printed.
           </div>
+        ) : (
+          connection !== 'open' && (
+            <div className="banner" role="status">
+              {connection === 'connecting' ? 'Connecting to Switchyard…' : 'Connection lost; reconnecting…'}
+            </div>
+          )
         )}
         <NotificationPromptBar />
         <StorageBanner />

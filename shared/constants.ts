@@ -15,8 +15,13 @@ export const MAX_PATH_LENGTH = 4096;
 /** How long a client call may wait for its answer before the client gives up (ms). */
 export const CALL_TIMEOUT_MS = 60_000;
 
-/** Delay before the WebSocket transport tries to reconnect after losing the server (ms). */
+/** Delay before the WebSocket transport tries to reconnect after losing the server (ms); it doubles at each failed try. */
 export const RECONNECT_DELAY_MS = 1_000;
+/**
+ * The longest wait between two tries (ms): a tab left open while serve is down tries a few times a
+ * minute, and is back within this long of a restart.
+ */
+export const RECONNECT_MAX_DELAY_MS = 8_000;
 
 /**
  * Largest plan file the importer reads (bytes). Real plans are tens of kilobytes; a 10,000-task

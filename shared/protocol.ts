@@ -52,3 +52,11 @@ export const WS_TOKEN_PROTOCOL_PREFIX = 'switchyard.token.';
 export function wsProtocols(token: string): string[] {
   return [WS_SUBPROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`];
 }
+
+/**
+ * Where a page asks whether its token is still the server's, with the token in TOKEN_HEADER: 204
+ * when it is, 401 when not. A WebSocket refused at its upgrade tells the page nothing of why; this
+ * tells a server that is down (retry) from a token that changed (open the new address).
+ */
+export const TOKEN_CHECK_PATH = '/auth/check';
+export const TOKEN_HEADER = 'x-switchyard-token';

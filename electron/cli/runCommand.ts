@@ -59,7 +59,8 @@ export async function runCommand(flags: RunFlags, deps: RunCommandDeps): Promise
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
-    // The agents still open are stopped now, with the run; their tasks keep their status.
+    // The agents still open are stopped now, with the run, whatever the app does on its quit.
+    core.setQuitChoice('stop');
     await core.dispose();
   }
 }

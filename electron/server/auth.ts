@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/protocol';
+import { TOKEN_HEADER, WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/protocol';
 
 /** Bytes of randomness in a browser-mode token (256 bits). */
 const TOKEN_BYTES = 32;
@@ -81,6 +81,13 @@ export class Gatekeeper {
     return sameSecret(offered.slice(WS_TOKEN_PROTOCOL_PREFIX.length), this.token)
       ? { ok: true }
       : { ok: false, status: 401, reason: 'wrong token' };
+  }
+
+  /** The token as a page sends it to TOKEN_CHECK_PATH, in the TOKEN_HEADER header. */
+  checkTokenHeader(req: IncomingMessage): Verdict {
+    const offered = req.headers[TOKEN_HEADER];
+    if (typeof offered !== 'string' || offered === '') return { ok: false, status: 401, reason: 'no token' };
+    return sameSecret(offered, this.token) ? { ok: true } : { ok: false, status: 401, reason: 'wrong token' };
   }
 
   /** Host, then Origin: the checks every request and upgrade passes. */

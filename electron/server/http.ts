@@ -6,6 +6,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { Core } from '../core/app';
 import { consoleLogger, type Logger } from '../core/log';
 import { Gatekeeper, newToken } from './auth';
+import { TOKEN_CHECK_PATH } from '../../shared/protocol';
 import { parseRequestTarget } from './requestTarget';
 import { attachWebSocket } from './ws';
 
@@ -58,6 +59,7 @@ function securityHeaders(res: ServerResponse): void {
 
 const REFUSALS: Record<number, string> = {
   400: 'Bad request',
+  401: 'Unauthorized',
   403: 'Forbidden',
   405: 'Method not allowed',
   500: 'Internal error',
@@ -106,6 +108,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return refuse(res, 405, req.method ?? 'no method');
     }
     const { url } = target;
+    if (url.pathname === TOKEN_CHECK_PATH) {
+      const token = gate.checkTokenHeader(req);
+      if (!token.ok) return refuse(res, token.status, token.reason);
+      res.writeHead(204, { 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
     const legacyToken = url.searchParams.get('token');
     if (legacyToken !== null) {
       // An address from before the token moved to the fragment: send the browser to the new form.

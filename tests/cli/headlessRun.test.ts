@@ -1,11 +1,12 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findExecutable } from '../../electron/core/agents/binaries';
 import { createCore } from '../../electron/core/app';
 import { appRoot } from '../../electron/core/appRoot';
 import { memoryLogger } from '../../electron/core/log';
+import { stopHost } from '../../electron/core/sessions/hostSupervisor';
 import type { SettingKey } from '../../shared/contract';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
@@ -73,6 +74,12 @@ beforeEach(() => {
   fakeBin = installFakeClaude(50);
 });
 
+/** Data folders of the test: the commands other than run keep their session host running on exit. */
+const dataDirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dataDirs.splice(0)) await stopHost(dir, { all: true });
+});
+
 /**
  * The environment of a run: the fake agent as `claude`, node, git and sh, and nothing else on
  * PATH — no Codex — and a home folder of its own, where no agent is installed either.
@@ -85,6 +92,7 @@ function runEnv(): NodeJS.ProcessEnv {
 async function projectWithPlan(plan: string, settings: (set: (key: SettingKey, value: unknown) => void) => void = () => {}) {
   const repo = makeRepo();
   const dataDir = tempDir('switchyard-data-');
+  dataDirs.push(dataDir);
   const planFile = join(tempDir(), 'plan.md');
   writeFileSync(planFile, plan);
   const imported = spawnSync(process.execPath, [cli, 'import-plan', planFile, '--project', repo, '--data-dir', dataDir], { encoding: 'utf8', env: runEnv() });

@@ -23,11 +23,15 @@ export interface Served {
 const running: Served[] = [];
 const browsers: Browser[] = [];
 
-/** Starts the built `switchyard serve` on a free port with the given data directory. */
-export async function startServe(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Served> {
+/** Starts the built `switchyard serve` on a free port (or the one given) with the given data directory. */
+export async function startServe(
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+  options: { port?: number; args?: string[] } = {},
+): Promise<Served> {
   const cli = join(root, 'bin', 'switchyard.js');
   if (!existsSync(join(root, 'dist', 'node', 'cli.js'))) throw new Error('dist/ is missing: run `node scripts/build.mjs` first');
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', String(options.port ?? 0), '--data-dir', dataDir, ...(options.args ?? [])], {
     cwd: root,
     env: { ...process.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

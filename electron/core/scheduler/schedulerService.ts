@@ -35,14 +35,19 @@ const BLOCKING_CODES = new Set(['AGENT_NOT_FOUND']);
 /** Starts that failed in a row, as the task's reason counts them. */
 const failedStarts = (task: Task) => task.reason?.attempts ?? 0;
 
+/** Failures whose retries are counted like any failed agent's, by the task's failed sessions. */
+const COUNTED_FAILURES = new Set(['AGENT_CRASHED']);
+
 /** A task in Ready whose agent stopped at a usage limit: it is resumed after the reset, run or not. */
 const waitsAtLimit = (task: Task) => task.status === 'ready' && task.limitResetAt !== null;
 
 /**
- * A reason that says the task failed for good (every attempt failed, its agent is missing, its
- * merge conflicted): it is not started again until the user moves it, whatever the retries.
+ * A reason that says the task failed for good (every attempt to start it failed, its agent is
+ * missing, its merge did not go cleanly): it is not started again until the user moves it,
+ * whatever the retries. A crash is not one: its task is retried while it has retries left.
  */
-const finalReason = (task: Task) => task.reason?.kind === 'failed' || task.reason?.kind === 'blocked';
+const finalReason = (task: Task) =>
+  task.reason?.kind === 'blocked' || (task.reason?.kind === 'failed' && !COUNTED_FAILURES.has(task.reason.code));
 
 /**
  * Runs a project's plan: while its run is on, every change (a task done, an agent exiting, a
