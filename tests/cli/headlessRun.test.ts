@@ -352,11 +352,15 @@ Write the other note
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(result.stderr).toMatch(message);
     }
-    const missing = spawnSync(process.execPath, [cli, 'run', '--data-dir', dataDir], { encoding: 'utf8', env: runEnv() });
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/required option '--project <path>' not specified/);
     // No run was started: not even the database was created.
     expect(existsSync(join(dataDir, 'switchyard.db'))).toBe(false);
+    // Without --project the run takes the current folder's repository; a folder outside any
+    // repository is refused in one line, naming it.
+    const outside = tempDir('switchyard-not-a-repo-');
+    const missing = spawnSync(process.execPath, [cli, 'run', '--data-dir', dataDir], { encoding: 'utf8', env: runEnv(), cwd: outside });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/NOT_A_GIT_REPO: .* is not inside a git repository/);
 
     const help = spawnSync(process.execPath, [cli, 'run', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
