@@ -56,7 +56,12 @@ async function refusal(read: () => unknown): Promise<SwitchyardError> {
   throw new Error('the plan was accepted');
 }
 
-describe('parsing a plan in pieces', () => {
+// Each case parses plans of thousands of tasks twice (on worker threads and on one thread), and the
+// parse threads run at a lower priority than the test's own: beside another busy test file on two
+// cores a case can take longer than the default 30 s without anything being wrong.
+const LARGE_PARSE_TIMEOUT_MS = 120_000;
+
+describe('parsing a plan in pieces', { timeout: LARGE_PARSE_TIMEOUT_MS }, () => {
   it('joins the pieces of each shared plan, cut at every heading it may be cut at, into the tree of the whole', () => {
     for (const { name, text } of sharedPlans) {
       const cuts = [{ offset: 0, line: 0 }, ...cutPoints(text, text.length)];

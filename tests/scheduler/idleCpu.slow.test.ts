@@ -12,6 +12,8 @@ import { waitFor } from '../helpers/waitFor';
 
 /** The retry wait: the three attempts of the missing agent are 10 s and 20 s apart (s). */
 const BACKOFF_S = 10;
+/** How much later than its timer an attempt's failure may be recorded on a busy machine (ms). */
+const SEEN_LATE_MS = 250;
 const RETRIES = 2;
 /** The window the core's CPU time is measured over (ms), and the most it may use in it (ms). */
 const WINDOW_MS = 30_000;
@@ -59,8 +61,10 @@ describe('a run waiting half a minute for the retries of an agent that is not in
       expect(cpuMs).toBeLessThan(CPU_LIMIT_MS);
 
       expect(attempts).toHaveLength(RETRIES + 1);
-      expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(BACKOFF_S * 1000);
-      expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(2 * BACKOFF_S * 1000);
+      // An attempt is seen when its failure is recorded, a few milliseconds after its timer fired
+      // (how many depends on the machine's load), so the gaps seen may fall short of the wait by that.
+      expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(BACKOFF_S * 1000 - SEEN_LATE_MS);
+      expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(2 * BACKOFF_S * 1000 - SEEN_LATE_MS);
       expect(log.lines.filter((line) => line.includes(`could not start task ${codex.id}`))).toHaveLength(RETRIES + 1);
       expect(core.tasks.get(codex.id)).toMatchObject({ status: 'failed', reason: { kind: 'blocked', code: 'AGENT_NOT_FOUND', attempts: RETRIES + 1 } });
       expect(others.map((t) => core.tasks.get(t.id).status)).toEqual(['review', 'review']);
