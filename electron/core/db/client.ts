@@ -34,6 +34,14 @@ export class MigrationError extends Error {
 /** How long a writer waits for a lock held by another connection before SQLITE_BUSY (ms). */
 export const BUSY_TIMEOUT_MS = 5_000;
 
+/**
+ * How a transaction that reads and then writes begins: it takes the write lock at BEGIN, waiting up
+ * to the busy timeout for it. A deferred one that read first cannot wait when another connection
+ * (the transcript writer, the session host) wrote meanwhile: SQLite answers "database is locked"
+ * at once.
+ */
+export const WRITE_TRANSACTION = { behavior: 'immediate' } as const;
+
 export function defaultMigrationsFolder(): string {
   return join(appRoot(), 'drizzle');
 }

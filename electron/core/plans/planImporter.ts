@@ -1,3 +1,4 @@
+import { WRITE_TRANSACTION } from '../db/client';
 import { and, eq, getTableColumns, inArray, isNull, max, ne, or, sql } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -255,7 +256,7 @@ export class PlanImporter implements Disposable {
         notInPlan: existing.length - matched.size,
         edges: planEdges.length,
       };
-    });
+    }, WRITE_TRANSACTION);
 
     for (const task of outcome.created) this.bus.emit('task.changed', { kind: 'created', task });
     for (const task of outcome.changed) this.bus.emit('task.changed', { kind: 'updated', task });

@@ -1,3 +1,4 @@
+import { WRITE_TRANSACTION } from '../db/client';
 import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
@@ -55,7 +56,7 @@ export class ProjectService {
     this.db.transaction((tx) => {
       tx.delete(settings).where(eq(settings.projectId, id)).run();
       tx.delete(projects).where(eq(projects.id, id)).run();
-    });
+    }, WRITE_TRANSACTION);
     this.bus.emit('project.changed', { kind: 'removed', id });
     return { id };
   }

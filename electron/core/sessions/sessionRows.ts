@@ -1,3 +1,4 @@
+import { WRITE_TRANSACTION } from '../db/client';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { AgentKind, Session, SessionStopReason, StateChange } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
@@ -157,6 +158,6 @@ export class SessionRows {
       tx.insert(stateChanges)
         .values({ sessionId: id, state: change.state, source: change.source, at: change.at, detail: change.detail ?? null })
         .run();
-    });
+    }, WRITE_TRANSACTION);
   }
 }

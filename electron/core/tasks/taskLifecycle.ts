@@ -1,3 +1,4 @@
+import { WRITE_TRANSACTION } from '../db/client';
 import { eq } from 'drizzle-orm';
 import type { Task } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
@@ -30,7 +31,7 @@ export class TaskLifecycle {
       if (!row) throw new SwitchyardError('NOT_FOUND', `no task with id ${taskId}`, { id: taskId });
       if (this.moveIn(tx, row, event, fields) === row) return { task: row, moved: false };
       return { task: tx.select().from(tasks).where(eq(tasks.id, taskId)).get()!, moved: true };
-    });
+    }, WRITE_TRANSACTION);
     if (moved) this.bus.emit('task.changed', { kind: 'updated', task });
     return task;
   }

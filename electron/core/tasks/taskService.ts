@@ -1,3 +1,4 @@
+import { WRITE_TRANSACTION } from '../db/client';
 import { asc, eq, max } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { procedures, type InputOf, type ParsedInputOf, type Task, type TaskPatch } from '../../../shared/contract';
@@ -75,7 +76,7 @@ export class TaskService {
       };
       tx.insert(tasks).values(row).run();
       return row;
-    });
+    }, WRITE_TRANSACTION);
     this.bus.emit('task.changed', { kind: 'created', task });
     return task;
   }
@@ -122,7 +123,7 @@ export class TaskService {
       // Its steps outlive it as tasks of their own; its dependency edges go with it (cascade).
       tx.update(tasks).set({ parentId: null }).where(eq(tasks.parentId, id)).run();
       tx.delete(tasks).where(eq(tasks.id, id)).run();
-    });
+    }, WRITE_TRANSACTION);
     this.bus.emit('task.changed', { kind: 'deleted', id, projectId: task.projectId });
     return { id };
   }
