@@ -10,6 +10,7 @@ import { memoryLogger } from '../../electron/core/log';
 import { HOST_LOST_DETAIL } from '../../electron/core/sessions/hostClient';
 import { hostPaths, hostStatus, stopHost } from '../../electron/core/sessions/hostSupervisor';
 import { HOST_PROTOCOL_VERSION, LineReader } from '../../electron/core/sessions/hostWire';
+import { addCommandTasks } from '../fixtures/commandTasks';
 import { makeRepo } from '../helpers/gitRepo';
 import { isRunning, liveGroupMembers } from '../helpers/processes';
 import { tempDir } from '../helpers/tempDir';
@@ -41,23 +42,8 @@ afterEach(async () => {
 async function prepare(count: number): Promise<{ dataDir: string; repo: string }> {
   const dataDir = tempDir('switchyard-host-');
   dataDirs.push(dataDir);
-  const repo = makeRepo();
-  const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
-  const project = await core.projects.add(repo);
-  for (let i = 1; i <= count; i++) {
-    core.tasks.create({
-      projectId: project.id,
-      title: `printer ${i}`,
-      prompt: '',
-      status: 'ready',
-      priority: 'normal',
-      phase: null,
-      agentKind: 'custom',
-      agentOptions: { command: [process.execPath, NUMBERED_LINES], promptDelivery: 'none' },
-    });
-  }
-  await core.dispose();
-  return { dataDir, repo: project.path };
+  const repo = await addCommandTasks(dataDir, makeRepo(), count, [process.execPath, NUMBERED_LINES]);
+  return { dataDir, repo };
 }
 
 /** A core of this process whose session host runs in a process of its own. */

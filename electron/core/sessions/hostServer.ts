@@ -2,18 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { SwitchyardError, type ErrorData } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { HostCommand } from './hostProtocol';
-import {
-  HOST_HEARTBEAT_MS,
-  HOST_HEARTBEAT_TIMEOUT_MS,
-  HOST_PROTOCOL_VERSION,
-  type ClientMessage,
-  type HostControl,
-  type HostLink,
-  memoryLinkPair,
-  type HostStatus,
-  type ObserverCall,
-  type ServerMessage,
-} from './hostWire';
+import { heartbeat, HOST_PROTOCOL_VERSION, memoryLinkPair } from './hostWire';
+import type { ClientMessage, Heartbeat, HostControl, HostLink, HostStatus, ObserverCall, ServerMessage } from './hostWire';
 import { SessionHost, type SessionHostOptions } from './sessionHost';
 
 /** Where the host records output when it runs apart from the core (a TranscriptStore on its own connection). */
@@ -41,10 +31,9 @@ interface Peer {
   trusted: boolean;
   /** Speaks this host's version: only then does it get sessions' commands and events. */
   current: boolean;
-  heardAt: number;
   /** The panes it attached, `sessionId` → client ids: detached when it goes. */
   attached: Map<string, Set<string>>;
-  timer: ReturnType<typeof setInterval>;
+  heartbeat: Heartbeat;
 }
 
 const digestOf = (secret: string) => createHash('sha256').update(secret).digest();
@@ -95,14 +84,9 @@ export class HostServer {
       link,
       trusted: false,
       current: false,
-      heardAt: Date.now(),
       attached: new Map(),
-      timer: setInterval(() => {
-        if (Date.now() - peer.heardAt > HOST_HEARTBEAT_TIMEOUT_MS) return link.close();
-        if (peer.trusted) link.send({ t: 'ping' });
-      }, HOST_HEARTBEAT_MS),
+      heartbeat: heartbeat(link, () => link.close(), () => peer.trusted),
     };
-    peer.timer.unref?.();
     link.onMessage((message) => this.receive(peer, message));
     link.onClose(() => this.leave(peer));
   }
@@ -113,7 +97,7 @@ export class HostServer {
   }
 
   private receive(peer: Peer, message: ClientMessage): void {
-    peer.heardAt = Date.now();
+    peer.heartbeat.heard();
     if (!peer.trusted) {
       if (message.t !== 'hello' || typeof message.secret !== 'string' || !timingSafeEqual(digestOf(message.secret), this.secret)) {
         peer.link.send({ t: 'refused', reason: 'wrong secret' });
@@ -168,7 +152,7 @@ export class HostServer {
   }
 
   private leave(peer: Peer): void {
-    clearInterval(peer.timer);
+    peer.heartbeat.stop();
     this.peers.delete(peer);
     // Its panes are gone: their unacknowledged output must not hold the agents back.
     for (const [sessionId, clients] of peer.attached) {
