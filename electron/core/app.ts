@@ -24,7 +24,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { HostClient } from './sessions/hostClient';
 import { inProcessHost } from './sessions/hostServer';
-import { connectHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
+import { connectHost, endSilentHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
+import type { HostStatus } from './sessions/hostWire';
 import { IdleStops } from './sessions/idleStops';
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
@@ -203,6 +204,8 @@ export function createCore(options: CoreOptions): Core {
     log,
     // A host in this process goes with it whatever was chosen.
     onQuit: () => (inProcess ? 'stop' : (quitChoice ?? (settings.value('sessions.keepRunningOnQuit') ? 'keep' : 'stop'))),
+    // A host process that stopped answering is ended, so that its socket is free for the next.
+    ...(inProcess ? {} : { onSilent: (status: HostStatus) => endSilentHost(status.pid) }),
   });
   // A host of its own writes the output itself, also while no core runs.
   const writtenByHost = inProcess ? undefined : () => host.control<null>({ op: 'settleTranscript' }).then(
