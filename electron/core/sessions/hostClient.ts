@@ -2,13 +2,16 @@ import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
 import type { Logger } from '../log';
 import type { HostCommand, HostEvent, HostReplies, HostSessionInfo, StateReport } from './hostProtocol';
-import { heartbeat, HOST_PROTOCOL_VERSION } from './hostWire';
+import { heartbeat, HOST_HEARTBEAT_TIMEOUT_MS, HOST_PROTOCOL_VERSION } from './hostWire';
 import type { ClientMessage, Heartbeat, HostControl, HostLink, HostStatus, ServerMessage } from './hostWire';
 import { Listeners } from './listeners';
 import type { CreateTerminalObserver, TerminalObserver } from './terminalObserver';
 
 /** The detail of the end of a session whose host went away under it (killed, or crashed). */
 export const HOST_LOST_DETAIL = 'the session host stopped';
+
+/** The detail of the end of a session whose host stopped answering (hung, or stopped with SIGSTOP) and was ended. */
+export const HOST_SILENT_DETAIL = 'the session host stopped answering and was replaced';
 
 /** What the core needs of a session host, wherever it runs. */
 export interface SessionHostPort extends Disposable {
@@ -28,6 +31,11 @@ export interface HostClientOptions {
   log: Logger;
   /** Asked at dispose: leave the agents running in the host, or stop them all. */
   onQuit: () => 'keep' | 'stop';
+  /**
+   * The host heard nothing from for a heartbeat window: ended here (its agents go with their
+   * ptys) before another is started. Without it the connection is only closed.
+   */
+  onSilent?: (status: HostStatus) => void;
 }
 
 interface Connection {
@@ -117,7 +125,14 @@ export class HostClient implements SessionHostPort {
     const link = await this.options.connect();
     const status = await new Promise<HostStatus>((resolve, reject) => {
       let welcomed = false;
+      // A host that accepts the connection but never answers (stopped, hung) is not waited for.
+      const unanswered = setTimeout(() => {
+        reject(new SwitchyardError('UNAVAILABLE', `the session host did not answer within ${HOST_HEARTBEAT_TIMEOUT_MS / 1000} s`));
+        link.close();
+      }, HOST_HEARTBEAT_TIMEOUT_MS);
+      unanswered.unref?.();
       link.onMessage((message) => {
+        if (!welcomed && (message.t === 'welcome' || message.t === 'refused')) clearTimeout(unanswered);
         if (welcomed) return this.receive(message);
         if (message.t === 'welcome') {
           welcomed = true;
@@ -128,13 +143,27 @@ export class HostClient implements SessionHostPort {
         }
       });
       link.onClose(() => {
+        clearTimeout(unanswered);
         if (!welcomed) reject(new SwitchyardError('UNAVAILABLE', 'the session host closed the connection'));
       });
       link.send({ t: 'hello', version: HOST_PROTOCOL_VERSION, secret: this.options.secret });
     });
-    const connection: Connection = { link, status, heartbeat: heartbeat(link, () => link.close()) };
+    let silent = false;
+    const connection: Connection = {
+      link,
+      status,
+      heartbeat: heartbeat(link, () => {
+        silent = true;
+        this.options.log.error(`the session host (pid ${status.pid}) said nothing for ${HOST_HEARTBEAT_TIMEOUT_MS / 1000} s: ending it`);
+        try {
+          this.options.onSilent?.(status);
+        } finally {
+          link.close();
+        }
+      }),
+    };
     link.onMessage(() => connection.heartbeat.heard());
-    link.onClose(() => this.lost(connection));
+    link.onClose(() => this.lost(connection, silent ? HOST_SILENT_DETAIL : HOST_LOST_DETAIL));
     await this.adopt(link);
     return connection;
   }
@@ -207,10 +236,10 @@ export class HostClient implements SessionHostPort {
   }
 
   /** The host went away: every call fails, every session it ran is told exited, and the next command starts another host. */
-  private lost(connection: Connection): void {
+  private lost(connection: Connection, detail: string): void {
     connection.heartbeat.stop();
     this.connection = undefined;
-    for (const call of this.calls.values()) call.reject(new SwitchyardError('UNAVAILABLE', HOST_LOST_DETAIL));
+    for (const call of this.calls.values()) call.reject(new SwitchyardError('UNAVAILABLE', detail));
     this.calls.clear();
     if (this.disposed) return;
     const at = Date.now();
@@ -219,10 +248,10 @@ export class HostClient implements SessionHostPort {
       const observer = this.observers.get(sessionId);
       this.observers.delete(sessionId);
       observer?.dispose();
-      this.stateListeners.tell({ sessionId, change: { state: 'exited', source: 'host', at, detail: HOST_LOST_DETAIL } });
+      this.stateListeners.tell({ sessionId, change: { state: 'exited', source: 'host', at, detail } });
       this.listeners.tell({ type: 'exited', sessionId, exitCode: -1, signal: null, at, hostLost: true });
     }
-    this.options.log.error(`${HOST_LOST_DETAIL}; starting another`);
+    this.options.log.error(`${detail}; starting another`);
     void this.connected().catch((error: unknown) => this.options.log.error('the session host could not be started again', error));
   }
 

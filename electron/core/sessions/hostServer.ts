@@ -22,6 +22,8 @@ export interface HostServerOptions {
   host?: Omit<SessionHostOptions, 'createObserver' | 'log'>;
   /** Nothing is left to do: no core is connected and no session runs (or a shutdown ended them). */
   onIdle?: () => void;
+  /** The protocol version it speaks: this build's unless told (a host of an older build, in tests). */
+  version?: number;
 }
 
 /** One core (or CLI) connected to the host. */
@@ -52,9 +54,11 @@ export class HostServer {
   private retiring = false;
   private ended = false;
   private stopped: Promise<void> | undefined;
+  private readonly version: number;
 
   constructor(private readonly options: HostServerOptions) {
     this.secret = digestOf(options.secret);
+    this.version = options.version ?? HOST_PROTOCOL_VERSION;
     this.host = new SessionHost({
       ...options.host,
       log: options.log,
@@ -93,7 +97,7 @@ export class HostServer {
 
   status(): HostStatus {
     const sessions = this.host.sessionCount();
-    return { version: HOST_PROTOCOL_VERSION, pid: process.pid, startedAt: this.startedAt, running: sessions.running, sessions: sessions.all, retiring: this.retiring };
+    return { version: this.version, pid: process.pid, startedAt: this.startedAt, running: sessions.running, sessions: sessions.all, retiring: this.retiring };
   }
 
   private receive(peer: Peer, message: ClientMessage): void {
@@ -105,9 +109,9 @@ export class HostServer {
       }
       peer.trusted = true;
       (peer.link as { trust?: () => void }).trust?.();
-      peer.current = message.version === HOST_PROTOCOL_VERSION;
+      peer.current = message.version === this.version;
       if (peer.current) this.peers.add(peer);
-      peer.link.send({ t: 'welcome', version: HOST_PROTOCOL_VERSION, status: this.status() });
+      peer.link.send({ t: 'welcome', version: this.version, status: this.status() });
       return;
     }
     if (message.t === 'call') void this.call(peer, message.id, message.command);
