@@ -24,12 +24,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { HostClient } from './sessions/hostClient';
 import { inProcessHost } from './sessions/hostServer';
-import { connectHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
+import { connectHost, endSilentHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
+import type { HostStatus } from './sessions/hostWire';
 import { IdleStops } from './sessions/idleStops';
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
 import type { PermissionAnswer } from './agents/permissionHook';
+import { agentPathSettingProblem, configuredAgentPaths } from './agents/installed';
 import { SessionBridge } from './agents/sessionBridge';
 import type { CreateTerminalObserver } from './sessions/terminalObserver';
 import { FinishedScreens } from './sessions/finishedScreens';
@@ -39,6 +41,7 @@ import { SettingsService } from './settings/settingsService';
 import { TaskGraphService } from './tasks/taskGraphService';
 import { TaskLifecycle } from './tasks/taskLifecycle';
 import { TaskService } from './tasks/taskService';
+import { UsageService } from './usage/usageService';
 import { OrphanFinder } from './worktrees/orphans';
 import { RepoQueue } from './worktrees/repoQueue';
 import { WorktreeReview } from './worktrees/review';
@@ -93,6 +96,8 @@ export interface Core {
   readonly cache: DependencyCache;
   /** The project's check command, run when an agent finishes a turn, its results kept by tree. */
   readonly checks: CheckService;
+  /** Tokens, cost and time per task, and the projects' budgets. */
+  readonly usage: UsageService;
   readonly review: WorktreeReview;
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
@@ -123,7 +128,7 @@ export function createCore(options: CoreOptions): Core {
 
   const bus = new EventBus();
   const projects = new ProjectService(database.db, bus);
-  const settings = new SettingsService(database.db, projects);
+  const settings = new SettingsService(database.db, projects, agentPathSettingProblem);
   // The one writer of a task's status: every service below moves tasks by sending it events.
   const lifecycle = new TaskLifecycle(database.db, bus);
   const tasks = new TaskService(database.db, bus, projects, settings, lifecycle);
@@ -150,9 +155,6 @@ export function createCore(options: CoreOptions): Core {
   const savedChanges = new SavedChangesService({ ...worktreeParts, settings });
   const taskGraph = new TaskGraphService(database.db, bus, projects);
   const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle));
-  // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
-  const agentPath = (key: 'agents.claudePath' | 'agents.codexPath' | 'agents.geminiPath' | 'agents.aiderPath') =>
-    settings.value(key) || undefined;
   const policy = new PolicyService({
     settings,
     tasks,
@@ -175,15 +177,8 @@ export function createCore(options: CoreOptions): Core {
         if (verdict.decision === 'ask') return null;
         return verdict.decision === 'allow' ? { behavior: 'allow' } : { behavior: 'deny', message: `Refused by the rule ${verdict.rule}.` };
       },
-      binaryPaths: () =>
-        Object.fromEntries(
-          Object.entries({
-            'claude-code': agentPath('agents.claudePath'),
-            codex: agentPath('agents.codexPath'),
-            gemini: agentPath('agents.geminiPath'),
-            aider: agentPath('agents.aiderPath'),
-          }).filter(([, path]) => path !== undefined),
-        ),
+      // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
+      binaryPaths: () => configuredAgentPaths((key) => settings.value(key)),
     }),
   );
   const bridge = new SessionBridge({
@@ -191,6 +186,7 @@ export function createCore(options: CoreOptions): Core {
     prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
     onUsageLimit: (sessionId, limit) => limitWaits.reported(sessionId, limit),
+    onTranscriptPath: (sessionId, path) => usage.transcriptReported(sessionId, path),
     permissionPreset: (task) => settings.value('policy.preset', task.projectId),
   });
   // Told once when writes start failing (a full disk) and once when everything held is written.
@@ -212,17 +208,35 @@ export function createCore(options: CoreOptions): Core {
     log,
     // A host in this process goes with it whatever was chosen.
     onQuit: () => (inProcess ? 'stop' : (quitChoice ?? (settings.value('sessions.keepRunningOnQuit') ? 'keep' : 'stop'))),
+    // A host process that stopped answering is ended, so that its socket is free for the next.
+    ...(inProcess ? {} : { onSilent: (status: HostStatus) => endSilentHost(status.pid) }),
   });
   // A host of its own writes the output itself, also while no core runs.
-  const writtenByHost = inProcess ? undefined : () => host.control<null>({ op: 'settleTranscript' }).then(
-        () => undefined,
+  const writtenByHost = inProcess
+    ? undefined
+    : async () => {
+        // No host running has nothing pending: none is started only to be asked (a read of an old transcript).
+        if (!host.hasConnection() && !(await hostListening(options.dataDir))) return;
         // A host gone (or stopped) has written all it ever will.
-        () => undefined,
-      );
+        await host.control<null>({ op: 'settleTranscript' }).catch(() => undefined);
+      };
   const transcript = disposables.add(new TranscriptStore(database.db, database.file, log, storage, writtenByHost));
   const unsaved = disposables.add(new UnsavedWrites(storage, log));
   const sessionRows = new SessionRows(database.db);
   const transcripts = new TranscriptQueries(sessionRows, transcript);
+  // Tokens, cost and time per task, read from the agents' own records; a reached budget is told to the user.
+  const usage = disposables.add(
+    new UsageService({
+      db: database.db,
+      bus,
+      settings,
+      projects,
+      tasks,
+      sessions: sessionRows,
+      log,
+      onBudgetReached: (taskId, status) => attention.budgetReached(taskId, status.reached ?? 'the budget is reached'),
+    }),
+  );
   const sessions = disposables.add(
     new SessionService({
       rows: sessionRows,
@@ -290,6 +304,7 @@ export function createCore(options: CoreOptions): Core {
         },
         failures: (taskId) => sessions.failures(taskId),
         resumedAfterLimit: (taskId) => attention.limitReset(taskId, 'its usage limit reset'),
+        budgetStop: (projectId) => usage.budgetStop(projectId),
       },
     }),
   );
@@ -338,7 +353,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks, usage }),
     log,
   );
   const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);
@@ -361,6 +376,7 @@ export function createCore(options: CoreOptions): Core {
     worktrees,
     cache,
     checks,
+    usage,
     review,
     orphans,
     savedChanges,
