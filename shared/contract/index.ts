@@ -4,6 +4,7 @@ import { envelopeEvents } from './common';
 import { attentionEvents, attentionProcedures } from './attention';
 import { cacheEvents, cacheProcedures } from './cache';
 import { checkEvents, checkProcedures } from './checks';
+import { inboxEvents, inboxProcedures } from './inbox';
 import { notifyEvents } from './notify';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
@@ -18,6 +19,7 @@ export * from './attention';
 export * from './cache';
 export * from './checks';
 export * from './common';
+export * from './inbox';
 export * from './notify';
 export * from './plans';
 export * from './policy';
@@ -38,6 +40,7 @@ export const procedures = {
   ...settingsProcedures,
   ...schedulerProcedures,
   ...attentionProcedures,
+  ...inboxProcedures,
   ...worktreeProcedures,
   ...sessionProcedures,
   ...cacheProcedures,
@@ -57,6 +60,7 @@ export const events = {
   ...taskEvents,
   ...schedulerEvents,
   ...attentionEvents,
+  ...inboxEvents,
   ...worktreeEvents,
   ...sessionEvents,
   ...notifyEvents,
