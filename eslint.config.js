@@ -27,7 +27,8 @@ export const layers = [
       'core/projects': [],
       'core/settings': ['core/projects'],
       'core/tasks': ['core/projects', 'core/settings'],
-      'core/plans': ['core/projects', 'core/settings', 'core/tasks'],
+      // Plans name agents: agents/ says which agent and model a plan's text means, and whether it is installed.
+      'core/plans': ['core/agents', 'core/projects', 'core/settings', 'core/tasks'],
       'core/notify': ['core/projects', 'core/tasks'],
       'core/scheduler': ['core/projects', 'core/settings', 'core/tasks'],
       // The session host runs any program; agents plug into it (agents/sessionBridge.ts says why).

@@ -11,6 +11,7 @@ import { createCore, type Core } from '../../electron/core/app';
 import type { ClientContext } from '../../electron/core/clientContext';
 import { memoryLogger } from '../../electron/core/log';
 import { stopHost } from '../../electron/core/sessions/hostSupervisor';
+import { addCommandTasks } from '../../tests/fixtures/commandTasks';
 import type { Suite } from '../harness';
 
 /** Live sessions taken back in the re-attach row, as the issue states. */
@@ -33,22 +34,7 @@ async function prepare(work: string, count: number, command = [process.execPath,
   const repo = join(work, 'repo');
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '--allow-empty', '-m', 'initial'], { cwd: repo });
-  const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
-  const project = await core.projects.add(repo);
-  for (let i = 1; i <= count; i++) {
-    core.tasks.create({
-      projectId: project.id,
-      title: `printer ${i}`,
-      prompt: '',
-      status: 'ready',
-      priority: 'normal',
-      phase: null,
-      agentKind: 'custom',
-      agentOptions: { command, promptDelivery: 'none' },
-    });
-  }
-  await core.dispose();
-  return { dataDir, repo: project.path };
+  return { dataDir, repo: await addCommandTasks(dataDir, repo, count, command) };
 }
 
 const processCore = (dataDir: string): Core => createCore({ dataDir, mode: 'browser', sessionHost: 'process', log: memoryLogger() });

@@ -25,12 +25,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { HostClient } from './sessions/hostClient';
 import { inProcessHost } from './sessions/hostServer';
-import { connectHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
+import { connectHost, endSilentHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
+import type { HostStatus } from './sessions/hostWire';
 import { IdleStops } from './sessions/idleStops';
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
 import type { PermissionAnswer } from './agents/permissionHook';
+import { configuredAgentPaths } from './agents/installed';
 import { SessionBridge } from './agents/sessionBridge';
 import type { CreateTerminalObserver } from './sessions/terminalObserver';
 import { FinishedScreens } from './sessions/finishedScreens';
@@ -153,9 +155,6 @@ export function createCore(options: CoreOptions): Core {
   const savedChanges = new SavedChangesService({ ...worktreeParts, settings });
   const taskGraph = new TaskGraphService(database.db, bus, projects);
   const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle));
-  // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
-  const agentPath = (key: 'agents.claudePath' | 'agents.codexPath' | 'agents.geminiPath' | 'agents.aiderPath') =>
-    settings.value(key) || undefined;
   const policy = new PolicyService({
     settings,
     tasks,
@@ -179,15 +178,8 @@ export function createCore(options: CoreOptions): Core {
         if (verdict.decision === 'ask') return inbox.hold(request, signal);
         return verdict.decision === 'allow' ? { behavior: 'allow' } : { behavior: 'deny', message: `Refused by the rule ${verdict.rule}.` };
       },
-      binaryPaths: () =>
-        Object.fromEntries(
-          Object.entries({
-            'claude-code': agentPath('agents.claudePath'),
-            codex: agentPath('agents.codexPath'),
-            gemini: agentPath('agents.geminiPath'),
-            aider: agentPath('agents.aiderPath'),
-          }).filter(([, path]) => path !== undefined),
-        ),
+      // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
+      binaryPaths: () => configuredAgentPaths((key) => settings.value(key)),
     }),
   );
   const bridge = new SessionBridge({
@@ -224,6 +216,8 @@ export function createCore(options: CoreOptions): Core {
     log,
     // A host in this process goes with it whatever was chosen.
     onQuit: () => (inProcess ? 'stop' : (quitChoice ?? (settings.value('sessions.keepRunningOnQuit') ? 'keep' : 'stop'))),
+    // A host process that stopped answering is ended, so that its socket is free for the next.
+    ...(inProcess ? {} : { onSilent: (status: HostStatus) => endSilentHost(status.pid) }),
   });
   // A host of its own writes the output itself, also while no core runs.
   const writtenByHost = inProcess ? undefined : () => host.control<null>({ op: 'settleTranscript' }).then(

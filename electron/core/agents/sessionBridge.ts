@@ -37,9 +37,10 @@ export class SessionBridge {
 
   readonly launcher: TaskLauncher = async (task, request) => {
     const workspace = await this.deps.prepareWorkspace(task);
-    const options = task.agentOptions as { command?: unknown; promptDelivery?: unknown };
+    const options = task.agentOptions as { command?: unknown; promptDelivery?: unknown; model?: unknown };
     const command = Array.isArray(options.command) && options.command.every((a) => typeof a === 'string') ? (options.command as string[]) : undefined;
     const delivery = ['argv', 'stdin', 'none'].includes(options.promptDelivery as string) ? (options.promptDelivery as PromptDelivery) : undefined;
+    const model = typeof options.model === 'string' && options.model.trim() !== '' ? options.model.trim() : undefined;
     const launch = await this.deps.agents.resolveLaunch(
       {
         kind: task.agentKind,
@@ -48,6 +49,7 @@ export class SessionBridge {
         cwd: workspace.path,
         ...(command ? { command } : {}),
         ...(delivery ? { promptDelivery: delivery } : {}),
+        ...(model ? { model } : {}),
         ...(this.deps.permissionPreset ? { permissions: this.deps.permissionPreset(task) } : {}),
       },
       {

@@ -2,7 +2,8 @@ import { MAX_PLAN_TASKS, MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../../../sh
 import type { ContextDoc, ParsedPlan, PlanEdge, PlanPhase, PlannedTask, PlanWarning, TaskPriority, TaskSize } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import { DependencyGraph } from '../tasks/dag';
-import { agentOfLabel, readReferences } from './planFields';
+import { recognizeAgent } from '../agents/recognize';
+import { readReferences } from './planFields';
 
 /** Shortest reference matched as the start of a title; shorter ones match too much by chance. */
 const MIN_TITLE_PREFIX = 4;
@@ -152,7 +153,7 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
   const indexOf = new Map(drafts.map((draft, i) => [draft, i]));
   const unknownAgents = new Map<string, number[]>();
   const tasks: PlannedTask[] = drafts.map((draft, i) => {
-    const agent = draft.agentLabel === null ? null : agentOfLabel(draft.agentLabel);
+    const agent = draft.agentLabel === null ? null : (recognizeAgent(draft.agentLabel)?.kind ?? null);
     if (draft.agentLabel !== null && agent === null) {
       const label = draft.agentLabel.replace(/\s*\(.*\)\s*$/, '');
       const members = unknownAgents.get(label);
