@@ -1,4 +1,7 @@
 import { Board } from './features/board/Board';
+import { InboxView } from './features/inbox/InboxView';
+import { useInboxStore } from './features/inbox/inboxStore';
+import { useInboxKey } from './features/inbox/useInboxKey';
 import { TaskSessionView } from './features/terminals/TaskSessionView';
 import { TerminalsView } from './features/terminals/TerminalsView';
 import { useSessionStore } from './features/terminals/sessionStore';
@@ -15,6 +18,8 @@ export function App() {
   const info = useAppStore((s) => s.info);
   useNotifyWiring();
   useProjectSessions();
+  useInboxKey();
+  const waiting = useInboxStore((s) => s.items.length);
   const taskView = useSessionStore((s) => s.taskView);
   const view = useSessionStore((s) => s.view);
   return (
@@ -36,18 +41,19 @@ export function App() {
         <NotificationPromptBar />
         <StorageBanner />
         <nav className="views" aria-label="Views">
-          {(['board', 'terminals'] as const).map((name) => (
+          {(['board', 'terminals', 'inbox'] as const).map((name) => (
             <button
               key={name}
               type="button"
               className={!taskView && view === name ? 'tab active' : 'tab'}
               onClick={() => useSessionStore.setState({ view: name, taskView: null })}
+              {...(name === 'inbox' ? { 'aria-label': `Inbox, ${waiting} waiting`, title: 'Agents waiting for you (Alt+N: the next one)' } : {})}
             >
-              {name === 'board' ? 'Board' : 'Terminals'}
+              {name === 'board' ? 'Board' : name === 'terminals' ? 'Terminals' : waiting > 0 ? `Inbox (${waiting})` : 'Inbox'}
             </button>
           ))}
         </nav>
-        {taskView ? <TaskSessionView taskId={taskView} /> : view === 'board' ? <Board /> : <TerminalsView />}
+        {taskView ? <TaskSessionView taskId={taskView} /> : view === 'board' ? <Board /> : view === 'inbox' ? <InboxView /> : <TerminalsView />}
         <footer className="statusbar">
           {info ? `Switchyard ${info.version} · ${info.mode} · data in ${info.dataDir}` : ''}
         </footer>
