@@ -1,18 +1,19 @@
 // The session host process across restarts of the core: how long a new core takes to take back 20
-// live sessions (agents waiting at their prompt) with their screens, and how many output lines a SIGKILL of the core loses (the
-// host writes the transcript, so none should be).
+// live sessions (agents waiting at their prompt) with their screens, how many output lines a SIGKILL of the core loses (the
+// host writes the transcript, so none should be), and what the host's socket adds to a keystroke's echo.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
+import * as pty from 'node-pty';
 import { createCore, type Core } from '../../electron/core/app';
 import type { ClientContext } from '../../electron/core/clientContext';
 import { memoryLogger } from '../../electron/core/log';
 import { stopHost } from '../../electron/core/sessions/hostSupervisor';
 import { addCommandTasks } from '../../tests/fixtures/commandTasks';
-import type { Suite } from '../harness';
+import { percentile, type Measurement, type Suite } from '../harness';
 
 /** Live sessions taken back in the re-attach row, as the issue states. */
 const SESSIONS = 20;
@@ -20,6 +21,12 @@ const SESSIONS = 20;
 const KILLED_AGENTS = 3;
 /** How long the agents print with no core before one starts again (ms). */
 const ORPHANED_MS = 1_000;
+/** Keystrokes timed for echo latency, on each of the three paths. */
+const ECHO_SAMPLES = 300;
+/** Pause between two timed keystrokes, as a fast typist leaves (ms). */
+const KEYSTROKE_GAP_MS = 10;
+/** A program whose terminal echoes what is typed, and prints nothing else (no newline is typed). */
+const ECHO_PROGRAM = ['/bin/sh', '-c', 'exec cat'];
 
 const root = join(import.meta.dirname, '..', '..');
 const NUMBERED_LINES = join(root, 'tests', 'fixtures', 'numbered-lines.mjs');
@@ -100,6 +107,104 @@ async function linesLostAcrossCoreKill(work: string): Promise<{ lost: number; pr
   }
 }
 
+/** One way from a keystroke to its echo: type a character, hear of the output. */
+interface EchoPath {
+  type(data: string): void;
+  onOutput(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+function rawPtyPath(cwd: string): EchoPath {
+  const child = pty.spawn(ECHO_PROGRAM[0]!, ECHO_PROGRAM.slice(1), { cols: 80, rows: 24, cwd });
+  return {
+    type: (data) => child.write(data),
+    onOutput: (listener) => void child.onData(listener),
+    close: async () => child.kill(),
+  };
+}
+
+/** A keystroke through a core's sessions to the pane attached to the session, as the app's pane types and is shown. */
+async function corePath(work: string, sessionHost: 'process' | 'in-process'): Promise<EchoPath> {
+  const { dataDir } = await prepare(work, 1, ECHO_PROGRAM);
+  const core = createCore({ dataDir, mode: 'browser', sessionHost, log: memoryLogger() });
+  await core.ready;
+  const session = await core.sessions.start(core.tasks.list(core.projects.list()[0]!.id)[0]!.id);
+  const listeners = new Set<() => void>();
+  const client: ClientContext = {
+    clientId: 'echo-pane',
+    send: (event) => {
+      if (event === 'terminal.data') for (const listener of listeners) listener();
+    },
+    onClose: () => ({ dispose: () => {} }),
+  };
+  await core.sessions.attach(session.id, client);
+  return {
+    type: (data) => void core.sessions.input(session.id, data),
+    onOutput: (listener) => void listeners.add(listener),
+    close: async () => {
+      core.setQuitChoice('stop');
+      await core.dispose();
+      await stopHost(dataDir, { all: true });
+    },
+  };
+}
+
+/**
+ * Echo latencies (ms) of each path, the keystrokes taken in turns (one on each path, then the
+ * next), so that what else the machine does weighs on all of them alike.
+ */
+async function echoLatencies(paths: EchoPath[]): Promise<number[][]> {
+  const waiting: ((() => void) | null)[] = paths.map(() => null);
+  paths.forEach((path, i) =>
+    path.onOutput(() => {
+      const done = waiting[i];
+      waiting[i] = null;
+      done?.();
+    }),
+  );
+  const samples = paths.map(() => [] as number[]);
+  for (let n = 0; n < ECHO_SAMPLES; n++) {
+    for (const [i, path] of paths.entries()) {
+      const start = performance.now();
+      await new Promise<void>((resolve) => {
+        waiting[i] = resolve;
+        path.type(String.fromCharCode(97 + (n % 26)));
+      });
+      samples[i]!.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, KEYSTROKE_GAP_MS));
+    }
+  }
+  return samples;
+}
+
+async function echoRows(work: string): Promise<Measurement[]> {
+  const paths = [rawPtyPath(tmpdir()), await corePath(join(work, 'in-process'), 'in-process'), await corePath(join(work, 'process'), 'process')];
+  try {
+    const [raw, inProcess, hostProcess] = (await echoLatencies(paths)).map((samples) => Number(percentile(samples, 99).toFixed(2)));
+    return [
+      {
+        name: 'keystroke echo p99 through the session host process',
+        value: hostProcess!,
+        unit: 'ms',
+        baseline: 'the same program echoed by raw node-pty',
+        baselineValue: raw!,
+        better: 'lower',
+      },
+      {
+        name: 'keystroke echo p99 through the session host process, against the host in the core\'s process (before the change)',
+        value: hostProcess!,
+        unit: 'ms',
+        baseline: 'the session host in the core\'s process',
+        baselineValue: inProcess!,
+        better: 'lower',
+        target: '≤ 1.2×',
+      },
+    ];
+  } finally {
+    for (const path of paths) await path.close();
+  }
+}
+
 const suite: Suite = {
   name: 'session-host',
   async run() {
@@ -107,7 +212,9 @@ const suite: Suite = {
     try {
       const reattach = await reattachMs(join(work, 'reattach'));
       const lost = await linesLostAcrossCoreKill(join(work, 'kill'));
+      const echo = await echoRows(join(work, 'echo'));
       return [
+        ...echo,
         {
           name: `session host: re-attach of ${SESSIONS} live sessions after a restart of the core`,
           value: Number(reattach.restarted.toFixed(0)),
