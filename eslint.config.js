@@ -41,6 +41,8 @@ export const layers = [
       'core/cache': ['core/projects', 'core/settings'],
       // Check commands run in worktrees that app.ts names for them; their output is read as a transcript is.
       'core/checks': ['core/sessions'],
+      // Tokens, cost and time per task: read from the agents' records of sessions, priced by the settings.
+      'core/usage': ['core/projects', 'core/sessions', 'core/settings', 'core/tasks'],
     },
   },
   { name: 'the rpc layer', units: { 'core/rpc': [] } },

@@ -26,6 +26,7 @@ import { parseDuration } from './cli/duration';
 import { APPROVE_MODES, RUN_GOALS } from './cli/headlessRun';
 import { runCommand, type RunFlags } from './cli/runCommand';
 import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
+import { parseSince, usageCommand, type UsageFlags } from './cli/usageCommand';
 import { isErrorData, SwitchyardError, type ErrorCode } from '../shared/errors';
 import type { Project, Task, TaskGraph } from '../shared/contract';
 import { consoleLogger } from './core/log';
@@ -399,6 +400,19 @@ ${RUN_EXIT_HELP}`,
       await control.close();
     }
   });
+
+program
+  .command('usage')
+  .description('tokens, cost and time per task: working, waiting for you, idle (from the agents\' own records)')
+  .option('--project <path>', "the project's repository (default: the current folder's, else every project)")
+  .option('--since <date>', 'only usage from this date (2026-12-01, local midnight) or date and time on', (value: string) => {
+    const at = parseSince(value);
+    if (typeof at === 'string') throw new InvalidArgumentError(at);
+    return at;
+  })
+  .option('--json', 'print {tasks: [{key, title, agent, model, tokens, costUsd, workingMs, waitingMs, idleMs}], totals}')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((flags: UsageFlags & { dataDir?: string }) => withCore(flags.dataDir, (access) => usageCommand(access, flags)));
 
 const daemon = program.command('daemon').description('the session host process that keeps the agents of a data folder running');
 daemon

@@ -42,6 +42,7 @@ import { SettingsService } from './settings/settingsService';
 import { TaskGraphService } from './tasks/taskGraphService';
 import { TaskLifecycle } from './tasks/taskLifecycle';
 import { TaskService } from './tasks/taskService';
+import { UsageService } from './usage/usageService';
 import { OrphanFinder } from './worktrees/orphans';
 import { RepoQueue } from './worktrees/repoQueue';
 import { WorktreeReview } from './worktrees/review';
@@ -98,6 +99,8 @@ export interface Core {
   readonly cache: DependencyCache;
   /** The project's check command, run when an agent finishes a turn, its results kept by tree. */
   readonly checks: CheckService;
+  /** Tokens, cost and time per task, and the projects' budgets. */
+  readonly usage: UsageService;
   readonly review: WorktreeReview;
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
@@ -187,6 +190,7 @@ export function createCore(options: CoreOptions): Core {
     prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
     onUsageLimit: (sessionId, limit) => limitWaits.reported(sessionId, limit),
+    onTranscriptPath: (sessionId, path) => usage.transcriptReported(sessionId, path),
     permissionPreset: (task) => settings.value('policy.preset', task.projectId),
   });
   // Told once when writes start failing (a full disk) and once when everything held is written.
@@ -229,6 +233,19 @@ export function createCore(options: CoreOptions): Core {
   const unsaved = disposables.add(new UnsavedWrites(storage, log));
   const sessionRows = new SessionRows(database.db);
   const transcripts = new TranscriptQueries(sessionRows, transcript);
+  // Tokens, cost and time per task, read from the agents' own records; a reached budget is told to the user.
+  const usage = disposables.add(
+    new UsageService({
+      db: database.db,
+      bus,
+      settings,
+      projects,
+      tasks,
+      sessions: sessionRows,
+      log,
+      onBudgetReached: (taskId, status) => attention.budgetReached(taskId, status.reached ?? 'the budget is reached'),
+    }),
+  );
   const sessions = disposables.add(
     new SessionService({
       rows: sessionRows,
@@ -297,6 +314,7 @@ export function createCore(options: CoreOptions): Core {
         },
         failures: (taskId) => sessions.failures(taskId),
         resumedAfterLimit: (taskId) => attention.limitReset(taskId, 'its usage limit reset'),
+        budgetStop: (projectId) => usage.budgetStop(projectId),
       },
     }),
   );
@@ -349,7 +367,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, inbox, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, inbox, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks, usage }),
     log,
   );
   const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);
@@ -373,6 +391,7 @@ export function createCore(options: CoreOptions): Core {
     worktrees,
     cache,
     checks,
+    usage,
     review,
     orphans,
     savedChanges,

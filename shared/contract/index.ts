@@ -12,6 +12,7 @@ import { schedulerEvents, schedulerProcedures } from './scheduler';
 import { sessionEvents, sessionMessages, sessionProcedures } from './sessions';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
+import { usageEvents, usageProcedures } from './usage';
 import { worktreeEvents, worktreeProcedures } from './worktrees';
 
 export * from './app';
@@ -29,6 +30,7 @@ export * from './sessions';
 export * from './sessionState';
 export * from './settings';
 export * from './tasks';
+export * from './usage';
 export * from './worktrees';
 
 /** Every procedure of the API: its name, its input schema and its output schema. */
@@ -45,6 +47,7 @@ export const procedures = {
   ...sessionProcedures,
   ...cacheProcedures,
   ...checkProcedures,
+  ...usageProcedures,
 } as const;
 
 /** Every one-way message a client may send (no reply), with its input schema. */
@@ -66,6 +69,7 @@ export const events = {
   ...notifyEvents,
   ...cacheEvents,
   ...checkEvents,
+  ...usageEvents,
 } as const;
 
 export type Procedures = typeof procedures;

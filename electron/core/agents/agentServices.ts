@@ -51,6 +51,8 @@ export interface SessionObservation {
   onAgentSessionId?: (agentSessionId: string) => void;
   /** A usage or rate limit the agent reported in this run. */
   onUsageLimit?: (limit: UsageLimit) => void;
+  /** Where the agent records the conversation, as its hooks name it. */
+  onTranscriptPath?: (path: string) => void;
 }
 
 export interface AgentServicesOptions extends Omit<AgentLauncherOptions, 'hookServer'> {
@@ -88,6 +90,7 @@ export function createAgentServices(options: AgentServicesOptions = {}): AgentSe
         onChange: session.onChange,
         ...(session.onAgentSessionId ? { onAgentSessionId: session.onAgentSessionId } : {}),
         ...(session.onUsageLimit ? { onUsageLimit: session.onUsageLimit } : {}),
+        ...(session.onTranscriptPath ? { onTranscriptPath: session.onTranscriptPath } : {}),
         ...(options.watchdogMs !== undefined ? { watchdogMs: options.watchdogMs } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
       }),

@@ -30,6 +30,8 @@ export class SessionBridge {
       onAgentSessionId: (sessionId: string, agentSessionId: string) => void;
       /** The session's agent reported a usage or rate limit. */
       onUsageLimit?: (sessionId: string, limit: UsageLimit) => void;
+      /** The session's agent named the file it records the conversation in (its usage is read from it). */
+      onTranscriptPath?: (sessionId: string, path: string) => void;
       /** The permission preset in force for the task's project, read at every start. */
       permissionPreset?: (task: Task) => PolicyPreset;
     },
@@ -85,6 +87,7 @@ export class SessionBridge {
       onChange: report,
       onAgentSessionId: (id) => this.deps.onAgentSessionId(session.sessionId, id),
       ...(this.deps.onUsageLimit ? { onUsageLimit: (limit: UsageLimit) => this.deps.onUsageLimit?.(session.sessionId, limit) } : {}),
+      ...(this.deps.onTranscriptPath ? { onTranscriptPath: (path: string) => this.deps.onTranscriptPath?.(session.sessionId, path) } : {}),
     });
     return {
       onOutput: (text) => observer.onOutput(text),
