@@ -12,12 +12,17 @@ import { useNotifyWiring } from './features/notify/useNotifyWiring';
 import { useProjectSessions } from './features/terminals/useProjectSessions';
 import { StorageBanner } from './components/StorageBanner';
 import { useAppStore } from './stores/appStore';
+import { UsagePage } from './features/usage/UsagePage';
+import { useUsageWiring } from './features/usage/usageStore';
+
+const VIEW_LABELS = { board: 'Board', terminals: 'Terminals', inbox: 'Inbox', usage: 'Usage' } as const;
 
 export function App() {
   const connection = useAppStore((s) => s.connection);
   const info = useAppStore((s) => s.info);
   useNotifyWiring();
   useProjectSessions();
+  useUsageWiring();
   useInboxKey();
   const waiting = useInboxStore((s) => s.items.length);
   const taskView = useSessionStore((s) => s.taskView);
@@ -41,7 +46,7 @@ export function App() {
         <NotificationPromptBar />
         <StorageBanner />
         <nav className="views" aria-label="Views">
-          {(['board', 'terminals', 'inbox'] as const).map((name) => (
+          {(['board', 'terminals', 'inbox', 'usage'] as const).map((name) => (
             <button
               key={name}
               type="button"
@@ -49,11 +54,21 @@ export function App() {
               onClick={() => useSessionStore.setState({ view: name, taskView: null })}
               {...(name === 'inbox' ? { 'aria-label': `Inbox, ${waiting} waiting`, title: 'Agents waiting for you (Alt+N: the next one)' } : {})}
             >
-              {name === 'board' ? 'Board' : name === 'terminals' ? 'Terminals' : waiting > 0 ? `Inbox (${waiting})` : 'Inbox'}
+              {name === 'inbox' && waiting > 0 ? `Inbox (${waiting})` : VIEW_LABELS[name]}
             </button>
           ))}
         </nav>
-        {taskView ? <TaskSessionView taskId={taskView} /> : view === 'board' ? <Board /> : view === 'inbox' ? <InboxView /> : <TerminalsView />}
+        {taskView ? (
+          <TaskSessionView taskId={taskView} />
+        ) : view === 'board' ? (
+          <Board />
+        ) : view === 'inbox' ? (
+          <InboxView />
+        ) : view === 'usage' ? (
+          <UsagePage />
+        ) : (
+          <TerminalsView />
+        )}
         <footer className="statusbar">
           {info ? `Switchyard ${info.version} · ${info.mode} · data in ${info.dataDir}` : ''}
         </footer>

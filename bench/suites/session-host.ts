@@ -13,6 +13,7 @@ import type { ClientContext } from '../../electron/core/clientContext';
 import { memoryLogger } from '../../electron/core/log';
 import { stopHost } from '../../electron/core/sessions/hostSupervisor';
 import { addCommandTasks } from '../../tests/fixtures/commandTasks';
+import { runLoad, type AgentResult } from '../../tests/fixtures/loadRun';
 import { percentile, type Measurement, type Suite } from '../harness';
 
 /** Live sessions taken back in the re-attach row, as the issue states. */
@@ -21,6 +22,11 @@ const SESSIONS = 20;
 const KILLED_AGENTS = 3;
 /** How long the agents print with no core before one starts again (ms). */
 const ORPHANED_MS = 1_000;
+/** Agents of the load run, and how long it lasts (ms), as the issue states. */
+const LOAD_AGENTS = 30;
+const LOAD_MS = 60_000;
+/** How long each agent of the load run works between two questions (ms). */
+const LOAD_QUESTION_EVERY_MS = 3_000;
 /** Keystrokes timed for echo latency, on each of the three paths. */
 const ECHO_SAMPLES = 300;
 /** Pause between two timed keystrokes, as a fast typist leaves (ms). */
@@ -205,6 +211,78 @@ async function echoRows(work: string): Promise<Measurement[]> {
   }
 }
 
+/** 30 agents printing mixed output and asking questions for a minute: loss, questions, memory, descriptors. */
+async function loadRows(work: string): Promise<Measurement[]> {
+  const dataDir = join(work, 'data');
+  const repo = join(work, 'repo');
+  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+  execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '--allow-empty', '-m', 'initial'], { cwd: repo });
+  try {
+    const result = await runLoad({ dataDir, repo, agents: LOAD_AGENTS, durationMs: LOAD_MS, questionEveryMs: LOAD_QUESTION_EVERY_MS });
+    const sum = (pick: (a: AgentResult) => number) => result.agents.reduce((total, agent) => total + pick(agent), 0);
+    const what = `${LOAD_AGENTS} agents for ${LOAD_MS / 1000} s`;
+    const mb = (n: number) => Number(n.toFixed(1));
+    return [
+      {
+        name: `load (${what}): transcript lines lost or damaged`,
+        value: sum((a) => a.missing + a.damaged + (a.printed === null ? 1 : 0)),
+        unit: 'lines',
+        baseline: 'lines printed',
+        baselineValue: sum((a) => a.printed ?? 0),
+        better: 'lower',
+        target: '0',
+      },
+      {
+        name: `load (${what}): questions not surfaced`,
+        value: sum((a) => Math.max(0, a.asked - a.surfaced)),
+        unit: 'questions',
+        baseline: 'questions asked',
+        baselineValue: sum((a) => a.asked),
+        better: 'lower',
+        target: '0',
+      },
+      {
+        name: `load (${what}): session host memory at the end`,
+        value: mb(result.last.hostRssMb),
+        unit: 'MB',
+        baseline: 'at a fifth of the run',
+        baselineValue: mb(result.warm.hostRssMb),
+        better: 'lower',
+        target: 'bounded (≈ 1×)',
+      },
+      {
+        name: `load (${what}): core memory at the end`,
+        value: mb(result.last.coreRssMb),
+        unit: 'MB',
+        baseline: 'at a fifth of the run',
+        baselineValue: mb(result.warm.coreRssMb),
+        better: 'lower',
+        target: 'bounded (≈ 1×)',
+      },
+      {
+        name: `load (${what}): open descriptors of the session host at the end`,
+        value: result.last.hostFds,
+        unit: 'fds',
+        baseline: 'at a fifth of the run',
+        baselineValue: result.warm.hostFds,
+        better: 'lower',
+        target: 'flat (1×)',
+      },
+      {
+        name: `load (${what}): open descriptors of the core at the end`,
+        value: result.last.coreFds,
+        unit: 'fds',
+        baseline: 'at a fifth of the run',
+        baselineValue: result.warm.coreFds,
+        better: 'lower',
+        target: 'flat (1×)',
+      },
+    ];
+  } finally {
+    await stopHost(dataDir, { all: true });
+  }
+}
+
 const suite: Suite = {
   name: 'session-host',
   async run() {
@@ -213,8 +291,10 @@ const suite: Suite = {
       const reattach = await reattachMs(join(work, 'reattach'));
       const lost = await linesLostAcrossCoreKill(join(work, 'kill'));
       const echo = await echoRows(join(work, 'echo'));
+      const load = await loadRows(join(work, 'load'));
       return [
         ...echo,
+        ...load,
         {
           name: `session host: re-attach of ${SESSIONS} live sessions after a restart of the core`,
           value: Number(reattach.restarted.toFixed(0)),

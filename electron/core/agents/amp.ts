@@ -27,7 +27,8 @@ export const ampAdapter: AgentAdapter = {
   signals: {
     title: COMMON_TITLE,
     screen: {
-      question: [...COMMON_QUESTIONS, /\bLog in to Amp\b|\bamp login\b/i, /\bAllow (?:this|running)\b/i],
+      // Recorded (0.0.1790142911): "Would you like to log in to Amp? [(y)es, (n)o]:" without an API key.
+      question: [...COMMON_QUESTIONS, /\blog in to Amp\?/i, /\[\(y\)es, \(n\)o\]/i],
       busy: [...COMMON_BUSY],
       ready: [],
     },

@@ -28,9 +28,11 @@ export const copilotAdapter: AgentAdapter = {
   signals: {
     title: COMMON_TITLE,
     screen: {
+      // Recorded (1.0.102): the folder-trust dialog, and "Please use /login to sign in to use Copilot" without an account.
       question: [...COMMON_QUESTIONS, /\bConfirm folder trust\b/i, /\bDo you trust the files in this folder\?/i, /\bPlease use \/login\b/i],
       busy: [...COMMON_BUSY, /\bEsc to cancel\b/],
-      ready: [/\bType @ to mention files\b/i, /\bshift\+tab switch mode\b/i, /\bctrl\+s run command\b/i],
+      // Its footer under the composer: "… · / commands · ? help · tab next tab".
+      ready: [/\/ commands · \? help\b/],
     },
   },
 };

@@ -29,6 +29,7 @@ export const opencodeAdapter: AgentAdapter = {
     screen: {
       question: [...COMMON_QUESTIONS, /\bPermission required\b/i, /\bAllow (?:once|always)\b/i],
       busy: [...COMMON_BUSY, /\besc\s+interrupt\b/i],
+      // Recorded (1.18.33): "tab agents  ctrl+p commands" under the composer.
       ready: [/\bctrl\+p\s+commands\b/i, /\btab\s+agents?\b/i],
     },
   },

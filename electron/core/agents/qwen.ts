@@ -41,6 +41,7 @@ export const qwenAdapter: AgentAdapter = {
         /\bHow would you like to authenticate\b/i,
         /\bSelect Authentication Method\b/i,
       ],
+      // Recorded (0.15.10): "⠋ I'm Feeling Lucky (0s · esc to cancel)" while a turn runs; the composer's placeholder at rest.
       busy: [...COMMON_BUSY],
       ready: [/Type your message/i],
     },

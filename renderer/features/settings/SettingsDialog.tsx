@@ -208,7 +208,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         {page === 'Notifications' && (
           <NotificationsPage settings={settings} project={project} save={(setting, scope, value) => void save(setting, scope, value)} />
         )}
-        {(page === 'General' || page === 'Agents') && (
+        {(page === 'General' || page === 'Agents' || page === 'Usage') && (
           <SettingsTable
             settings={settings.filter((s) => pageOf(s.key) === page)}
             project={project}
