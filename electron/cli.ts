@@ -19,7 +19,7 @@ import { attach } from './cli/attach';
 import { daemonStatus, daemonStop } from './cli/daemon';
 import { openAccess, type CoreAccess } from './cli/coreAccess';
 import { listSessions, printTranscript } from './cli/sessionVerbs';
-import { projectFor } from './cli/taskRef';
+import { projectFor, shownKey } from './cli/taskRef';
 import { addTask, startTask, stopTask, type AddFlags } from './cli/taskVerbs';
 import { cacheClear, cacheEvict, cacheList, cacheVerify, type CacheCommandDeps } from './cli/cacheCommand';
 import { parseDuration } from './cli/duration';
@@ -169,8 +169,9 @@ async function listTasks(flags: { project?: string; json?: boolean; dataDir?: st
     const project = await projectFor(access, flags.project);
     const tasks = await access.call<Task[]>('tasks.list', { projectId: project.id });
     const graph = await access.call<TaskGraph>('tasks.graph', { projectId: project.id });
-    const rows = taskRows(tasks, graph);
-    console.log(flags.json ? JSON.stringify(rows, null, 2) : formatTaskRows(rows));
+    // JSON keeps each row's plan key and ids; the text names every task and dependency by a key.
+    if (flags.json) console.log(JSON.stringify(taskRows(tasks, graph), null, 2));
+    else console.log(formatTaskRows(taskRows(tasks.map((t) => ({ ...t, planKey: shownKey(t) })), graph)));
   });
 }
 
@@ -231,7 +232,7 @@ program
   .action(importPlan);
 
 const PROJECT_HELP = "the project's repository (default: the current folder's)";
-const TASK_HELP = "a task's key (from its plan) or id";
+const TASK_HELP = "a task's key (from its plan, else the start of its id, as `switchyard tasks` shows it) or id";
 
 const tasksCommand = program
   .command('tasks')
