@@ -224,11 +224,14 @@ export function createCore(options: CoreOptions): Core {
     ...(inProcess ? {} : { onSilent: (status: HostStatus) => endSilentHost(status.pid) }),
   });
   // A host of its own writes the output itself, also while no core runs.
-  const writtenByHost = inProcess ? undefined : () => host.control<null>({ op: 'settleTranscript' }).then(
-        () => undefined,
+  const writtenByHost = inProcess
+    ? undefined
+    : async () => {
+        // No host running has nothing pending: none is started only to be asked (a read of an old transcript).
+        if (!host.hasConnection() && !(await hostListening(options.dataDir))) return;
         // A host gone (or stopped) has written all it ever will.
-        () => undefined,
-      );
+        await host.control<null>({ op: 'settleTranscript' }).catch(() => undefined);
+      };
   const transcript = disposables.add(new TranscriptStore(database.db, database.file, log, storage, writtenByHost));
   const unsaved = disposables.add(new UnsavedWrites(storage, log));
   const sessionRows = new SessionRows(database.db);

@@ -67,6 +67,11 @@ export class HostClient implements SessionHostPort {
     this.stateListeners = new Listeners(failed);
   }
 
+  /** Whether this side is connected to a host, or connecting to one. */
+  hasConnection(): boolean {
+    return this.connection !== undefined;
+  }
+
   /** The host's sessions once connected: those of a host that outlived the last core included. */
   async sessions(): Promise<HostSessionInfo[]> {
     return this.send({ type: 'list' });
