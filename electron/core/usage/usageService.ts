@@ -51,6 +51,8 @@ export class UsageService implements Disposable {
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Per project, the budget period whose reaching was told, so it is told once. */
   private readonly told = new Map<string, string>();
+  /** Statuses tasks entered, written together once the burst that moved them is over (a plan import moves thousands). */
+  private statusNotes: { taskId: string; status: Task['status']; at: number }[] = [];
 
   constructor(private readonly deps: UsageServiceDeps) {
     this.store = new UsageStore(deps.db);
@@ -60,7 +62,8 @@ export class UsageService implements Disposable {
       deps.bus.subscribe((message) => {
         if (message.event === 'task.changed' && message.payload.kind !== 'deleted') {
           const task = message.payload.task;
-          this.store.noteStatus(task.id, task.status, task.updatedAt);
+          if (this.statusNotes.length === 0) setImmediate(() => this.writeStatuses());
+          this.statusNotes.push({ taskId: task.id, status: task.status, at: task.updatedAt });
         } else if (message.event === 'session.state') {
           const { sessionId, change } = message.payload;
           if (change.state === 'exited' || change.state === 'failed') this.untrack(sessionId);
@@ -72,6 +75,22 @@ export class UsageService implements Disposable {
         }
       }),
     );
+  }
+
+  private taskExists(taskId: string): boolean {
+    try {
+      this.deps.tasks.get(taskId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private writeStatuses(): void {
+    const notes = this.statusNotes;
+    this.statusNotes = [];
+    // A task deleted meanwhile has nothing left to note.
+    if (notes.length > 0) this.safely(() => this.store.noteStatuses(notes.filter((n) => this.taskExists(n.taskId))));
   }
 
   /** A hook named the session's transcript (Claude Code's `transcript_path`). */
@@ -239,6 +258,7 @@ export class UsageService implements Disposable {
   }
 
   private factsOf(task: Task, sessions: readonly Session[], since?: number): TaskFacts {
+    this.writeStatuses();
     return {
       task,
       sessions,
@@ -294,6 +314,7 @@ export class UsageService implements Disposable {
   }
 
   dispose(): void {
+    this.writeStatuses();
     this.stopTimer();
     void this.disposables.dispose();
   }

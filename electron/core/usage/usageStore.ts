@@ -82,16 +82,19 @@ export class UsageStore {
     }));
   }
 
-  /** Notes the status the task is in now, unless it is the one noted last. */
-  noteStatus(taskId: string, status: TaskStatus, at: number): void {
-    const last = this.db
-      .select({ status: taskStatusChanges.status })
-      .from(taskStatusChanges)
-      .where(eq(taskStatusChanges.taskId, taskId))
-      .orderBy(desc(taskStatusChanges.id))
-      .get();
-    if (last?.status === status) return;
-    this.db.insert(taskStatusChanges).values({ taskId, status, at }).run();
+  /** Notes the statuses tasks are in now, in one transaction; each unless it is the one noted last for its task. */
+  noteStatuses(notes: readonly { taskId: string; status: TaskStatus; at: number }[]): void {
+    this.db.transaction((tx) => {
+      for (const { taskId, status, at } of notes) {
+        const last = tx
+          .select({ status: taskStatusChanges.status })
+          .from(taskStatusChanges)
+          .where(eq(taskStatusChanges.taskId, taskId))
+          .orderBy(desc(taskStatusChanges.id))
+          .get();
+        if (last?.status !== status) tx.insert(taskStatusChanges).values({ taskId, status, at }).run();
+      }
+    }, WRITE_TRANSACTION);
   }
 
   statuses(taskId: string): { status: TaskStatus; at: number }[] {
