@@ -32,7 +32,7 @@ import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
 import type { PermissionAnswer } from './agents/permissionHook';
-import { configuredAgentPaths } from './agents/installed';
+import { agentPathSettingProblem, configuredAgentPaths } from './agents/installed';
 import { SessionBridge } from './agents/sessionBridge';
 import type { CreateTerminalObserver } from './sessions/terminalObserver';
 import { FinishedScreens } from './sessions/finishedScreens';
@@ -131,7 +131,7 @@ export function createCore(options: CoreOptions): Core {
 
   const bus = new EventBus();
   const projects = new ProjectService(database.db, bus);
-  const settings = new SettingsService(database.db, projects);
+  const settings = new SettingsService(database.db, projects, agentPathSettingProblem);
   // The one writer of a task's status: every service below moves tasks by sending it events.
   const lifecycle = new TaskLifecycle(database.db, bus);
   const tasks = new TaskService(database.db, bus, projects, settings, lifecycle);
