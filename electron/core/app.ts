@@ -23,6 +23,7 @@ import type { TaskLauncher } from './sessions/taskLauncher';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { HostClient } from './sessions/hostClient';
+import type { QuitChoice } from './sessions/keptRunning';
 import { inProcessHost } from './sessions/hostServer';
 import { connectHost, endSilentHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
 import type { HostStatus } from './sessions/hostWire';
@@ -73,7 +74,7 @@ export interface CoreOptions {
 }
 
 /** What becomes of running agents when the core is disposed. */
-export type QuitChoice = 'keep' | 'stop';
+export type { QuitChoice };
 
 export interface Core {
   readonly dataDir: string;
