@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../shared/contract';
+import type { AgentKind, AppInfo } from '../../shared/contract';
 import { appVersion } from './appRoot';
 import { databaseFile } from './dataDir';
 import { openDatabase, type DatabaseHandle } from './db/client';
@@ -28,6 +28,9 @@ import { connectHost, hostListening, hostPaths, hostSecret } from './sessions/ho
 import { IdleStops } from './sessions/idleStops';
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
+import { AGENT_BINARIES } from './agents/binaries';
+import { AGENT_ADAPTERS } from './agents/launcher';
+import { locateBinary } from './agents/locate';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
 import type { PermissionAnswer } from './agents/permissionHook';
 import { SessionBridge } from './agents/sessionBridge';
@@ -149,10 +152,20 @@ export function createCore(options: CoreOptions): Core {
   const orphans = new OrphanFinder(worktreeParts);
   const savedChanges = new SavedChangesService({ ...worktreeParts, settings });
   const taskGraph = new TaskGraphService(database.db, bus, projects);
-  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle));
-  // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
   const agentPath = (key: 'agents.claudePath' | 'agents.codexPath' | 'agents.geminiPath' | 'agents.aiderPath') =>
     settings.value(key) || undefined;
+  /** The agent paths set in the settings, by agent kind. */
+  const agentPaths = (): Partial<Record<AgentKind, string>> =>
+    Object.fromEntries(
+      Object.entries({
+        'claude-code': agentPath('agents.claudePath'),
+        codex: agentPath('agents.codexPath'),
+        gemini: agentPath('agents.geminiPath'),
+        aider: agentPath('agents.aiderPath'),
+      }).filter(([, path]) => path !== undefined),
+    );
+  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle, agentInstalled(agentPaths)));
+  // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
   const policy = new PolicyService({
     settings,
     tasks,
@@ -175,15 +188,7 @@ export function createCore(options: CoreOptions): Core {
         if (verdict.decision === 'ask') return null;
         return verdict.decision === 'allow' ? { behavior: 'allow' } : { behavior: 'deny', message: `Refused by the rule ${verdict.rule}.` };
       },
-      binaryPaths: () =>
-        Object.fromEntries(
-          Object.entries({
-            'claude-code': agentPath('agents.claudePath'),
-            codex: agentPath('agents.codexPath'),
-            gemini: agentPath('agents.geminiPath'),
-            aider: agentPath('agents.aiderPath'),
-          }).filter(([, path]) => path !== undefined),
-        ),
+      binaryPaths: () => agentPaths(),
     }),
   );
   const bridge = new SessionBridge({
@@ -382,5 +387,18 @@ export function createCore(options: CoreOptions): Core {
       for (const connection of [...connections]) connection.dispose();
       await disposables.dispose();
     },
+  };
+}
+
+/** The lookup a start does for an agent's executable, without starting it: for the plan preview's flags. */
+function agentInstalled(paths: () => Partial<Record<AgentKind, string>>) {
+  return async (kind: AgentKind) => {
+    const adapter = AGENT_ADAPTERS[kind];
+    if (kind === 'custom') return { installed: true, label: adapter.label };
+    const found = await locateBinary(adapter.label, AGENT_BINARIES[kind], adapter.extraLocations, { override: paths()[kind] }).then(
+      () => true,
+      () => false,
+    );
+    return { installed: found, label: adapter.label };
   };
 }
