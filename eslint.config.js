@@ -27,7 +27,8 @@ export const layers = [
       'core/projects': [],
       'core/settings': ['core/projects'],
       'core/tasks': ['core/projects', 'core/settings'],
-      'core/plans': ['core/projects', 'core/settings', 'core/tasks'],
+      // Plans name agents: agents/ says which agent and model a plan's text means, and whether it is installed.
+      'core/plans': ['core/agents', 'core/projects', 'core/settings', 'core/tasks'],
       'core/notify': ['core/projects', 'core/tasks'],
       'core/scheduler': ['core/projects', 'core/settings', 'core/tasks'],
       // The session host runs any program; agents plug into it (agents/sessionBridge.ts says why).
@@ -40,6 +41,8 @@ export const layers = [
       'core/cache': ['core/projects', 'core/settings'],
       // Check commands run in worktrees that app.ts names for them; their output is read as a transcript is.
       'core/checks': ['core/sessions'],
+      // Tokens, cost and time per task: read from the agents' records of sessions, priced by the settings.
+      'core/usage': ['core/projects', 'core/sessions', 'core/settings', 'core/tasks'],
     },
   },
   { name: 'the rpc layer', units: { 'core/rpc': [] } },

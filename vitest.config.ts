@@ -1,8 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two tiers: `npm test` runs every test but the slow ones; `npm run test:slow` runs only the files
+ * named `*.slow.test.ts` (long on purpose, or heavy on both cores). CI runs both.
+ */
+const slowTier = process.env.SWITCHYARD_TEST_TIER === 'slow';
+const slow = '**/*.slow.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts', 'electron/**/*.test.ts', 'shared/**/*.test.ts'],
+    include: slowTier ? [`tests/${slow}`] : ['tests/**/*.test.ts', 'electron/**/*.test.ts', 'shared/**/*.test.ts'],
+    exclude: slowTier ? ['**/node_modules/**'] : ['**/node_modules/**', slow],
     // Real ptys and native modules: each test file in its own process, not a worker thread.
     pool: 'forks',
     maxWorkers: 2,

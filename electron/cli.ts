@@ -18,13 +18,14 @@ import { attach } from './cli/attach';
 import { daemonStatus, daemonStop } from './cli/daemon';
 import { openAccess, type CoreAccess } from './cli/coreAccess';
 import { listSessions, printTranscript } from './cli/sessionVerbs';
-import { projectFor } from './cli/taskRef';
+import { projectFor, shownKey } from './cli/taskRef';
 import { addTask, startTask, stopTask, type AddFlags } from './cli/taskVerbs';
 import { cacheClear, cacheEvict, cacheList, cacheVerify, type CacheCommandDeps } from './cli/cacheCommand';
 import { parseDuration } from './cli/duration';
 import { APPROVE_MODES, RUN_GOALS } from './cli/headlessRun';
 import { runCommand, type RunFlags } from './cli/runCommand';
 import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
+import { parseSince, usageCommand, type UsageFlags } from './cli/usageCommand';
 import { isErrorData, SwitchyardError, type ErrorCode } from '../shared/errors';
 import type { ParsedPlan, Project, Task, TaskGraph } from '../shared/contract';
 import { consoleLogger } from './core/log';
@@ -176,8 +177,9 @@ async function listTasks(flags: { project?: string; json?: boolean; dataDir?: st
     const project = await projectFor(access, flags.project);
     const tasks = await access.call<Task[]>('tasks.list', { projectId: project.id });
     const graph = await access.call<TaskGraph>('tasks.graph', { projectId: project.id });
-    const rows = taskRows(tasks, graph);
-    console.log(flags.json ? JSON.stringify(rows, null, 2) : formatTaskRows(rows));
+    // JSON keeps each row's plan key and ids; the text names every task and dependency by a key.
+    if (flags.json) console.log(JSON.stringify(taskRows(tasks, graph), null, 2));
+    else console.log(formatTaskRows(taskRows(tasks.map((t) => ({ ...t, planKey: shownKey(t) })), graph)));
   });
 }
 
@@ -238,7 +240,7 @@ program
   .action(importPlan);
 
 const PROJECT_HELP = "the project's repository (default: the current folder's)";
-const TASK_HELP = "a task's key (from its plan) or id";
+const TASK_HELP = "a task's key (from its plan, else the start of its id, as `switchyard tasks` shows it) or id";
 
 const tasksCommand = program
   .command('tasks')
@@ -385,6 +387,19 @@ ${RUN_EXIT_HELP}`,
       await control.close();
     }
   });
+
+program
+  .command('usage')
+  .description('tokens, cost and time per task: working, waiting for you, idle (from the agents\' own records)')
+  .option('--project <path>', "the project's repository (default: the current folder's, else every project)")
+  .option('--since <date>', 'only usage from this date (2026-12-01, local midnight) or date and time on', (value: string) => {
+    const at = parseSince(value);
+    if (typeof at === 'string') throw new InvalidArgumentError(at);
+    return at;
+  })
+  .option('--json', 'print {tasks: [{key, title, agent, model, tokens, costUsd, workingMs, waitingMs, idleMs}], totals}')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((flags: UsageFlags & { dataDir?: string }) => withCore(flags.dataDir, (access) => usageCommand(access, flags)));
 
 const daemon = program.command('daemon').description('the session host process that keeps the agents of a data folder running');
 daemon

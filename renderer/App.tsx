@@ -9,12 +9,17 @@ import { useNotifyWiring } from './features/notify/useNotifyWiring';
 import { useProjectSessions } from './features/terminals/useProjectSessions';
 import { StorageBanner } from './components/StorageBanner';
 import { useAppStore } from './stores/appStore';
+import { UsagePage } from './features/usage/UsagePage';
+import { useUsageWiring } from './features/usage/usageStore';
+
+const VIEW_LABELS = { board: 'Board', terminals: 'Terminals', usage: 'Usage' } as const;
 
 export function App() {
   const connection = useAppStore((s) => s.connection);
   const info = useAppStore((s) => s.info);
   useNotifyWiring();
   useProjectSessions();
+  useUsageWiring();
   const taskView = useSessionStore((s) => s.taskView);
   const view = useSessionStore((s) => s.view);
   return (
@@ -36,18 +41,18 @@ export function App() {
         <NotificationPromptBar />
         <StorageBanner />
         <nav className="views" aria-label="Views">
-          {(['board', 'terminals'] as const).map((name) => (
+          {(['board', 'terminals', 'usage'] as const).map((name) => (
             <button
               key={name}
               type="button"
               className={!taskView && view === name ? 'tab active' : 'tab'}
               onClick={() => useSessionStore.setState({ view: name, taskView: null })}
             >
-              {name === 'board' ? 'Board' : 'Terminals'}
+              {VIEW_LABELS[name]}
             </button>
           ))}
         </nav>
-        {taskView ? <TaskSessionView taskId={taskView} /> : view === 'board' ? <Board /> : <TerminalsView />}
+        {taskView ? <TaskSessionView taskId={taskView} /> : view === 'board' ? <Board /> : view === 'usage' ? <UsagePage /> : <TerminalsView />}
         <footer className="statusbar">
           {info ? `Switchyard ${info.version} · ${info.mode} · data in ${info.dataDir}` : ''}
         </footer>

@@ -1,5 +1,7 @@
-// The whole suite: type-check, lint, build, then every test (unit, integration, end-to-end).
-// Ends with one line `N passed, N failed` (checks + test cases) and writes it to test-results/summary.txt.
+// The suite: type-check, lint, build, then every test (unit, integration, end-to-end) but the slow
+// tier. With --slow: build if stale, then only the slow tier (`*.slow.test.ts`).
+// Ends with one line `N passed, N failed` (checks + test cases) and writes it to
+// test-results/summary.txt (summary-slow.txt for the slow tier).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +9,8 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const results = join(root, 'test-results');
 mkdirSync(results, { recursive: true });
-const extra = process.argv.slice(2);
+const slowTier = process.argv.includes('--slow');
+const extra = process.argv.slice(2).filter((arg) => arg !== '--slow');
 
 let passed = 0;
 let failed = 0;
@@ -24,16 +27,20 @@ function step(name, command, args) {
 }
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-step('typecheck', bin('tsc'), ['-b', '--pretty']);
-step('lint', bin('eslint'), ['--max-warnings=0', '.']);
-const built = step('build', process.execPath, [join(root, 'scripts', 'build.mjs')]);
+if (!slowTier) {
+  step('typecheck', bin('tsc'), ['-b', '--pretty']);
+  step('lint', bin('eslint'), ['--max-warnings=0', '.']);
+}
+const buildArgs = [join(root, 'scripts', 'build.mjs'), ...(slowTier ? ['--if-stale'] : [])];
+const built = step('build', process.execPath, buildArgs);
 
 if (built) {
-  const report = join(results, 'vitest.json');
-  console.log('\n▶ tests');
+  const report = join(results, slowTier ? 'vitest-slow.json' : 'vitest.json');
+  console.log(slowTier ? '\n▶ slow tests' : '\n▶ tests');
   spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra], {
     cwd: root,
     stdio: 'inherit',
+    env: { ...process.env, SWITCHYARD_TEST_TIER: slowTier ? 'slow' : 'default' },
   });
   if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'));
@@ -48,6 +55,6 @@ if (built) {
 }
 
 const summary = `${passed} passed, ${failed} failed`;
-writeFileSync(join(results, 'summary.txt'), `${summary}\n`);
+writeFileSync(join(results, slowTier ? 'summary-slow.txt' : 'summary.txt'), `${summary}\n`);
 console.log(`\n${summary}`);
 process.exit(failed === 0 ? 0 : 1);

@@ -1,17 +1,20 @@
 // The session host process across restarts of the core: how long a new core takes to take back 20
-// live sessions (agents waiting at their prompt) with their screens, and how many output lines a SIGKILL of the core loses (the
-// host writes the transcript, so none should be).
+// live sessions (agents waiting at their prompt) with their screens, how many output lines a SIGKILL of the core loses (the
+// host writes the transcript, so none should be), and what the host's socket adds to a keystroke's echo.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
+import * as pty from 'node-pty';
 import { createCore, type Core } from '../../electron/core/app';
 import type { ClientContext } from '../../electron/core/clientContext';
 import { memoryLogger } from '../../electron/core/log';
 import { stopHost } from '../../electron/core/sessions/hostSupervisor';
-import type { Suite } from '../harness';
+import { addCommandTasks } from '../../tests/fixtures/commandTasks';
+import { runLoad, type AgentResult } from '../../tests/fixtures/loadRun';
+import { percentile, type Measurement, type Suite } from '../harness';
 
 /** Live sessions taken back in the re-attach row, as the issue states. */
 const SESSIONS = 20;
@@ -19,6 +22,17 @@ const SESSIONS = 20;
 const KILLED_AGENTS = 3;
 /** How long the agents print with no core before one starts again (ms). */
 const ORPHANED_MS = 1_000;
+/** Agents of the load run, and how long it lasts (ms), as the issue states. */
+const LOAD_AGENTS = 30;
+const LOAD_MS = 60_000;
+/** How long each agent of the load run works between two questions (ms). */
+const LOAD_QUESTION_EVERY_MS = 3_000;
+/** Keystrokes timed for echo latency, on each of the three paths. */
+const ECHO_SAMPLES = 300;
+/** Pause between two timed keystrokes, as a fast typist leaves (ms). */
+const KEYSTROKE_GAP_MS = 10;
+/** A program whose terminal echoes what is typed, and prints nothing else (no newline is typed). */
+const ECHO_PROGRAM = ['/bin/sh', '-c', 'exec cat'];
 
 const root = join(import.meta.dirname, '..', '..');
 const NUMBERED_LINES = join(root, 'tests', 'fixtures', 'numbered-lines.mjs');
@@ -33,22 +47,7 @@ async function prepare(work: string, count: number, command = [process.execPath,
   const repo = join(work, 'repo');
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '--allow-empty', '-m', 'initial'], { cwd: repo });
-  const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
-  const project = await core.projects.add(repo);
-  for (let i = 1; i <= count; i++) {
-    core.tasks.create({
-      projectId: project.id,
-      title: `printer ${i}`,
-      prompt: '',
-      status: 'ready',
-      priority: 'normal',
-      phase: null,
-      agentKind: 'custom',
-      agentOptions: { command, promptDelivery: 'none' },
-    });
-  }
-  await core.dispose();
-  return { dataDir, repo: project.path };
+  return { dataDir, repo: await addCommandTasks(dataDir, repo, count, command) };
 }
 
 const processCore = (dataDir: string): Core => createCore({ dataDir, mode: 'browser', sessionHost: 'process', log: memoryLogger() });
@@ -114,6 +113,176 @@ async function linesLostAcrossCoreKill(work: string): Promise<{ lost: number; pr
   }
 }
 
+/** One way from a keystroke to its echo: type a character, hear of the output. */
+interface EchoPath {
+  type(data: string): void;
+  onOutput(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+function rawPtyPath(cwd: string): EchoPath {
+  const child = pty.spawn(ECHO_PROGRAM[0]!, ECHO_PROGRAM.slice(1), { cols: 80, rows: 24, cwd });
+  return {
+    type: (data) => child.write(data),
+    onOutput: (listener) => void child.onData(listener),
+    close: async () => child.kill(),
+  };
+}
+
+/** A keystroke through a core's sessions to the pane attached to the session, as the app's pane types and is shown. */
+async function corePath(work: string, sessionHost: 'process' | 'in-process'): Promise<EchoPath> {
+  const { dataDir } = await prepare(work, 1, ECHO_PROGRAM);
+  const core = createCore({ dataDir, mode: 'browser', sessionHost, log: memoryLogger() });
+  await core.ready;
+  const session = await core.sessions.start(core.tasks.list(core.projects.list()[0]!.id)[0]!.id);
+  const listeners = new Set<() => void>();
+  const client: ClientContext = {
+    clientId: 'echo-pane',
+    send: (event) => {
+      if (event === 'terminal.data') for (const listener of listeners) listener();
+    },
+    onClose: () => ({ dispose: () => {} }),
+  };
+  await core.sessions.attach(session.id, client);
+  return {
+    type: (data) => void core.sessions.input(session.id, data),
+    onOutput: (listener) => void listeners.add(listener),
+    close: async () => {
+      core.setQuitChoice('stop');
+      await core.dispose();
+      await stopHost(dataDir, { all: true });
+    },
+  };
+}
+
+/**
+ * Echo latencies (ms) of each path, the keystrokes taken in turns (one on each path, then the
+ * next), so that what else the machine does weighs on all of them alike.
+ */
+async function echoLatencies(paths: EchoPath[]): Promise<number[][]> {
+  const waiting: ((() => void) | null)[] = paths.map(() => null);
+  paths.forEach((path, i) =>
+    path.onOutput(() => {
+      const done = waiting[i];
+      waiting[i] = null;
+      done?.();
+    }),
+  );
+  const samples = paths.map(() => [] as number[]);
+  for (let n = 0; n < ECHO_SAMPLES; n++) {
+    for (const [i, path] of paths.entries()) {
+      const start = performance.now();
+      await new Promise<void>((resolve) => {
+        waiting[i] = resolve;
+        path.type(String.fromCharCode(97 + (n % 26)));
+      });
+      samples[i]!.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, KEYSTROKE_GAP_MS));
+    }
+  }
+  return samples;
+}
+
+async function echoRows(work: string): Promise<Measurement[]> {
+  const paths = [rawPtyPath(tmpdir()), await corePath(join(work, 'in-process'), 'in-process'), await corePath(join(work, 'process'), 'process')];
+  try {
+    const [raw, inProcess, hostProcess] = (await echoLatencies(paths)).map((samples) => Number(percentile(samples, 99).toFixed(2)));
+    return [
+      {
+        name: 'keystroke echo p99 through the session host process',
+        value: hostProcess!,
+        unit: 'ms',
+        baseline: 'the same program echoed by raw node-pty',
+        baselineValue: raw!,
+        better: 'lower',
+      },
+      {
+        name: 'keystroke echo p99 through the session host process, against the host in the core\'s process (before the change)',
+        value: hostProcess!,
+        unit: 'ms',
+        baseline: 'the session host in the core\'s process',
+        baselineValue: inProcess!,
+        better: 'lower',
+        target: '≤ 1.2×',
+      },
+    ];
+  } finally {
+    for (const path of paths) await path.close();
+  }
+}
+
+/** 30 agents printing mixed output and asking questions for a minute: loss, questions, memory, descriptors. */
+async function loadRows(work: string): Promise<Measurement[]> {
+  const dataDir = join(work, 'data');
+  const repo = join(work, 'repo');
+  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+  execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '--allow-empty', '-m', 'initial'], { cwd: repo });
+  try {
+    const result = await runLoad({ dataDir, repo, agents: LOAD_AGENTS, durationMs: LOAD_MS, questionEveryMs: LOAD_QUESTION_EVERY_MS });
+    const sum = (pick: (a: AgentResult) => number) => result.agents.reduce((total, agent) => total + pick(agent), 0);
+    const what = `${LOAD_AGENTS} agents for ${LOAD_MS / 1000} s`;
+    const mb = (n: number) => Number(n.toFixed(1));
+    return [
+      {
+        name: `load (${what}): transcript lines lost or damaged`,
+        value: sum((a) => a.missing + a.damaged + (a.printed === null ? 1 : 0)),
+        unit: 'lines',
+        baseline: 'lines printed',
+        baselineValue: sum((a) => a.printed ?? 0),
+        better: 'lower',
+        target: '0',
+      },
+      {
+        name: `load (${what}): questions not surfaced`,
+        value: sum((a) => Math.max(0, a.asked - a.surfaced)),
+        unit: 'questions',
+        baseline: 'questions asked',
+        baselineValue: sum((a) => a.asked),
+        better: 'lower',
+        target: '0',
+      },
+      {
+        name: `load (${what}): session host memory at the end`,
+        value: mb(result.last.hostRssMb),
+        unit: 'MB',
+        baseline: 'at a fifth of the run',
+        baselineValue: mb(result.warm.hostRssMb),
+        better: 'lower',
+        target: 'bounded (≈ 1×)',
+      },
+      {
+        name: `load (${what}): core memory at the end`,
+        value: mb(result.last.coreRssMb),
+        unit: 'MB',
+        baseline: 'at a fifth of the run',
+        baselineValue: mb(result.warm.coreRssMb),
+        better: 'lower',
+        target: 'bounded (≈ 1×)',
+      },
+      {
+        name: `load (${what}): open descriptors of the session host at the end`,
+        value: result.last.hostFds,
+        unit: 'fds',
+        baseline: 'at a fifth of the run',
+        baselineValue: result.warm.hostFds,
+        better: 'lower',
+        target: 'flat (1×)',
+      },
+      {
+        name: `load (${what}): open descriptors of the core at the end`,
+        value: result.last.coreFds,
+        unit: 'fds',
+        baseline: 'at a fifth of the run',
+        baselineValue: result.warm.coreFds,
+        better: 'lower',
+        target: 'flat (1×)',
+      },
+    ];
+  } finally {
+    await stopHost(dataDir, { all: true });
+  }
+}
+
 const suite: Suite = {
   name: 'session-host',
   async run() {
@@ -121,7 +290,11 @@ const suite: Suite = {
     try {
       const reattach = await reattachMs(join(work, 'reattach'));
       const lost = await linesLostAcrossCoreKill(join(work, 'kill'));
+      const echo = await echoRows(join(work, 'echo'));
+      const load = await loadRows(join(work, 'load'));
       return [
+        ...echo,
+        ...load,
         {
           name: `session host: re-attach of ${SESSIONS} live sessions after a restart of the core`,
           value: Number(reattach.restarted.toFixed(0)),

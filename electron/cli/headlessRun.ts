@@ -56,6 +56,8 @@ export interface RunSummary {
   blocked: { task: TaskRef; by: TaskRef[] }[];
   /** Agents still waiting for an answer when the run ended, with their last question. */
   waiting: { task: TaskRef; question: string }[];
+  /** Why the run started nothing more: the project's usage budget was reached; null otherwise. */
+  budgetStop: string | null;
   ok: boolean;
 }
 
@@ -112,13 +114,20 @@ export function headlessRun(core: Core, projectId: string, options: HeadlessRunO
     const end = (how: RunEnd | Error) => {
       if (ended) return;
       ended = true;
+      // Read while the run is still on: a budget counted "per run" ends with it.
+      let budgetStop: string | null = null;
+      try {
+        budgetStop = core.scheduler.status(projectId).budgetStop ?? null;
+      } catch {
+        budgetStop = null;
+      }
       try {
         core.scheduler.pause(projectId);
       } finally {
         void disposables.dispose();
       }
       if (how instanceof Error) reject(how);
-      else resolve(summarize(core, projectId, options.until, how, questions));
+      else resolve(summarize(core, projectId, options.until, how, questions, budgetStop));
     };
     const failWith = (error: unknown) => end(error instanceof Error ? error : new Error(String(error)));
 
@@ -212,7 +221,7 @@ export function headlessRun(core: Core, projectId: string, options: HeadlessRunO
   });
 }
 
-function summarize(core: Core, projectId: string, until: RunGoal, how: RunEnd, questions: Map<string, string>): RunSummary {
+function summarize(core: Core, projectId: string, until: RunGoal, how: RunEnd, questions: Map<string, string>, budgetStop: string | null): RunSummary {
   const tasks = core.tasks.list(projectId);
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, tasks.filter((t) => t.status === s).length])) as Record<TaskStatus, number>;
@@ -230,6 +239,7 @@ function summarize(core: Core, projectId: string, until: RunGoal, how: RunEnd, q
     failed: tasks.filter((t) => t.status === 'failed').map((t) => ({ task: ref(t), reason: t.reason })),
     blocked: status.blocked.map((b) => ({ task: named(b.taskId), by: b.by.map(named) })),
     waiting: tasks.filter((t) => t.status === 'needs_input').map((t) => ({ task: ref(t), question: questions.get(t.id) ?? UNNAMED_QUESTION })),
-    ok: how === 'settled' && reached === tasks.length,
+    budgetStop,
+    ok: how === 'settled' && reached === tasks.length && budgetStop === null,
   };
 }

@@ -18,7 +18,7 @@ export const RUN_EXIT_CODES = {
 /** The exit code lines of `switchyard run --help`. */
 export const RUN_EXIT_HELP = `Exit codes:
   0    every task reached --until (review, or merged)
-  1    some task failed, is blocked or was never started
+  1    some task failed, is blocked or was never started (also when a budget stopped the run)
   2    bad usage (an unknown option, a bad value)
   3    the database could not be migrated
   4    --timeout ran out
@@ -72,6 +72,7 @@ export function summaryLines(summary: RunSummary, until: RunGoal): string[] {
   for (const { task, reason } of summary.failed) lines.push(`${reason?.kind === 'blocked' ? 'blocked' : 'failed'}: ${named(task)}${reason ? ` — ${reason.code} ${reason.message}` : ''}`);
   for (const { task, by } of summary.blocked) lines.push(`blocked: ${named(task)} (needs ${by.map(named).join(', ')})`);
   for (const { task, question } of summary.waiting) lines.push(`needs input: ${named(task)} — ${question}`);
+  if (summary.budgetStop) lines.push(`stopped by the budget: ${summary.budgetStop}`);
   const c = summary.counts;
   lines.push(
     `${ENDINGS[summary.end]}: ${summary.reached} of ${summary.total} reached ${until}; ${c.done} done, ${c.review} to review, ${c.failed} failed, ${summary.blocked.length} blocked, ${c.needs_input} need input, ${c.running} running, ${c.backlog + c.ready} not started`,

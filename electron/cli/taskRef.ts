@@ -36,15 +36,27 @@ async function candidateProjects(access: CoreAccess, projectPath: string | undef
   return here ? [here] : access.call<Project[]>('projects.list', {});
 }
 
-/** A task named by its key (from a plan) or its id; NOT_FOUND, or CONFLICT when a key names several. */
+/** How many leading characters of its id name a task that its plan gave no key (as git shortens a hash). */
+export const SHORT_ID_LENGTH = 8;
+
+/** The key a task is shown and named by: its plan's, else the start of its id. */
+export function shownKey(task: Task): string {
+  return task.planKey ?? task.id.slice(0, SHORT_ID_LENGTH);
+}
+
+/**
+ * A task named by its key (from a plan), its id or the start of its id as `shownKey` gives it;
+ * NOT_FOUND, or CONFLICT when a key names several.
+ */
 export async function resolveTask(access: CoreAccess, ref: string, projectPath?: string): Promise<Task> {
   const projects = await candidateProjects(access, projectPath);
   const matches: Task[] = [];
+  const short = ref.length >= SHORT_ID_LENGTH;
   for (const project of projects) {
     const tasks = await access.call<Task[]>('tasks.list', { projectId: project.id });
     const byId = tasks.find((t) => t.id === ref);
     if (byId) return byId;
-    matches.push(...tasks.filter((t) => t.planKey === ref));
+    matches.push(...tasks.filter((t) => t.planKey === ref || (short && t.planKey === null && t.id.startsWith(ref))));
   }
   if (matches.length === 1) return matches[0]!;
   const where = projects.length === 1 ? `in ${projects[0]!.name} (${projects[0]!.path})` : `in any of ${projects.length} projects`;
@@ -64,7 +76,7 @@ export async function latestSession(access: CoreAccess, taskId: string): Promise
 export async function liveSession(access: CoreAccess, task: Task): Promise<Session> {
   const session = await latestSession(access, task.id);
   if (session === null || session.endedAt !== null) {
-    throw new SwitchyardError('SESSION_NOT_RUNNING', `${task.planKey ?? task.id} (${task.title}) has no running agent: start it with switchyard tasks start`);
+    throw new SwitchyardError('SESSION_NOT_RUNNING', `${shownKey(task)} (${task.title}) has no running agent: start it with switchyard tasks start`);
   }
   return session;
 }

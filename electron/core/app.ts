@@ -1,4 +1,4 @@
-import type { AgentKind, AppInfo } from '../../shared/contract';
+import type { AppInfo } from '../../shared/contract';
 import { appVersion } from './appRoot';
 import { databaseFile } from './dataDir';
 import { openDatabase, type DatabaseHandle } from './db/client';
@@ -24,15 +24,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { HostClient } from './sessions/hostClient';
 import { inProcessHost } from './sessions/hostServer';
-import { connectHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
+import { connectHost, endSilentHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
+import type { HostStatus } from './sessions/hostWire';
 import { IdleStops } from './sessions/idleStops';
 import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
-import { AGENT_BINARIES } from './agents/binaries';
-import { AGENT_ADAPTERS } from './agents/launcher';
-import { locateBinary } from './agents/locate';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
 import type { PermissionAnswer } from './agents/permissionHook';
+import { configuredAgentPaths } from './agents/installed';
 import { SessionBridge } from './agents/sessionBridge';
 import type { CreateTerminalObserver } from './sessions/terminalObserver';
 import { FinishedScreens } from './sessions/finishedScreens';
@@ -42,6 +41,7 @@ import { SettingsService } from './settings/settingsService';
 import { TaskGraphService } from './tasks/taskGraphService';
 import { TaskLifecycle } from './tasks/taskLifecycle';
 import { TaskService } from './tasks/taskService';
+import { UsageService } from './usage/usageService';
 import { OrphanFinder } from './worktrees/orphans';
 import { RepoQueue } from './worktrees/repoQueue';
 import { WorktreeReview } from './worktrees/review';
@@ -96,6 +96,8 @@ export interface Core {
   readonly cache: DependencyCache;
   /** The project's check command, run when an agent finishes a turn, its results kept by tree. */
   readonly checks: CheckService;
+  /** Tokens, cost and time per task, and the projects' budgets. */
+  readonly usage: UsageService;
   readonly review: WorktreeReview;
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
@@ -152,20 +154,8 @@ export function createCore(options: CoreOptions): Core {
   const orphans = new OrphanFinder(worktreeParts);
   const savedChanges = new SavedChangesService({ ...worktreeParts, settings });
   const taskGraph = new TaskGraphService(database.db, bus, projects);
-  const agentPath = (key: 'agents.claudePath' | 'agents.codexPath' | 'agents.geminiPath' | 'agents.aiderPath') =>
-    settings.value(key) || undefined;
-  /** The agent paths set in the settings, by agent kind. */
-  const agentPaths = (): Partial<Record<AgentKind, string>> =>
-    Object.fromEntries(
-      Object.entries({
-        'claude-code': agentPath('agents.claudePath'),
-        codex: agentPath('agents.codexPath'),
-        gemini: agentPath('agents.geminiPath'),
-        aider: agentPath('agents.aiderPath'),
-      }).filter(([, path]) => path !== undefined),
-    );
-  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle, agentInstalled(agentPaths)));
-  // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
+  // The preview flags tasks whose agent is not installed, by the lookup a start does (the agents come later here).
+  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle, (kind) => agents.agentInstallation(kind)));
   const policy = new PolicyService({
     settings,
     tasks,
@@ -188,7 +178,8 @@ export function createCore(options: CoreOptions): Core {
         if (verdict.decision === 'ask') return null;
         return verdict.decision === 'allow' ? { behavior: 'allow' } : { behavior: 'deny', message: `Refused by the rule ${verdict.rule}.` };
       },
-      binaryPaths: () => agentPaths(),
+      // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
+      binaryPaths: () => configuredAgentPaths((key) => settings.value(key)),
     }),
   );
   const bridge = new SessionBridge({
@@ -196,6 +187,7 @@ export function createCore(options: CoreOptions): Core {
     prepareWorkspace: (task) => worktrees.prepare(task),
     onAgentSessionId: (sessionId, agentSessionId) => sessions.recordAgentSessionId(sessionId, agentSessionId),
     onUsageLimit: (sessionId, limit) => limitWaits.reported(sessionId, limit),
+    onTranscriptPath: (sessionId, path) => usage.transcriptReported(sessionId, path),
     permissionPreset: (task) => settings.value('policy.preset', task.projectId),
   });
   // Told once when writes start failing (a full disk) and once when everything held is written.
@@ -217,17 +209,35 @@ export function createCore(options: CoreOptions): Core {
     log,
     // A host in this process goes with it whatever was chosen.
     onQuit: () => (inProcess ? 'stop' : (quitChoice ?? (settings.value('sessions.keepRunningOnQuit') ? 'keep' : 'stop'))),
+    // A host process that stopped answering is ended, so that its socket is free for the next.
+    ...(inProcess ? {} : { onSilent: (status: HostStatus) => endSilentHost(status.pid) }),
   });
   // A host of its own writes the output itself, also while no core runs.
-  const writtenByHost = inProcess ? undefined : () => host.control<null>({ op: 'settleTranscript' }).then(
-        () => undefined,
+  const writtenByHost = inProcess
+    ? undefined
+    : async () => {
+        // No host running has nothing pending: none is started only to be asked (a read of an old transcript).
+        if (!host.hasConnection() && !(await hostListening(options.dataDir))) return;
         // A host gone (or stopped) has written all it ever will.
-        () => undefined,
-      );
+        await host.control<null>({ op: 'settleTranscript' }).catch(() => undefined);
+      };
   const transcript = disposables.add(new TranscriptStore(database.db, database.file, log, storage, writtenByHost));
   const unsaved = disposables.add(new UnsavedWrites(storage, log));
   const sessionRows = new SessionRows(database.db);
   const transcripts = new TranscriptQueries(sessionRows, transcript);
+  // Tokens, cost and time per task, read from the agents' own records; a reached budget is told to the user.
+  const usage = disposables.add(
+    new UsageService({
+      db: database.db,
+      bus,
+      settings,
+      projects,
+      tasks,
+      sessions: sessionRows,
+      log,
+      onBudgetReached: (taskId, status) => attention.budgetReached(taskId, status.reached ?? 'the budget is reached'),
+    }),
+  );
   const sessions = disposables.add(
     new SessionService({
       rows: sessionRows,
@@ -295,6 +305,7 @@ export function createCore(options: CoreOptions): Core {
         },
         failures: (taskId) => sessions.failures(taskId),
         resumedAfterLimit: (taskId) => attention.limitReset(taskId, 'its usage limit reset'),
+        budgetStop: (projectId) => usage.budgetStop(projectId),
       },
     }),
   );
@@ -343,7 +354,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks, usage }),
     log,
   );
   const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);
@@ -366,6 +377,7 @@ export function createCore(options: CoreOptions): Core {
     worktrees,
     cache,
     checks,
+    usage,
     review,
     orphans,
     savedChanges,
@@ -387,18 +399,5 @@ export function createCore(options: CoreOptions): Core {
       for (const connection of [...connections]) connection.dispose();
       await disposables.dispose();
     },
-  };
-}
-
-/** The lookup a start does for an agent's executable, without starting it: for the plan preview's flags. */
-function agentInstalled(paths: () => Partial<Record<AgentKind, string>>) {
-  return async (kind: AgentKind) => {
-    const adapter = AGENT_ADAPTERS[kind];
-    if (kind === 'custom') return { installed: true, label: adapter.label };
-    const found = await locateBinary(adapter.label, AGENT_BINARIES[kind], adapter.extraLocations, { override: paths()[kind] }).then(
-      () => true,
-      () => false,
-    );
-    return { installed: found, label: adapter.label };
   };
 }

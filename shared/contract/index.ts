@@ -11,6 +11,7 @@ import { schedulerEvents, schedulerProcedures } from './scheduler';
 import { sessionEvents, sessionMessages, sessionProcedures } from './sessions';
 import { settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
+import { usageEvents, usageProcedures } from './usage';
 import { worktreeEvents, worktreeProcedures } from './worktrees';
 
 export * from './app';
@@ -27,6 +28,7 @@ export * from './sessions';
 export * from './sessionState';
 export * from './settings';
 export * from './tasks';
+export * from './usage';
 export * from './worktrees';
 
 /** Every procedure of the API: its name, its input schema and its output schema. */
@@ -42,6 +44,7 @@ export const procedures = {
   ...sessionProcedures,
   ...cacheProcedures,
   ...checkProcedures,
+  ...usageProcedures,
 } as const;
 
 /** Every one-way message a client may send (no reply), with its input schema. */
@@ -62,6 +65,7 @@ export const events = {
   ...notifyEvents,
   ...cacheEvents,
   ...checkEvents,
+  ...usageEvents,
 } as const;
 
 export type Procedures = typeof procedures;

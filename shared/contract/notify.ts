@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idSchema, timestampSchema } from './common';
 
 /** What may call the user back: each can be turned off in Settings → Notifications. */
-export const NOTIFY_EVENT_KINDS = ['needs_input', 'turn_finished', 'failed', 'merge_conflict', 'limit_reset'] as const;
+export const NOTIFY_EVENT_KINDS = ['needs_input', 'turn_finished', 'failed', 'merge_conflict', 'limit_reset', 'budget_reached'] as const;
 export const notifyEventKindSchema = z.enum(NOTIFY_EVENT_KINDS);
 export type NotifyEventKind = z.infer<typeof notifyEventKindSchema>;
 

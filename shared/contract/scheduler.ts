@@ -13,6 +13,8 @@ export const schedulerStatusSchema = z.object({
   blocked: z.array(z.object({ taskId: idSchema, by: z.array(idSchema) })),
   /** The last task that could not be started, and why. */
   lastError: z.object({ taskId: idSchema, code: z.string(), message: z.string() }).nullable(),
+  /** Why the run starts nothing more: the project's usage budget is reached. */
+  budgetStop: z.string().nullable().optional(),
 });
 export type SchedulerStatus = z.infer<typeof schedulerStatusSchema>;
 

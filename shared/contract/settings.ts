@@ -5,6 +5,7 @@ import { idSchema } from './common';
 import { doNotDisturbSchema, NOTIFY_EVENT_KINDS, notifyEventKindSchema } from './notify';
 import { permissionRulesSchema, policyPresetSchema } from './policy';
 import { agentKindSchema } from './tasks';
+import { budgetPeriodSchema, PRICE_OVERRIDE_PATTERN, usageCostModeSchema } from './usage';
 
 export const SETTING_SCOPES = ['user', 'project'] as const;
 export const settingScopeSchema = z.enum(SETTING_SCOPES);
@@ -61,6 +62,41 @@ export const settingDefinitions = {
     scopes: ['user'],
     label: 'Aider program',
     description: 'Full path of `aider`. Empty: looked for on PATH and in the usual install folders.',
+  }),
+  'agents.cursorPath': setting({
+    schema: z.string().trim().max(MAX_PATH_LENGTH).nullable(),
+    default: null,
+    scopes: ['user'],
+    label: 'Cursor CLI program',
+    description: 'Full path of `cursor-agent`. Empty: looked for on PATH and in the usual install folders.',
+  }),
+  'agents.opencodePath': setting({
+    schema: z.string().trim().max(MAX_PATH_LENGTH).nullable(),
+    default: null,
+    scopes: ['user'],
+    label: 'OpenCode program',
+    description: 'Full path of `opencode`. Empty: looked for on PATH and in the usual install folders.',
+  }),
+  'agents.copilotPath': setting({
+    schema: z.string().trim().max(MAX_PATH_LENGTH).nullable(),
+    default: null,
+    scopes: ['user'],
+    label: 'GitHub Copilot CLI program',
+    description: 'Full path of `copilot`. Empty: looked for on PATH and in the usual install folders.',
+  }),
+  'agents.qwenPath': setting({
+    schema: z.string().trim().max(MAX_PATH_LENGTH).nullable(),
+    default: null,
+    scopes: ['user'],
+    label: 'Qwen Code program',
+    description: 'Full path of `qwen`. Empty: looked for on PATH and in the usual install folders.',
+  }),
+  'agents.ampPath': setting({
+    schema: z.string().trim().max(MAX_PATH_LENGTH).nullable(),
+    default: null,
+    scopes: ['user'],
+    label: 'Amp program',
+    description: 'Full path of `amp`. Empty: looked for on PATH and in the usual install folders.',
   }),
   'scheduler.maxConcurrent': setting({
     schema: z.number().int().min(1).max(64),
@@ -248,6 +284,43 @@ export const settingDefinitions = {
     scopes: ['user'],
     label: 'Theme',
     description: 'Colours of the window.',
+  }),
+  'usage.costMode': setting({
+    schema: usageCostModeSchema,
+    default: 'cost',
+    scopes: ['user'],
+    label: 'Show usage as',
+    description:
+      'cost: tokens priced in dollars by the price table; tokens: for a subscription, no cost anywhere — tokens and the limit windows instead.',
+  }),
+  'usage.prices': setting({
+    schema: z.array(z.string().trim().regex(PRICE_OVERRIDE_PATTERN, 'model=input/output/cacheWrite/cacheRead, dollars per million tokens')).max(200),
+    default: [],
+    scopes: ['user'],
+    label: 'Model prices',
+    description:
+      'Your prices, over the built-in table: one model a line as model=input/output/cacheWrite/cacheRead in dollars per million tokens, e.g. claude-sonnet-4-5=3/15/3.75/0.30.',
+  }),
+  'usage.budgetTokens': setting({
+    schema: z.number().int().min(1).max(1e12).nullable(),
+    default: null,
+    scopes: BOTH,
+    label: 'Token budget',
+    description: 'Tokens (input, output and cache, all counted) the project may use per budget period; once reached, the run starts no more agents. Empty: none.',
+  }),
+  'usage.budgetUsd': setting({
+    schema: z.number().min(0.01).max(1e7).nullable(),
+    default: null,
+    scopes: BOTH,
+    label: 'Cost budget ($)',
+    description: 'Dollars the project may spend per budget period, priced by the price table; once reached, the run starts no more agents. Empty: none.',
+  }),
+  'usage.budgetPeriod': setting({
+    schema: budgetPeriodSchema,
+    default: 'day',
+    scopes: BOTH,
+    label: 'Budget period',
+    description: 'day: since midnight; run: since the project’s run was turned on. Running agents finish their turn; only new starts stop.',
   }),
   'notify.events': setting({
     schema: z.array(notifyEventKindSchema).max(NOTIFY_EVENT_KINDS.length),

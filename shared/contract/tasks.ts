@@ -11,7 +11,7 @@ export const TASK_PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 export const taskPrioritySchema = z.enum(TASK_PRIORITIES);
 export type TaskPriority = z.infer<typeof taskPrioritySchema>;
 
-export const AGENT_KINDS = ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const;
+export const AGENT_KINDS = ['claude-code', 'codex', 'gemini', 'aider', 'cursor', 'opencode', 'copilot', 'qwen', 'amp', 'custom'] as const;
 export const agentKindSchema = z.enum(AGENT_KINDS);
 export type AgentKind = z.infer<typeof agentKindSchema>;
 

@@ -6,6 +6,7 @@ import { CLAUDE_HOOK_EVENTS } from '../../electron/core/agents/claudeCode';
 import { HOOK_ENV } from '../../electron/core/agents/hookRelay';
 import { startHookServer, type HookServer } from '../../electron/core/agents/hookServer';
 import { createAgentLauncher } from '../../electron/core/agents/launcher';
+import { AGENT_KINDS } from '../../shared/contract';
 import { SwitchyardError } from '../../shared/errors';
 import { tempDir } from '../helpers/tempDir';
 
@@ -166,6 +167,78 @@ describe('other agents', () => {
   });
 });
 
+describe('the agents added beside them', () => {
+  const NEW = { sessionId: 's1', resume: false } as const;
+
+  it('Cursor: cursor-agent with the prompt as an argument; resumes a chat by id or the latest', async () => {
+    const bin = binDir(['cursor-agent']);
+    const launcher = createAgentLauncher({ pathEnv: bin });
+    const launch = await launcher.resolveLaunch(task('cursor', { model: 'gpt-5', permissions: 'all' }), NEW);
+    expect(launch.file).toBe(join(bin, 'cursor-agent'));
+    expect(launch.args).toEqual(['--force', '--model', 'gpt-5', 'Make the login form validate emails']);
+    expect(launch.hooks).toBe(false);
+    expect((await launcher.resolveLaunch(task('cursor'), { ...NEW, resume: true, agentSessionId: 'chat-1' })).args).toEqual(['--resume', 'chat-1']);
+    const latest = await launcher.resolveLaunch(task('cursor'), { ...NEW, resume: true, followUp: 'Finish it' });
+    expect(latest.args).toEqual(['--continue']);
+    expect(latest.initialInput).toBe('Finish it\r');
+    expect((await launcher.resolveLaunch(task('cursor', { prompt: '-v please' }), NEW)).args).toEqual(['--', '-v please']);
+  });
+
+  it('OpenCode: --prompt and a provider/model; resumes by --session or --continue, the follow-up as its prompt', async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir(['opencode']) });
+    const launch = await launcher.resolveLaunch(task('opencode', { model: 'anthropic/claude-sonnet-4-5' }), NEW);
+    expect(launch.args).toEqual(['--model', 'anthropic/claude-sonnet-4-5', '--prompt', 'Make the login form validate emails']);
+    expect((await launcher.resolveLaunch(task('opencode', { permissions: 'all' }), { ...NEW, resume: true, agentSessionId: 'ses_1' })).args).toEqual([
+      '--auto',
+      '--session',
+      'ses_1',
+    ]);
+    expect((await launcher.resolveLaunch(task('opencode'), { ...NEW, resume: true, followUp: 'Go on' })).args).toEqual(['--continue', '--prompt', 'Go on']);
+  });
+
+  it('Copilot: a session id of ours, -i with the prompt, --model; resumes that id', async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir(['copilot']) });
+    const launch = await launcher.resolveLaunch(task('copilot', { model: 'claude-sonnet-4.5', permissions: 'edits' }), NEW);
+    expect(launch.agentSessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(launch.args).toEqual(['--allow-tool', 'write', '--model', 'claude-sonnet-4.5', '--session-id', launch.agentSessionId, '-i', 'Make the login form validate emails']);
+    expect((await launcher.resolveLaunch(task('copilot'), { ...NEW, agentSessionId: UUID })).args).toEqual(['--session-id', UUID, '-i', 'Make the login form validate emails']);
+    expect((await launcher.resolveLaunch(task('copilot'), { ...NEW, resume: true, agentSessionId: UUID })).args).toEqual(['--resume', UUID]);
+    expect((await launcher.resolveLaunch(task('copilot'), { ...NEW, resume: true })).args).toEqual(['--continue']);
+  });
+
+  it('Qwen Code: a session id of ours and the prompt run interactively; resumes that id', async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir(['qwen']) });
+    const launch = await launcher.resolveLaunch(task('qwen', { model: 'qwen3-coder-plus', permissions: 'edits' }), { ...NEW, agentSessionId: UUID });
+    expect(launch.args).toEqual(['--approval-mode', 'auto-edit', '--model', 'qwen3-coder-plus', '--session-id', UUID, '--prompt-interactive', 'Make the login form validate emails']);
+    expect(launch.agentSessionId).toBe(UUID);
+    expect((await launcher.resolveLaunch(task('qwen', { permissions: 'all' }), { ...NEW, resume: true, agentSessionId: UUID })).args).toEqual(['--yolo', '--resume', UUID]);
+    expect((await launcher.resolveLaunch(task('qwen'), { ...NEW, resume: true })).args).toEqual(['--continue']);
+  });
+
+  it('Amp: the prompt typed in, no model flag (it has none); resumes a thread or the latest', async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir(['amp']) });
+    const launch = await launcher.resolveLaunch(task('amp', { model: 'gpt-5' }), NEW);
+    expect(launch.args).toEqual([]);
+    expect(launch.initialInput).toBe('Make the login form validate emails\r');
+    expect((await launcher.resolveLaunch(task('amp'), { ...NEW, resume: true, agentSessionId: 'T-1' })).args).toEqual(['threads', 'continue', 'T-1']);
+    expect((await launcher.resolveLaunch(task('amp'), { ...NEW, resume: true })).args).toEqual(['threads', 'continue', '--last']);
+  });
+
+  it("gives the task's model with each agent's own flag", async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir(['claude', 'codex', 'gemini', 'aider']) });
+    const argsOf = async (kind: LaunchTask['kind'], resume = false) =>
+      (await launcher.resolveLaunch(task(kind, { model: 'some-model' }), { ...NEW, resume, agentSessionId: UUID })).args;
+    for (const kind of ['claude-code', 'codex', 'gemini', 'aider'] as const) {
+      for (const resume of [false, true]) {
+        const args = await argsOf(kind, resume);
+        expect(args[args.indexOf('--model') + 1], `${kind}${resume ? ' resumed' : ''}`).toBe('some-model');
+      }
+    }
+    // No model named: no flag.
+    expect((await launcher.resolveLaunch(task('codex'), NEW)).args).not.toContain('--model');
+  });
+});
+
 describe('a missing agent', () => {
   it('is AGENT_NOT_FOUND listing PATH and the usual install locations', async () => {
     const home = tempDir('switchyard-home-');
@@ -219,8 +292,12 @@ describe("the user's own agent configuration", () => {
     writeFileSync(join(home, '.claude', 'settings.json'), '{"hooks":{}}');
     writeFileSync(join(home, '.claude.json'), '{}');
     const before = readdirSync(home, { recursive: true }).sort();
-    const launcher = createAgentLauncher({ pathEnv: binDir(['claude', 'codex', 'gemini', 'aider', 'x']), home, hookServer });
-    for (const kind of ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const) {
+    const launcher = createAgentLauncher({
+      pathEnv: binDir(['claude', 'codex', 'gemini', 'aider', 'cursor-agent', 'opencode', 'copilot', 'qwen', 'amp', 'x']),
+      home,
+      hookServer,
+    });
+    for (const kind of AGENT_KINDS) {
       for (const resume of [false, true]) {
         await launcher.resolveLaunch(task(kind, { command: ['x'], cwd: home }), { sessionId: `s-${kind}`, agentSessionId: UUID, resume });
       }

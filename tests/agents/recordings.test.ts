@@ -66,6 +66,54 @@ describe('Gemini CLI recordings', () => {
   });
 });
 
+describe('GitHub Copilot CLI recordings (1.0.102)', () => {
+  it('folder trust, then the sign-in it needs: a question throughout; Ctrl-C twice exits 0', async () => {
+    const { changes, states } = await replay('copilot', 'copilot/trust-sign-in-exit.cast');
+    // Leaving, Copilot erases its composer and the sign-in line before the process ends: no question is left on screen.
+    expect(states).toEqual(['needs_input/screen', 'working/screen', 'exited/exit']);
+    expect(changes[0]?.detail).toMatch(/1\. Yes/);
+  });
+});
+
+describe('Qwen Code recordings (0.15.10)', () => {
+  it('ready at its prompt, the prompt of -i run (a spinner with "esc to cancel"), an API error back at the prompt, exit', async () => {
+    const { changes, states } = await replay('qwen', 'qwen/api-error-ready-exit.cast');
+    expect(states).toEqual(['idle/screen', 'working/screen', 'idle/screen', 'exited/exit']);
+    expect(changes[1]?.detail).toMatch(/esc to cancel/);
+    expect(changes[2]?.detail).toMatch(/Type your message/);
+  });
+});
+
+describe('OpenCode recordings (1.18.33)', () => {
+  it('ready with the prompt of --prompt in its composer; with no provider it ends by itself, exit 0', async () => {
+    const { changes, states } = await replay('opencode', 'opencode/prompt-no-provider-exit.cast');
+    expect(states).toEqual(['idle/screen', 'exited/exit']);
+    expect(changes[0]?.detail).toMatch(/ctrl\+p commands/);
+  });
+});
+
+describe('Amp recordings (0.0.1790142911)', () => {
+  it('without an API key it asks to log in; refused, it fails', async () => {
+    const { changes, states } = await replay('amp', 'amp/login-question-cancelled.cast');
+    expect(states).toEqual(['needs_input/screen', 'failed/exit']);
+    expect(changes[0]?.detail).toMatch(/log in to Amp\?/);
+  });
+
+  it('with a key but no network it fails at once', async () => {
+    const { states } = await replay('amp', 'amp/server-unreachable.cast');
+    expect(states).toEqual(['failed/exit']);
+  });
+});
+
+describe('Cursor CLI (a session written from its documentation: it does not install here)', () => {
+  it('workspace trust, a turn, "Run this command?", the turn finishing, Ctrl-C twice', async () => {
+    const { changes, states } = await replay('cursor', 'cursor/written-trust-run-command-exit.cast');
+    expect(states).toEqual(['needs_input/screen', 'idle/screen', 'working/screen', 'needs_input/screen', 'working/screen', 'idle/screen', 'exited/exit']);
+    expect(changes[0]?.detail).toMatch(/Do you trust the contents of this directory\?/);
+    expect(changes[3]?.detail).toMatch(/Run this command\?/);
+  });
+});
+
 describe('fake agent recordings', () => {
   it('with hooks: hooks drive every turn; a question on screen is seen before its late Notification', async () => {
     const { changes, states } = await replay('claude-code', 'fake-agent/hooks-edit-commit-exit.cast');

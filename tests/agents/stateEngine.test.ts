@@ -111,11 +111,16 @@ describe('the state engine without hooks', () => {
     const e = claude();
     settled(e, (at) => e.screen(QUESTION_SCREEN, at), 0);
     expect(e.state?.state).toBe('needs_input');
-    // The agent clears the screen and redraws the same question a moment later.
+    // The agent clears the screen and redraws the same question a moment later: a blank screen answers nothing.
     expect(e.screen([''], 1_000)).toBeNull();
-    expect(e.due()).toBe(1_000 + SIGNAL_SETTLE_MS);
+    expect(e.due()).toBeNull();
     expect(e.screen(QUESTION_SCREEN, 1_000 + SIGNAL_SETTLE_MS / 2)).toBeNull();
-    expect(e.tick(1_000 + SIGNAL_SETTLE_MS)).toBeNull();
+    expect(e.state?.state).toBe('needs_input');
+    // A frame drawn without the question (text but no hint) is a reading that must hold; the question comes back first.
+    expect(e.screen(['some output'], 2_000)).toBeNull();
+    expect(e.due()).toBe(2_000 + SIGNAL_SETTLE_MS);
+    expect(e.screen(QUESTION_SCREEN, 2_000 + SIGNAL_SETTLE_MS / 2)).toBeNull();
+    expect(e.tick(2_000 + SIGNAL_SETTLE_MS)).toBeNull();
     expect(e.state?.state).toBe('needs_input');
   });
 

@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hostPaths } from '../../electron/core/sessions/hostSupervisor';
 import { CONTROL_SECRET_FILE, controlSocketPath } from '../../electron/server/controlSocket';
 import { TOKEN_FILE } from '../../electron/server/tokenStore';
 import { makeRepo } from '../helpers/gitRepo';
@@ -58,6 +59,21 @@ async function stop(child: ChildProcess): Promise<void> {
 const mode = (path: string) => statSync(path).mode & 0o777;
 /** The parent of a process, from /proc. */
 const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+
+/** Session host processes of the data folder, found by their command line. */
+function hostProcessesOf(dataDir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv.includes(dataDir) && argv.some((arg) => /sessionHost\.js$|hostMain\.ts$/.test(arg))) found.push(Number(entry));
+    } catch {
+      // Ended while we looked.
+    }
+  }
+  return found;
+}
 
 interface SessionRow {
   taskId: string;
@@ -202,5 +218,60 @@ describe('the control socket', () => {
     const stopped = json<{ pid: number }>(['daemon', 'stop', '--all', '--data-dir', dataDir]);
     expect(stopped.pid).toBe(status.pid);
     await waitFor('the agent and its host to end', () => !isRunning(session.pid) && !isRunning(status.pid));
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it('switchyard run beside a running serve of the same data folder is refused in one line with exit code 6, and the serve goes on', async () => {
+    const dataDir = tempDir('switchyard-data-');
+    const repo = makeRepo();
+    const { child } = await serve(dataDir);
+    const task = json<{ id: string }>(['tasks', 'add', '--title', 'Served', '--command', 'sleep 120', '--data-dir', dataDir], repo);
+    const session = json<{ pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
+
+    // Tried: a headless run of the same project and data folder while the serve owns them.
+    const refused = run(['run', '--data-dir', dataDir], repo);
+    expect(refused.status).toBe(6);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      `switchyard: CONFLICT: Switchyard already runs for the data folder ${dataDir} (pid ${child.pid}, serve): stop it first, or pass another --data-dir`,
+    ]);
+    // Nothing of the serve was touched: its agent runs, and it still answers.
+    expect(isRunning(session.pid)).toBe(true);
+    expect(json<SessionRow[]>(['sessions', '--data-dir', dataDir], repo)).toEqual([expect.objectContaining({ taskId: task.id, pid: session.pid, endedAt: null })]);
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it('short-lived commands that start no agent leave no session host behind', async () => {
+    const dataDir = tempDir('switchyard-data-');
+    const repo = makeRepo();
+    const plan = join(tempDir('switchyard-plan-'), 'plan.md');
+    writeFileSync(plan, '# Plan\n\n## Phase 1: Notes\n\n### 1.1 A note\n**Assignee:** Claude Code\n\n```\nWrite a note\n```\n');
+    const noHost = (after: string) => {
+      expect(existsSync(hostPaths(dataDir).socket), `a host socket after ${after}`).toBe(false);
+      expect(hostProcessesOf(dataDir), `a host process after ${after}`).toEqual([]);
+    };
+    // The plan goes into a project of its own: its task is ready, and the run below must find none that is.
+    const planned = makeRepo();
+    for (const args of [
+      ['import-plan', plan, '--project', planned],
+      ['tasks', '--project', planned],
+      ['tasks', 'add', '--title', 'Quick', '--command', 'true', '--project', repo],
+      ['sessions', '--project', repo],
+      ['daemon', 'status'],
+    ]) {
+      run([...args, '--data-dir', dataDir], repo);
+      noHost(args.slice(0, 2).join(' '));
+    }
+    // Its agent run by a core of the command's own, the quick task is in review: a run has nothing to start, and ends with no host either.
+    const [quick] = json<{ id: string }[]>(['tasks', '--project', repo, '--data-dir', dataDir]);
+    expect(run(['tasks', 'start', quick!.id, '--data-dir', dataDir], repo).status).toBe(0);
+    noHost('tasks start (a core of its own)');
+    const headless = run(['run', '--until', 'review', '--data-dir', dataDir], repo);
+    expect(headless.status, headless.stderr).toBe(0);
+    expect(headless.stdout).toContain('1 of 1 reached review');
+    noHost('run');
+    // Nor does a serve asked for a transcript written before it started.
+    const served = await serve(dataDir);
+    expect(run(['transcript', quick!.id, '--data-dir', dataDir], repo).status).toBe(0);
+    noHost('transcript through serve');
+    await stop(served.child);
   }, CLI_TEST_TIMEOUT_MS);
 });

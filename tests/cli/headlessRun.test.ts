@@ -8,6 +8,7 @@ import { appRoot } from '../../electron/core/appRoot';
 import { memoryLogger } from '../../electron/core/log';
 import { stopHost } from '../../electron/core/sessions/hostSupervisor';
 import type { SettingKey } from '../../shared/contract';
+import { DEPENDENT_NOTES } from '../fixtures/notePlans';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { isRunning } from '../helpers/processes';
@@ -262,21 +263,7 @@ describe('switchyard run', () => {
   it('--until merged merges each task that reaches review, so that its dependent starts from the merged base, and exits 0', async () => {
     const { repo, dataDir } = await projectWithPlan(`# Plan
 
-### 1.1 First note
-**Assignee:** Claude Code
-
-\`\`\`
-Write the first note
-\`\`\`
-
-### 1.2 Second note
-**Assignee:** Claude Code
-**Depends On:** 1.1
-
-\`\`\`
-Write the second note
-\`\`\`
-`);
+${DEPENDENT_NOTES}`);
     const run = startRun(['--project', repo, '--approve', 'all', '--until', 'merged', '--data-dir', dataDir]);
     const code = await run.exited;
     const out = run.output();

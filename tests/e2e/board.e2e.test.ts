@@ -131,7 +131,15 @@ describe('board interactions', () => {
       // Let the drag start and the drop targets be measured before moving on, as a hand would.
       await page.locator('.overlay-card').waitFor();
       await page.mouse.move(to.x, to.y, { steps: 15 });
-      await expect.poll(targeted).toBe(true);
+      // dnd-kit picks the drop target only when the pointer moves, and measuring the targets can
+      // finish after the last step: each look nudges the pointer a pixel, alternately right and back.
+      let looks = 0;
+      await expect
+        .poll(async () => {
+          await page.mouse.move(to.x + (looks++ % 2 === 0 ? 1 : 0), to.y);
+          return targeted();
+        })
+        .toBe(true);
       await page.mouse.up();
       await page.locator('.overlay-card').waitFor({ state: 'detached' });
     };

@@ -15,15 +15,20 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A serve on a fixed port and a new data folder, with a tab signed in and showing it. */
+async function tabOnFixedPort() {
+  const dataDir = tempDir('switchyard-data-');
+  const port = await freePort();
+  const first = await startServe(dataDir, {}, { port });
+  const page = await (await launchBrowser()).newPage();
+  await page.goto(first.loginUrl);
+  await page.getByText(`data in ${dataDir}`).waitFor();
+  return { dataDir, port, first, page };
+}
+
 describe('browser mode across restarts', () => {
   it('an open tab reconnects by itself after serve restarts, with the token it was given', async () => {
-    const dataDir = tempDir('switchyard-data-');
-    const port = await freePort();
-    const first = await startServe(dataDir, {}, { port });
-    const browser = await launchBrowser();
-    const page = await browser.newPage();
-    await page.goto(first.loginUrl);
-    await page.getByText(`data in ${dataDir}`).waitFor();
+    const { dataDir, port, first, page } = await tabOnFixedPort();
     expect(await page.getByRole('status').filter({ hasText: 'Connecting' }).count()).toBe(0);
 
     // Stopped: the tab says it lost the server. Started again on the same port: the tab is back without a new address.
@@ -37,13 +42,7 @@ describe('browser mode across restarts', () => {
   });
 
   it('a tab whose token was rotated stops trying and says what to do', async () => {
-    const dataDir = tempDir('switchyard-data-');
-    const port = await freePort();
-    const first = await startServe(dataDir, {}, { port });
-    const browser = await launchBrowser();
-    const page = await browser.newPage();
-    await page.goto(first.loginUrl);
-    await page.getByText(`data in ${dataDir}`).waitFor();
+    const { dataDir, port, first, page } = await tabOnFixedPort();
     await first.stop();
 
     // What was tried: the same port, a new token (serve --new-token): the old tab's token is refused.

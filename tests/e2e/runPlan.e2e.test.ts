@@ -6,7 +6,8 @@ import { appRoot } from '../../electron/core/appRoot';
 import { startServer } from '../../electron/server/http';
 import { launchChromium } from '../helpers/browser';
 import { makeCore } from '../helpers/core';
-import { installFakeClaude } from '../helpers/fakeClaude';
+import { DEPENDENT_NOTES } from '../fixtures/notePlans';
+import { answerQuestions, installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
 
@@ -17,21 +18,7 @@ const PLAN = `# Notes plan
 
 ## Phase 1: Notes
 
-### 1.1 First note
-**Assignee:** Claude Code
-
-\`\`\`
-Write the first note
-\`\`\`
-
-### 1.2 Second note
-**Assignee:** Claude Code
-**Depends On:** 1.1
-
-\`\`\`
-Write the second note
-\`\`\`
-`;
+${DEPENDENT_NOTES}`;
 
 describe('running a plan in browser mode', () => {
   it('imports a small plan, runs it with the agent, and sees every task reach review in order', async () => {
@@ -41,10 +28,7 @@ describe('running a plan in browser mode', () => {
     const project = await core.projects.add(makeRepo());
     // A dependent starts from its finished dependency's branch, without waiting for a merge.
     core.settings.set('scheduler.stacking', true, 'project', project.id);
-    // The human at the keyboard: every question the agents ask is answered yes.
-    core.bus.subscribe(({ event, payload }) => {
-      if (event === 'session.state' && payload.change.state === 'needs_input') void core.sessions.input(payload.sessionId, '1').catch(() => undefined);
-    });
+    answerQuestions(core);
     const planFile = join(tempDir(), 'notes-plan.md');
     writeFileSync(planFile, PLAN);
 

@@ -37,4 +37,43 @@ describe('settings in browser mode', () => {
     await row.getByRole('button', { name: 'reset' }).last().click();
     await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('6your setting');
   });
+
+  it('tabbing through every field of the settings pages stores nothing', async () => {
+    const served = await startServe(tempDir('switchyard-e2e-'));
+    const page = await (await launchBrowser()).newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(served.loginUrl);
+    await page.getByLabel('Add a repository').fill(makeRepo());
+    await page.getByRole('button', { name: 'Add project' }).click();
+    await page.getByRole('button', { name: 'New task' }).waitFor();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    const pages = ['General', 'Agents', 'Usage', 'Cache'];
+    const fields = dialog.locator('.settings-table input, .settings-table select');
+
+    // Tried: each field focused in turn and left with Tab, per user and per project, changing nothing.
+    for (const name of pages) {
+      await dialog.getByRole('tab', { name }).click();
+      await expect.poll(() => fields.count()).toBeGreaterThan(0);
+      await fields.first().focus();
+      for (let i = await fields.count(); i > 0; i--) await page.keyboard.press('Tab');
+    }
+
+    // One real change, sent after the tabs on the same connection: once it shows, they were all handled.
+    await dialog.getByRole('tab', { name: 'General' }).click();
+    const row = page.locator('tr[data-setting="scheduler.maxConcurrent"]');
+    await row.getByLabel('Agents at once (yours)').fill('6');
+    await row.getByLabel('Agents at once (yours)').press('Enter');
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('6your setting');
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    for (const name of pages) {
+      await dialog.getByRole('tab', { name }).click();
+      await expect.poll(() => fields.count()).toBeGreaterThan(0);
+      const stored = await dialog
+        .locator('tr[data-setting]')
+        .evaluateAll((rows) => rows.filter((r) => !r.querySelector('.source-default')).map((r) => r.getAttribute('data-setting')));
+      expect(stored, name).toEqual(name === 'General' ? ['scheduler.maxConcurrent'] : []);
+    }
+  });
 });

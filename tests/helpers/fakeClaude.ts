@@ -1,5 +1,6 @@
 import { chmodSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Core } from '../../electron/core/app';
 import { tempDir } from './tempDir';
 
 const fakeAgent = join(import.meta.dirname, '..', 'fixtures', 'fake-agent.mjs');
@@ -17,4 +18,11 @@ export function installFakeClaude(workMs: number): string {
   process.env.CLAUDE_CONFIG_DIR = tempDir('switchyard-claude-');
   process.env.FAKE_AGENT_WORK_MS = String(workMs);
   return bin;
+}
+
+/** The fake agents ask before they edit: answers every question yes, as a person at the keyboard would. */
+export function answerQuestions(core: Core): void {
+  core.bus.subscribe(({ event, payload }) => {
+    if (event === 'session.state' && payload.change.state === 'needs_input') void core.sessions.input(payload.sessionId, '1').catch(() => undefined);
+  });
 }

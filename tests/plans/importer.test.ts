@@ -40,7 +40,8 @@ describe('plans.preview', () => {
     expect(plan.edges).toHaveLength(46);
     expect(plan.phases).toHaveLength(5);
     expect(plan.cycles).toEqual([]);
-    expect(plan.warnings.some((w) => /Cursor/.test(w.message))).toBe(true);
+    // Cursor is an agent like the others: no unknown-agent warning.
+    expect(plan.warnings.some((w) => /unknown agent/.test(w.message))).toBe(false);
     expect(await ok<Task[]>(core, 'tasks.list', { projectId })).toEqual([]);
     expect(await ok<unknown[]>(core, 'plans.list', { projectId })).toEqual([]);
   });
@@ -96,8 +97,8 @@ describe('plans.import', () => {
     const byKey = Object.fromEntries(tasks.map((t) => [t.planKey, t]));
     expect(tasks.map((t) => t.planKey)).toEqual(['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '3.1', '3.2', '3.3', '4.1', '4.2', '4.3', '5.1', '5.2', '5.3']);
     expect(byKey['1.3']).toMatchObject({ agentKind: 'codex', estimate: '2-3 hours', complexity: 'Medium', status: 'backlog', planId: result.planId });
-    // Cursor cannot run here: the task gets the default agent and keeps what the plan asked for.
-    expect(byKey['5.2']).toMatchObject({ agentKind: 'claude-code', agentLabel: 'Cursor' });
+    // Cursor is run by its own CLI; the assignee's words are kept beside it.
+    expect(byKey['5.2']).toMatchObject({ agentKind: 'cursor', agentLabel: 'Cursor' });
     expect(byKey['1.1']!.prompt.startsWith('Read docs/FEATURE_PARITY.md')).toBe(true);
 
     const graph = await ok<TaskGraph>(core, 'tasks.graph', { projectId });
@@ -301,7 +302,7 @@ describe('edits made in the preview', () => {
     const tasks = await ok<Task[]>(core, 'tasks.list', { projectId });
     expect(tasks.find((t) => t.planKey === '5.1')).toMatchObject({ title: 'Tests', agentKind: 'gemini' });
     expect(tasks.some((t) => t.planKey === '5.2')).toBe(false);
-    expect((await fails(core, 'plans.preview', { projectId, path: PHASED, edits: { tasks: { '1.1': { agent: 'cursor' } } } })).code).toBe('BAD_INPUT');
+    expect((await fails(core, 'plans.preview', { projectId, path: PHASED, edits: { tasks: { '1.1': { agent: 'devin' } } } })).code).toBe('BAD_INPUT');
   });
 });
 

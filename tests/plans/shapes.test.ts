@@ -119,7 +119,7 @@ describe('plan shapes', () => {
     expect(plan.tasks.map((x) => [x.key, x.title])).toEqual([['S1', 'Parser'], ['S2', 'Importer'], ['S3', 'CLI'], ['S4', 'Bench']]);
     expect(t['S1']).toMatchObject({ agent: 'claude-code', size: 'M', done: true, dependsOn: [] });
     expect(t['S2']).toMatchObject({ agent: 'codex', size: 'L', done: false, dependsOn: ['S1'] });
-    expect(t['S3']).toMatchObject({ agent: null, agentLabel: 'Cursor', dependsOn: ['S1', 'S2'] });
+    expect(t['S3']).toMatchObject({ agent: 'cursor', agentLabel: 'Cursor', dependsOn: ['S1', 'S2'] });
     expect(t['S4']!.dependsOn).toEqual([]);
     expect(plan.warnings.some((w) => /S4 .*depends on S9, which is not a task/.test(w.message) && w.line === 7)).toBe(true);
   });
@@ -293,9 +293,10 @@ describe('plan shapes', () => {
       - [ ] D @aider
       - [ ] E @cursor
       - [ ] F @bob
+      - [ ] G @devin
     `);
-    expect(plan.tasks.map((x) => x.agent)).toEqual(['claude-code', 'codex', 'gemini', 'aider', null, null]);
-    expect(plan.warnings.filter((w) => /unknown agent/.test(w.message)).map((w) => w.message.split('"')[1])).toEqual(['cursor', 'bob']);
+    expect(plan.tasks.map((x) => x.agent)).toEqual(['claude-code', 'codex', 'gemini', 'aider', 'cursor', null, null]);
+    expect(plan.warnings.filter((w) => /unknown agent/.test(w.message)).map((w) => w.message.split('"')[1])).toEqual(['bob', 'devin']);
   });
 
   it('a completed phase marks its headed tasks done; "Status:" does it per task', () => {

@@ -156,7 +156,7 @@ describe('a malformed rule', () => {
     expect(refusal(['Read', 'Bash(npm test*)', 'codex:Edit(src/**)', 'WebFetch(domain:example.com)'])).toBeNull();
     expect(refusal(['Bash(npm test'])).toMatch(/rule "Bash\(npm test": not of the form Tool or Tool\(pattern\)/);
     expect(refusal(['Bash()'])).toMatch(/rule "Bash\(\)": Bash\(\) has an empty pattern/);
-    expect(refusal(['cursor:Read'])).toMatch(/rule "cursor:Read": unknown agent "cursor"/);
+    expect(refusal(['devin:Read'])).toMatch(/rule "devin:Read": unknown agent "devin"/);
     expect(refusal(['Task(anything)'])).toMatch(/rule "Task\(anything\)": Task takes no pattern/);
     expect(refusal(['WebFetch(example.com)'])).toMatch(/WebFetch takes domain:<host>/);
     expect(refusal(['rm -rf'])).toMatch(/rule "rm -rf": not of the form/);

@@ -2,36 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Task, TaskStatus } from '../../shared/contract';
 import { dropPosition, orderBetween, ORDER_STEP } from '../../renderer/features/board/boardOrder';
 import { filterTasks, phasesOf } from '../../renderer/features/board/filters';
+import { taskDto } from './taskDto';
 
 function task(id: string, status: TaskStatus, order: number, extra: Partial<Task> = {}): Task {
-  return {
-    id,
-    projectId: 'p',
-    title: id,
-    prompt: '',
-    status,
-    priority: 'normal',
-    agentKind: 'claude-code',
-    phase: null,
-    parentId: null,
-    estimate: null,
-    complexity: null,
-    size: null,
-    contextDocs: [],
-    steps: [],
-    acceptance: [],
-    optional: false,
-    agentOptions: {},
-    agentLabel: null,
-    planId: null,
-    planKey: null,
-    order,
-    reason: null,
-    limitResetAt: null,
-    createdAt: 0,
-    updatedAt: 0,
-    ...extra,
-  };
+  return taskDto(id, status, { order, ...extra });
 }
 
 describe('board ordering', () => {

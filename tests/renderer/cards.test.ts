@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SchedulerStatus, Session, StateChange, Task, TaskReason, TaskStatus } from '../../shared/contract';
+import type { SchedulerStatus, Session, StateChange, Task, TaskReason } from '../../shared/contract';
 import { formatCommandLine, splitCommandLine, storedCommand } from '../../renderer/features/board/commandLine';
 import { FailureToasts } from '../../renderer/features/board/failureToasts';
 import { filterTasks, NO_FILTER, statusCounts, toggleStatus } from '../../renderer/features/board/filters';
@@ -7,37 +7,7 @@ import { agentChip, agentFactsByTask, cardAction, NO_AGENT } from '../../rendere
 import { cardReason, clockTime, reasonDetails } from '../../renderer/features/board/taskReason';
 import { pageOf } from '../../renderer/features/settings/settingsPages';
 import { liveSessions } from '../../renderer/features/terminals/liveSessions';
-
-function task(id: string, status: TaskStatus, extra: Partial<Task> = {}): Task {
-  return {
-    id,
-    projectId: 'p',
-    title: id,
-    prompt: '',
-    status,
-    priority: 'normal',
-    agentKind: 'claude-code',
-    phase: null,
-    parentId: null,
-    estimate: null,
-    complexity: null,
-    size: null,
-    contextDocs: [],
-    steps: [],
-    acceptance: [],
-    optional: false,
-    agentOptions: {},
-    agentLabel: null,
-    planId: null,
-    planKey: null,
-    order: 1,
-    reason: null,
-    limitResetAt: null,
-    createdAt: 0,
-    updatedAt: 0,
-    ...extra,
-  };
-}
+import { taskDto as task } from './taskDto';
 
 function session(id: string, taskId: string, extra: Partial<Session> = {}): Session {
   return {

@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NotificationDto, Task } from '../../shared/contract';
-import { createCore, type Core } from '../../electron/core/app';
-import { memoryLogger } from '../../electron/core/log';
+import type { Core } from '../../electron/core/app';
 import { LIMIT_RESUME_MARGIN_MS } from '../../electron/core/scheduler/usageLimitWaits';
 import { INTERRUPTED_FOLLOW_UP } from '../../electron/core/sessions/sessionService';
-import { installFakeClaude } from '../helpers/fakeClaude';
+import { makeCore } from '../helpers/core';
+import { answerQuestions, installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
 import { waitFor } from '../helpers/waitFor';
@@ -20,24 +20,9 @@ const RUN_TIMEOUT_MS = 90_000;
 /** A whole test: waits for a reset and a resumed turn on a loaded machine (ms). */
 const TEST_TIMEOUT_MS = 180_000;
 
-const cores: Core[] = [];
-afterEach(async () => {
-  for (const core of cores.splice(0)) await core.dispose();
+afterEach(() => {
   delete process.env.FAKE_AGENT_LIMIT;
 });
-
-function open(dataDir = tempDir('switchyard-data-')): Core {
-  const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
-  cores.push(core);
-  return core;
-}
-
-/** The fake agents ask before they edit: answered as a person would. */
-function answerQuestions(core: Core): void {
-  core.bus.subscribe(({ event, payload }) => {
-    if (event === 'session.state' && payload.change.state === 'needs_input') void core.sessions.input(payload.sessionId, '1').catch(() => undefined);
-  });
-}
 
 /** `switchyard tasks --json` on the data folder. */
 function tasksJson(dataDir: string, repo: string): Promise<{ title: string; status: string; limitResetAt: number | null; reason: Task['reason'] }[]> {
@@ -59,7 +44,7 @@ describe('an agent that hits its usage limit', () => {
     process.env.FAKE_AGENT_LIMIT = String(LIMIT_S);
     const dataDir = tempDir('switchyard-data-');
     const repo = makeRepo();
-    const core = open(dataDir);
+    const core = makeCore(dataDir);
     const project = await core.projects.add(repo);
     // One agent at a time: once the first stops at its limit, a slot is free for the second.
     core.settings.set('scheduler.maxConcurrent', 1, 'project', project.id);
@@ -112,7 +97,7 @@ describe('an agent that hits its usage limit', () => {
     process.env.FAKE_AGENT_LIMIT = '600';
     const dataDir = tempDir('switchyard-data-');
     const repo = makeRepo();
-    const core = open(dataDir);
+    const core = makeCore(dataDir);
     const project = await core.projects.add(repo);
     const task = core.tasks.create({ projectId: project.id, title: 'Limited', prompt: 'Add a line' });
     const session = await core.sessions.start(task.id);
@@ -120,7 +105,6 @@ describe('an agent that hits its usage limit', () => {
     await waitFor('its agent stopped', () => core.sessions.get(session.id).endedAt !== null, RUN_TIMEOUT_MS);
     const until = core.tasks.get(task.id).limitResetAt;
     // One core per data folder: the command reads it once this one is closed.
-    cores.splice(cores.indexOf(core), 1);
     await core.dispose();
     const listed = await tasksJson(dataDir, repo);
     expect(listed.find((t) => t.title === 'Limited')).toMatchObject({ status: 'ready', limitResetAt: until, reason: { kind: 'usage_limit', code: 'USAGE_LIMIT' } });
@@ -129,7 +113,7 @@ describe('an agent that hits its usage limit', () => {
   it('resumes a task the user started, with no run on, once the limit resets', async () => {
     installFakeClaude(50);
     process.env.FAKE_AGENT_LIMIT = '3';
-    const core = open();
+    const core = makeCore();
     const project = await core.projects.add(makeRepo());
     answerQuestions(core);
     const task = core.tasks.create({ projectId: project.id, title: 'By hand', prompt: 'Add a line' });
@@ -150,7 +134,7 @@ describe('an agent that hits its usage limit', () => {
   it('with scheduler.waitAtLimits off, leaves the agent as it is and starts the next task', async () => {
     installFakeClaude(50);
     process.env.FAKE_AGENT_LIMIT = '600';
-    const core = open();
+    const core = makeCore();
     const project = await core.projects.add(makeRepo());
     core.settings.set('scheduler.maxConcurrent', 1, 'project', project.id);
     // Tried: the setting turned off for this project.

@@ -1,30 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/contract';
-import { createCore, type Core } from '../../electron/core/app';
-import { memoryLogger } from '../../electron/core/log';
 import { crashReason, lastLine, OutputTail, CRASH_TAIL_CHARS, ranFor } from '../../electron/core/sessions/crashReason';
+import { makeCore } from '../helpers/core';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
-import { tempDir } from '../helpers/tempDir';
 import { waitFor } from '../helpers/waitFor';
+import { call } from '../worktrees/fixture';
 
-const cores: Core[] = [];
-afterEach(async () => {
-  for (const core of cores.splice(0)) await core.dispose();
+afterEach(() => {
   delete process.env.FAKE_AGENT_CRASH;
 });
-
-function open(): Core {
-  const core = createCore({ dataDir: tempDir('switchyard-data-'), mode: 'browser', log: memoryLogger() });
-  cores.push(core);
-  return core;
-}
-
-async function call<T>(core: Core, method: string, input: unknown): Promise<T> {
-  const result = await core.dispatch(method, input);
-  if (!result.ok) throw new Error(`${method} failed: ${result.error.code} ${result.error.message}`);
-  return result.output as T;
-}
 
 describe('the reason of a crash', () => {
   it('says how the agent exited, after how long, and the last line it printed', () => {
@@ -56,7 +41,7 @@ describe('the reason of a crash', () => {
 
   it('is stored on the task of an agent that crashed, and none on one the user stopped', async () => {
     installFakeClaude(60_000);
-    const core = open();
+    const core = makeCore();
     const project = await core.projects.add(makeRepo());
 
     // Tried: an agent that exits with code 3 right after its prompt.
@@ -84,7 +69,7 @@ describe('the reason of a crash', () => {
 describe('sessions.live', () => {
   it('lists the sessions whose program runs, of every project or of one, and not those that ended', async () => {
     installFakeClaude(60_000);
-    const core = open();
+    const core = makeCore();
     const one = await core.projects.add(makeRepo());
     const two = await core.projects.add(makeRepo());
     const a = await core.sessions.start(core.tasks.create({ projectId: one.id, title: 'A', prompt: 'Think long' }).id);

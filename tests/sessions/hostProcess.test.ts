@@ -7,9 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import type { ClientContext } from '../../electron/core/clientContext';
 import { memoryLogger } from '../../electron/core/log';
-import { HOST_LOST_DETAIL } from '../../electron/core/sessions/hostClient';
-import { hostPaths, hostStatus, stopHost } from '../../electron/core/sessions/hostSupervisor';
-import { HOST_PROTOCOL_VERSION, LineReader } from '../../electron/core/sessions/hostWire';
+import { HOST_LOST_DETAIL, HOST_SILENT_DETAIL } from '../../electron/core/sessions/hostClient';
+import { hostPaths, hostSecret, hostStatus, stopHost } from '../../electron/core/sessions/hostSupervisor';
+import { HOST_HEARTBEAT_MS, HOST_HEARTBEAT_TIMEOUT_MS, HOST_PROTOCOL_VERSION, LineReader } from '../../electron/core/sessions/hostWire';
+import { addCommandTasks } from '../fixtures/commandTasks';
 import { makeRepo } from '../helpers/gitRepo';
 import { isRunning, liveGroupMembers } from '../helpers/processes';
 import { tempDir } from '../helpers/tempDir';
@@ -17,15 +18,25 @@ import { waitFor } from '../helpers/waitFor';
 
 const NUMBERED_LINES = join(import.meta.dirname, '..', 'fixtures', 'numbered-lines.mjs');
 const CORE_PROCESS = join(import.meta.dirname, '..', 'fixtures', 'core-process.ts');
+const HOST_OF_VERSION = join(import.meta.dirname, '..', 'fixtures', 'host-of-version.ts');
 const LINE = /line (\d{6}) x+\r?\n/g;
 
 const dataDirs: string[] = [];
 const cores: Core[] = [];
 const children: ChildProcess[] = [];
 const groups: number[] = [];
+/** Host processes a test stopped or started itself: killed whatever happened. */
+const hostPids: number[] = [];
 
 afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const pid of hostPids.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
   for (const core of cores.splice(0)) await core.dispose();
   for (const dataDir of dataDirs.splice(0)) await stopHost(dataDir, { all: true }).catch(() => null);
   for (const group of groups.splice(0)) {
@@ -41,23 +52,8 @@ afterEach(async () => {
 async function prepare(count: number): Promise<{ dataDir: string; repo: string }> {
   const dataDir = tempDir('switchyard-host-');
   dataDirs.push(dataDir);
-  const repo = makeRepo();
-  const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
-  const project = await core.projects.add(repo);
-  for (let i = 1; i <= count; i++) {
-    core.tasks.create({
-      projectId: project.id,
-      title: `printer ${i}`,
-      prompt: '',
-      status: 'ready',
-      priority: 'normal',
-      phase: null,
-      agentKind: 'custom',
-      agentOptions: { command: [process.execPath, NUMBERED_LINES], promptDelivery: 'none' },
-    });
-  }
-  await core.dispose();
-  return { dataDir, repo: project.path };
+  const repo = await addCommandTasks(dataDir, makeRepo(), count, [process.execPath, NUMBERED_LINES]);
+  return { dataDir, repo };
 }
 
 /** A core of this process whose session host runs in a process of its own. */
@@ -190,4 +186,80 @@ describe('the session host process', () => {
     for (const session of sessions) expect(liveGroupMembers(session.pid!)).toEqual([]);
     await waitFor('the host has ended', async () => (await hostStatus(dataDir)) === null);
   }, 60_000);
+
+  it('replaces a host that stops answering (SIGSTOP) within the heartbeat window, and reports its agents exited with the reason', async () => {
+    const { dataDir } = await prepare(2);
+    const core = processCore(dataDir);
+    await core.ready;
+    const tasks = core.tasks.list(core.projects.list()[0]!.id);
+    const sessions = [];
+    for (const task of tasks) sessions.push(await core.sessions.start(task.id));
+    groups.push(...sessions.map((s) => s.pid!));
+    for (const session of sessions) {
+      await waitFor('the agent prints', async () => lineNumbers(await core.transcript.raw(session.id)).length > 50);
+    }
+    const stopped = (await hostStatus(dataDir))!;
+    hostPids.push(stopped.pid);
+
+    // The host is alive but says nothing: its socket still accepts connections nobody answers.
+    process.kill(stopped.pid, 'SIGSTOP');
+    const window = HOST_HEARTBEAT_TIMEOUT_MS + 2 * HOST_HEARTBEAT_MS;
+    for (const session of sessions) {
+      await waitFor('the session is told ended', () => core.sessions.get(session.id).endedAt !== null, { timeoutMs: window });
+      expect(core.sessions.history(session.id).at(-1)).toMatchObject({ state: 'exited', detail: HOST_SILENT_DETAIL });
+    }
+    // Ended, and its agents with their ptys.
+    await waitFor('the silent host is gone', () => !isRunning(stopped.pid));
+    for (const session of sessions) await waitFor('the agent went with its pty', () => liveGroupMembers(session.pid!).length === 0);
+    for (const session of sessions) expect(gapless(lineNumbers(await core.transcript.raw(session.id)))).toBe(true);
+
+    // Another host takes the next session.
+    const again = await core.sessions.start(tasks[0]!.id);
+    groups.push(again.pid!);
+    const next = await hostStatus(dataDir);
+    expect(next).toMatchObject({ version: HOST_PROTOCOL_VERSION, running: 1 });
+    expect(next!.pid).not.toBe(stopped.pid);
+  }, 120_000);
+
+  it('says so when the running host speaks another version, lets it finish its sessions, and starts a current one once they end', async () => {
+    const { dataDir } = await prepare(1);
+    hostSecret(hostPaths(dataDir));
+    const older = HOST_PROTOCOL_VERSION - 1;
+    // A host of an earlier build, still running an agent of its own.
+    const child = spawn(process.execPath, ['--import', 'tsx', HOST_OF_VERSION, dataDir, String(older), JSON.stringify(['/bin/sh', '-c', 'exec sleep 600'])], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
+    children.push(child);
+    hostPids.push(child.pid!);
+    const { pid: agentPid } = await new Promise<{ pid: number }>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (line.startsWith('{"pid"')) resolve(JSON.parse(line) as { pid: number });
+      });
+      child.once('exit', (code) => reject(new Error(`the older host exited with ${code}`)));
+    });
+    groups.push(agentPid);
+
+    const core = processCore(dataDir);
+    await core.ready;
+    const task = core.tasks.list(core.projects.list()[0]!.id)[0]!;
+    // Tried: starting a task while the older host holds the socket.
+    const refused = await core.sessions.start(task.id).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ code: 'CONFLICT', details: { hostVersion: older, version: HOST_PROTOCOL_VERSION, running: 1 } });
+    expect((refused as Error).message).toBe(
+      `the session host running (pid ${child.pid}) speaks version ${older} of its protocol and this app ${HOST_PROTOCOL_VERSION}: it is restarted once its 1 running session(s) end, or stop them with \`switchyard daemon stop --all\``,
+    );
+    // Its agent is left running; the host only waits for it to end.
+    expect(isRunning(agentPid)).toBe(true);
+    expect(await hostStatus(dataDir)).toMatchObject({ pid: child.pid, version: older, running: 1, retiring: true });
+
+    process.kill(agentPid, 'SIGKILL');
+    await waitFor('the older host ends with its last session', () => child.exitCode !== null || child.signalCode !== null);
+    const session = await core.sessions.start(task.id);
+    groups.push(session.pid!);
+    expect(await hostStatus(dataDir)).toMatchObject({ version: HOST_PROTOCOL_VERSION, running: 1, retiring: false });
+  }, 120_000);
 });

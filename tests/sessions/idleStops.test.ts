@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/contract';
-import { createCore, type Core } from '../../electron/core/app';
-import { memoryLogger } from '../../electron/core/log';
-import { installFakeClaude } from '../helpers/fakeClaude';
+import type { Core } from '../../electron/core/app';
+import { makeCore } from '../helpers/core';
+import { answerQuestions, installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
-import { tempDir } from '../helpers/tempDir';
 import { waitFor } from '../helpers/waitFor';
+import { call } from '../worktrees/fixture';
 
 /** The idle setting the test gives its first project: about two seconds (minutes). */
 const IDLE_MINUTES = 0.03;
@@ -13,28 +13,13 @@ const TIMEOUT_MS = 60_000;
 /** A whole test: two idle waits and a resume on a loaded machine (ms). */
 const TEST_TIMEOUT_MS = 180_000;
 
-const cores: Core[] = [];
-afterEach(async () => {
-  for (const core of cores.splice(0)) await core.dispose();
-});
-
-async function call<T>(core: Core, method: string, input: unknown): Promise<T> {
-  const result = await core.dispatch(method, input);
-  if (!result.ok) throw new Error(`${method} failed: ${result.error.code} ${result.error.message}`);
-  return result.output as T;
-}
-
 const text = async (core: Core, sessionId: string) => (await core.transcripts.export(sessionId, 'text')).data;
 
 describe('an agent idle in review', () => {
   it('is stopped past sessions.idleStopMinutes, its task staying in review, and resumes its conversation later', async () => {
     installFakeClaude(50);
-    const core = createCore({ dataDir: tempDir('switchyard-data-'), mode: 'browser', log: memoryLogger() });
-    cores.push(core);
-    core.bus.subscribe(({ event, payload }) => {
-      // The fake agents ask before they edit: answered as a person would.
-      if (event === 'session.state' && payload.change.state === 'needs_input') void core.sessions.input(payload.sessionId, '1').catch(() => undefined);
-    });
+    const core = makeCore();
+    answerQuestions(core);
     const quick = await core.projects.add(makeRepo());
     const patient = await core.projects.add(makeRepo());
     core.settings.set('sessions.idleStopMinutes', IDLE_MINUTES, 'project', quick.id);

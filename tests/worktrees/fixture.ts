@@ -9,7 +9,7 @@ import { gitIn, makeRepo, type RepoOptions } from '../helpers/gitRepo';
 export type TestCore = ReturnType<typeof makeCore>;
 
 /** Calls a procedure through the dispatcher; its output must match the contract's output schema. */
-export async function call<T = unknown>(core: TestCore, method: string, input: unknown): Promise<T> {
+export async function call<T = unknown>(core: Pick<TestCore, 'dispatch'>, method: string, input: unknown): Promise<T> {
   const result = await core.dispatch(method, input);
   if (!result.ok) throw new Error(`${method} failed: ${result.error.code} ${result.error.message}`);
   if (!isProcedureName(method)) throw new Error(`${method} is no procedure`);

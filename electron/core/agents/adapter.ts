@@ -15,6 +15,8 @@ export interface LaunchTask {
   promptDelivery?: PromptDelivery;
   /** The permission preset of the task's project (default: ask), given as the agent's own flags. */
   permissions?: PolicyPreset;
+  /** The model the task asks for (agentOptions.model, e.g. from a plan's "Claude Code (Opus)"), given with the agent's own flag. */
+  model?: string;
 }
 
 /** `argv`: appended as the last argument; `stdin`: typed into the pty; `none`: not given. */
@@ -70,6 +72,8 @@ export interface AgentAdapter {
   extraLocations: readonly string[];
   /** The agent's own flags for a permission preset; a preset it has no flag for adds nothing. */
   permissionFlags: Partial<Record<PolicyPreset, readonly string[]>>;
+  /** The agent's flag that chooses the model (`--model`), or null when it has none (the model is then not given). */
+  modelFlag: string | null;
   build(input: AdapterInput): AdapterLaunch;
   signals: StateSignals;
 }
@@ -77,6 +81,19 @@ export interface AgentAdapter {
 /** The flags that give the agent the task's permission preset. */
 export function permissionArgs(adapter: Pick<AgentAdapter, 'permissionFlags'>, task: LaunchTask): string[] {
   return [...(adapter.permissionFlags[task.permissions ?? 'ask'] ?? [])];
+}
+
+/** The flag and value that choose the task's model, when it names one and the agent takes one. */
+export function modelArgs(adapter: Pick<AgentAdapter, 'modelFlag'>, task: LaunchTask): string[] {
+  const model = task.model?.trim() ?? '';
+  return adapter.modelFlag === null || model === '' ? [] : [adapter.modelFlag, model];
+}
+
+/** The prompt as the last argument: none when empty, after `--` when it starts with a dash. */
+export function promptArgs(prompt: string): string[] {
+  const text = prompt.trim();
+  if (text === '') return [];
+  return text.startsWith('-') ? ['--', text] : [text];
 }
 
 /** With a resume that carries a follow-up, the follow-up as typed keys for the agent's prompt. */

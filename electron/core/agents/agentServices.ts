@@ -3,6 +3,7 @@ import type { StateChange } from '../../../shared/contract/sessionState';
 import type { Disposable } from '../disposable';
 import type { LaunchContext, LaunchTask, ResolvedLaunch } from './adapter';
 import { createHookServer } from './hookServer';
+import { agentInstallation, type AgentInstallation } from './installed';
 import { createAgentLauncher, type AgentLauncherOptions } from './launcher';
 import { permissionAnswerer, type DecidePermission } from './permissionHook';
 import { createStateObserver, type Clock, type StateObserver } from './stateObserver';
@@ -24,6 +25,12 @@ import type { UsageLimit } from './usageLimits';
 export interface AgentServices extends Disposable {
   /** The program, argv, environment and typed input that start (or resume) the task's agent. */
   resolveLaunch(task: LaunchTask, context: LaunchContext): Promise<ResolvedLaunch>;
+  /**
+   * Whether an agent kind's program is on this machine, looked for as a start of it would look (the
+   * configured path, the login PATH, the usual install folders): e.g. for a plan preview to flag a
+   * task whose agent is missing before it is imported.
+   */
+  agentInstallation(kind: AgentKind): Promise<AgentInstallation>;
   /** A per-session observer: feed it the terminal, receive state changes. */
   createStateObserver(session: SessionObservation): StateObserver;
   /** A session that is over: its hook token is refused from now on. */
@@ -44,6 +51,8 @@ export interface SessionObservation {
   onAgentSessionId?: (agentSessionId: string) => void;
   /** A usage or rate limit the agent reported in this run. */
   onUsageLimit?: (limit: UsageLimit) => void;
+  /** Where the agent records the conversation, as its hooks name it. */
+  onTranscriptPath?: (path: string) => void;
 }
 
 export interface AgentServicesOptions extends Omit<AgentLauncherOptions, 'hookServer'> {
@@ -67,6 +76,12 @@ export function createAgentServices(options: AgentServicesOptions = {}): AgentSe
   const launcher = createAgentLauncher({ ...options, ...(options.hooks === false ? {} : { hookServer }) });
   return {
     resolveLaunch: (task, context) => launcher.resolveLaunch(task, context),
+    agentInstallation: (kind) =>
+      agentInstallation(kind, {
+        binaryPaths: (typeof options.binaryPaths === 'function' ? options.binaryPaths() : options.binaryPaths) ?? {},
+        ...(options.pathEnv !== undefined ? { pathEnv: options.pathEnv } : {}),
+        ...(options.home !== undefined ? { home: options.home } : {}),
+      }),
     createStateObserver: (session) =>
       createStateObserver({
         kind: session.kind,
@@ -75,6 +90,7 @@ export function createAgentServices(options: AgentServicesOptions = {}): AgentSe
         onChange: session.onChange,
         ...(session.onAgentSessionId ? { onAgentSessionId: session.onAgentSessionId } : {}),
         ...(session.onUsageLimit ? { onUsageLimit: session.onUsageLimit } : {}),
+        ...(session.onTranscriptPath ? { onTranscriptPath: session.onTranscriptPath } : {}),
         ...(options.watchdogMs !== undefined ? { watchdogMs: options.watchdogMs } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
       }),

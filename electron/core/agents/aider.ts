@@ -1,4 +1,4 @@
-import { typedFollowUp, typedPrompt, type AgentAdapter } from './adapter';
+import { modelArgs, typedFollowUp, typedPrompt, type AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -12,11 +12,13 @@ export const aiderAdapter: AgentAdapter = {
   extraLocations: ['~/.local/bin/aider'],
   // Aider asks before it runs a command; it has no flag this could map to without also accepting every question.
   permissionFlags: {},
+  modelFlag: '--model',
   build({ task, context }) {
     const agentSessionId = context.agentSessionId ?? null;
-    if (context.resume) return { args: ['--restore-chat-history'], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
+    const model = modelArgs(aiderAdapter, task);
+    if (context.resume) return { args: [...model, '--restore-chat-history'], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
     const initialInput = typedPrompt(task.prompt);
-    return { args: [], env: {}, agentSessionId, hooks: false, ...(initialInput ? { initialInput } : {}) };
+    return { args: model, env: {}, agentSessionId, hooks: false, ...(initialInput ? { initialInput } : {}) };
   },
   signals: {
     title: COMMON_TITLE,

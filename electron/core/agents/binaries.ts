@@ -11,6 +11,11 @@ export const AGENT_BINARIES: Record<Exclude<AgentKind, 'custom'>, readonly strin
   codex: ['codex'],
   gemini: ['gemini'],
   aider: ['aider'],
+  cursor: ['cursor-agent'],
+  opencode: ['opencode'],
+  copilot: ['copilot'],
+  qwen: ['qwen'],
+  amp: ['amp'],
 };
 
 /** The absolute path of an executable on PATH (or the given PATH), or null. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { permissionArgs, type AgentAdapter } from './adapter';
+import { modelArgs, permissionArgs, type AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -33,7 +33,7 @@ export function claudeHookSettings(command: string): string {
 }
 
 /**
- * Claude Code: `claude --session-id <uuid> -n <title> --settings <json> [<preset flags>] [--] "<prompt>"`
+ * Claude Code: `claude --session-id <uuid> -n <title> --settings <json> [<preset flags>] [--model <m>] [--] "<prompt>"`
  * for a new run, `claude --resume <uuid> -n <title> --settings <json> [<preset flags>] ["<follow-up>"]`
  * to resume.
  */
@@ -43,6 +43,7 @@ export const claudeCodeAdapter: AgentAdapter = {
   supportsHooks: true,
   extraLocations: ['~/.claude/local/claude', '~/.local/bin/claude'],
   permissionFlags: { edits: ['--permission-mode', 'acceptEdits'], all: ['--dangerously-skip-permissions'] },
+  modelFlag: '--model',
   build({ task, context, hooks }) {
     const args: string[] = [];
     let agentSessionId = context.agentSessionId ?? null;
@@ -54,7 +55,7 @@ export const claudeCodeAdapter: AgentAdapter = {
     }
     if (task.title.trim() !== '') args.push('-n', task.title.trim());
     if (hooks !== null) args.push('--settings', claudeHookSettings(hooks.command));
-    args.push(...permissionArgs(claudeCodeAdapter, task));
+    args.push(...permissionArgs(claudeCodeAdapter, task), ...modelArgs(claudeCodeAdapter, task));
     const prompt = (context.resume ? (context.followUp ?? '') : task.prompt).trim();
     if (prompt !== '') {
       if (prompt.startsWith('-')) args.push('--');

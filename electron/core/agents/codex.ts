@@ -1,4 +1,4 @@
-import { permissionArgs, typedFollowUp, type AgentAdapter } from './adapter';
+import { modelArgs, permissionArgs, typedFollowUp, type AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -14,9 +14,10 @@ export const codexAdapter: AgentAdapter = {
   supportsHooks: false,
   extraLocations: ['~/.local/bin/codex'],
   permissionFlags: { edits: ['--full-auto'], all: ['--dangerously-bypass-approvals-and-sandbox'] },
+  modelFlag: '--model',
   build({ task, context }) {
     const agentSessionId = context.agentSessionId ?? null;
-    const flags = [NO_DAEMON, ...permissionArgs(codexAdapter, task)];
+    const flags = [NO_DAEMON, ...permissionArgs(codexAdapter, task), ...modelArgs(codexAdapter, task)];
     if (context.resume) {
       const which = agentSessionId !== null ? [agentSessionId] : ['--last'];
       return { args: [...flags, 'resume', ...which], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };

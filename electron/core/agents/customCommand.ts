@@ -12,6 +12,8 @@ export const customCommandAdapter: AgentAdapter = {
   extraLocations: [],
   // Any program: its flags are whatever the task's command line says.
   permissionFlags: {},
+  // The command line is the user's: a model, if any, is written in it.
+  modelFlag: null,
   build({ task, context }) {
     const args = (task.command ?? []).slice(1);
     const delivery = task.promptDelivery ?? 'stdin';

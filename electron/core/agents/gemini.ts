@@ -1,4 +1,4 @@
-import { permissionArgs, typedFollowUp, type AgentAdapter } from './adapter';
+import { modelArgs, permissionArgs, typedFollowUp, type AgentAdapter } from './adapter';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -11,9 +11,10 @@ export const geminiAdapter: AgentAdapter = {
   supportsHooks: false,
   extraLocations: ['~/.local/bin/gemini'],
   permissionFlags: { all: ['--yolo'] },
+  modelFlag: '--model',
   build({ task, context }) {
     const agentSessionId = context.agentSessionId ?? null;
-    const flags = permissionArgs(geminiAdapter, task);
+    const flags = [...permissionArgs(geminiAdapter, task), ...modelArgs(geminiAdapter, task)];
     if (context.resume) {
       return { args: [...flags, '--resume', agentSessionId ?? 'latest'], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
     }

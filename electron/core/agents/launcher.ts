@@ -3,20 +3,30 @@ import type { AgentKind } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { AgentAdapter, HookWiring, LaunchContext, LaunchTask, ResolvedLaunch } from './adapter';
 import { aiderAdapter } from './aider';
+import { ampAdapter } from './amp';
 import { AGENT_BINARIES } from './binaries';
 import { claudeCodeAdapter } from './claudeCode';
 import { codexAdapter } from './codex';
+import { copilotAdapter } from './copilot';
+import { cursorAdapter } from './cursor';
 import { customCommandAdapter } from './customCommand';
 import { geminiAdapter } from './gemini';
 import type { HookServer } from './hookServer';
 import { HOOK_ENV, hookRelayCommand } from './hookRelay';
 import { locateBinary } from './locate';
+import { opencodeAdapter } from './opencode';
+import { qwenAdapter } from './qwen';
 
 export const AGENT_ADAPTERS: Record<AgentKind, AgentAdapter> = {
   'claude-code': claudeCodeAdapter,
   codex: codexAdapter,
   gemini: geminiAdapter,
   aider: aiderAdapter,
+  cursor: cursorAdapter,
+  opencode: opencodeAdapter,
+  copilot: copilotAdapter,
+  qwen: qwenAdapter,
+  amp: ampAdapter,
   custom: customCommandAdapter,
 };
 

@@ -30,6 +30,8 @@ export class SessionBridge {
       onAgentSessionId: (sessionId: string, agentSessionId: string) => void;
       /** The session's agent reported a usage or rate limit. */
       onUsageLimit?: (sessionId: string, limit: UsageLimit) => void;
+      /** The session's agent named the file it records the conversation in (its usage is read from it). */
+      onTranscriptPath?: (sessionId: string, path: string) => void;
       /** The permission preset in force for the task's project, read at every start. */
       permissionPreset?: (task: Task) => PolicyPreset;
     },
@@ -37,9 +39,10 @@ export class SessionBridge {
 
   readonly launcher: TaskLauncher = async (task, request) => {
     const workspace = await this.deps.prepareWorkspace(task);
-    const options = task.agentOptions as { command?: unknown; promptDelivery?: unknown };
+    const options = task.agentOptions as { command?: unknown; promptDelivery?: unknown; model?: unknown };
     const command = Array.isArray(options.command) && options.command.every((a) => typeof a === 'string') ? (options.command as string[]) : undefined;
     const delivery = ['argv', 'stdin', 'none'].includes(options.promptDelivery as string) ? (options.promptDelivery as PromptDelivery) : undefined;
+    const model = typeof options.model === 'string' && options.model.trim() !== '' ? options.model.trim() : undefined;
     const launch = await this.deps.agents.resolveLaunch(
       {
         kind: task.agentKind,
@@ -48,6 +51,7 @@ export class SessionBridge {
         cwd: workspace.path,
         ...(command ? { command } : {}),
         ...(delivery ? { promptDelivery: delivery } : {}),
+        ...(model ? { model } : {}),
         ...(this.deps.permissionPreset ? { permissions: this.deps.permissionPreset(task) } : {}),
       },
       {
@@ -83,6 +87,7 @@ export class SessionBridge {
       onChange: report,
       onAgentSessionId: (id) => this.deps.onAgentSessionId(session.sessionId, id),
       ...(this.deps.onUsageLimit ? { onUsageLimit: (limit: UsageLimit) => this.deps.onUsageLimit?.(session.sessionId, limit) } : {}),
+      ...(this.deps.onTranscriptPath ? { onTranscriptPath: (path: string) => this.deps.onTranscriptPath?.(session.sessionId, path) } : {}),
     });
     return {
       onOutput: (text) => observer.onOutput(text),

@@ -37,6 +37,8 @@ export class StateEngine {
   private titleText = '';
   private screenVerdict: Verdict = 'none';
   private screenDetail: string | undefined;
+  /** The screen shows nothing at all (cleared for a redraw, or left for the main screen on exit). */
+  private screenBlank = true;
   /** A hook said "needs input": has the screen shown the question since? Then its vanishing means an answer. */
   private questionShownSinceHook = false;
   /** With hooks: the title went from busy to ready while a hook said working. */
@@ -110,6 +112,7 @@ export class StateEngine {
     const signals = this.options.signals.screen;
     const before = this.screenVerdict;
     const tail = screenTail(lines);
+    this.screenBlank = tail.length === 0;
     this.screenVerdict = readScreen(this.options.signals, tail);
     const patterns = this.screenVerdict === 'question' ? signals.question : this.screenVerdict === 'busy' ? signals.busy : signals.ready;
     this.screenDetail = matchedLine(patterns, tail);
@@ -194,7 +197,8 @@ export class StateEngine {
     if (this.titleVerdict === 'ready') return this.propose('idle', 'title', at, this.titleText);
     if (this.screenVerdict === 'busy') return this.propose('working', 'screen', at, this.screenDetail);
     if (this.screenVerdict === 'ready') return this.propose('idle', 'screen', at, this.screenDetail);
-    if (this.current?.state === 'needs_input') return this.propose('working', this.current.source, at, 'question answered');
+    // A question that gave way to a blank screen was not answered: the agent cleared it to redraw, or is leaving.
+    if (this.current?.state === 'needs_input' && !this.screenBlank) return this.propose('working', this.current.source, at, 'question answered');
     return null;
   }
 

@@ -35,6 +35,8 @@ export interface StateObserverOptions {
   onAgentSessionId?: (agentSessionId: string) => void;
   /** A usage or rate limit the agent reported in this run (once per run). */
   onUsageLimit?: (limit: UsageLimit) => void;
+  /** The file in which the agent records the conversation, as its hooks name it (`transcript_path`), when it first shows or changes. */
+  onTranscriptPath?: (path: string) => void;
   /** Override of IDLE_WATCHDOG_MS. */
   watchdogMs?: number;
   clock?: Clock;
@@ -89,11 +91,17 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
   const limits = options.onUsageLimit ? new UsageLimitScanner(options.kind, clock, (limit) => !disposed && options.onUsageLimit?.(limit)) : null;
 
   let agentSessionId: string | null = null;
+  let transcriptPath: string | null = null;
   const subscription = options.hookServer?.subscribe(options.sessionId, (event) => {
     const reported = event.payload.session_id;
     if (typeof reported === 'string' && reported !== '' && reported !== agentSessionId) {
       agentSessionId = reported;
       if (!disposed) options.onAgentSessionId?.(reported);
+    }
+    const transcript = event.payload.transcript_path;
+    if (typeof transcript === 'string' && transcript !== '' && transcript !== transcriptPath) {
+      transcriptPath = transcript;
+      if (!disposed) options.onTranscriptPath?.(transcript);
     }
     if (limits) readLimitHook(limits, event.payload);
     emit(engine.hook(event.payload, clock.now()));

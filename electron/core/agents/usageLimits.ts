@@ -87,6 +87,12 @@ const PATTERNS: Record<AgentKind, readonly LimitPattern[]> = {
   codex: CODEX,
   gemini: GEMINI,
   aider: [],
+  // Qwen Code is a fork of Gemini CLI and reports quota errors in its words.
+  qwen: GEMINI,
+  cursor: [],
+  opencode: [],
+  copilot: [],
+  amp: [],
   custom: [],
 };
 

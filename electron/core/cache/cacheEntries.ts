@@ -60,12 +60,7 @@ export class CacheEntries {
   }
 
   async list(): Promise<CacheEntry[]> {
-    let keys: string[];
-    try {
-      keys = await readdir(this.entriesDir);
-    } catch {
-      return [];
-    }
+    const keys = await namesIn(this.entriesDir);
     const entries = await Promise.all(keys.map((key) => this.read(key)));
     return entries.filter((entry): entry is CacheEntry => entry !== undefined);
   }
@@ -88,12 +83,7 @@ export class CacheEntries {
    * still running, another core sharing this cache, are left to it.
    */
   async removeLeftovers(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.stagingDir);
-    } catch {
-      return [];
-    }
+    const names = await namesIn(this.stagingDir);
     const doomed = names.filter((name) => !processAlive(Number(name.split('-')[0])));
     await Promise.all(doomed.map((name) => rm(join(this.stagingDir, name), { recursive: true, force: true })));
     return doomed;
@@ -156,4 +146,13 @@ export function entriesToEvict(
     total -= entry.sizeBytes;
   }
   return chosen;
+}
+
+/** The names in a folder; none when it does not exist (yet). */
+async function namesIn(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
 }

@@ -94,6 +94,19 @@ export class AttentionService implements Disposable {
     this.tell({ type: 'limit_reset', subject, detail, at: this.now() });
   }
 
+  /** The project's usage budget was reached with the task's usage: its run starts nothing more. */
+  budgetReached(taskId: string, detail: string): void {
+    let task;
+    try {
+      task = this.deps.tasks.get(taskId);
+    } catch {
+      return; // deleted meanwhile
+    }
+    const project = this.deps.projects.get(task.projectId);
+    const subject = { taskId, taskTitle: task.title, projectId: project.id, projectName: project.name };
+    this.tell({ type: 'budget_reached', subject, detail, at: this.now() });
+  }
+
   /** The scheduler's run of a project turned on or off. */
   schedulerChanged(status: SchedulerStatus): void {
     const was = this.activeRuns.has(status.projectId);

@@ -29,7 +29,8 @@ export type NotifyInput =
   | { type: 'quiet'; at: number }
   | { type: 'state'; sessionId: string; subject: NotifySubject; previous: SessionState | undefined; state: SessionState; detail?: string | undefined; at: number }
   | { type: 'merge_conflict'; subject: NotifySubject; detail?: string | undefined; at: number }
-  | { type: 'limit_reset'; subject: NotifySubject; detail?: string | undefined; at: number };
+  | { type: 'limit_reset'; subject: NotifySubject; detail?: string | undefined; at: number }
+  | { type: 'budget_reached'; subject: NotifySubject; detail?: string | undefined; at: number };
 
 /** News waiting for its settle time (and, at start-up, for the quiet window) to pass. */
 interface Candidate {
@@ -99,9 +100,10 @@ const TITLES: Record<NotifyEventKind, (title: string) => string> = {
   failed: (t) => `${t} failed`,
   merge_conflict: (t) => `${t} has a merge conflict`,
   limit_reset: (t) => `${t} can go on: its usage limit reset`,
+  budget_reached: (t) => `Budget reached after ${t}: no more agents start`,
 };
 
-const URGENT: ReadonlySet<NotifyEventKind> = new Set(['needs_input', 'failed', 'merge_conflict']);
+const URGENT: ReadonlySet<NotifyEventKind> = new Set(['needs_input', 'failed', 'merge_conflict', 'budget_reached']);
 
 function single(candidate: Candidate, sound: boolean): NotificationDto {
   const { subject, detail, kind } = candidate;

@@ -1,10 +1,8 @@
 import type { AgentKind, ParsedPlan } from '../../../shared/contract';
+import { AGENT_ADAPTERS } from '../agents/launcher';
 
-/**
- * Whether an agent kind's executable is found here (its configured path, else PATH and its usual
- * places: the lookup a start does), and the agent's name. The core wires it to electron/core/agents.
- */
-export type AgentInstalled = (kind: AgentKind) => Promise<{ installed: boolean; label: string }>;
+/** Whether an agent kind's program is found here, looked for as a start looks for it (electron/core/agents/installed.ts). */
+export type AgentInstalled = (kind: AgentKind) => Promise<{ installed: boolean }>;
 
 /**
  * The plan with the agents its tasks need that are not installed (each task's own agent, else
@@ -26,7 +24,7 @@ export async function withMissingAgents(plan: ParsedPlan, defaultAgent: AgentKin
     if (found.installed) continue;
     missing.push(kind);
     const named = keys.length > 8 ? `${keys.slice(0, 8).join(', ')} and ${keys.length - 8} more` : keys.join(', ');
-    warnings.push({ message: `${found.label} is not installed here: ${named} cannot start until it is (or choose another agent)` });
+    warnings.push({ message: `${AGENT_ADAPTERS[kind].label} is not installed here: ${named} cannot start until it is (or choose another agent)` });
   }
   if (missing.length === 0) return plan;
   return { ...plan, missingAgents: missing, warnings };

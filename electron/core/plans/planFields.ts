@@ -1,4 +1,4 @@
-import type { AgentKind, TaskPriority, TaskSize } from '../../../shared/contract';
+import type { TaskPriority, TaskSize } from '../../../shared/contract';
 
 /** The fields a plan may give a task, whatever words it uses for them. */
 export type FieldName =
@@ -65,16 +65,6 @@ export function readFieldLine(line: string): { field: FieldName; value: string }
   if (!match) return undefined;
   const field = fieldOfLabel(match[1]!);
   return field ? { field, value: match[2]!.trim() } : undefined;
-}
-
-/** Which agent kind an assignee names; null for one the app cannot run (Cursor, a person). */
-export function agentOfLabel(label: string): AgentKind | null {
-  const l = label.toLowerCase();
-  if (/\bclaude\b/.test(l)) return 'claude-code';
-  if (/\bcodex\b/.test(l)) return 'codex';
-  if (/\bgemini\b/.test(l)) return 'gemini';
-  if (/\baider\b/.test(l)) return 'aider';
-  return null;
 }
 
 export function priorityOf(text: string): TaskPriority | null {

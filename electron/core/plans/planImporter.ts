@@ -207,7 +207,8 @@ export class PlanImporter implements Disposable {
             optional: fields.optional,
             status: initialStatus(t.done ? 'plan.newDoneTask' : 'plan.newTask'),
             parentId: null,
-            agentOptions: {},
+            // "Claude Code (Opus)": the model goes to the agent's own flag (agentOptions.model).
+            agentOptions: t.model === null ? {} : { model: t.model },
             planId,
             order,
             reason: null,

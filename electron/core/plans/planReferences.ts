@@ -2,7 +2,8 @@ import { MAX_PLAN_TASKS, MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../../../sh
 import type { ContextDoc, ParsedPlan, PlanEdge, PlanFormat, PlanPhase, PlannedTask, PlanWarning, TaskPriority, TaskSize, TaskStep } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import { DependencyGraph } from '../tasks/dag';
-import { agentOfLabel, readReferences } from './planFields';
+import { recognizeAgent } from '../agents/recognize';
+import { readReferences } from './planFields';
 import { unmarkOptionalItems, type OrderStatement } from './planFormats';
 import { deriveOrder } from './planOrder';
 
@@ -178,7 +179,8 @@ export function resolvePlan(
   const indexOf = new Map(drafts.map((draft, i) => [draft, i]));
   const unknownAgents = new Map<string, number[]>();
   const tasks: PlannedTask[] = drafts.map((draft, i) => {
-    const agent = draft.agentLabel === null ? null : agentOfLabel(draft.agentLabel);
+    const recognized = draft.agentLabel === null ? null : recognizeAgent(draft.agentLabel);
+    const agent = recognized?.kind ?? null;
     if (draft.agentLabel !== null && agent === null) {
       const label = draft.agentLabel.replace(/\s*\(.*\)\s*$/, '');
       const members = unknownAgents.get(label);
@@ -197,7 +199,7 @@ export function resolvePlan(
       parentKey: draft.parent === null ? null : keys[indexOf.get(draft.parent)!]!,
       agent,
       agentLabel: draft.agentLabel,
-      model: null,
+      model: recognized?.model ?? null,
       priority: draft.priority ?? 'normal',
       done,
       optional: draft.optional,

@@ -13,6 +13,7 @@ import type { TaskService } from '../tasks/taskService';
 import type { OrphanFinder } from '../worktrees/orphans';
 import type { WorktreeReview } from '../worktrees/review';
 import type { SavedChangesService } from '../worktrees/savedChanges';
+import type { UsageService } from '../usage/usageService';
 import type { WorktreeService } from '../worktrees/worktreeService';
 import type { Handlers, MessageHandlers } from './dispatcher';
 
@@ -34,6 +35,7 @@ export interface RouterServices {
   transcripts: TranscriptQueries;
   cache: DependencyCache;
   checks: CheckService;
+  usage: UsageService;
 }
 
 /** Maps every procedure of the contract onto the service that answers it. */
@@ -109,6 +111,7 @@ export function createRouter(s: RouterServices): Handlers {
     'cache.clear': async () => ({ removed: await s.cache.clear() }),
     'checks.get': ({ taskId }) => s.checks.get(taskId),
     'checks.run': ({ taskId }) => s.checks.run(taskId),
+    'usage.report': ({ projectId, since }) => s.usage.report({ projectId, since }),
   };
 }
 

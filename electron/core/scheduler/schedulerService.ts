@@ -22,6 +22,8 @@ export interface SchedulerPorts {
   failures(taskId: string): number;
   /** A task that waited for its agent's usage limit was started again: the limit has reset. */
   resumedAfterLimit?(taskId: string): void;
+  /** Why the project must start nothing more (its usage budget is reached), or null. */
+  budgetStop?(projectId: string): string | null;
 }
 
 const ACTIVE_STATUSES = new Set<Task['status']>(['running', 'needs_input']);
@@ -62,6 +64,8 @@ export class SchedulerService implements Disposable {
   private readonly lastErrors = new Map<string, SchedulerStatus['lastError']>();
   /** Per-run caps on agents at once, by project, that take precedence over the settings. */
   private readonly limitOverrides = new Map<string, number>();
+  /** Projects whose budget stops new starts, with why. */
+  private readonly budgetStops = new Map<string, string>();
   /** Tasks being started now: not started twice while their session comes up. */
   private readonly launching = new Set<string>();
   /** The one timer that wakes the run when the earliest retry is due; nothing polls. */
@@ -116,6 +120,7 @@ export class SchedulerService implements Disposable {
       waiting: mine.filter((t) => t.status === 'backlog' || t.status === 'ready').length - decision.blocked.length,
       blocked: decision.blocked,
       lastError: this.lastErrors.get(projectId) ?? null,
+      budgetStop: this.budgetStops.get(projectId) ?? null,
     };
   }
 
@@ -225,7 +230,11 @@ export class SchedulerService implements Disposable {
         settings.value('scheduler.stacking', projectId) ? STACKED : MERGED_ONLY,
         now,
       );
-      decision.start.push(...own.start);
+      // A project whose budget is reached starts nothing more; its running agents finish their turn.
+      const budgetStop = this.deps.ports.budgetStop?.(projectId) ?? null;
+      if (budgetStop !== null) this.budgetStops.set(projectId, budgetStop);
+      else this.budgetStops.delete(projectId);
+      if (budgetStop === null) decision.start.push(...own.start);
       decision.promote.push(...own.promote);
       decision.blocked.push(...own.blocked);
       if (own.wakeAt !== null) decision.wakeAt = Math.min(decision.wakeAt ?? own.wakeAt, own.wakeAt);

@@ -2,20 +2,16 @@ import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
 import type { Logger } from '../log';
 import type { HostCommand, HostEvent, HostReplies, HostSessionInfo, StateReport } from './hostProtocol';
-import {
-  HOST_HEARTBEAT_MS,
-  HOST_HEARTBEAT_TIMEOUT_MS,
-  HOST_PROTOCOL_VERSION,
-  type ClientMessage,
-  type HostControl,
-  type HostLink,
-  type HostStatus,
-  type ServerMessage,
-} from './hostWire';
+import { heartbeat, HOST_HEARTBEAT_TIMEOUT_MS, HOST_PROTOCOL_VERSION } from './hostWire';
+import type { ClientMessage, Heartbeat, HostControl, HostLink, HostStatus, ServerMessage } from './hostWire';
+import { Listeners } from './listeners';
 import type { CreateTerminalObserver, TerminalObserver } from './terminalObserver';
 
 /** The detail of the end of a session whose host went away under it (killed, or crashed). */
 export const HOST_LOST_DETAIL = 'the session host stopped';
+
+/** The detail of the end of a session whose host stopped answering (hung, or stopped with SIGSTOP) and was ended. */
+export const HOST_SILENT_DETAIL = 'the session host stopped answering and was replaced';
 
 /** What the core needs of a session host, wherever it runs. */
 export interface SessionHostPort extends Disposable {
@@ -35,13 +31,17 @@ export interface HostClientOptions {
   log: Logger;
   /** Asked at dispose: leave the agents running in the host, or stop them all. */
   onQuit: () => 'keep' | 'stop';
+  /**
+   * The host heard nothing from for a heartbeat window: ended here (its agents go with their
+   * ptys) before another is started. Without it the connection is only closed.
+   */
+  onSilent?: (status: HostStatus) => void;
 }
 
 interface Connection {
   link: HostClientLink;
   status: HostStatus;
-  heardAt: number;
-  timer: ReturnType<typeof setInterval>;
+  heartbeat: Heartbeat;
 }
 
 /**
@@ -54,14 +54,23 @@ export class HostClient implements SessionHostPort {
   private connection: Promise<Connection> | undefined;
   private readonly calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   private nextId = 1;
-  private readonly listeners = new Set<(event: HostEvent) => void>();
-  private readonly stateListeners = new Set<(report: StateReport) => void>();
+  private readonly listeners: Listeners<HostEvent>;
+  private readonly stateListeners: Listeners<StateReport>;
   private readonly observers = new Map<string, TerminalObserver>();
   /** Sessions whose program runs in the host, as far as this side knows. */
   private readonly running = new Set<string>();
   private disposed = false;
 
-  constructor(private readonly options: HostClientOptions) {}
+  constructor(private readonly options: HostClientOptions) {
+    const failed = (error: unknown) => options.log.error('a listener of the session host failed', error);
+    this.listeners = new Listeners(failed);
+    this.stateListeners = new Listeners(failed);
+  }
+
+  /** Whether this side is connected to a host, or connecting to one. */
+  hasConnection(): boolean {
+    return this.connection !== undefined;
+  }
 
   /** The host's sessions once connected: those of a host that outlived the last core included. */
   async sessions(): Promise<HostSessionInfo[]> {
@@ -69,13 +78,11 @@ export class HostClient implements SessionHostPort {
   }
 
   onEvent(listener: (event: HostEvent) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => void this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   onState(listener: (report: StateReport) => void): Disposable {
-    this.stateListeners.add(listener);
-    return { dispose: () => void this.stateListeners.delete(listener) };
+    return this.stateListeners.add(listener);
   }
 
   async send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]> {
@@ -123,7 +130,14 @@ export class HostClient implements SessionHostPort {
     const link = await this.options.connect();
     const status = await new Promise<HostStatus>((resolve, reject) => {
       let welcomed = false;
+      // A host that accepts the connection but never answers (stopped, hung) is not waited for.
+      const unanswered = setTimeout(() => {
+        reject(new SwitchyardError('UNAVAILABLE', `the session host did not answer within ${HOST_HEARTBEAT_TIMEOUT_MS / 1000} s`));
+        link.close();
+      }, HOST_HEARTBEAT_TIMEOUT_MS);
+      unanswered.unref?.();
       link.onMessage((message) => {
+        if (!welcomed && (message.t === 'welcome' || message.t === 'refused')) clearTimeout(unanswered);
         if (welcomed) return this.receive(message);
         if (message.t === 'welcome') {
           welcomed = true;
@@ -134,24 +148,27 @@ export class HostClient implements SessionHostPort {
         }
       });
       link.onClose(() => {
+        clearTimeout(unanswered);
         if (!welcomed) reject(new SwitchyardError('UNAVAILABLE', 'the session host closed the connection'));
       });
       link.send({ t: 'hello', version: HOST_PROTOCOL_VERSION, secret: this.options.secret });
     });
+    let silent = false;
     const connection: Connection = {
       link,
       status,
-      heardAt: Date.now(),
-      timer: setInterval(() => {
-        if (Date.now() - connection.heardAt > HOST_HEARTBEAT_TIMEOUT_MS) return link.close();
-        link.send({ t: 'ping' });
-      }, HOST_HEARTBEAT_MS),
+      heartbeat: heartbeat(link, () => {
+        silent = true;
+        this.options.log.error(`the session host (pid ${status.pid}) said nothing for ${HOST_HEARTBEAT_TIMEOUT_MS / 1000} s: ending it`);
+        try {
+          this.options.onSilent?.(status);
+        } finally {
+          link.close();
+        }
+      }),
     };
-    connection.timer.unref?.();
-    link.onMessage(() => {
-      connection.heardAt = Date.now();
-    });
-    link.onClose(() => this.lost(connection));
+    link.onMessage(() => connection.heartbeat.heard());
+    link.onClose(() => this.lost(connection, silent ? HOST_SILENT_DETAIL : HOST_LOST_DETAIL));
     await this.adopt(link);
     return connection;
   }
@@ -182,7 +199,7 @@ export class HostClient implements SessionHostPort {
   }
 
   private watch(sessionId: string, launch: NonNullable<HostSessionInfo['launch']>): TerminalObserver {
-    const observer = this.options.createObserver({ sessionId, launch }, (change) => this.tell(this.stateListeners, { sessionId, change }));
+    const observer = this.options.createObserver({ sessionId, launch }, (change) => this.stateListeners.tell({ sessionId, change }));
     this.observers.set(sessionId, observer);
     return observer;
   }
@@ -200,10 +217,10 @@ export class HostClient implements SessionHostPort {
         const { event } = message;
         if (event.type === 'output') this.observers.get(event.sessionId)?.onOutput(event.data);
         if (event.type === 'exited') this.running.delete(event.sessionId);
-        return this.tell(this.listeners, event);
+        return this.listeners.tell(event);
       }
       case 'state':
-        return this.tell(this.stateListeners, message.report);
+        return this.stateListeners.tell(message.report);
       case 'observe':
         return this.observed(message.sessionId, message.call);
       default:
@@ -224,10 +241,10 @@ export class HostClient implements SessionHostPort {
   }
 
   /** The host went away: every call fails, every session it ran is told exited, and the next command starts another host. */
-  private lost(connection: Connection): void {
-    clearInterval(connection.timer);
+  private lost(connection: Connection, detail: string): void {
+    connection.heartbeat.stop();
     this.connection = undefined;
-    for (const call of this.calls.values()) call.reject(new SwitchyardError('UNAVAILABLE', HOST_LOST_DETAIL));
+    for (const call of this.calls.values()) call.reject(new SwitchyardError('UNAVAILABLE', detail));
     this.calls.clear();
     if (this.disposed) return;
     const at = Date.now();
@@ -236,21 +253,11 @@ export class HostClient implements SessionHostPort {
       const observer = this.observers.get(sessionId);
       this.observers.delete(sessionId);
       observer?.dispose();
-      this.tell(this.stateListeners, { sessionId, change: { state: 'exited', source: 'host', at, detail: HOST_LOST_DETAIL } });
-      this.tell(this.listeners, { type: 'exited', sessionId, exitCode: -1, signal: null, at, hostLost: true });
+      this.stateListeners.tell({ sessionId, change: { state: 'exited', source: 'host', at, detail } });
+      this.listeners.tell({ type: 'exited', sessionId, exitCode: -1, signal: null, at, hostLost: true });
     }
-    this.options.log.error(`${HOST_LOST_DETAIL}; starting another`);
+    this.options.log.error(`${detail}; starting another`);
     void this.connected().catch((error: unknown) => this.options.log.error('the session host could not be started again', error));
-  }
-
-  private tell<T>(listeners: Set<(value: T) => void>, value: T): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch (error) {
-        this.options.log.error('a listener of the session host failed', error);
-      }
-    }
   }
 
   /** Leaves the agents running in the host, or stops them all (as the user chose for quitting), and disconnects. */

@@ -1,70 +1,9 @@
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { readFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { databaseFile } from '../dataDir';
-import { BUSY_TIMEOUT_MS } from '../db/client';
-import { sqliteBinding } from '../db/nativeBuilds';
-import * as schema from '../db/schema';
-import { StorageHealth } from '../db/storageHealth';
-import { consoleLogger } from '../log';
-import { HostServer } from './hostServer';
-import { hostPaths } from './hostSupervisor';
-import type { ClientMessage, ServerMessage } from './hostWire';
-import { socketLink } from './socketLink';
-import { TranscriptStore } from './transcriptStore';
+import { runHostProcess } from './hostProcess';
 
 /**
- * The session host process of one data folder (argv[2]): started detached by the core, it holds
- * the ptys, their mirrors and the transcript writer, serves the cores that connect with the
- * secret, and ends once no core is connected and no agent runs.
+ * The session host process of one data folder (argv[2]), started detached by the core: see
+ * runHostProcess.
  */
-
-/** How long the host lets its last replies go out before it exits (ms). */
-const HOST_EXIT_GRACE_MS = 500;
-
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: hostMain <data folder>');
-const log = consoleLogger('switchyard-host');
-const paths = hostPaths(dataDir);
-const secret = readFileSync(paths.secret, 'utf8').trim();
-
-// A bug here is logged, not fatal: the agents this process holds would die with it.
-process.on('uncaughtException', (error) => log.error('uncaught exception in the session host', error));
-process.on('unhandledRejection', (error) => log.error('unhandled rejection in the session host', error));
-
-/** True when another host answers on the socket already. */
-const taken = await new Promise<boolean>((resolve) => {
-  const probe = createConnection(paths.socket);
-  probe.once('connect', () => {
-    probe.destroy();
-    resolve(true);
-  });
-  probe.once('error', () => resolve(false));
-});
-if (taken) process.exit(0);
-
-const file = databaseFile(dataDir);
-const sqlite = new Database(file, { nativeBinding: sqliteBinding() });
-sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-const transcript = new TranscriptStore(drizzle(sqlite, { schema }), file, log, new StorageHealth((status) => log.info(`storage: ${JSON.stringify(status)}`)));
-
-const net = createServer((socket) => host.accept(socketLink<ClientMessage, ServerMessage>(socket, true)));
-const host: HostServer = new HostServer({
-  secret,
-  log,
-  transcript,
-  onIdle: () => {
-    net.close();
-    rmSync(paths.socket, { force: true });
-    sqlite.close();
-    setTimeout(() => process.exit(0), HOST_EXIT_GRACE_MS);
-  },
-});
-process.on('SIGTERM', () => void host.dispose().then(() => process.exit(0)));
-
-rmSync(paths.socket, { force: true });
-// Made readable and writable by the user only from the start: nobody else may even connect.
-const umask = process.umask(0o177);
-net.listen(paths.socket, () => log.info(`session host ${process.pid} listening on ${paths.socket}`));
-process.umask(umask);
+await runHostProcess(dataDir);

@@ -2,18 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { SwitchyardError, type ErrorData } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { HostCommand } from './hostProtocol';
-import {
-  HOST_HEARTBEAT_MS,
-  HOST_HEARTBEAT_TIMEOUT_MS,
-  HOST_PROTOCOL_VERSION,
-  type ClientMessage,
-  type HostControl,
-  type HostLink,
-  memoryLinkPair,
-  type HostStatus,
-  type ObserverCall,
-  type ServerMessage,
-} from './hostWire';
+import { heartbeat, HOST_PROTOCOL_VERSION, memoryLinkPair } from './hostWire';
+import type { ClientMessage, Heartbeat, HostControl, HostLink, HostStatus, ObserverCall, ServerMessage } from './hostWire';
 import { SessionHost, type SessionHostOptions } from './sessionHost';
 
 /** Where the host records output when it runs apart from the core (a TranscriptStore on its own connection). */
@@ -32,6 +22,8 @@ export interface HostServerOptions {
   host?: Omit<SessionHostOptions, 'createObserver' | 'log'>;
   /** Nothing is left to do: no core is connected and no session runs (or a shutdown ended them). */
   onIdle?: () => void;
+  /** The protocol version it speaks: this build's unless told (a host of an older build, in tests). */
+  version?: number;
 }
 
 /** One core (or CLI) connected to the host. */
@@ -41,10 +33,9 @@ interface Peer {
   trusted: boolean;
   /** Speaks this host's version: only then does it get sessions' commands and events. */
   current: boolean;
-  heardAt: number;
   /** The panes it attached, `sessionId` → client ids: detached when it goes. */
   attached: Map<string, Set<string>>;
-  timer: ReturnType<typeof setInterval>;
+  heartbeat: Heartbeat;
 }
 
 const digestOf = (secret: string) => createHash('sha256').update(secret).digest();
@@ -63,9 +54,11 @@ export class HostServer {
   private retiring = false;
   private ended = false;
   private stopped: Promise<void> | undefined;
+  private readonly version: number;
 
   constructor(private readonly options: HostServerOptions) {
     this.secret = digestOf(options.secret);
+    this.version = options.version ?? HOST_PROTOCOL_VERSION;
     this.host = new SessionHost({
       ...options.host,
       log: options.log,
@@ -95,25 +88,20 @@ export class HostServer {
       link,
       trusted: false,
       current: false,
-      heardAt: Date.now(),
       attached: new Map(),
-      timer: setInterval(() => {
-        if (Date.now() - peer.heardAt > HOST_HEARTBEAT_TIMEOUT_MS) return link.close();
-        if (peer.trusted) link.send({ t: 'ping' });
-      }, HOST_HEARTBEAT_MS),
+      heartbeat: heartbeat(link, () => link.close(), () => peer.trusted),
     };
-    peer.timer.unref?.();
     link.onMessage((message) => this.receive(peer, message));
     link.onClose(() => this.leave(peer));
   }
 
   status(): HostStatus {
     const sessions = this.host.sessionCount();
-    return { version: HOST_PROTOCOL_VERSION, pid: process.pid, startedAt: this.startedAt, running: sessions.running, sessions: sessions.all, retiring: this.retiring };
+    return { version: this.version, pid: process.pid, startedAt: this.startedAt, running: sessions.running, sessions: sessions.all, retiring: this.retiring };
   }
 
   private receive(peer: Peer, message: ClientMessage): void {
-    peer.heardAt = Date.now();
+    peer.heartbeat.heard();
     if (!peer.trusted) {
       if (message.t !== 'hello' || typeof message.secret !== 'string' || !timingSafeEqual(digestOf(message.secret), this.secret)) {
         peer.link.send({ t: 'refused', reason: 'wrong secret' });
@@ -121,9 +109,9 @@ export class HostServer {
       }
       peer.trusted = true;
       (peer.link as { trust?: () => void }).trust?.();
-      peer.current = message.version === HOST_PROTOCOL_VERSION;
+      peer.current = message.version === this.version;
       if (peer.current) this.peers.add(peer);
-      peer.link.send({ t: 'welcome', version: HOST_PROTOCOL_VERSION, status: this.status() });
+      peer.link.send({ t: 'welcome', version: this.version, status: this.status() });
       return;
     }
     if (message.t === 'call') void this.call(peer, message.id, message.command);
@@ -168,7 +156,7 @@ export class HostServer {
   }
 
   private leave(peer: Peer): void {
-    clearInterval(peer.timer);
+    peer.heartbeat.stop();
     this.peers.delete(peer);
     // Its panes are gone: their unacknowledged output must not hold the agents back.
     for (const [sessionId, clients] of peer.attached) {

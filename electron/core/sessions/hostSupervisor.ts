@@ -117,6 +117,20 @@ export async function connectHost(dataDir: string, options: { start: boolean } =
   throw new Error(`the session host did not open ${paths.socket} within ${HOST_START_TIMEOUT_MS} ms (see ${paths.log})`);
 }
 
+/**
+ * Ends a host process that stopped answering (SIGKILL: a stopped process gets no other signal).
+ * Its agents go with their ptys, and its socket no longer accepts connections nobody answers.
+ */
+export function endSilentHost(pid: number): void {
+  if (pid <= 0 || pid === process.pid) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    // Gone already.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
 /** Whether a host answers on the data folder's socket (none is started). */
 export async function hostListening(dataDir: string): Promise<boolean> {
   const socket = await dial(hostPaths(dataDir).socket);

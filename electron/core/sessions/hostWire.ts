@@ -71,6 +71,32 @@ export interface HostLink<In, Out> {
   close(): void;
 }
 
+/** One end's watch over a link: what it last heard, and a ping every HOST_HEARTBEAT_MS. */
+export interface Heartbeat {
+  /** Something came from the other end. */
+  heard(): void;
+  stop(): void;
+}
+
+/**
+ * Pings the other end every HOST_HEARTBEAT_MS (while `ping` says so), and calls `silent` once it
+ * has heard nothing for HOST_HEARTBEAT_TIMEOUT_MS.
+ */
+export function heartbeat(link: { send(message: { t: 'ping' }): void }, silent: () => void, ping: () => boolean = () => true): Heartbeat {
+  let heardAt = Date.now();
+  const timer = setInterval(() => {
+    if (Date.now() - heardAt > HOST_HEARTBEAT_TIMEOUT_MS) return silent();
+    if (ping()) link.send({ t: 'ping' });
+  }, HOST_HEARTBEAT_MS);
+  timer.unref?.();
+  return {
+    heard: () => {
+      heardAt = Date.now();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** Splits a stream of text into lines of JSON, whatever the chunks. */
 export class LineReader {
   private pending = '';

@@ -3,6 +3,7 @@ import type { Disposable } from '../disposable';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './flowControl';
 import type { HostCommand, HostCommandOf, HostEvent, HostReplies, StateReport } from './hostProtocol';
 import { HostSession } from './hostSession';
+import { Listeners } from './listeners';
 import { MirrorThread } from './mirrorThread';
 import { OutputBudget } from './outputBudget';
 import { STOP_GRACE_MS } from './stopEscalation';
@@ -24,8 +25,8 @@ export interface SessionHostOptions {
  */
 export class SessionHost implements Disposable {
   private readonly sessions = new Map<string, HostSession>();
-  private readonly listeners = new Set<(event: HostEvent) => void>();
-  private readonly stateListeners = new Set<(report: StateReport) => void>();
+  private readonly listeners: Listeners<HostEvent>;
+  private readonly stateListeners: Listeners<StateReport>;
   private readonly flowLimits: FlowLimits;
   /** Started with the first session: a host that never runs one costs no thread. */
   private mirrors: MirrorThread | undefined;
@@ -35,17 +36,18 @@ export class SessionHost implements Disposable {
   constructor(private readonly options: SessionHostOptions = {}) {
     this.flowLimits = { ...DEFAULT_FLOW_LIMITS, ...options.flowLimits };
     this.unwatchedBudget = new OutputBudget(options.unwatchedCharsPerSecond);
+    const failed = (what: string, error: unknown) => (this.options.log ?? consoleLogger()).error(`a listener of the session host failed on ${what}`, error);
+    this.listeners = new Listeners((error, event) => failed(event.type, error));
+    this.stateListeners = new Listeners((error) => failed('state', error));
   }
 
   onEvent(listener: (event: HostEvent) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => void this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   /** The agent state of every session, apart from the pty's events (see StateReport). */
   onState(listener: (report: StateReport) => void): Disposable {
-    this.stateListeners.add(listener);
-    return { dispose: () => void this.stateListeners.delete(listener) };
+    return this.stateListeners.add(listener);
   }
 
   /** How many sessions it holds, and how many of them run a program. */
@@ -102,7 +104,7 @@ export class SessionHost implements Disposable {
       mirrors: (this.mirrors ??= new MirrorThread(this.options.log ?? consoleLogger())),
       unwatchedBudget: this.unwatchedBudget,
       emit: (event) => this.emit(event),
-      reportState: (report) => this.tell(this.stateListeners, report, 'state'),
+      reportState: (report) => this.stateListeners.tell(report),
     }, command.startSeq);
     if (!fresh) session.resize(command.cols, command.rows);
     try {
@@ -131,18 +133,7 @@ export class SessionHost implements Disposable {
   }
 
   private emit(event: HostEvent): void {
-    this.tell(this.listeners, event, event.type);
-  }
-
-  /** A listener that throws is logged: it never reaches the pty's callbacks, where it would end the process. */
-  private tell<T>(listeners: Set<(value: T) => void>, value: T, what: string): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch (error) {
-        (this.options.log ?? consoleLogger()).error(`a listener of the session host failed on ${what}`, error);
-      }
-    }
+    this.listeners.tell(event);
   }
 
   /** Stops every running program (SIGTERM, then SIGKILL) and frees every mirror. */

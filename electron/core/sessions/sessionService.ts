@@ -253,12 +253,13 @@ export class SessionService implements Disposable {
 
   /** Runs the launch in the host; `again` for a session that ran before, whose recorded output it continues. */
   private async spawn(id: string, launch: TaskLaunch, size?: PaneSize, again = false): Promise<void> {
-    const current = (await this.deps.host.send({ type: 'list' })).find((s) => s.sessionId === id);
-    const cols = size?.cols ?? current?.cols ?? DEFAULT_COLS;
-    const rows = size?.rows ?? current?.rows ?? DEFAULT_ROWS;
-    // A session the host no longer holds (it ran before the app restarted, or ended unwatched) continues its recorded output's numbering.
-    const startSeq = again && !current ? await this.deps.transcript.lastSeq(id) : undefined;
+    // A host that cannot be reached (or speaks another version) fails the start like a spawn that failed: the row does not stay open.
     try {
+      const current = (await this.deps.host.send({ type: 'list' })).find((s) => s.sessionId === id);
+      const cols = size?.cols ?? current?.cols ?? DEFAULT_COLS;
+      const rows = size?.rows ?? current?.rows ?? DEFAULT_ROWS;
+      // A session the host no longer holds (it ran before the app restarted, or ended unwatched) continues its recorded output's numbering.
+      const startSeq = again && !current ? await this.deps.transcript.lastSeq(id) : undefined;
       const { pid } = await this.deps.host.send({ type: 'spawn', sessionId: id, launch, cols, rows, startSeq });
       this.inHost.add(id);
       // A pane showing the session's recorded screen sees the new run continue below it.

@@ -1,6 +1,6 @@
 import type { StateChange } from '../../../shared/contract';
 import type { TaskEvent } from '../tasks/taskTransitions';
-import { HOST_LOST_DETAIL } from './hostClient';
+import { HOST_LOST_DETAIL, HOST_SILENT_DETAIL } from './hostClient';
 import { STOPPED_DETAIL } from './hostSession';
 
 /** The detail of the end of a session whose app went away under it (killed, or the machine restarted). */
@@ -36,6 +36,9 @@ export function taskEventOfExit(stopped: boolean, exit: { exitCode: number; sign
   return exit.exitCode === 0 && exit.signal === null ? 'session.exitedOk' : 'session.failed';
 }
 
+/** The details of an exit the agent did not choose: stopped, or gone with the app or its host. */
+const ENDED_FROM_OUTSIDE = new Set([STOPPED_DETAIL, ORPHANED_DETAIL, HOST_LOST_DETAIL, HOST_SILENT_DETAIL]);
+
 /**
  * Whether a session's latest changes (newest first) say it was stopped (by the user, the app
  * quitting or the machine restarting) in the middle of its agent's work: starting its task again
@@ -43,6 +46,6 @@ export function taskEventOfExit(stopped: boolean, exit: { exitCode: number; sign
  * was not interrupted.
  */
 export function wasInterrupted([last, before]: readonly { state: StateChange['state']; detail: string | null }[]): boolean {
-  const stopped = last?.state === 'exited' && (last.detail === STOPPED_DETAIL || last.detail === ORPHANED_DETAIL || last.detail === HOST_LOST_DETAIL);
+  const stopped = last?.state === 'exited' && last.detail !== null && ENDED_FROM_OUTSIDE.has(last.detail);
   return stopped && before !== undefined && MID_WORK_STATES.has(before.state);
 }

@@ -2,6 +2,7 @@ import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import type { Task } from '../../../shared/contract';
 import { CheckBadge } from '../checks/CheckBadge';
+import { UsageChip } from '../usage/UsageChip';
 import { useTerminals } from '../terminals/terminalsContext';
 import { AGENT_LABELS } from './columns';
 import { agentChip, cardAction, NO_AGENT } from './liveness';
@@ -49,6 +50,7 @@ export function TaskCardBody({
         <span className="chip">{AGENT_LABELS[task.agentKind] ?? task.agentKind}</span>
         {chip && <span className={chip.live ? 'chip live' : 'chip'}>{chip.text}</span>}
         <CheckBadge taskId={task.id} />
+        <UsageChip taskId={task.id} />
         {allowAll && <AllowAllBadge />}
         {task.priority !== 'normal' && <span className="chip">{task.priority}</span>}
         {task.phase && <span className="chip">{task.phase}</span>}

@@ -15,5 +15,10 @@ export const AGENT_LABELS: Record<string, string> = {
   codex: 'Codex',
   gemini: 'Gemini',
   aider: 'Aider',
+  cursor: 'Cursor',
+  opencode: 'OpenCode',
+  copilot: 'Copilot',
+  qwen: 'Qwen Code',
+  amp: 'Amp',
   custom: 'Custom',
 };

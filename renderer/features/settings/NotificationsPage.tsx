@@ -10,6 +10,7 @@ const KIND_LABELS: Record<NotifyEventKind, string> = {
   failed: 'An agent failed',
   merge_conflict: 'A merge conflicts',
   limit_reset: 'A usage limit reset and the agent goes on',
+  budget_reached: 'A project’s budget is reached and no more agents start',
 };
 
 const DND_LABELS: Record<DoNotDisturbChoice, string> = { off: 'Off', until: 'Until', always: 'Always' };

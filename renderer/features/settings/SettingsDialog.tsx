@@ -37,8 +37,9 @@ function SettingEditor({
   // The parent keys this editor by the stored value, so a new value from the main side starts a fresh draft.
   const [draft, setDraft] = useState(display(stored ?? inherited));
   const label = `${setting.label} (${scope === 'user' ? 'yours' : 'this project'})`;
+  // Only a value the user changed is stored: leaving a field as it was (tabbing through) stores nothing.
   const commit = () => {
-    if (draft !== display(stored ?? inherited) || stored === undefined) onSave(parseField(field, draft));
+    if (draft !== display(stored ?? inherited)) onSave(parseField(field, draft));
   };
 
   return (
@@ -208,7 +209,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         {page === 'Notifications' && (
           <NotificationsPage settings={settings} project={project} save={(setting, scope, value) => void save(setting, scope, value)} />
         )}
-        {(page === 'General' || page === 'Agents') && (
+        {(page === 'General' || page === 'Agents' || page === 'Usage') && (
           <SettingsTable
             settings={settings.filter((s) => pageOf(s.key) === page)}
             project={project}

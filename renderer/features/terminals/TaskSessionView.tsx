@@ -1,5 +1,6 @@
 import { useAppStore } from '../../stores/appStore';
 import { ReasonPanel } from '../board/ReasonPanel';
+import { TaskUsagePanel } from '../usage/TaskUsagePanel';
 import { cardAction } from '../board/liveness';
 import { TerminalPane } from './TerminalPane';
 import { TranscriptPanel } from './TranscriptPanel';
@@ -31,6 +32,7 @@ export function TaskSessionView({ taskId }: { taskId: string }) {
           {task.agentKind} · {task.status} · {task.priority}
         </p>
         <ReasonPanel task={task} />
+        <TaskUsagePanel taskId={task.id} />
         <pre className="task-prompt">{task.prompt || 'No prompt.'}</pre>
         {resumable && sessionId && (
           <button type="button" className="primary" onClick={() => void resumeTask(task.id, sessionId)}>

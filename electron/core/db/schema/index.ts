@@ -5,3 +5,4 @@ export * from './tasks';
 export * from './worktrees';
 export * from './scheduler';
 export * from './sessions';
+export * from './usage';

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { modelArgs, permissionArgs, typedFollowUp, type AgentAdapter } from './adapter';
+import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
+
+/**
+ * Qwen Code (`@qwen-code/qwen-code`, a fork of Gemini CLI): `qwen --session-id <uuid> [-m <m>]
+ * -i "<prompt>"` runs the prompt and stays interactive; `qwen --resume <uuid>` resumes it,
+ * `--continue` the folder's latest session.
+ */
+export const qwenAdapter: AgentAdapter = {
+  kind: 'qwen',
+  label: 'Qwen Code',
+  supportsHooks: false,
+  extraLocations: ['~/.local/bin/qwen'],
+  permissionFlags: { edits: ['--approval-mode', 'auto-edit'], all: ['--yolo'] },
+  modelFlag: '--model',
+  build({ task, context }) {
+    let agentSessionId = context.agentSessionId ?? null;
+    const flags = [...permissionArgs(qwenAdapter, task), ...modelArgs(qwenAdapter, task)];
+    if (context.resume) {
+      const which = agentSessionId !== null ? ['--resume', agentSessionId] : ['--continue'];
+      return { args: [...flags, ...which], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
+    }
+    agentSessionId ??= randomUUID();
+    const prompt = task.prompt.trim();
+    return {
+      args: [...flags, '--session-id', agentSessionId, ...(prompt === '' ? [] : ['--prompt-interactive', prompt])],
+      env: {},
+      agentSessionId,
+      hooks: false,
+    };
+  },
+  signals: {
+    title: COMMON_TITLE,
+    screen: {
+      question: [
+        ...COMMON_QUESTIONS,
+        /\bAllow execution\b/i,
+        /\bDo you trust (?:this|the files in this) folder\b/i,
+        /\bGet started\b/,
+        /\bHow would you like to authenticate\b/i,
+        /\bSelect Authentication Method\b/i,
+      ],
+      // Recorded (0.15.10): "⠋ I'm Feeling Lucky (0s · esc to cancel)" while a turn runs; the composer's placeholder at rest.
+      busy: [...COMMON_BUSY],
+      ready: [/Type your message/i],
+    },
+  },
+};
