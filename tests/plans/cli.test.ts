@@ -21,7 +21,8 @@ function switchyard(args: string[]) {
 const CLI_RUNS_TIMEOUT_MS = 180_000;
 
 interface PlanOutput {
-  tasks: { key: string; title: string; phase: string | null; agent: string | null; priority: string; done: boolean; dependsOn: string[]; prompt: string }[];
+  format: string;
+  tasks: { key: string; title: string; phase: string | null; agent: string | null; model: string | null; priority: string; done: boolean; dependsOn: string[]; prompt: string }[];
   warnings: { line?: number; message: string }[];
 }
 
@@ -45,8 +46,10 @@ describe('switchyard import-plan and tasks', () => {
       done: false,
       dependsOn: ['1.1', '1.2', '2.1', '2.2'],
     });
-    expect(out.tasks.find((t) => t.key === '5.3')!.agent).toBeNull();
-    expect(out.warnings.some((w) => /Cursor/.test(w.message))).toBe(true);
+    // "Claude Code (Opus)" runs Claude Code with its model flag; "Cursor (Fast model)" is Cursor's agent.
+    expect(out.tasks.find((t) => t.key === '2.3')).toMatchObject({ agent: 'claude-code', model: 'opus' });
+    expect(out.tasks.find((t) => t.key === '5.3')).toMatchObject({ agent: 'cursor', model: null });
+    expect(out).toMatchObject({ format: 'markdown', derived: [], cycles: [] });
     const list = switchyard(['tasks', '--project', repo, '--data-dir', dataDir]);
     expect(list.code).not.toBe(0);
     expect(list.stderr.trim()).toMatch(/^switchyard: NOT_FOUND: .* is not a Switchyard project/);
