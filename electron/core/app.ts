@@ -23,6 +23,7 @@ import type { TaskLauncher } from './sessions/taskLauncher';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { HostClient } from './sessions/hostClient';
+import type { QuitChoice } from './sessions/keptRunning';
 import { inProcessHost } from './sessions/hostServer';
 import { connectHost, endSilentHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
 import type { HostStatus } from './sessions/hostWire';
@@ -31,7 +32,7 @@ import { SessionRows } from './sessions/sessionRows';
 import { SessionService } from './sessions/sessionService';
 import { createAgentServices, type AgentServices } from './agents/agentServices';
 import type { PermissionAnswer } from './agents/permissionHook';
-import { configuredAgentPaths } from './agents/installed';
+import { agentPathSettingProblem, configuredAgentPaths } from './agents/installed';
 import { SessionBridge } from './agents/sessionBridge';
 import type { CreateTerminalObserver } from './sessions/terminalObserver';
 import { FinishedScreens } from './sessions/finishedScreens';
@@ -73,7 +74,7 @@ export interface CoreOptions {
 }
 
 /** What becomes of running agents when the core is disposed. */
-export type QuitChoice = 'keep' | 'stop';
+export type { QuitChoice };
 
 export interface Core {
   readonly dataDir: string;
@@ -128,7 +129,7 @@ export function createCore(options: CoreOptions): Core {
 
   const bus = new EventBus();
   const projects = new ProjectService(database.db, bus);
-  const settings = new SettingsService(database.db, projects);
+  const settings = new SettingsService(database.db, projects, agentPathSettingProblem);
   // The one writer of a task's status: every service below moves tasks by sending it events.
   const lifecycle = new TaskLifecycle(database.db, bus);
   const tasks = new TaskService(database.db, bus, projects, settings, lifecycle);

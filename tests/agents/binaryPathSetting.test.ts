@@ -1,4 +1,4 @@
-import { chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeCore } from '../helpers/core';
@@ -30,13 +30,42 @@ describe("the user's path to an agent's program", () => {
     const screen = await core.transcripts.export(session.id, 'text');
     expect(screen.data).toContain('Welcome to Fake Agent');
 
+    // A program that was there when it was set and is gone since.
     const other = core.tasks.create({ projectId: project.id, title: 'Other', prompt: 'x' });
     const gone = join(tempDir(), 'claude');
+    writeFileSync(gone, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
     core.settings.set('agents.claudePath', gone, 'user');
+    rmSync(gone);
     const refused = await core.dispatch('sessions.start', { taskId: other.id });
     if (refused.ok) throw new Error('started a program that does not exist');
     expect(refused.error.code).toBe('AGENT_NOT_FOUND');
     expect(refused.error.details?.looked).toContain(gone);
+  });
+
+  it('is refused when saved unless it names an executable file, and the refusal names the field', async () => {
+    const core = makeCore();
+    const dir = tempDir();
+    const plain = join(dir, 'codex');
+    writeFileSync(plain, 'not a program', { mode: 0o644 });
+    mkdirSync(join(dir, 'folder'));
+    const tried: [string, string, RegExp][] = [
+      ['agents.codexPath', join(dir, 'missing'), /^Codex CLI program \(agents\.codexPath\): .*missing does not exist$/],
+      ['agents.codexPath', plain, /^Codex CLI program \(agents\.codexPath\): .*codex is not executable$/],
+      ['agents.cursorPath', join(dir, 'folder'), /^Cursor CLI program \(agents\.cursorPath\): .*folder is not a file$/],
+      ['agents.geminiPath', 'bin/gemini', /^Gemini CLI program \(agents\.geminiPath\): bin\/gemini is not an absolute path/],
+    ];
+    for (const [key, value, message] of tried) {
+      const result = await core.dispatch('settings.set', { key, value, scope: 'user' });
+      if (result.ok) throw new Error(`${key} = ${value} was saved`);
+      expect(result.error.code, `${key} = ${value}`).toBe('BAD_INPUT');
+      expect(result.error.message).toMatch(message);
+    }
+    // Nothing was stored by the refusals.
+    expect(core.settings.value('agents.codexPath')).toBeNull();
+    // An executable is taken; an empty value means "look for it" and is taken too.
+    chmodSync(plain, 0o755);
+    expect((await core.dispatch('settings.set', { key: 'agents.codexPath', value: plain, scope: 'user' })).ok).toBe(true);
+    expect((await core.dispatch('settings.set', { key: 'agents.codexPath', value: '', scope: 'user' })).ok).toBe(true);
   });
 
   it('is a per-user setting with no per-project override', async () => {

@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createCore } from '../../electron/core/app';
+import { memoryLogger } from '../../electron/core/log';
 import { tempDir } from '../helpers/tempDir';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -33,7 +35,7 @@ describe('the switchyard command', () => {
     expect(byName.sqlite?.detail).toMatch(/SQLite 3\.\d+/);
     expect(byName['data directory']).toMatchObject({ ok: true, detail: dataDir });
     expect(byName.electron).toBeDefined();
-    expect(report.agents.map((a) => a.kind)).toEqual(['claude-code', 'codex', 'gemini', 'aider']);
+    expect(report.agents.map((a) => a.kind)).toEqual(['claude-code', 'codex', 'gemini', 'aider', 'cursor', 'opencode', 'copilot', 'qwen', 'amp']);
     expect(result.status).toBe(report.ok ? 0 : 1);
   });
 
@@ -67,6 +69,30 @@ describe('the switchyard command', () => {
       agents: { kind: string; path: string | null; version: string | null }[];
     };
     expect(report.agents.find((a) => a.kind === 'codex')).toMatchObject({ path: fake, version: 'codex-cli 9.9.9' });
+  });
+
+  it("doctor looks for an agent at the program the user's setting names, and only there", async () => {
+    const dataDir = tempDir();
+    const bin = tempDir();
+    const configured = join(bin, 'my-codex');
+    const onPath = join(bin, 'codex');
+    for (const [file, version] of [[configured, 'codex-cli 1.2.3'], [onPath, 'codex-cli 9.9.9']] as const) {
+      writeFileSync(file, `#!/bin/sh\necho "${version}"\n`, { mode: 0o755 });
+    }
+    const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
+    core.settings.set('agents.codexPath', configured, 'user');
+    await core.dispose();
+    type Finding = { kind: string; path: string | null; version: string | null; configured: string | null; problem: string | null };
+    const doctor = () => JSON.parse(run(['doctor', '--json', '--data-dir', dataDir], { PATH: `${bin}:${process.env.PATH}` }).stdout) as { agents: Finding[] };
+    // Another codex on PATH is not what a start would run: the configured one is reported.
+    expect(doctor().agents.find((a) => a.kind === 'codex')).toMatchObject({ path: configured, version: 'codex-cli 1.2.3', configured, problem: null });
+    // The configured program removed since: reported missing, though PATH has one, with the reason.
+    rmSync(configured);
+    const gone = doctor().agents.find((a) => a.kind === 'codex');
+    expect(gone).toMatchObject({ path: null, configured });
+    expect(gone?.problem).toContain(`the configured path ${configured} is not an executable file`);
+    const text = run(['doctor', '--data-dir', dataDir], { PATH: `${bin}:${process.env.PATH}` }).stdout;
+    expect(text).toMatch(/agent settings\s+1 agent program configured/);
   });
 
   it('serve refuses a bad port with a one-line reason', () => {

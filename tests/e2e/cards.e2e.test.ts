@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appRoot } from '../../electron/core/appRoot';
@@ -6,6 +7,7 @@ import { startServer } from '../../electron/server/http';
 import { makeCore } from '../helpers/core';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
 import { launchBrowser } from './harness';
 
 /** A run's start, retry and block, or a custom command's start, on a busy 2-core machine (ms). */
@@ -26,7 +28,11 @@ describe('cards in browser mode', () => {
     const { core, project, server, browser } = await servedCore();
     try {
       // Tried: a Codex task on a machine without Codex, retried once, 0.1 s apart, beside a task in Review.
-      core.settings.set('agents.codexPath', '/nonexistent/codex', 'user');
+      // (A path is refused when saved unless a program is there: it is saved while one is, then removed.)
+      const codexPath = join(tempDir('switchyard-nothing-'), 'codex');
+      writeFileSync(codexPath, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      core.settings.set('agents.codexPath', codexPath, 'user');
+      rmSync(codexPath);
       core.settings.set('scheduler.retries', 1, 'project', project.id);
       core.settings.set('scheduler.retryBackoff', 0.1, 'project', project.id);
       core.settings.set('policy.preset', 'all', 'project', project.id);
@@ -62,7 +68,7 @@ describe('cards in browser mode', () => {
       await page.getByRole('alert').getByRole('button', { name: 'Show' }).click();
       const editor = page.getByRole('dialog', { name: 'Edit task' });
       const why = editor.getByRole('status', { name: 'Why this task stopped' });
-      await expect.poll(() => why.textContent()).toContain('/nonexistent/codex');
+      await expect.poll(() => why.textContent()).toContain(codexPath);
       expect(await why.textContent()).toContain('set its path in Settings → Agents');
       await why.getByRole('button', { name: 'Open Settings → Agents' }).click();
       const settings = page.getByRole('dialog', { name: 'Settings' });

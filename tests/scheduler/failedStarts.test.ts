@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../shared/contract';
@@ -44,7 +45,11 @@ describe('a run whose agent is not installed', () => {
       core.settings.set('scheduler.retries', RETRIES, 'project', project.id);
       core.settings.set('scheduler.retryBackoff', BACKOFF_S, 'project', project.id);
       // Tried: Codex configured at a path where nothing is installed.
-      core.settings.set('agents.codexPath', join(tempDir('switchyard-nothing-'), 'codex'), 'user');
+      // (A path is refused when saved unless a program is there: it is saved while one is, then removed.)
+      const codexPath = join(tempDir('switchyard-nothing-'), 'codex');
+      writeFileSync(codexPath, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      core.settings.set('agents.codexPath', codexPath, 'user');
+      rmSync(codexPath);
       codex = core.tasks.create({ projectId: project.id, title: 'Codex task', priority: 'urgent', agentKind: 'codex', prompt: 'Add a line' });
       const others = ['One', 'Two', 'Three'].map((title) =>
         core.tasks.create({ projectId: project.id, title, agentKind: 'claude-code', prompt: `Add a line for ${title}` }),

@@ -1,3 +1,4 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../electron/core/app';
@@ -32,7 +33,11 @@ describe('a run waiting half a minute for the retries of an agent that is not in
       core.settings.set('scheduler.retryBackoff', BACKOFF_S, 'project', project.id);
       core.settings.set('policy.preset', 'all', 'project', project.id);
       // Tried: Codex configured at a path where nothing is installed, first in line.
-      core.settings.set('agents.codexPath', join(tempDir('switchyard-nothing-'), 'codex'), 'user');
+      // (A path is refused when saved unless a program is there: it is saved while one is, then removed.)
+      const codexPath = join(tempDir('switchyard-nothing-'), 'codex');
+      writeFileSync(codexPath, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      core.settings.set('agents.codexPath', codexPath, 'user');
+      rmSync(codexPath);
       const codex = core.tasks.create({ projectId: project.id, title: 'Codex task', priority: 'urgent', agentKind: 'codex', prompt: 'Add a line' });
       const others = ['One', 'Two'].map((title) => core.tasks.create({ projectId: project.id, title, agentKind: 'claude-code', prompt: `Add ${title}` }));
       const attempts: number[] = [];

@@ -1,9 +1,9 @@
 import type { AgentKind } from '../../../shared/contract';
-import type { SettingKey } from '../../../shared/contract/settings';
+import { settingDefinitions, type SettingKey } from '../../../shared/contract/settings';
 import { SwitchyardError } from '../../../shared/errors';
 import { AGENT_BINARIES } from './binaries';
 import { AGENT_ADAPTERS } from './launcher';
-import { locateBinary } from './locate';
+import { executableProblem, locateBinary } from './locate';
 
 /** The user setting that names each agent's program (user scope only). */
 export const AGENT_PATH_SETTINGS = {
@@ -28,6 +28,19 @@ export function configuredAgentPaths(value: (key: AgentPathSetting) => string | 
     if (path) paths[kind] = path;
   }
   return paths;
+}
+
+const PATH_KEYS: ReadonlySet<string> = new Set(Object.values(AGENT_PATH_SETTINGS));
+
+/**
+ * A setting refused before it is saved: an agent's program path that is not an executable file
+ * on this machine, in a sentence that names the field. Null for every other setting and for an
+ * empty path (which means "look for it").
+ */
+export function agentPathSettingProblem(key: SettingKey, value: unknown): string | null {
+  if (!PATH_KEYS.has(key) || typeof value !== 'string' || value.trim() === '') return null;
+  const problem = executableProblem(value);
+  return problem === null ? null : `${settingDefinitions[key].label} (${key}): ${problem}`;
 }
 
 export interface AgentLookupOptions {

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -51,6 +51,26 @@ function notFound(label: string, looked: string[], why: string): SwitchyardError
     agent: label,
     looked,
   });
+}
+
+/**
+ * What is wrong with a path given as an agent's program, or null when it names an executable file:
+ * it must be absolute (or start with `~/`), exist, be a file and be executable by this user.
+ */
+export function executableProblem(path: string, home?: string): string | null {
+  const full = expandHome(path.trim(), home);
+  if (!isAbsolute(full)) return `${path} is not an absolute path (write it from /, or from ~/)`;
+  try {
+    const info = statSync(full);
+    if (!info.isFile()) return `${full} is not a file`;
+    accessSync(full, constants.X_OK);
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return `${full} does not exist`;
+    if (code === 'EACCES') return `${full} is not executable`;
+    return `${full} cannot be read (${code ?? String(error)})`;
+  }
 }
 
 function expandHome(path: string, home = homedir()): string {

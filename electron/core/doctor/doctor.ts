@@ -1,8 +1,12 @@
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { spawn as spawnPty } from 'node-pty';
 import { simpleGit } from 'simple-git';
-import { AGENT_BINARIES, findExecutable, probeVersion } from '../agents/binaries';
+import type { AgentKind } from '../../../shared/contract';
+import { AGENT_BINARIES, probeVersion } from '../agents/binaries';
+import { AGENT_PATH_SETTINGS, agentInstallation, type AgentPathSetting } from '../agents/installed';
+import { databaseFile } from '../dataDir';
 import { ptyBuild, runtimeAbi, sqliteBinding, sqliteBuilds, type NativeBuild } from '../db/nativeBuilds';
 import { electronAvailability, installedElectron } from './electronAvailability';
 import { formatNativeReport, nativeReport, type NativeReport } from './nativeReport';
@@ -19,6 +23,10 @@ export interface AgentFinding {
   binary: string;
   path: string | null;
   version: string | null;
+  /** The program the user's setting names (then the only place looked at), or null. */
+  configured: string | null;
+  /** Why it was not found: every place looked at, or what is wrong with the configured path. */
+  problem: string | null;
 }
 
 export interface DoctorReport {
@@ -82,23 +90,56 @@ async function checkDataDir(dataDir: string): Promise<Check> {
   }
 }
 
-async function findAgents(): Promise<AgentFinding[]> {
-  const findings = Object.entries(AGENT_BINARIES).flatMap(([kind, binaries]) =>
-    binaries.map(async (binary) => {
-      const path = await findExecutable(binary);
-      return { kind, binary, path, version: path ? await probeVersion(path) : null };
-    }),
-  );
+/**
+ * The agent programs the user's settings name, read from the database without migrating or
+ * writing it: an absent database has none; one that cannot be read is a failed check.
+ */
+function configuredAgentPaths(dataDir: string): { paths: Partial<Record<AgentKind, string>>; check: Check } {
+  const file = databaseFile(dataDir);
+  const name = 'agent settings';
+  if (!existsSync(file)) return { paths: {}, check: { name, ok: true, detail: 'no database yet: no agent program is configured' } };
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: sqliteBinding() });
+    try {
+      const keys = Object.values(AGENT_PATH_SETTINGS);
+      const rows = db
+        .prepare(`select key, value from settings where scope = 'user' and key in (${keys.map(() => '?').join(', ')})`)
+        .all(...keys) as { key: AgentPathSetting; value: string }[];
+      const byKey = new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+      const paths: Partial<Record<AgentKind, string>> = {};
+      for (const [kind, key] of Object.entries(AGENT_PATH_SETTINGS) as [AgentKind, AgentPathSetting][]) {
+        const value = byKey.get(key);
+        if (typeof value === 'string' && value.trim() !== '') paths[kind] = value.trim();
+      }
+      const count = Object.keys(paths).length;
+      return { paths, check: { name, ok: true, detail: count === 0 ? 'no agent program is configured' : `${count} agent program${count === 1 ? '' : 's'} configured` } };
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    return { paths: {}, check: { name, ok: false, detail: `${file}: ${error instanceof Error ? error.message : String(error)}` } };
+  }
+}
+
+/** Each agent kind looked for as a start of it would look: the configured program alone, else PATH and the usual folders. */
+async function findAgents(configured: Partial<Record<AgentKind, string>>): Promise<AgentFinding[]> {
+  const findings = (Object.keys(AGENT_BINARIES) as (keyof typeof AGENT_BINARIES)[]).map(async (kind) => {
+    const found = await agentInstallation(kind, { binaryPaths: configured });
+    const base = { kind, binary: AGENT_BINARIES[kind][0]!, configured: configured[kind] ?? null };
+    if (!found.installed) return { ...base, path: null, version: null, problem: found.reason };
+    return { ...base, path: found.path, version: await probeVersion(found.path), problem: null };
+  });
   return Promise.all(findings);
 }
 
 /** What works on this machine, checked for real: nothing here is assumed. */
 export async function runDoctor(dataDir: string): Promise<DoctorReport> {
+  const settings = configuredAgentPaths(dataDir);
   const [git, pty, data, agents, electron] = await Promise.all([
     checkGit(),
     checkPty(),
     checkDataDir(dataDir),
-    findAgents(),
+    findAgents(settings.paths),
     installedElectron(),
   ]);
   const sqlite = sqliteBuilds();
@@ -110,6 +151,7 @@ export async function runDoctor(dataDir: string): Promise<DoctorReport> {
     pty,
     checkSqlite(),
     data,
+    settings.check,
     { name: 'electron', ok: start.mode === 'desktop', detail: start.mode === 'desktop' ? `can run (${start.binary})` : start.reason },
   ];
   // Electron is optional (browser mode works without it); the rest is required.
@@ -122,9 +164,8 @@ export function formatDoctor(report: DoctorReport): string {
   const lines = report.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(15)} ${c.detail}`);
   lines.push('', 'agents:');
   for (const agent of report.agents) {
-    lines.push(
-      `  ${agent.kind.padEnd(12)} ${agent.path ? `${agent.path}${agent.version ? ` (${agent.version})` : ''}` : `not found (looked for "${agent.binary}" on PATH)`}`,
-    );
+    const where = agent.path ? `${agent.path}${agent.version ? ` (${agent.version})` : ''}${agent.configured ? ' (as configured)' : ''}` : `not found: ${agent.problem}`;
+    lines.push(`  ${agent.kind.padEnd(12)} ${where}`);
   }
   lines.push('', ...formatNativeReport(report.native));
   return lines.join('\n');

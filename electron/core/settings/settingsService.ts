@@ -26,9 +26,14 @@ export type RunValues = { [K in SettingKey]?: SettingValue<K> };
 export class SettingsService {
   private readonly runValues = new Map<string, { values: Map<SettingKey, unknown> }>();
 
+  /**
+   * `check` refuses a value its schema cannot judge (an agent's program path must be an executable
+   * file on this machine): a sentence saying what is wrong, or null when the value is fine.
+   */
   constructor(
     private readonly db: Db,
     private readonly projects: ProjectService,
+    private readonly check: (key: SettingKey, value: unknown) => string | null = () => null,
   ) {}
 
   /** The effective value of one setting, for internal use by other services. */
@@ -73,6 +78,8 @@ export class SettingsService {
         key,
       });
     }
+    const problem = this.check(key, parsed.data);
+    if (problem !== null) throw new SwitchyardError('BAD_INPUT', problem, { key, field: settingDefinitions[key].label });
     const json = JSON.stringify(parsed.data);
     this.db
       .insert(settings)
