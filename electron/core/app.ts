@@ -136,7 +136,7 @@ export function createCore(options: CoreOptions): Core {
   const worktreeStore = new WorktreeStore(database.db);
   // Disposed after the setup scripts are stopped: the git operations already queued finish first.
   const repoQueue = disposables.add(new RepoQueue());
-  const cache = disposables.add(new DependencyCache({ settings, projects, bus, dataDir: options.dataDir, log }));
+  const cache = disposables.add(new DependencyCache({ settings, projects, bus, dataDir: options.dataDir, log, worktrees: worktreeStore }));
   const hydration = options.hydrate
     ? { hydrate: options.hydrate }
     : { hydrate: cache.hydrate.bind(cache), populate: cache.populate.bind(cache) };
