@@ -14,6 +14,7 @@ import { electronAvailability } from './core/doctor/electronAvailability';
 import { chooseStartMode } from './core/doctor/startMode';
 import { cycleError, readPlanFile } from './core/plans/planImporter';
 import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/planReport';
+import { answerOf, answerTask, ANSWER_EXIT_HELP, parseChoice, type AnswerFlags } from './cli/answerCommand';
 import { attach } from './cli/attach';
 import { daemonStatus, daemonStop } from './cli/daemon';
 import { openAccess, type CoreAccess } from './cli/coreAccess';
@@ -112,7 +113,7 @@ async function serve(flags: ServeFlags): Promise<void> {
 }
 
 /** Exit codes of a typed failure, so that scripts can tell them apart; any other failure exits with 1. */
-const EXIT_CODES: Partial<Record<ErrorCode, number>> = { NOT_FOUND: 4, UNAVAILABLE: 5, CONFLICT: 6, UNAUTHORIZED: 7, SESSION_NOT_RUNNING: 8 };
+const EXIT_CODES: Partial<Record<ErrorCode, number>> = { NOT_FOUND: 4, UNAVAILABLE: 5, CONFLICT: 6, UNAUTHORIZED: 7, SESSION_NOT_RUNNING: 8, NOT_WAITING: 9 };
 
 /** A typed failure as one line: "CODE: message". */
 function failure(error: unknown): Error {
@@ -304,6 +305,28 @@ program
       requireRunning: 'an agent runs only in a running app or serve; start one (switchyard serve)',
     }),
   );
+
+const answerCommand = program
+  .command('answer')
+  .description("answer the question a task's agent waits on (as `switchyard run` prints it), in the app, serve or run that runs it")
+  .argument('<task>', TASK_HELP)
+  .option('--allow', 'yes')
+  .option('--deny', 'no')
+  .option('--choice <n>', 'the numbered answer n of its question', (value: string) => {
+    const n = parseChoice(value);
+    if (typeof n === 'string') throw new InvalidArgumentError(n);
+    return n;
+  })
+  .option('--text <text>', 'words: the reason given with a no to a permission question (told to the agent), or the reply to a question that asks for text')
+  .option('--project <path>', PROJECT_HELP)
+  .option('--json', 'print { taskId, sessionId, question, answer, delivery } as JSON')
+  .option('--data-dir <dir>', 'where the database lives')
+  .addHelpText('after', `\n${ANSWER_EXIT_HELP}`)
+  .action((task: string, flags: AnswerFlags & { dataDir?: string }) => {
+    const answer = answerOf(flags);
+    if (typeof answer === 'string') return answerCommand.error(`error: ${answer}`, { exitCode: RUN_EXIT_CODES.usage, code: 'switchyard.usage' });
+    return withCore(flags.dataDir, (access) => answerTask(access, task, answer, flags));
+  });
 
 /** The project of a repository, read from a core this process holds. */
 async function findProject(core: Core, path: string): Promise<Project | null> {

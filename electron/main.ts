@@ -7,6 +7,7 @@ import { loginShellPath, mergePaths } from './core/agents/loginPath';
 import { createCore, type Core } from './core/app';
 import { consoleLogger } from './core/log';
 import { askQuitChoice } from './desktop/quitPrompt';
+import { keptRunningNotification, quitTrayLine } from './core/sessions/keptRunning';
 import { resolveDataDir } from './core/dataDir';
 import { MigrationError } from './core/db/client';
 import type { Connection } from './core/rpc/connection';
@@ -110,10 +111,11 @@ function start(): void {
     };
     installMenu({ openSettings: () => started.bus.emit('ui.openSettings', {}) });
     const tray = new TrayController({ openTask, showWindow, toggleRun: () => started.attention.toggleRun(), quit: () => app.quit() });
-    tray.update(core.attention.model());
+    const quitLine = () => quitTrayLine(started.sessions.runningCount(), started.settings.value('sessions.keepRunningOnQuit'));
+    tray.update(core.attention.model(), quitLine());
     const subscription = core.bus.subscribe((message) => {
       if (message.event === 'attention.changed') {
-        tray.update(message.payload);
+        tray.update(message.payload, quitLine());
         app.setBadgeCount(message.payload.badge);
       } else if (message.event === 'notify.show') {
         showNotification(message.payload, { openTask, showWindow });
@@ -141,6 +143,8 @@ function start(): void {
     void askQuitChoice(quitting)
       .then((choice) => {
         quitting.setQuitChoice(choice);
+        const kept = keptRunningNotification(choice, quitting.sessions.runningCount());
+        if (kept) showNotification(kept, { openTask: () => {}, showWindow: () => {} });
         return quitting.dispose();
       })
       .finally(() => app.quit());

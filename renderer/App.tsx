@@ -1,4 +1,7 @@
 import { Board } from './features/board/Board';
+import { InboxView } from './features/inbox/InboxView';
+import { useInboxStore } from './features/inbox/inboxStore';
+import { useInboxKey } from './features/inbox/useInboxKey';
 import { TaskSessionView } from './features/terminals/TaskSessionView';
 import { TerminalsView } from './features/terminals/TerminalsView';
 import { useSessionStore } from './features/terminals/sessionStore';
@@ -12,7 +15,7 @@ import { useAppStore } from './stores/appStore';
 import { UsagePage } from './features/usage/UsagePage';
 import { useUsageWiring } from './features/usage/usageStore';
 
-const VIEW_LABELS = { board: 'Board', terminals: 'Terminals', usage: 'Usage' } as const;
+const VIEW_LABELS = { board: 'Board', terminals: 'Terminals', inbox: 'Inbox', usage: 'Usage' } as const;
 
 export function App() {
   const connection = useAppStore((s) => s.connection);
@@ -20,6 +23,8 @@ export function App() {
   useNotifyWiring();
   useProjectSessions();
   useUsageWiring();
+  useInboxKey();
+  const waiting = useInboxStore((s) => s.items.length);
   const taskView = useSessionStore((s) => s.taskView);
   const view = useSessionStore((s) => s.view);
   return (
@@ -41,18 +46,29 @@ export function App() {
         <NotificationPromptBar />
         <StorageBanner />
         <nav className="views" aria-label="Views">
-          {(['board', 'terminals', 'usage'] as const).map((name) => (
+          {(['board', 'terminals', 'inbox', 'usage'] as const).map((name) => (
             <button
               key={name}
               type="button"
               className={!taskView && view === name ? 'tab active' : 'tab'}
               onClick={() => useSessionStore.setState({ view: name, taskView: null })}
+              {...(name === 'inbox' ? { 'aria-label': `Inbox, ${waiting} waiting`, title: 'Agents waiting for you (Alt+N: the next one)' } : {})}
             >
-              {VIEW_LABELS[name]}
+              {name === 'inbox' && waiting > 0 ? `Inbox (${waiting})` : VIEW_LABELS[name]}
             </button>
           ))}
         </nav>
-        {taskView ? <TaskSessionView taskId={taskView} /> : view === 'board' ? <Board /> : view === 'usage' ? <UsagePage /> : <TerminalsView />}
+        {taskView ? (
+          <TaskSessionView taskId={taskView} />
+        ) : view === 'board' ? (
+          <Board />
+        ) : view === 'inbox' ? (
+          <InboxView />
+        ) : view === 'usage' ? (
+          <UsagePage />
+        ) : (
+          <TerminalsView />
+        )}
         <footer className="statusbar">
           {info ? `Switchyard ${info.version} · ${info.mode} · data in ${info.dataDir}` : ''}
         </footer>

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { wireFailureToasts } from './features/board/failureToasts';
+import { wireInbox } from './features/inbox/inboxStore';
 import { wireNotifications } from './features/notify/wireNotifications';
 import { createSessionActions } from './features/terminals/sessionActions';
 import { TerminalsContext } from './features/terminals/terminalsContext';
@@ -19,6 +20,7 @@ if (client) {
   const actions = createActions(client);
   const terminals = createSessionActions(client);
   wireNotifications(client, actions, terminals);
+  wireInbox(client);
   wireFailureToasts(client, (taskId) => void actions.openTask(taskId));
   createRoot(root).render(
     <StrictMode>

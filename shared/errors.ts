@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'NOT_A_GIT_REPO',
   'AGENT_NOT_FOUND',
   'SESSION_NOT_RUNNING',
+  /** The agent asked to answer waits for no answer (it works, or it was answered already). */
+  'NOT_WAITING',
   'WORKTREE_DIRTY',
   'SETUP_FAILED',
   'EMPTY_REPOSITORY',

@@ -10,6 +10,7 @@ import { consoleLogger, type Logger } from './log';
 import { DependencyCache } from './cache/dependencyCache';
 import { CheckService } from './checks/checkService';
 import { AttentionService } from './notify/attentionService';
+import { InboxService } from './policy/inboxService';
 import { PolicyService, type RequestingSession } from './policy/policyService';
 import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
@@ -23,6 +24,7 @@ import type { TaskLauncher } from './sessions/taskLauncher';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { HostClient } from './sessions/hostClient';
+import type { QuitChoice } from './sessions/keptRunning';
 import { inProcessHost } from './sessions/hostServer';
 import { connectHost, endSilentHost, hostListening, hostPaths, hostSecret } from './sessions/hostSupervisor';
 import type { HostStatus } from './sessions/hostWire';
@@ -73,7 +75,7 @@ export interface CoreOptions {
 }
 
 /** What becomes of running agents when the core is disposed. */
-export type QuitChoice = 'keep' | 'stop';
+export type { QuitChoice };
 
 export interface Core {
   readonly dataDir: string;
@@ -87,6 +89,8 @@ export interface Core {
   readonly plans: PlanImporter;
   readonly settings: SettingsService;
   readonly policy: PolicyService;
+  /** Every agent waiting for the user, and the answers given to them. */
+  readonly inbox: InboxService;
   readonly attention: AttentionService;
   readonly scheduler: SchedulerService;
   /** The open database, for diagnostics and maintenance (backups, integrity checks). */
@@ -135,7 +139,7 @@ export function createCore(options: CoreOptions): Core {
   const worktreeStore = new WorktreeStore(database.db);
   // Disposed after the setup scripts are stopped: the git operations already queued finish first.
   const repoQueue = disposables.add(new RepoQueue());
-  const cache = disposables.add(new DependencyCache({ settings, projects, bus, dataDir: options.dataDir, log }));
+  const cache = disposables.add(new DependencyCache({ settings, projects, bus, dataDir: options.dataDir, log, worktrees: worktreeStore }));
   const hydration = options.hydrate
     ? { hydrate: options.hydrate }
     : { hydrate: cache.hydrate.bind(cache), populate: cache.populate.bind(cache) };
@@ -172,9 +176,10 @@ export function createCore(options: CoreOptions): Core {
       ...(options.agentHooks === false ? { hooks: false } : {}),
       // Beside the session host's agents: the address and tokens outlive this core.
       ...((options.sessionHost ?? 'in-process') === 'process' ? { hookRecord: join(options.dataDir, 'hooks.json') } : {}),
-      decidePermission: ({ sessionId, tool, input }): PermissionAnswer | null => {
-        const verdict = policy.decide(sessionId, tool, input);
-        if (verdict.decision === 'ask') return null;
+      decidePermission: (request, signal): PermissionAnswer | null | Promise<PermissionAnswer | null> => {
+        const verdict = policy.decide(request.sessionId, request.tool, request.input);
+        // No rule decides: the question waits in the inbox, its hook's reply held for the user's answer.
+        if (verdict.decision === 'ask') return inbox.hold(request, signal);
         return verdict.decision === 'allow' ? { behavior: 'allow' } : { behavior: 'deny', message: `Refused by the rule ${verdict.rule}.` };
       },
       // Where each agent's program is, as the user set it: read at every launch, so a change applies to the next start.
@@ -197,14 +202,22 @@ export function createCore(options: CoreOptions): Core {
   const host: HostClient = new HostClient({
     connect: inProcess ? inProcessHost(secret, log) : async () => (await connectHost(options.dataDir))!,
     secret,
-    createObserver:
-      options.createObserver ??
-      ((session, report) => {
-        // A session the host kept running through a restart of the core: watched as its agent kind is.
-        const row = sessionRows.find(session.sessionId);
-        if (row && !inProcess) bridge.adopt(session.sessionId, row.agentKind, session.launch);
-        return bridge.createObserver(session, report);
-      }),
+    createObserver: (session, report) => {
+      const create: CreateTerminalObserver =
+        options.createObserver ??
+        ((watched, told) => {
+          // A session the host kept running through a restart of the core: watched as its agent kind is.
+          const row = sessionRows.find(watched.sessionId);
+          if (row && !inProcess) bridge.adopt(watched.sessionId, row.agentKind, watched.launch);
+          return bridge.createObserver(watched, told);
+        });
+      const observer = create(session, report);
+      // The inbox shows the bottom of a waiting agent's screen.
+      return { ...observer, onScreen: (lines) => {
+        inbox.screen(session.sessionId, lines);
+        observer.onScreen(lines);
+      } };
+    },
     log,
     // A host in this process goes with it whatever was chosen.
     onQuit: () => (inProcess ? 'stop' : (quitChoice ?? (settings.value('sessions.keepRunningOnQuit') ? 'keep' : 'stop'))),
@@ -252,6 +265,7 @@ export function createCore(options: CoreOptions): Core {
       log,
     }),
   );
+  const inbox = disposables.add(new InboxService({ bus, tasks, projects, sessions }));
   if (inProcess) sessions.markOrphans();
   // No host running: nothing outlived the last core, and none is started until a session is.
   else {
@@ -337,9 +351,13 @@ export function createCore(options: CoreOptions): Core {
     bus.subscribe((message) => {
       if (message.event === 'session.state') {
         attention.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
+        inbox.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
         checks.sessionState(message.payload.sessionId, message.payload.taskId, message.payload.change);
       }
-      else if (message.event === 'task.changed' && message.payload.kind === 'deleted') attention.forgetTask(message.payload.id);
+      else if (message.event === 'task.changed' && message.payload.kind === 'deleted') {
+        attention.forgetTask(message.payload.id);
+        inbox.forgetTask(message.payload.id);
+      }
       else if (message.event === 'scheduler.changed') attention.schedulerChanged(message.payload);
     }),
   );
@@ -353,7 +371,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks, usage }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, inbox, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks, usage }),
     log,
   );
   const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);
@@ -370,6 +388,7 @@ export function createCore(options: CoreOptions): Core {
     plans,
     settings,
     policy,
+    inbox,
     attention,
     scheduler,
     database,
@@ -383,7 +402,7 @@ export function createCore(options: CoreOptions): Core {
     sessions,
     transcripts,
     host,
-    ready: sessions.whenRecovered(),
+    ready: sessions.whenRecovered().then(() => inbox.seed(sessions.live())),
     setQuitChoice: (choice) => {
       quitChoice = choice;
     },

@@ -26,7 +26,8 @@ export class TrayController {
     this.tray.on('click', () => actions.showWindow());
   }
 
-  update(model: TrayModel): void {
+  /** `quitLine`: what quitting does with the agents that run (see quitTrayLine), shown under the counts. */
+  update(model: TrayModel, quitLine: string | null): void {
     if (model.status !== this.status) {
       this.tray.setImage(icon(model.status));
       this.status = model.status;
@@ -36,6 +37,7 @@ export class TrayController {
     this.tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: trayCountsLine(model.counts), enabled: false },
+        ...(quitLine ? [{ label: quitLine, enabled: false }] : []),
         { type: 'separator' },
         ...(sessions.length > 0 ? sessions : [{ label: 'No agent running', enabled: false }]),
         ...(model.more > 0 ? [{ label: `and ${model.more} more…`, click: () => this.actions.showWindow() }] : []),

@@ -4,6 +4,7 @@ import { envelopeEvents } from './common';
 import { attentionEvents, attentionProcedures } from './attention';
 import { cacheEvents, cacheProcedures } from './cache';
 import { checkEvents, checkProcedures } from './checks';
+import { inboxEvents, inboxProcedures } from './inbox';
 import { notifyEvents } from './notify';
 import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
@@ -19,6 +20,7 @@ export * from './attention';
 export * from './cache';
 export * from './checks';
 export * from './common';
+export * from './inbox';
 export * from './notify';
 export * from './plans';
 export * from './policy';
@@ -40,6 +42,7 @@ export const procedures = {
   ...settingsProcedures,
   ...schedulerProcedures,
   ...attentionProcedures,
+  ...inboxProcedures,
   ...worktreeProcedures,
   ...sessionProcedures,
   ...cacheProcedures,
@@ -60,6 +63,7 @@ export const events = {
   ...taskEvents,
   ...schedulerEvents,
   ...attentionEvents,
+  ...inboxEvents,
   ...worktreeEvents,
   ...sessionEvents,
   ...notifyEvents,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchTask } from '../../electron/core/agents/adapter';
 import { CLAUDE_HOOK_EVENTS } from '../../electron/core/agents/claudeCode';
+import { GEMINI_HOOK_EVENTS, GEMINI_SYSTEM_SETTINGS_ENV } from '../../electron/core/agents/gemini';
 import { HOOK_ENV } from '../../electron/core/agents/hookRelay';
 import { startHookServer, type HookServer } from '../../electron/core/agents/hookServer';
 import { createAgentLauncher } from '../../electron/core/agents/launcher';
@@ -123,6 +124,43 @@ describe('other agents', () => {
     ]);
     expect((await launcher.resolveLaunch(task('gemini', { prompt: '' }), { sessionId: 's1', resume: false })).args).toEqual([]);
     expect((await launcher.resolveLaunch(task('gemini'), { sessionId: 's1', resume: true })).args).toEqual(['--resume', 'latest']);
+  });
+
+  it("Gemini with hooks: a system settings file of our hooks beside the machine's, named in the agent's environment only", async () => {
+    const dir = tempDir();
+    const system = join(dir, 'system-settings.json');
+    writeFileSync(system, JSON.stringify({ general: { vimMode: true }, hooks: { AfterAgent: [{ hooks: [{ type: 'command', command: 'their-hook' }] }] } }));
+    const before = process.env[GEMINI_SYSTEM_SETTINGS_ENV];
+    process.env[GEMINI_SYSTEM_SETTINGS_ENV] = system;
+    try {
+      const launcher = createAgentLauncher({ pathEnv: bin(), hookServer });
+      const launch = await launcher.resolveLaunch(task('gemini'), { sessionId: 's1', resume: false });
+      expect(launch.hooks).toBe(true);
+      expect(launch.args).toEqual(['--prompt-interactive', 'Make the login form validate emails']);
+      expect(launch.env[HOOK_ENV.session]).toBe('s1');
+      const file = launch.env[GEMINI_SYSTEM_SETTINGS_ENV]!;
+      expect(file).not.toBe(system);
+      const settings = JSON.parse(readFileSync(file, 'utf8'));
+      expect(settings.general).toEqual({ vimMode: true });
+      expect(settings.hooksConfig.enabled).toBe(true);
+      expect(Object.keys(settings.hooks)).toEqual(['AfterAgent', ...GEMINI_HOOK_EVENTS.filter((e) => e !== 'AfterAgent')]);
+      // Theirs first, ours after it.
+      expect(settings.hooks.AfterAgent.map((g: { hooks: { command: string }[] }) => g.hooks[0]!.command.slice(0, 20))).toEqual([
+        'their-hook',
+        'ELECTRON_RUN_AS_NODE',
+      ]);
+      // Their file is left as it was.
+      expect(JSON.parse(readFileSync(system, 'utf8')).hooksConfig).toBeUndefined();
+
+      // System settings that are not JSON are not replaced: the agent runs without hooks, read from its screen.
+      writeFileSync(system, '{ // a comment\n}');
+      const without = await launcher.resolveLaunch(task('gemini'), { sessionId: 's2', resume: false });
+      expect(without.hooks).toBe(false);
+      expect(without.env).toEqual({});
+    } finally {
+      if (before === undefined) delete process.env[GEMINI_SYSTEM_SETTINGS_ENV];
+      else process.env[GEMINI_SYSTEM_SETTINGS_ENV] = before;
+    }
   });
 
   it('types the follow-up of a resumed conversation into Codex, Gemini and Aider', async () => {

@@ -66,6 +66,16 @@ describe('Gemini CLI recordings', () => {
   });
 });
 
+describe('Gemini CLI with hooks (0.61.0)', () => {
+  it('SessionStart and BeforeAgent hooks drive the turn; a turn an API error ends (no AfterAgent) is ended by the title', async () => {
+    const { changes, states } = await replay('gemini', 'gemini/hooks-turn-error-exit.cast');
+    expect(states).toEqual(['idle/title', 'idle/hook', 'working/hook', 'idle/title', 'exited/exit']);
+    expect(changes[1]?.detail).toBe('session startup');
+    expect(changes[2]?.detail).toBe('add a note to README');
+    expect(changes[3]?.detail).toMatch(/^◇ {2}Ready/);
+  });
+});
+
 describe('GitHub Copilot CLI recordings (1.0.102)', () => {
   it('folder trust, then the sign-in it needs: a question throughout; Ctrl-C twice exits 0', async () => {
     const { changes, states } = await replay('copilot', 'copilot/trust-sign-in-exit.cast');

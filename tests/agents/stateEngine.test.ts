@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StateChange } from '../../shared/contract/sessionState';
 import { AGENT_ADAPTERS } from '../../electron/core/agents/launcher';
 import { startHookServer } from '../../electron/core/agents/hookServer';
-import { SIGNAL_SETTLE_MS, StateEngine } from '../../electron/core/agents/stateEngine';
+import { SIGNAL_SETTLE_MS, StateEngine, stateFromHook } from '../../electron/core/agents/stateEngine';
 import { createStateObserver, type Clock } from '../../electron/core/agents/stateObserver';
 
 const claude = () => new StateEngine({ signals: AGENT_ADAPTERS['claude-code'].signals, watchdogMs: 10_000 });
@@ -258,5 +258,21 @@ describe('the state observer', () => {
     } finally {
       await server.dispose();
     }
+  });
+});
+
+describe("Gemini CLI's hook events", () => {
+  it('read as states: a turn begins and ends, tools run, a tool asks for permission', () => {
+    const read = (payload: Record<string, unknown>) => stateFromHook({ hook_event_name: 'x', ...payload });
+    expect(read({ hook_event_name: 'BeforeAgent', prompt: 'add a note\nto README' })).toEqual({ state: 'working', detail: 'add a note' });
+    expect(read({ hook_event_name: 'BeforeTool', tool_name: 'write_file' })).toEqual({ state: 'working', detail: 'write_file' });
+    expect(read({ hook_event_name: 'AfterTool', tool_name: 'write_file' })).toEqual({ state: 'working', detail: 'write_file' });
+    expect(read({ hook_event_name: 'Notification', notification_type: 'ToolPermission', message: 'Allow write_file?' })).toEqual({
+      state: 'needs_input',
+      detail: 'Allow write_file?',
+    });
+    expect(read({ hook_event_name: 'AfterAgent', prompt_response: 'Added the note.\nDone.' })).toEqual({ state: 'idle', detail: 'Added the note.' });
+    expect(read({ hook_event_name: 'AfterAgent' })).toEqual({ state: 'idle', detail: 'turn finished' });
+    expect(read({ hook_event_name: 'SessionEnd', reason: 'exit' })).toBeNull();
   });
 });

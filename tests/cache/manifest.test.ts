@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readManifestWithFind } from '../../electron/core/cache/findManifest';
+import { statDigest } from '../../electron/core/cache/statDigest';
 import { readManifest } from '../../electron/core/cache/treeManifest';
 import { tempDir } from '../helpers/tempDir';
 
@@ -25,5 +26,38 @@ describe.skipIf(process.platform !== 'linux')('a manifest read by find', () => {
     expect(found).toBeDefined();
     expect(byPath(found!)).toEqual(byPath(readManifest(root, { hash: false })));
     expect(found!.find((i) => i.path === 'pkg/bin/tool.js')?.mode).toBe(0o4755);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('a stat digest', () => {
+  it('stays while nothing changes and changes with a write in place, a chmod, a new link target, a delete or a new file', async () => {
+    const root = tempDir('switchyard-digest-');
+    mkdirSync(join(root, 'pkg/bin'), { recursive: true });
+    writeFileSync(join(root, 'pkg/index.js'), 'module.exports = 1;\n');
+    writeFileSync(join(root, 'pkg/bin/tool.js'), '#!/bin/sh\n', { mode: 0o755 });
+    symlinkSync('../pkg/bin/tool.js', join(root, 'tool'));
+    const seen = new Set<string>();
+    const digest = async () => {
+      const value = await statDigest(root);
+      expect(value).toMatch(/^[0-9a-f]{40}$/);
+      return value!;
+    };
+    const first = await digest();
+    expect(await digest()).toBe(first);
+    seen.add(first);
+    const changes: [string, () => void][] = [
+      ['write in place', () => appendFileSync(join(root, 'pkg/index.js'), 'more\n')],
+      ['chmod', () => chmodSync(join(root, 'pkg/bin/tool.js'), 0o644)],
+      ['link target', () => (rmSync(join(root, 'tool')), symlinkSync('pkg/bin/tool.js', join(root, 'tool')))],
+      ['delete', () => rmSync(join(root, 'pkg/index.js'))],
+      ['new file', () => writeFileSync(join(root, 'pkg/new.js'), '')],
+    ];
+    for (const [what, change] of changes) {
+      change();
+      const next = await digest();
+      expect(seen.has(next), what).toBe(false);
+      seen.add(next);
+    }
+    expect(await statDigest(join(root, 'not-there'))).toBeUndefined();
   });
 });

@@ -34,8 +34,7 @@ describe('switchyard tasks names tasks by keys', () => {
     expect(list.status, list.stderr).toBe(0);
     const short = (id: string) => id.slice(0, SHORT_ID_LENGTH);
     const lines = list.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^\\w+ +${short(first.id)} First \\(claude-code\\)$`));
-    expect(lines[1]).toMatch(new RegExp(`^\\w+ +${short(second.id)} Second \\(claude-code\\)  ← ${short(first.id)}$`));
+    expect(lines).toEqual([`backlog     ${short(first.id)} First (claude-code)  (can start)`, `backlog     ${short(second.id)} Second (claude-code)  ← ${short(first.id)}`]);
     expect(list.stdout).not.toMatch(UUID);
 
     // The shown key names the task in the other verbs.

@@ -19,6 +19,7 @@ import { waitFor } from '../helpers/waitFor';
 const NUMBERED_LINES = join(import.meta.dirname, '..', 'fixtures', 'numbered-lines.mjs');
 const CORE_PROCESS = join(import.meta.dirname, '..', 'fixtures', 'core-process.ts');
 const HOST_OF_VERSION = join(import.meta.dirname, '..', 'fixtures', 'host-of-version.ts');
+const LOCK_HOLDER = join(import.meta.dirname, '..', 'fixtures', 'lock-holder.ts');
 const LINE = /line (\d{6}) x+\r?\n/g;
 
 const dataDirs: string[] = [];
@@ -175,17 +176,60 @@ describe('the session host process', () => {
   }, 60_000);
 
   it('stops every process of every agent when quitting with "stop all"', async () => {
-    const { dataDir } = await prepare(3);
+    const { dataDir, repo } = await prepare(2);
+    // A third agent with a tree: children and grandchildren that ignore SIGTERM, in its process group.
+    await addCommandTasks(dataDir, repo, 1, ['/bin/sh', '-c', 'trap "" TERM; sleep 600 & (trap "" TERM; sleep 600 & wait) & sh -c "sleep 600" & wait'], 'tree');
     const core = processCore(dataDir);
     await core.ready;
     const sessions = [];
     for (const task of core.tasks.list(core.projects.list()[0]!.id)) sessions.push(await core.sessions.start(task.id));
     groups.push(...sessions.map((s) => s.pid!));
+    const tree = sessions.find((s) => core.tasks.get(s.taskId).title === 'tree 1')!;
+    const members = await waitFor('the tree to grow', () => {
+      const found = liveGroupMembers(tree.pid!);
+      return found.length >= 5 && found;
+    });
     core.setQuitChoice('stop');
     await core.dispose();
     for (const session of sessions) expect(liveGroupMembers(session.pid!)).toEqual([]);
+    for (const pid of members) expect(isRunning(pid)).toBe(false);
     await waitFor('the host has ended', async () => (await hostStatus(dataDir)) === null);
   }, 60_000);
+
+  it('waits out the write lock of another process on the database: the host and the core retry, nothing fails and no line is lost', async () => {
+    const { dataDir } = await prepare(2);
+    const log = memoryLogger();
+    const core = createCore({ dataDir, mode: 'browser', sessionHost: 'process', log });
+    cores.push(core);
+    await core.ready;
+    const project = core.projects.list()[0]!;
+    const sessions = [];
+    for (const task of core.tasks.list(project.id)) sessions.push(await core.sessions.start(task.id));
+    groups.push(...sessions.map((s) => s.pid!));
+    const host = (await hostStatus(dataDir))!;
+
+    // Tried: a third process taking the write lock four times for 1.5 s (the busy timeout is 5 s) while both write.
+    const holder = spawn(process.execPath, ['--import', 'tsx', LOCK_HOLDER, core.database.file, '4', '1500', '300'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(holder);
+    let heard = '';
+    holder.stdout!.on('data', (chunk: Buffer) => (heard += chunk.toString()));
+    let written = 0;
+    while (!heard.includes('done')) {
+      core.tasks.create({ projectId: project.id, title: `written while locked ${++written}`, prompt: '', status: 'backlog', priority: 'normal', phase: null, agentKind: 'custom', agentOptions: { command: ['true'], promptDelivery: 'none' } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (holder.exitCode !== null && !heard.includes('done')) throw new Error(`the lock holder ended with ${holder.exitCode}: ${heard}`);
+    }
+    expect(heard).toContain('held 4');
+    expect(written).toBeGreaterThan(4);
+    expect(core.tasks.list(project.id).filter((t) => t.title.startsWith('written while locked'))).toHaveLength(written);
+
+    // The host went on writing: the same host, every line recorded.
+    for (const session of sessions) await core.sessions.stop(session.id);
+    expect((await hostStatus(dataDir))?.pid).toBe(host.pid);
+    for (const session of sessions) expect(gapless(lineNumbers(await core.transcript.raw(session.id)))).toBe(true);
+    expect(log.lines.filter((line) => /locked|busy|SQLITE/i.test(line))).toEqual([]);
+    expect(core.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+  }, 120_000);
 
   it('replaces a host that stops answering (SIGSTOP) within the heartbeat window, and reports its agents exited with the reason', async () => {
     const { dataDir } = await prepare(2);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { modelArgs, permissionArgs, type AgentAdapter } from './adapter';
+import { PERMISSION_RELAY_TIMEOUT_MS } from './hookRelay';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -23,11 +24,15 @@ export const CLAUDE_HOOK_EVENTS = [
 /** Seconds Claude Code gives a hook command before killing it; the relay needs well under one. */
 const HOOK_COMMAND_TIMEOUT_S = 10;
 
+/** Seconds for the PermissionRequest hook, whose answer the core may hold for the user (PERMISSION_HOLD_MS). */
+const PERMISSION_HOOK_TIMEOUT_S = Math.ceil(PERMISSION_RELAY_TIMEOUT_MS / 1000) + 5;
+
 /** `--settings` JSON that adds our hooks beside the user's own settings (which stay untouched). */
 export function claudeHookSettings(command: string): string {
   const hooks: Record<string, unknown> = {};
   for (const event of CLAUDE_HOOK_EVENTS) {
-    hooks[event] = [{ matcher: '', hooks: [{ type: 'command', command, timeout: HOOK_COMMAND_TIMEOUT_S }] }];
+    const timeout = event === 'PermissionRequest' ? PERMISSION_HOOK_TIMEOUT_S : HOOK_COMMAND_TIMEOUT_S;
+    hooks[event] = [{ matcher: '', hooks: [{ type: 'command', command, timeout }] }];
   }
   return JSON.stringify({ hooks });
 }

@@ -22,13 +22,25 @@ export const HOOK_ENV = {
  */
 export const HOOK_RELAY_TIMEOUT_MS = 3_000;
 
+/**
+ * How long the core holds a permission question that no rule decided, for the user to answer from
+ * the inbox (ms). The agent shows its own question meanwhile (Claude Code races its dialog against
+ * its PermissionRequest hooks: the first answer wins); past this, only its terminal answers it.
+ */
+export const PERMISSION_HOLD_MS = 10 * 60_000;
+
+/** How long the relay waits for the answer to a PermissionRequest (ms): past the core's hold. */
+export const PERMISSION_RELAY_TIMEOUT_MS = PERMISSION_HOLD_MS + 5_000;
+
 /** The relay's source. No single quote inside: it is quoted for a POSIX shell as one word. */
 export const HOOK_RELAY_SOURCE = [
   `const e=process.env,u=e.${HOOK_ENV.url},t=e.${HOOK_ENV.token},s=e.${HOOK_ENV.session};`,
   'if(!u||!t||!s)process.exit(0);',
   'const c=[];process.stdin.on("data",d=>c.push(d));process.stdin.on("error",()=>process.exit(0));',
   'process.stdin.on("end",()=>{',
-  `const r=require("http").request(u,{method:"POST",timeout:${HOOK_RELAY_TIMEOUT_MS},`,
+  // A permission question may be held for the user: its answer is waited for longer.
+  `const w=/"hook_event_name"\\s*:\\s*"PermissionRequest"/.test(Buffer.concat(c).toString())?${PERMISSION_RELAY_TIMEOUT_MS}:${HOOK_RELAY_TIMEOUT_MS};`,
+  'const r=require("http").request(u,{method:"POST",timeout:w,',
   'headers:{"content-type":"application/json","authorization":"Bearer "+t,"x-switchyard-session":s}},',
   'x=>{const b=[];x.on("data",d=>b.push(d));x.on("end",()=>{',
   'const o=Buffer.concat(b);if(x.statusCode===200&&o.length>0)process.stdout.write(o,()=>process.exit(0));else process.exit(0)})});',

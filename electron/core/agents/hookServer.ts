@@ -13,6 +13,9 @@ import type { Disposable } from '../disposable';
  * A hook can also be answered: when `answer` returns JSON for an event, that JSON is the reply's
  * body (the relay prints it for the agent to obey) and the event is not handed on, since nobody
  * waits for what it asked. Otherwise the reply is empty (204) and the event goes to the listeners.
+ * An answer may also come later (a promise): the event is handed on at once, since the agent now
+ * waits for someone, and the reply is held until the promise settles — or is given up, with the
+ * signal aborted, when the hook's connection closes first (the agent was answered another way).
  */
 
 /** Largest hook payload accepted (bytes). PreToolUse carries the tool input, e.g. a whole file. */
@@ -54,8 +57,14 @@ export interface HookServer extends Disposable {
   dispose(): Promise<void>;
 }
 
-/** The JSON a hook is answered with, or null to answer nothing and hand the event on. */
-export type HookAnswerer = (event: HookEvent) => Record<string, unknown> | null;
+/**
+ * The JSON a hook is answered with, or null to answer nothing and hand the event on; or a promise
+ * of either, to hold the reply (see above). `signal` aborts when the held hook's connection closes.
+ */
+export type HookAnswerer = (
+  event: HookEvent,
+  signal: AbortSignal,
+) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
 
 export interface HookServerOptions {
   now?: () => number;
@@ -131,6 +140,31 @@ export function createHookServer(options: HookServerOptions = {}): HookServer {
     for (const listener of [...door.listeners]) listener(event);
   }
 
+  function answerWith(res: ServerResponse, answer: Record<string, unknown>): void {
+    res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
+    res.end(JSON.stringify(answer));
+  }
+
+  /** Replies that wait for an answer, each given up (204) when the server is disposed. */
+  const held = new Set<AbortController>();
+
+  /** Holds the reply until the answer comes; a connection closed first aborts `gone`. */
+  function hold(res: ServerResponse, answer: Promise<Record<string, unknown> | null>, gone: AbortController): void {
+    held.add(gone);
+    const onClose = () => {
+      if (!res.writableEnded) gone.abort();
+    };
+    res.on('close', onClose);
+    const settle = (value: Record<string, unknown> | null) => {
+      held.delete(gone);
+      res.off('close', onClose);
+      if (res.writableEnded || res.destroyed) return;
+      if (value === null) reply(res, 204);
+      else answerWith(res, value);
+    };
+    answer.then(settle, () => settle(null));
+  }
+
   const server = createServer((req, res) => {
     const expectedHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
     if (req.headers.host !== expectedHost) return reply(res, 403, 'wrong host');
@@ -165,11 +199,13 @@ export function createHookServer(options: HookServerOptions = {}): HookServer {
       // The session may have been revoked while the body arrived.
       if (sessions.get(who.sessionId) !== who.door) return reply(res, 204);
       const event = { sessionId: who.sessionId, payload: payload.data, receivedAt: now() };
-      const answer = options.answer?.(event) ?? null;
-      if (answer !== null) {
-        res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
-        return res.end(JSON.stringify(answer));
+      const gone = new AbortController();
+      const answer = options.answer?.(event, gone.signal) ?? null;
+      if (answer instanceof Promise) {
+        hold(res, answer, gone);
+        return deliver(who.door, event);
       }
+      if (answer !== null) return answerWith(res, answer);
       reply(res, 204);
       deliver(who.door, event);
     });
@@ -230,6 +266,7 @@ export function createHookServer(options: HookServerOptions = {}): HookServer {
       if (disposed) return;
       disposed = true;
       sessions.clear();
+      for (const gone of [...held]) gone.abort();
       if (listening === null) return;
       await listening.catch(() => undefined);
       await new Promise<void>((resolve) => {

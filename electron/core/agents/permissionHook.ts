@@ -16,7 +16,14 @@ export interface PermissionAnswer {
   message?: string;
 }
 
-export type DecidePermission = (request: HookPermissionRequest) => PermissionAnswer | null;
+/**
+ * A decision now, none (null), or one to wait for: a question held for the user to answer from
+ * the inbox, which gives up (null) when `signal` aborts — the agent was answered in its terminal.
+ */
+export type DecidePermission = (
+  request: HookPermissionRequest,
+  signal: AbortSignal,
+) => PermissionAnswer | null | Promise<PermissionAnswer | null>;
 
 /**
  * Claude Code's PermissionRequest hook output: printed on the hook's stdout (exit 0), it answers
@@ -33,10 +40,11 @@ export function permissionHookOutput(answer: PermissionAnswer): Record<string, u
 
 /** Answers PermissionRequest hooks with the policy's decision; every other hook is only reported. */
 export function permissionAnswerer(decide: DecidePermission): HookAnswerer {
-  return ({ sessionId, payload }) => {
+  return ({ sessionId, payload }, signal) => {
     if (payload.hook_event_name !== 'PermissionRequest' || typeof payload.tool_name !== 'string') return null;
     const input = typeof payload.tool_input === 'object' && payload.tool_input !== null ? (payload.tool_input as Record<string, unknown>) : {};
-    const answer = decide({ sessionId, tool: payload.tool_name, input, payload });
+    const answer = decide({ sessionId, tool: payload.tool_name, input, payload }, signal);
+    if (answer instanceof Promise) return answer.then((held) => (held === null ? null : permissionHookOutput(held)));
     return answer === null ? null : permissionHookOutput(answer);
   };
 }

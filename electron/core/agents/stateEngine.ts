@@ -231,23 +231,30 @@ export class StateEngine {
   }
 }
 
-/** Claude Code's hook events, read as states. Events that say nothing about the state give null. */
+/**
+ * Hook events read as states: Claude Code's (Codex uses the same names), and Gemini CLI's
+ * (BeforeAgent, BeforeTool, AfterTool, AfterAgent). Events that say nothing about the state give null.
+ */
 export function stateFromHook(payload: HookPayload): { state: SessionState; detail?: string } | null {
   const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : undefined);
   switch (payload.hook_event_name) {
     case 'SessionStart':
       return { state: 'idle', detail: `session ${text('source') ?? 'started'}` };
     case 'UserPromptSubmit':
+    case 'BeforeAgent':
       return { state: 'working', detail: text('prompt')?.split('\n')[0] };
     case 'PreToolUse':
     case 'PostToolUse':
+    case 'BeforeTool':
+    case 'AfterTool':
       return { state: 'working', detail: text('tool_name') };
     case 'PermissionRequest':
       return { state: 'needs_input', detail: `permission to use ${text('tool_name') ?? 'a tool'}` };
     case 'Notification': {
       const kind = text('notification_type');
       const message = text('message') ?? '';
-      if (kind === 'permission_prompt' || kind === 'elicitation_dialog' || /\bpermission\b|\bapprov/i.test(message)) {
+      // Gemini CLI says ToolPermission.
+      if (kind === 'permission_prompt' || kind === 'elicitation_dialog' || kind === 'ToolPermission' || /\bpermission\b|\bapprov/i.test(message)) {
         return { state: 'needs_input', detail: message };
       }
       if (kind === 'idle_prompt' || /waiting for your input/i.test(message)) return { state: 'idle', detail: message };
@@ -255,6 +262,8 @@ export function stateFromHook(payload: HookPayload): { state: SessionState; deta
     }
     case 'Stop':
       return { state: 'idle', detail: text('last_assistant_message')?.split('\n')[0] ?? 'turn finished' };
+    case 'AfterAgent':
+      return { state: 'idle', detail: text('prompt_response')?.split('\n')[0] || 'turn finished' };
     // Fired instead of Stop when an API error (a rate limit, a failed sign-in) ended the turn: the agent waits at its prompt.
     case 'StopFailure':
       return { state: 'idle', detail: `turn ended on an error${text('error') ? ` (${text('error')})` : ''}` };

@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from './processAlive';
 import type { ManifestItem } from './treeManifest';
 
-/** Whether a process of this id is running (a signal 0 reaches it, or it exists but is not ours). */
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Beside an entry's manifest: the stat digest of its tree, which a hardlink hydration checks first. */
+const STAT_DIGEST_FILE = 'stat-digest';
 
 /** What is known of one stored entry, kept beside its tree as entry.json. */
 export interface CacheEntry {
@@ -28,8 +21,8 @@ export interface CacheEntry {
 }
 
 /**
- * The cache's folders: `entries/<key>/` holds `tree/` (the folder as installed), `manifest.json`
- * and `entry.json`; `staging/` holds entries being written. An entry appears in `entries/` only
+ * The cache's folders: `entries/<key>/` holds `tree/` (the folder as installed), `manifest.json`,
+ * `stat-digest` and `entry.json`; `staging/` holds entries being written. An entry appears in `entries/` only
  * by one rename of a finished staging folder, so a half-written entry is never seen.
  */
 export class CacheEntries {
@@ -57,6 +50,23 @@ export class CacheEntries {
 
   manifestFile(key: string): string {
     return join(this.entriesDir, key, 'manifest.json');
+  }
+
+  /** The stat digest (statDigest.ts) of the entry's tree as stored; undefined for an entry stored without one. */
+  async readStatDigest(key: string): Promise<string | undefined> {
+    try {
+      return (await readFile(join(this.entriesDir, key, STAT_DIGEST_FILE), 'utf8')).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Replaces the entry's stat digest by a rename, after a full comparison found the tree unchanged. */
+  async writeStatDigest(key: string, digest: string): Promise<void> {
+    const path = join(this.entriesDir, key, STAT_DIGEST_FILE);
+    const temporary = `${path}.${randomBytes(4).toString('hex')}`;
+    await writeFile(temporary, digest);
+    await rename(temporary, path);
   }
 
   async list(): Promise<CacheEntry[]> {
@@ -90,8 +100,9 @@ export class CacheEntries {
   }
 
   /** Writes the entry's record and manifest into a staging folder and renames it into place; false when another got there first. */
-  async commit(staging: string, entry: CacheEntry, manifest: ManifestItem[]): Promise<boolean> {
+  async commit(staging: string, entry: CacheEntry, manifest: ManifestItem[], digest?: string): Promise<boolean> {
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest));
+    if (digest) await writeFile(join(staging, STAT_DIGEST_FILE), digest);
     await writeFile(join(staging, 'entry.json'), JSON.stringify(entry));
     await mkdir(this.entriesDir, { recursive: true });
     try {

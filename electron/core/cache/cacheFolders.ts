@@ -88,12 +88,16 @@ async function readIfPresent(path: string): Promise<Buffer | undefined> {
  */
 export async function detectFolders(worktreePath: string, setting: readonly string[], runtimes: RuntimeVersions): Promise<CachedFolder[]> {
   const byFolder = new Map<string, { ecosystems: CacheEcosystem[]; locks: { name: string; content: Buffer }[] }>();
-  for (const [ecosystem, folders] of foldersByEcosystem(setting)) {
-    const locks: { name: string; content: Buffer }[] = [];
-    for (const name of ECOSYSTEMS[ecosystem].lockfiles) {
-      const content = await readIfPresent(join(worktreePath, name));
-      if (content) locks.push({ name, content });
-    }
+  const ecosystems = [...foldersByEcosystem(setting)];
+  // Every lockfile asked for at once: most are absent, and each answer is a trip to the disk.
+  const present = await Promise.all(
+    ecosystems.map(async ([ecosystem]) => {
+      const contents = await Promise.all(ECOSYSTEMS[ecosystem].lockfiles.map((name) => readIfPresent(join(worktreePath, name))));
+      return ECOSYSTEMS[ecosystem].lockfiles.flatMap((name, i) => (contents[i] ? [{ name, content: contents[i] }] : []));
+    }),
+  );
+  for (const [index, [ecosystem, folders]] of ecosystems.entries()) {
+    const locks = present[index]!;
     if (locks.length === 0) continue;
     for (const folder of folders) {
       const seen = byFolder.get(folder) ?? { ecosystems: [], locks: [] };

@@ -13,7 +13,8 @@ import { detectFolders, RuntimeVersions, type CachedFolder } from './cacheFolder
 import { chooseStrategy, probePlacement, type StrategyChoice } from './strategyProbe';
 import { ManifestThread } from './manifestThread';
 import { manifestBytes } from './treeManifest';
-import { placeTree, placeTreeAtomically, stagingPath } from './treePlacement';
+import { statDigest } from './statDigest';
+import { placeTree, placeTreeAtomically, removeStagingLeftovers, stagingPath } from './treePlacement';
 
 const BYTES_PER_MB = 1024 * 1024;
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -46,7 +47,9 @@ function populateError(folder: string, error: unknown): SwitchyardError {
  * write them in place). The cache therefore verifies before reuse: a hardlink hydration first
  * compares the entry's tree with the manifest stored with it (type, mode, size, time, link
  * targets) and evicts an entry that changed, so the next worktree installs afresh instead of
- * inheriting the change. Clones and copies share nothing and need no check.
+ * inheriting the change. That check runs in GNU find as a digest of those fields, stored at
+ * populate time and compared while cp links the tree; the full manifest is compared only when the
+ * digests differ or find is missing. Clones and copies share nothing and need no check.
  */
 export class DependencyCache implements Disposable {
   private readonly runtimes = new RuntimeVersions();
@@ -57,7 +60,15 @@ export class DependencyCache implements Disposable {
   private readonly manifests = new ManifestThread();
 
   constructor(
-    private readonly parts: { settings: SettingsService; projects: ProjectService; bus: EventBus; dataDir: string; log: Logger },
+    private readonly parts: {
+      settings: SettingsService;
+      projects: ProjectService;
+      bus: EventBus;
+      dataDir: string;
+      log: Logger;
+      /** The worktrees whose folders a killed hydration may have left staging trees in. */
+      worktrees?: { list(projectId: string, includeRemoved: boolean): readonly { path: string }[] };
+    },
   ) {
     // What a crash left half-written is removed before anything else uses the cache.
     this.track(
@@ -65,6 +76,29 @@ export class DependencyCache implements Disposable {
         if (removed.length > 0) this.parts.log.info(`removed ${removed.length} unfinished cache folder(s) left by an earlier run`);
       }),
     );
+    this.track(
+      this.removeWorktreeLeftovers().then((removed) => {
+        if (removed.length > 0) this.parts.log.info(`removed ${removed.length} unfinished dependency folder(s) that an earlier run left in worktrees`);
+      }),
+    );
+  }
+
+  /**
+   * Removes the staging trees that a killed hydration or probe left beside a worktree's dependency
+   * folders (`.node_modules.switchyard-<pid>-…`) and beside the worktrees themselves.
+   */
+  private async removeWorktreeLeftovers(): Promise<string[]> {
+    const { worktrees, projects, settings } = this.parts;
+    if (!worktrees) return [];
+    const dirs = new Set<string>();
+    for (const project of projects.list()) {
+      const folders = settings.value('cache.folders', project.id).map((pair) => pair.slice(pair.indexOf(':') + 1));
+      for (const worktree of worktrees.list(project.id, false)) {
+        dirs.add(dirname(worktree.path));
+        for (const folder of folders) dirs.add(dirname(join(worktree.path, folder)));
+      }
+    }
+    return (await Promise.all([...dirs].map((dir) => removeStagingLeftovers(dir)))).flat();
   }
 
   private track(work: Promise<void>): void {
@@ -118,7 +152,13 @@ export class DependencyCache implements Disposable {
         said.push(`${folder.folder} already present`);
         continue;
       }
-      const outcome = await this.withKey(folder.key, () => this.placeEntry(folder, target, choice.strategy, project));
+      this.track(removeStagingLeftovers(dirname(target)).then(() => undefined));
+      const outcome = await this.withKey(folder.key, () => this.placeEntry(folder, target, choice.strategy, project)).catch((error: unknown) => {
+        // The placement left nothing behind (its staging tree is removed): the setup script installs instead.
+        const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        this.parts.log.warn(`could not place ${folder.folder} from cache entry ${folder.key}: ${reason}`);
+        return `could not be placed from the cache (${reason}), the setup script installs it`;
+      });
       if (outcome === true) said.push(`${folder.folder} from the cache`);
       else {
         missed.push(folder);
@@ -131,24 +171,35 @@ export class DependencyCache implements Disposable {
 
   private async placeEntry(folder: CachedFolder, target: string, strategy: PlacementStrategy, project: Project): Promise<true | string> {
     const entries = this.entries;
-    const entry = await entries.read(folder.key);
+    const [entry, stored] = await Promise.all([entries.read(folder.key), strategy === 'hardlink' ? entries.readStatDigest(folder.key) : undefined]);
     if (!entry) return 'not cached yet, the setup script installs it';
-    await mkdir(dirname(target), { recursive: true });
+    // A folder such as vendor/bundle needs its parent; node_modules has the worktree.
+    if (folder.folder.includes('/')) await mkdir(dirname(target), { recursive: true });
     if (strategy === 'hardlink') {
       // The links are made while the entry is checked; the worktree sees them only if it passed.
+      const tree = entries.treeOf(folder.key);
       const staging = stagingPath(target);
-      const [changed, placed] = await Promise.allSettled([
-        this.manifests.compare(entries.treeOf(folder.key), entries.manifestFile(folder.key), { hash: false }),
-        placeTree(entries.treeOf(folder.key), staging, strategy),
-      ]);
-      if (changed.status === 'rejected' || placed.status === 'rejected' || changed.value !== undefined) {
-        await rm(staging, { recursive: true, force: true });
-        if (changed.status === 'rejected') throw changed.reason;
+      const [digest, placed] = await Promise.allSettled([stored ? statDigest(tree) : Promise.resolve(undefined), placeTree(tree, staging, strategy)]);
+      let changed: string | undefined;
+      try {
         if (placed.status === 'rejected') throw placed.reason;
+        const current = digest.status === 'fulfilled' ? digest.value : undefined;
+        if (current === undefined || current !== stored) {
+          // No digest to go by, or one that differs: the full manifest says whether and what changed.
+          changed = await this.manifests.compare(tree, entries.manifestFile(folder.key), { hash: false });
+          const fresh = changed === undefined ? (current ?? (await statDigest(tree))) : undefined;
+          if (fresh) await entries.writeStatDigest(folder.key, fresh);
+        }
+      } catch (error) {
+        await rm(staging, { recursive: true, force: true });
+        throw error;
+      }
+      if (changed !== undefined) {
+        await rm(staging, { recursive: true, force: true });
         await entries.remove(folder.key);
         this.changed();
-        this.parts.log.warn(`cache entry ${folder.key} (${folder.folder}) changed through a hardlink (${changed.value}): evicted`);
-        return `the cached copy had changed (${changed.value}) and was evicted, the setup script installs it`;
+        this.parts.log.warn(`cache entry ${folder.key} (${folder.folder}) changed through a hardlink (${changed}): evicted`);
+        return `the cached copy had changed (${changed}) and was evicted, the setup script installs it`;
       }
       await rename(staging, target);
     } else {
@@ -195,6 +246,7 @@ export class DependencyCache implements Disposable {
           await placeTree(source, tree, 'copy');
         });
         const manifest = await this.manifests.read(tree, { hash: true });
+        const digest = await statDigest(tree);
         const now = Date.now();
         const entry: CacheEntry = {
           key: folder.key,
@@ -206,7 +258,7 @@ export class DependencyCache implements Disposable {
           lastUsedAt: now,
           projects: [project.name],
         };
-        if (await entries.commit(staging, entry, manifest)) {
+        if (await entries.commit(staging, entry, manifest, digest)) {
           stored.push(entry);
           this.changed();
         }

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { PlacementStrategy } from '../../../shared/contract/cache';
+import { processAlive } from './processAlive';
 
 const run = promisify(execFile);
 
@@ -41,9 +42,45 @@ export class PlacementError extends Error {
   }
 }
 
-/** A name beside `path` for a tree being built: never taken for the finished one. */
+/** Marks a name as a tree being built beside its folder, followed by the owning process's id. */
+const STAGING_MARK = '.switchyard-';
+
+/**
+ * A staging name (`.<name>.switchyard-<pid>-<hex>`) or one of an older run (no pid): the pid, or 0.
+ * Anything else is not ours: undefined.
+ */
+function stagingOwner(name: string): number | undefined {
+  const match = /^\..+\.switchyard-(?:(\d+)-)?[0-9a-f]{12}$/.exec(name);
+  return match ? Number(match[1] ?? 0) : undefined;
+}
+
+/** A name beside `path` for a tree being built: never taken for the finished one, and naming this process. */
 export function stagingPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.switchyard-${randomBytes(6).toString('hex')}`);
+  return join(dirname(path), `.${basename(path)}${STAGING_MARK}${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/**
+ * Removes from `dir` the staging trees of processes that are gone (a hydration or probe that was
+ * killed before its rename), and returns their paths. Those of a running process are its own.
+ * A folder that cannot be read is passed over.
+ */
+export async function removeStagingLeftovers(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const doomed = names
+    .filter((name) => name.includes(STAGING_MARK))
+    .filter((name) => {
+      const owner = stagingOwner(name);
+      return owner !== undefined && owner !== process.pid && !processAlive(owner);
+    })
+    .map((name) => join(dir, name));
+  // A cp of the killed process may still be writing: rm retries while the folder refills.
+  await Promise.all(doomed.map((path) => rm(path, { recursive: true, force: true, maxRetries: 3 })));
+  return doomed;
 }
 
 /**

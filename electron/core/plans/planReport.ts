@@ -77,10 +77,12 @@ export function formatTaskRows(rows: ReturnType<typeof taskRows>): string {
   const width = Math.min(12, Math.max(3, ...rows.map((r) => (r.key ?? '').length)));
   return rows
     .map((r) => {
-      const status = (r.ready ? 'ready' : r.status).padEnd(11);
+      // The status is the task's column on the board; a task in Backlog that a run would start now says so.
+      const status = r.status.padEnd(11);
       const deps = r.dependsOn.length > 0 ? `  ← ${r.dependsOn.join(', ')}` : '';
+      const canStart = r.ready && r.status === 'backlog' ? '  (can start)' : '';
       const wait = r.limitResetAt === null ? '' : `  waiting for the limit to reset at ${new Date(r.limitResetAt).toTimeString().slice(0, 5)}`;
-      return `${status} ${(r.key ?? '').padEnd(width)} ${r.title} (${r.agent})${deps}${wait}`;
+      return `${status} ${(r.key ?? '').padEnd(width)} ${r.title} (${r.agent})${deps}${canStart}${wait}`;
     })
     .join('\n');
 }

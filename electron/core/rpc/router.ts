@@ -3,6 +3,7 @@ import type { DependencyCache } from '../cache/dependencyCache';
 import type { CheckService } from '../checks/checkService';
 import type { AttentionService } from '../notify/attentionService';
 import type { PlanImporter } from '../plans/planImporter';
+import type { InboxService } from '../policy/inboxService';
 import type { ProjectService } from '../projects/projectService';
 import type { SchedulerService } from '../scheduler/schedulerService';
 import type { SessionService } from '../sessions/sessionService';
@@ -26,6 +27,7 @@ export interface RouterServices {
   plans: PlanImporter;
   settings: SettingsService;
   attention: AttentionService;
+  inbox: InboxService;
   scheduler: SchedulerService;
   worktrees: WorktreeService;
   orphans: OrphanFinder;
@@ -69,6 +71,8 @@ export function createRouter(s: RouterServices): Handlers {
       s.attention.setFocus(client, taskId, windowFocused);
       return {};
     },
+    'inbox.list': () => ({ items: s.inbox.list() }),
+    'inbox.answer': ({ taskId, sessionId, answer }) => s.inbox.answer({ taskId, sessionId }, answer),
     'worktrees.create': (input) => s.worktrees.create(input),
     'worktrees.get': ({ taskId }) => s.worktrees.get(taskId),
     'worktrees.list': ({ projectId, includeRemoved }) => s.worktrees.list(projectId, includeRemoved),

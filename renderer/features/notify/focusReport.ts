@@ -4,7 +4,7 @@ import type { AppInfo } from '../../../shared/contract';
 export interface ShownView {
   /** The task opened beside its pane. */
   taskView: string | null;
-  view: 'board' | 'terminals' | 'usage';
+  view: 'board' | 'terminals' | 'inbox' | 'usage';
   /** The task of the focused pane in the Terminals view. */
   activePaneTaskId: string | null;
   /** The task whose details dialog is open. */

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useActions } from '../../stores/actionsContext';
 import { useAppStore } from '../../stores/appStore';
+import { useInboxStore } from '../inbox/inboxStore';
 import { useSessionStore } from '../terminals/sessionStore';
 import { focusedTaskId, userCanSee } from './focusReport';
 import { tabTitle } from './tabTitle';
@@ -8,7 +9,8 @@ import { tabTitle } from './tabTitle';
 /** Keeps the tab title's count, and the core's idea of which task the user looks at, up to date. */
 export function useNotifyWiring(): void {
   const actions = useActions();
-  const waiting = useAppStore((s) => s.attention?.badge ?? 0);
+  // The agents in the inbox: an answered one leaves the count at once, before its agent moves on.
+  const waiting = useInboxStore((s) => s.items.length);
   const mode = useAppStore((s) => s.info?.mode);
   // A new connection is a new client to the core: it reports again.
   const connection = useAppStore((s) => s.connection);

@@ -15,7 +15,7 @@ interface SessionsState {
   /** The task shown beside its pane, when the per-task view is open. */
   taskView: string | null;
   /** What the main area shows when no task view is open. */
-  view: 'board' | 'terminals' | 'usage';
+  view: 'board' | 'terminals' | 'inbox' | 'usage';
 }
 
 export const useSessionStore = create<SessionsState>(() => ({

@@ -23,6 +23,10 @@ function download(name: string, type: string, text: string): void {
 
 const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
+/** Characters of a task's title under its bar. */
+const AXIS_NAME_CHARS = 14;
+const axisName = (title: string) => (title.length > AXIS_NAME_CHARS ? `${title.slice(0, AXIS_NAME_CHARS - 1)}…` : title);
+
 /** Per task: one bar each, tokens or dollars. */
 function perTaskChart(report: UsageReport, measure: Measure): { options: Omit<uPlot.Options, 'width' | 'height'>; data: uPlot.AlignedData } {
   const tasks = report.tasks.filter((t) => t.observable);
@@ -32,7 +36,7 @@ function perTaskChart(report: UsageReport, measure: Measure): { options: Omit<uP
     options: {
       scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] } },
       axes: [
-        { values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? (tasks[s]?.key ?? '') : '')) },
+        { values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? axisName(tasks[s]?.title ?? '') : '')) },
         { values: (_u, splits) => splits.map((s) => (measure === 'cost' ? dollars(s) : shortTokens(s))), size: 60 },
       ],
       series: [{}, { label: measure === 'cost' ? 'Cost' : 'Tokens', fill: SERIES_COLOURS[0], stroke: SERIES_COLOURS[0], paths: barPaths, points: { show: false } }],
@@ -57,6 +61,8 @@ function perDayChart(report: UsageReport, measure: Measure, stackBy: StackBy, pr
       { values: (_u, splits) => splits.map((s) => (measure === 'cost' ? dollars(s) : shortTokens(s))), size: 60 },
     ],
     series: [{}, ...order.map((i) => ({ label: label(groups[i]!), fill: SERIES_COLOURS[i % SERIES_COLOURS.length], stroke: SERIES_COLOURS[i % SERIES_COLOURS.length], paths: barPaths, points: { show: false } }))],
+    // The groups are named in the caption, with their colours.
+    legend: { show: false },
   };
   return { data, options, days: days.length, groups: groups.map(label) };
 }
@@ -139,7 +145,11 @@ export function UsagePage() {
               <option value="project">project</option>
               <option value="agent">agent</option>
             </select>{' '}
-            <span className="muted">{dayChart.groups.join(' · ')}</span>
+            {dayChart.groups.map((group, i) => (
+              <span key={group} className="usage-group" style={{ borderColor: SERIES_COLOURS[i % SERIES_COLOURS.length] }}>
+                {group}
+              </span>
+            ))}
           </figcaption>
           <UplotChart options={dayChart.options} data={dayChart.data} bars={dayChart.days} label={`${shownMeasure} per day, stacked by ${stackBy}`} />
         </figure>
