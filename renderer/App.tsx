@@ -1,4 +1,5 @@
 import { Board } from './features/board/Board';
+import { CommandPalette, usePaletteKeys } from './features/keyboard/CommandPalette';
 import { InboxView } from './features/inbox/InboxView';
 import { useInboxStore } from './features/inbox/inboxStore';
 import { useInboxKey } from './features/inbox/useInboxKey';
@@ -27,6 +28,7 @@ export function App() {
   const waiting = useInboxStore((s) => s.items.length);
   const taskView = useSessionStore((s) => s.taskView);
   const view = useSessionStore((s) => s.view);
+  const [paletteOpen, closePalette] = usePaletteKeys();
   return (
     <div className="app">
       <ProjectSidebar />
@@ -74,6 +76,7 @@ export function App() {
         </footer>
       </main>
       <Notices />
+      {paletteOpen && <CommandPalette onClose={closePalette} />}
     </div>
   );
 }
