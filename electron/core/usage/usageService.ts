@@ -16,7 +16,7 @@ import { costOf, priceOf, priceTable } from './prices';
 import { claudeTranscriptPath, findCodexRollout } from './sourceLocator';
 import type { UsageEntry } from './usageEntry';
 import { addTokens, NO_TOKENS, totalTokens } from './usageEntry';
-import { codexLimitsOf, hourlyBuckets, limitWindows, taskUsage, type TaskFacts } from './usageReport';
+import { codexLimitsOf, hourlyBuckets, limitWindows, OBSERVABLE_AGENTS, taskUsage, type TaskFacts } from './usageReport';
 import { UsageStore, type UsageSource } from './usageStore';
 
 /** How often the records of running agents are read further, so that their cards update live (ms). */
@@ -68,7 +68,8 @@ export class UsageService implements Disposable {
           const { sessionId, change } = message.payload;
           if (change.state === 'exited' || change.state === 'failed') this.untrack(sessionId);
           else this.track(sessionId);
-          this.safely(() => this.refresh(sessionId));
+          // A turn's end is when its usage is all written; while it works the poll reads along.
+          if (change.state !== 'working' && change.state !== 'starting') this.safely(() => this.refresh(sessionId));
         } else if (message.event === 'session.exited') {
           this.untrack(message.payload.sessionId);
           this.safely(() => this.refresh(message.payload.sessionId));
@@ -106,7 +107,7 @@ export class UsageService implements Disposable {
   /** Reads the session's record further; returns how many usage entries it added. */
   refresh(sessionId: string): number {
     const session = this.deps.sessions.find(sessionId);
-    if (!session) return 0;
+    if (!session || !OBSERVABLE_AGENTS.has(session.agentKind)) return 0;
     const source = this.store.source(sessionId) ?? this.locate(session);
     if (!source) return 0;
     const parser = source.format === 'claude-transcript' ? claudeTranscriptParser(source.carry, this.now) : codexRolloutParser(source.carry, this.now);
