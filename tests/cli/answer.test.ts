@@ -9,7 +9,7 @@ import { waitFor } from '../helpers/waitFor';
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
 
 /** Each CLI call is a Node start, on a loaded 2-core machine; the fake agent's turn is a few of them. */
-const CLI_TEST_TIMEOUT_MS = 150_000;
+const CLI_TEST_TIMEOUT_MS = 240_000;
 const TURN_MS = 60_000;
 
 function run(args: string[], cwd?: string) {

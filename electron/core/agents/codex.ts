@@ -6,6 +6,11 @@ import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
  * --no-daemon resume <id>` resumes a known conversation, `… resume --last` the most recent one.
  * Without `--no-daemon`, Codex (0.169) starts a shared background server that leaves the session's
  * process group and outlives it, so stopping the session would not stop everything it started.
+ *
+ * No hooks: Codex (0.171) runs hooks given with `-c features.codex_hooks=true -c hooks.<Event>=…`
+ * only once the user has trusted them in a "Hooks need review" dialog ("3 hooks are new or
+ * changed"), shown at every start whose hook command is new to it, and its `notify` program only
+ * tells a finished turn. Its state is read from title and screen.
  */
 const NO_DAEMON = '--no-daemon';
 export const codexAdapter: AgentAdapter = {
