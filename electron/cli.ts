@@ -28,7 +28,7 @@ import { runCommand, type RunFlags } from './cli/runCommand';
 import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
 import { parseSince, usageCommand, type UsageFlags } from './cli/usageCommand';
 import { isErrorData, SwitchyardError, type ErrorCode } from '../shared/errors';
-import type { Project, Task, TaskGraph } from '../shared/contract';
+import type { ParsedPlan, Project, Task, TaskGraph } from '../shared/contract';
 import { consoleLogger } from './core/log';
 import { claimControlSocket } from './server/controlSocket';
 import { startServer } from './server/http';
@@ -144,19 +144,28 @@ interface ImportFlags {
   dataDir?: string;
 }
 
+/**
+ * Prints the plan as read and, unless it is a dry run, imports it. The plan is parsed once: by
+ * this process for a dry run, else by the core, whose import then takes the plan it just read.
+ * A plan with a loop is printed, then refused with CYCLE (non-zero exit).
+ */
 async function importPlan(file: string, flags: ImportFlags): Promise<void> {
-  const { plan } = await readPlanFile(file).catch((error: unknown) => {
-    throw failure(error);
-  });
-  console.log(flags.json ? JSON.stringify(planJson(plan), null, 2) : formatPlan(plan));
-  if (plan.cycles.length > 0) throw failure(cycleError(plan.cycles, plan.tasks));
-  if (flags.dryRun) return;
+  const print = (plan: ParsedPlan) => {
+    console.log(flags.json ? JSON.stringify(planJson(plan), null, 2) : formatPlan(plan));
+    if (plan.cycles.length > 0) throw failure(cycleError(plan.cycles, plan.tasks));
+  };
+  if (flags.dryRun) {
+    const { plan } = await readPlanFile(file).catch((error: unknown) => {
+      throw failure(error);
+    });
+    print(plan);
+    return;
+  }
   await withCore(flags.dataDir, async (access) => {
     const project: Project = await projectFor(access, flags.project, { add: true });
-    const result = await access.call<{ created: number; updated: number; unchanged: number; notInPlan: number; edges: number }>('plans.import', {
-      projectId: project.id,
-      path: resolve(file),
-    });
+    const source = { projectId: project.id, path: resolve(file) };
+    print(await access.call<ParsedPlan>('plans.preview', source));
+    const result = await access.call<{ created: number; updated: number; unchanged: number; notInPlan: number; edges: number }>('plans.import', source);
     const summary = `imported into ${project.name} (${project.path}): ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.edges} dependencies${result.notInPlan > 0 ? `; ${result.notInPlan} earlier tasks no longer in the plan were kept` : ''}`;
     // With --json, stdout carries only the plan's JSON; the summary goes beside it.
     if (flags.json) console.error(summary);
@@ -227,7 +236,7 @@ program
   .argument('<file>', 'the plan file')
   .option('--project <path>', 'the repository to import into, added as a project if it is not one (default: the current folder\'s)')
   .option('--dry-run', 'print what was found and write nothing')
-  .option('--json', 'print { tasks, warnings } as JSON')
+  .option('--json', 'print the plan as JSON: { format, tasks, derived, cycles, warnings }')
   .option('--data-dir <dir>', 'where the database lives')
   .action(importPlan);
 

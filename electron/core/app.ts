@@ -158,7 +158,8 @@ export function createCore(options: CoreOptions): Core {
   const orphans = new OrphanFinder(worktreeParts);
   const savedChanges = new SavedChangesService({ ...worktreeParts, settings });
   const taskGraph = new TaskGraphService(database.db, bus, projects);
-  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle));
+  // The preview flags tasks whose agent is not installed, by the lookup a start does (the agents come later here).
+  const plans = disposables.add(new PlanImporter(database.db, bus, projects, settings, lifecycle, (kind) => agents.agentInstallation(kind)));
   const policy = new PolicyService({
     settings,
     tasks,

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { MAX_PATH_LENGTH, MAX_PLAN_TASKS, MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../constants';
 import { idSchema, pathSchema, timestampSchema } from './common';
-import { agentKindSchema, contextDocSchema, taskPrioritySchema, taskSizeSchema } from './tasks';
+import { agentKindSchema, contextDocSchema, taskPrioritySchema, taskSizeSchema, taskStepSchema } from './tasks';
 
 /** Something the importer did not understand or had to decide; `line` is 1-based in the file. */
 export const planWarningSchema = z.object({ line: z.number().int().positive().optional(), message: z.string() });
 export type PlanWarning = z.infer<typeof planWarningSchema>;
+
+/** Which tool's format a plan was read as; "markdown" is the general reader. */
+export const PLAN_FORMATS = ['task-master', 'spec-kit', 'kiro', 'markdown'] as const;
+export const planFormatSchema = z.enum(PLAN_FORMATS);
+export type PlanFormat = z.infer<typeof planFormatSchema>;
 
 /** One task as the importer read it from a plan, before anything is written. */
 export const plannedTaskSchema = z.object({
@@ -21,8 +26,21 @@ export const plannedTaskSchema = z.object({
   agentLabel: z.string().nullable(),
   priority: taskPrioritySchema,
   done: z.boolean(),
-  /** Keys of the tasks this one waits for, from "Depends On", the other side's "Blocks", tables. */
+  /** The model the assignee names ("Claude Code (Opus)" → "opus"), for the agent's own flag; null for its default. */
+  model: z.string().nullable(),
+  /** Marked optional by the plan (Kiro's "- [ ]*", Task Master's deferred): imported, worth doing, not required. */
+  optional: z.boolean(),
+  /** Marked as one that may run beside the others of its phase (spec-kit's "[P]"); never chained to another such task. */
+  parallel: z.boolean(),
+  /** The user story the plan files it under (spec-kit's "[US1]"), else null. */
+  story: z.string().nullable(),
+  /**
+   * Keys of the tasks this one waits for: every edge the import creates, those the plan states
+   * ("Depends On", the other side's "Blocks", tables) and those derived from its prose (`derived`).
+   */
   dependsOn: z.array(z.string()),
+  /** The stated ones alone; the derived ones are in the plan's `derived`, each with its sentence. */
+  statedDependsOn: z.array(z.string()),
   /** Keys the plan says this task blocks (already folded into their dependsOn). */
   blocks: z.array(z.string()),
   parallelWith: z.array(z.string()),
@@ -30,6 +48,10 @@ export const plannedTaskSchema = z.object({
   complexity: z.string().nullable(),
   size: taskSizeSchema.nullable(),
   prompt: z.string(),
+  /** The checklist under the task, with what is ticked. */
+  steps: z.array(taskStepSchema),
+  /** What shows the task is done: its validation, acceptance criteria, test strategy. Also given to the agent in the prompt. */
+  acceptance: z.array(z.string()),
   contextDocs: z.array(contextDocSchema),
   line: z.number().int().positive(),
 });
@@ -42,6 +64,8 @@ export const planPhaseSchema = z.object({
   done: z.boolean(),
   line: z.number().int().positive(),
   taskCount: z.number().int().nonnegative(),
+  /** The phase's success criteria, checkpoints and deliverables: how to tell the phase is done. */
+  acceptance: z.array(z.string()),
 });
 export type PlanPhase = z.infer<typeof planPhaseSchema>;
 
@@ -49,14 +73,42 @@ export type PlanPhase = z.infer<typeof planPhaseSchema>;
 export const planEdgeSchema = z.object({ task: z.string(), dependsOn: z.string() });
 export type PlanEdge = z.infer<typeof planEdgeSchema>;
 
+/**
+ * An order the plan states in prose rather than per task ("Phase 2 blocks all user stories", a
+ * "Critical Path: A → B"), or that its format implies (spec-kit runs a phase's tasks without "[P]"
+ * in order): `to` waits for `from`. Both are phase names (kind "phase") or task keys (kind "task").
+ */
+export const derivedEdgeSchema = z.object({
+  /** "from→to": what the preview's edits name to drop it. */
+  id: z.string(),
+  kind: z.enum(['phase', 'task']),
+  from: z.string(),
+  to: z.string(),
+  /** The sentence it came from, as the plan wrote it. */
+  because: z.string(),
+  line: z.number().int().positive().optional(),
+  /** The task edges it makes (task waits for dependsOn), already in the tasks' dependsOn. */
+  edges: z.array(planEdgeSchema),
+});
+export type DerivedEdge = z.infer<typeof derivedEdgeSchema>;
+
 export const parsedPlanSchema = z.object({
   title: z.string().nullable(),
+  format: planFormatSchema,
   tasks: z.array(plannedTaskSchema),
   edges: z.array(planEdgeSchema),
   phases: z.array(planPhaseSchema),
   warnings: z.array(planWarningSchema),
   /** Each dependency loop, as the keys around it; a plan with one cannot be imported. */
   cycles: z.array(z.array(z.string())),
+  derived: z.array(derivedEdgeSchema),
+  /** Phases whose order the plan does not state: the preview offers to run them in order. */
+  unorderedPhases: z.boolean(),
+  /**
+   * Agents the plan's tasks run with (their own, else the project's default) that are not
+   * installed here: those tasks cannot start until they are. Filled in by the preview.
+   */
+  missingAgents: z.array(agentKindSchema),
 });
 export type ParsedPlan = z.infer<typeof parsedPlanSchema>;
 
@@ -67,6 +119,10 @@ export const planEditsSchema = z
   .object({
     /** Tasks not to import; edges to them are dropped. */
     exclude: z.array(planKeySchema).max(MAX_PLAN_TASKS).default([]),
+    /** Derived orders (their ids) not to import. */
+    dropDerived: z.array(z.string().max(500)).max(MAX_PLAN_TASKS).default([]),
+    /** Each phase waits for the one before it, for a plan that does not state their order. */
+    phasesInOrder: z.boolean().default(false),
     tasks: z
       .record(
         planKeySchema,

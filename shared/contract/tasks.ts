@@ -57,6 +57,16 @@ const phaseSchema = z.string().trim().max(200).nullable();
 /** Free text as the plan says it ("4-6 hours", "High"); the graph reads hours out of estimates. */
 const shortTextSchema = z.string().trim().max(200).nullable();
 
+/** One item of a task's checklist, as its plan wrote it: "3/12" on the card counts the done ones. */
+export const taskStepSchema = z.object({
+  /** The plan's id for the step ("1.2.3") when it gives one, else the task's key and the step's number. */
+  key: z.string(),
+  text: z.string(),
+  done: z.boolean(),
+  optional: z.boolean(),
+});
+export type TaskStep = z.infer<typeof taskStepSchema>;
+
 export const taskSchema = z.object({
   id: idSchema,
   projectId: idSchema,
@@ -72,6 +82,12 @@ export const taskSchema = z.object({
   complexity: z.string().nullable(),
   size: taskSizeSchema.nullable(),
   contextDocs: z.array(contextDocSchema),
+  /** The checklist under it in its plan, with what is ticked. */
+  steps: z.array(taskStepSchema),
+  /** What shows it is done (validation, acceptance criteria, test strategy), shown on the card. */
+  acceptance: z.array(z.string()),
+  /** The plan marks it optional: worth doing, not required. */
+  optional: z.boolean(),
   agentOptions: agentOptionsSchema,
   /** The assignee as the plan wrote it ("Claude Code (Opus)", "Cursor"), kept when no kind fits. */
   agentLabel: z.string().nullable(),

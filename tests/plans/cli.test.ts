@@ -17,21 +17,27 @@ function switchyard(args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** A test that runs the CLI four times: each run starts Node and TypeScript, seconds apiece on a busy machine. */
+const CLI_RUNS_TIMEOUT_MS = 180_000;
+
 interface PlanOutput {
-  tasks: { key: string; title: string; phase: string | null; agent: string | null; priority: string; done: boolean; dependsOn: string[]; prompt: string }[];
+  format: string;
+  tasks: { key: string; title: string; phase: string | null; agent: string | null; model: string | null; priority: string; done: boolean; dependsOn: string[]; prompt: string }[];
   warnings: { line?: number; message: string }[];
 }
 
 describe('switchyard import-plan and tasks', () => {
-  it('--dry-run --json prints exactly the tasks and warnings, and writes nothing', () => {
+  it('--dry-run --json prints the plan as the preview reads it, and writes nothing', () => {
     const dataDir = tempDir();
     const repo = makeRepo();
     const run = switchyard(['import-plan', samplePlanPath('000_b2d475505025903d.txt'), '--project', repo, '--dry-run', '--json', '--data-dir', dataDir]);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as PlanOutput;
-    expect(Object.keys(out)).toEqual(['tasks', 'warnings']);
+    expect(Object.keys(out)).toEqual(['format', 'tasks', 'derived', 'cycles', 'warnings', 'title', 'phases']);
     expect(out.tasks).toHaveLength(15);
-    expect(Object.keys(out.tasks[0]!)).toEqual(['key', 'title', 'phase', 'agent', 'priority', 'done', 'dependsOn', 'prompt']);
+    expect(Object.keys(out.tasks[0]!)).toEqual([
+      'key', 'title', 'phase', 'agent', 'model', 'priority', 'done', 'optional', 'parent', 'dependsOn', 'steps', 'acceptance', 'prompt', 'parallel', 'story',
+    ]);
     expect(out.tasks.find((t) => t.key === '2.3')).toMatchObject({
       title: 'Enhanced Cache Manager',
       phase: 'PHASE 2: Core Systems (Week 2)',
@@ -40,11 +46,29 @@ describe('switchyard import-plan and tasks', () => {
       done: false,
       dependsOn: ['1.1', '1.2', '2.1', '2.2'],
     });
-    expect(out.tasks.find((t) => t.key === '5.3')!.agent).toBeNull();
-    expect(out.warnings.some((w) => /Cursor/.test(w.message))).toBe(true);
+    // "Claude Code (Opus)" runs Claude Code with its model flag; "Cursor (Fast model)" is Cursor's agent.
+    expect(out.tasks.find((t) => t.key === '2.3')).toMatchObject({ agent: 'claude-code', model: 'opus' });
+    expect(out.tasks.find((t) => t.key === '5.3')).toMatchObject({ agent: 'cursor', model: null });
+    expect(out).toMatchObject({ format: 'markdown', derived: [], cycles: [] });
     const list = switchyard(['tasks', '--project', repo, '--data-dir', dataDir]);
     expect(list.code).not.toBe(0);
     expect(list.stderr.trim()).toMatch(/^switchyard: NOT_FOUND: .* is not a Switchyard project/);
+  });
+
+  it('--dry-run --json prints a plan with a loop, its tasks and cycles, and exits non-zero', () => {
+    const dir = tempDir();
+    const loop = join(dir, 'loop.md');
+    writeFileSync(loop, '# Loop\n## Phase 1: Build\n- [ ] 1.1 Compile (depends on 2.1)\n## Phase 2: Ship\n- [ ] 2.1 Upload\n\nPhase 2 depends on Phase 1.\n');
+    const run = switchyard(['import-plan', loop, '--dry-run', '--json']);
+    expect(run.code).not.toBe(0);
+    const out = JSON.parse(run.stdout) as PlanOutput & { cycles: string[][]; derived: { from: string; to: string; because: string }[] };
+    expect(out.tasks.map((t) => [t.key, t.dependsOn])).toEqual([
+      ['1.1', ['2.1']],
+      ['2.1', ['1.1']],
+    ]);
+    expect(out.derived).toEqual([{ from: 'Phase 1: Build', to: 'Phase 2: Ship', because: 'Phase 2 depends on Phase 1.' }]);
+    expect(out.cycles).toEqual([['1.1', '2.1', '1.1']]);
+    expect(run.stderr.trim()).toMatch(/^switchyard: CYCLE: the plan's dependencies loop: 1\.1 "Compile" → 2\.1 "Upload" → 1\.1 "Compile"$/);
   });
 
   it('imports into the repository (adding it as a project), then lists the tasks with status and dependencies', () => {
@@ -52,7 +76,7 @@ describe('switchyard import-plan and tasks', () => {
     const repo = makeRepo();
     const imported = switchyard(['import-plan', samplePlanPath('003_22bfff5976980d4b.txt'), '--project', repo, '--data-dir', dataDir]);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stdout).toMatch(/CC-Orchestrator Implementation Plan: 32 tasks, 0 dependencies, 6 phases/);
+    expect(imported.stdout).toMatch(/CC-Orchestrator Implementation Plan \(markdown plan\): 32 tasks, 0 dependencies, 6 phases/);
     expect(imported.stdout).toMatch(/32 created, 0 updated, 0 unchanged/);
     const again = switchyard(['import-plan', samplePlanPath('003_22bfff5976980d4b.txt'), '--project', repo, '--data-dir', dataDir, '--json']);
     expect(again.code, again.stderr).toBe(0);
@@ -65,7 +89,7 @@ describe('switchyard import-plan and tasks', () => {
     expect(rows[6]).toMatchObject({ title: 'Git worktree creation/cleanup automation', status: 'backlog', ready: true, dependsOn: [] });
     const text = switchyard(['tasks', '--project', repo, '--data-dir', dataDir]);
     expect(text.stdout.trimEnd().split('\n')).toHaveLength(32);
-  });
+  }, CLI_RUNS_TIMEOUT_MS);
 
   it('fails with one line and a non-zero code: missing file, binary file, a cycle, a folder that is no repository', () => {
     const dataDir = tempDir();
@@ -88,5 +112,5 @@ describe('switchyard import-plan and tasks', () => {
       expect(lines, run.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(message);
     }
-  });
+  }, CLI_RUNS_TIMEOUT_MS);
 });

@@ -1,11 +1,11 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { procedures, type ParsedPlan, type PlanImportResult, type Task, type TaskGraph } from '../../shared/contract';
 import { makeCore } from '../helpers/core';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
-import { samplePlanPath } from './samplePlans';
+import { repoRoot, samplePlanPath } from './samplePlans';
 
 type Core = ReturnType<typeof makeCore>;
 
@@ -212,6 +212,69 @@ describe('plans.import', () => {
     await ok(core, 'tasks.delete', { id: parent.id });
     const left = await ok<Task[]>(core, 'tasks.list', { projectId });
     expect(left.map((t) => [t.planKey, t.parentId])).toEqual([['3.1', null], ['3.2', null]]);
+  });
+});
+
+describe('what a plan means, stored', () => {
+  it("stores a task's steps with their done state, its acceptance and its optional mark; the derived edges are the import's edges", async () => {
+    const { core, projectId } = await withProject();
+    const path = join(repoRoot, 'tests', 'plans', 'fixtures', 'critical-path-plan.md');
+    const plan = await ok<ParsedPlan>(core, 'plans.preview', { projectId, path });
+    expect(plan.derived).toHaveLength(2);
+    const result = await ok<PlanImportResult>(core, 'plans.import', { projectId, path });
+    expect(result.edges).toBe(plan.edges.length);
+    const tasks = await ok<Task[]>(core, 'tasks.list', { projectId });
+    const loader = tasks.find((t) => t.planKey === '1.2')!;
+    expect(loader.steps.map((step) => [step.text, step.done])).toEqual([
+      ['Read `config.toml`', true],
+      ['Merge environment variables', false],
+      ['Report unknown keys', false],
+    ]);
+    expect(loader.acceptance).toEqual(['`pytest tests/test_config.py` passes']);
+    expect(loader.prompt).toContain('Validation:\n- `pytest tests/test_config.py` passes');
+    const graph = await ok<TaskGraph>(core, 'tasks.graph', { projectId });
+    const publish = tasks.find((t) => t.planKey === '3.1')!;
+    expect(graph.edges.filter((e) => e.taskId === publish.id)).toHaveLength(2);
+
+    const kiro = await ok<PlanImportResult>(core, 'plans.import', { projectId, path: join(repoRoot, 'tests', 'plans', 'fixtures', 'kiro-tasks.md') });
+    expect(kiro.created).toBe(9);
+    const all = await ok<Task[]>(core, 'tasks.list', { projectId });
+    expect(all.filter((t) => t.optional).map((t) => t.title)).toEqual(['Write unit tests for the User model', 'Write integration tests for the repository']);
+  });
+
+  it('flags in the preview the tasks whose agent is not installed here, by the same lookup a start does', async () => {
+    const { core, projectId } = await withProject();
+    const bin = tempDir();
+    const codex = join(bin, 'codex');
+    writeFileSync(codex, '#!/bin/sh\nexit 0\n');
+    chmodSync(codex, 0o755);
+    await ok(core, 'settings.set', { key: 'agents.codexPath', value: codex, scope: 'user' });
+    const saved = { PATH: process.env.PATH, HOME: process.env.HOME };
+    // Nothing else to be found: an empty PATH, and a home folder without ~/.local/bin.
+    process.env.PATH = tempDir();
+    process.env.HOME = tempDir();
+    try {
+      const content = '# P\n### Task 1: One\n**Assignee:** Codex\n\n### Task 2: Two\n**Assignee:** Aider\n\n### Task 3: Three\n**Assignee:** Codex\n';
+      const plan = await ok<ParsedPlan>(core, 'plans.preview', { projectId, content });
+      expect(plan.missingAgents).toEqual(['aider']);
+      expect(plan.warnings.map((w) => w.message)).toContain('Aider is not installed here: 2 cannot start until it is (or choose another agent)');
+      const edited = await ok<ParsedPlan>(core, 'plans.preview', { projectId, content, edits: { tasks: { '2': { agent: 'codex' } } } });
+      expect(edited.missingAgents).toEqual([]);
+    } finally {
+      process.env.PATH = saved.PATH;
+      process.env.HOME = saved.HOME;
+    }
+  });
+
+  it('"run phases in order" and a dropped derived order reach the import', async () => {
+    const { core, projectId } = await withProject();
+    const content = '# P\n## Phase 1: A\n- [ ] 1.1 One\n## Phase 2: B\n- [ ] 2.1 Two\n## Phase 3: C\n- [ ] 3.1 Three\n';
+    const plain = await ok<ParsedPlan>(core, 'plans.preview', { projectId, content });
+    expect(plain.unorderedPhases).toBe(true);
+    const edits = { phasesInOrder: true, dropDerived: ['Phase 2: B→Phase 3: C'] };
+    const ordered = await ok<ParsedPlan>(core, 'plans.preview', { projectId, content, edits });
+    expect(ordered.edges).toEqual([{ task: '2.1', dependsOn: '1.1' }]);
+    expect(await ok<PlanImportResult>(core, 'plans.import', { projectId, content, edits })).toMatchObject({ created: 3, edges: 1 });
   });
 });
 

@@ -129,6 +129,17 @@ describe('the six-phase checkbox plan (003)', () => {
     expect(new Set(plan.tasks.map((t) => t.key)).size).toBe(32);
     expect(plan.tasks[6]!.phase).toBe('Phase 2: Git & Process Management (Week 2-3)');
     expect(plan.tasks[6]!.prompt).toBe('Git worktree creation/cleanup automation');
-    expect(plan.warnings).toEqual([]);
+    // Nothing in it says in which order the phases run: a warning, and the preview's "run phases in order".
+    expect(plan.unorderedPhases).toBe(true);
+    expect(plan.warnings.map((w) => w.message)).toEqual([
+      'the plan has 6 phases and does not say in which order they run: they may all run at once (the preview can run them in order)',
+    ]);
+  });
+
+  it("keeps each phase's deliverables and acceptance criteria as the phase's acceptance, not as tasks", () => {
+    const phase2 = plan.phases.find((p) => p.name.startsWith('Phase 2'))!;
+    expect(phase2.acceptance).toContain('Can create isolated worktrees automatically');
+    expect(phase2.acceptance).toContain('`cc-orchestrator worktrees create|list|cleanup`');
+    expect(plan.phases[0]!.acceptance).toContain('✅ Database stores and manages all orchestrator state');
   });
 });

@@ -14,12 +14,28 @@ export function isDiagram(text: string): boolean {
 }
 
 function plain(value: string): string {
-  return value.replace(/\*\*|__|`/g, '').trim();
+  return stripInline(value).replace(/`/g, '').trim();
 }
 
-/** Markdown emphasis and links out of a line, so that "**Assignee:** X" reads as "Assignee: X". */
+/**
+ * Strong emphasis, strike-through and links out of a line, so that "**Assignee:** X" reads as
+ * "Assignee: X". Only delimiters that open and close emphasis go, as CommonMark reads them:
+ * `__init__.py` (a file name, though CommonMark would make "init" bold) and anything in a code span stay as written.
+ */
 export function stripInline(text: string): string {
-  return text.replace(/\*\*|__|~~/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+  return text
+    .split(/(`+[^`]*`+)/)
+    .map((part, i) => (i % 2 === 1 ? part : stripEmphasis(part)))
+    .join('');
+}
+
+function stripEmphasis(text: string): string {
+  return text
+    .replace(/(^|[^\w*])\*\*(?=\S)(.*?\S)\*\*(?![*])/g, '$1$2')
+    .replace(/(^|[\s(])__(?=\S)(.*?\S)__(?=$|[\s,;:!?)])/g, '$1$2')
+    .replace(/~~(?=\S)(.*?\S)~~/g, '$1')
+    .replace(/(^|\s)\*\*(?=\S)|(?<=\S)\*\*(?=\s|$)/g, '$1')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
 }
 
 /**
@@ -29,7 +45,8 @@ export function stripInline(text: string): string {
 export function applyField(task: TaskDraft, line: string, warnings: PlanWarning[], lineNo: number): void {
   const field = readFieldLine(stripInline(line));
   if (!field) return;
-  const written = stripInline(line.slice(line.indexOf(':') + 1)).trim();
+  const stripped = stripInline(line);
+  const written = stripped.slice(stripped.indexOf(':') + 1).trim();
   const value = plain(field.value);
   if (value === '') return;
   switch (field.field) {

@@ -34,7 +34,11 @@ const FIELD_LABELS: ReadonlyMap<string, FieldName> = new Map<string, FieldName>(
   ...(['size', 't-shirt size', 'tshirt size'] as const).map((l) => [l, 'size'] as const),
   ...(['priority', 'prio'] as const).map((l) => [l, 'priority'] as const),
   ...(['status'] as const).map((l) => [l, 'status'] as const),
-  ...(['validation', 'validate', 'verification', 'verify', 'done when', 'acceptance'] as const).map((l) => [l, 'validation'] as const),
+  ...([
+    'validation', 'validate', 'verification', 'verify', 'done when', 'acceptance', 'acceptance criteria', 'success criteria',
+    'key success criteria', 'test strategy', 'teststrategy', 'testing', 'definition of done', 'exit criteria', 'checkpoint',
+    'independent test', 'deliverable', 'deliverables',
+  ] as const).map((l) => [l, 'validation'] as const),
   ...(['context', 'context docs', 'context documents', 'read first', 'references', 'reference docs'] as const).map(
     (l) => [l, 'context'] as const,
   ),
@@ -81,8 +85,16 @@ export function sizeOf(text: string): TaskSize | null {
   return word[t] ?? null;
 }
 
+/** A stage before the work itself: "Requirements completed" says the requirements are written, not that the work is done. */
+const EARLY_STAGE_DONE_RE =
+  /\b(?:requirements?|design|designs|specs?|specification|planning|plan|draft|research|analysis|proposal|rfc|scoping|outline)\b[\w\s&,/-]{0,30}?\b(?:written|complete|completed|done|finished|approved|ready|defined|drafted)\b/i;
+/** Words that say the work is not finished, whatever else the status says. */
+const NOT_DONE_RE = /\b(?:not|in[\s-]progress|pending|partial(?:ly)?|todo|to do|wip|blocked|started|ongoing|remaining|planned)\b/i;
+
+/** Whether a status says the task's work is finished ("✅ COMPLETE", "done"), not a stage before it ("Requirements completed"). */
 export function isDoneStatus(text: string): boolean {
-  return /✅|✔|☑|\b(done|complete|completed|finished|closed|merged|shipped)\b/i.test(text);
+  if (!/✅|✔|☑|\b(done|complete|completed|finished|closed|merged|shipped)\b/i.test(text)) return false;
+  return !EARLY_STAGE_DONE_RE.test(text) && !NOT_DONE_RE.test(text.replace(/\bnot\s+(?:yet\s+)?(?:needed|required|applicable)\b/gi, ''));
 }
 
 /** A size label in a title: `[S]`, `(M)`, `` `XL` ``, `**L**`, or "XS:" in front. */

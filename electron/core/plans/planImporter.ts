@@ -15,6 +15,7 @@ import type { SettingsService } from '../settings/settingsService';
 import { DependencyGraph } from '../tasks/dag';
 import type { TaskLifecycle } from '../tasks/taskLifecycle';
 import { initialStatus, nextStatus } from '../tasks/taskTransitions';
+import { withMissingAgents, type AgentInstalled } from './planAgents';
 import { applyPlanEdits } from './planEdits';
 import { PlanParsePool } from './planParsePool';
 import { parsePlanBytes } from './planParser';
@@ -32,7 +33,20 @@ interface ReadPlan {
 /** The fields of a task that a plan decides; anything else (status once running, order) is the board's. */
 type PlanFields = Pick<
   Task,
-  'title' | 'prompt' | 'phase' | 'priority' | 'agentKind' | 'agentLabel' | 'estimate' | 'complexity' | 'size' | 'contextDocs' | 'planKey'
+  | 'title'
+  | 'prompt'
+  | 'phase'
+  | 'priority'
+  | 'agentKind'
+  | 'agentLabel'
+  | 'estimate'
+  | 'complexity'
+  | 'size'
+  | 'contextDocs'
+  | 'planKey'
+  | 'steps'
+  | 'acceptance'
+  | 'optional'
 >;
 
 function sameFields(a: PlanFields, b: PlanFields): boolean {
@@ -47,7 +61,10 @@ function sameFields(a: PlanFields, b: PlanFields): boolean {
     a.complexity === b.complexity &&
     a.size === b.size &&
     a.planKey === b.planKey &&
-    JSON.stringify(a.contextDocs) === JSON.stringify(b.contextDocs)
+    a.optional === b.optional &&
+    JSON.stringify(a.contextDocs) === JSON.stringify(b.contextDocs) &&
+    JSON.stringify(a.steps) === JSON.stringify(b.steps) &&
+    JSON.stringify(a.acceptance) === JSON.stringify(b.acceptance)
   );
 }
 
@@ -66,11 +83,16 @@ export class PlanImporter implements Disposable {
     private readonly projects: ProjectService,
     private readonly settings: SettingsService,
     private readonly lifecycle: TaskLifecycle,
+    /** Whether an agent is installed, for the preview's flags; without it every agent is taken as installed. */
+    private readonly agentInstalled?: AgentInstalled,
   ) {}
 
+  /** The plan as it would be imported, with the agents its tasks need that are not installed here. */
   async preview(source: PlanSource): Promise<ParsedPlan> {
     this.projects.get(source.projectId);
-    return (await this.read(source)).plan;
+    const { plan } = await this.read(source);
+    if (!this.agentInstalled) return plan;
+    return withMissingAgents(plan, this.settings.value('agents.defaultKind', source.projectId), this.agentInstalled);
   }
 
   list(projectId: string): Plan[] {
@@ -159,6 +181,9 @@ export class PlanImporter implements Disposable {
           size: t.size,
           contextDocs: t.contextDocs,
           planKey: t.keyFromPlan ? t.key : null,
+          steps: t.steps,
+          acceptance: t.acceptance,
+          optional: t.optional,
         };
         if (!match) {
           order += ORDER_STEP;
@@ -177,9 +202,13 @@ export class PlanImporter implements Disposable {
             size: fields.size,
             contextDocs: fields.contextDocs,
             planKey: fields.planKey,
+            steps: fields.steps,
+            acceptance: fields.acceptance,
+            optional: fields.optional,
             status: initialStatus(t.done ? 'plan.newDoneTask' : 'plan.newTask'),
             parentId: null,
-            agentOptions: {},
+            // "Claude Code (Opus)": the model goes to the agent's own flag (agentOptions.model).
+            agentOptions: t.model === null ? {} : { model: t.model },
             planId,
             order,
             reason: null,

@@ -6,7 +6,9 @@ import { isDoneStatus, readFieldLine, splitLeadingId, splitTitle } from './planF
 import { checkPlanNesting } from './planLimits';
 import { parseMarkdown } from './planMarkdown';
 import { isCleanEnd, parsePiece, pieceCuts, type Cut } from './planPieces';
-import { newDraft, resolvePlan, type PhaseDraft, type TaskDraft } from './planReferences';
+import { detectFormat, looksLikeJson, OPTIONAL_MARK, type OrderStatement } from './planFormats';
+import { readTaskMasterJson } from './planTaskMaster';
+import { newDraft, resolvePlan, type PhaseDraft, type StepDraft, type TaskDraft } from './planReferences';
 import { readTaskTable } from './planTables';
 import { checkPlanText, decodePlanBytes } from './planText';
 
@@ -23,11 +25,20 @@ const PROMPT_LABEL_RE = /^\s*(?:(?:agent|ai|llm|task|the)\s+)?prompt\b(?:\s+(?:f
 
 /** Fields only a task has; "Status:" or "Phase:" alone may as well head a section of prose. */
 const TASK_ONLY_FIELDS = new Set(['agent', 'dependsOn', 'blocks', 'parallelWith', 'estimate', 'complexity', 'size', 'priority', 'validation']);
-const marksTask = (line: string) => TASK_ONLY_FIELDS.has(readFieldLine(line)?.field ?? '');
+/** Labels of a phase's acceptance ("**Checkpoint**: …"), which do not make a section a task. */
+const PHASE_LABEL_RE = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?:checkpoint|independent test|deliverables?|(?:key\s+)?success criteria|exit criteria|definition of done|goal|purpose)\b/i;
+const marksTask = (line: string) => TASK_ONLY_FIELDS.has(readFieldLine(line)?.field ?? '') && !PHASE_LABEL_RE.test(line);
+/** A section that says how to tell work is done: its items are the acceptance of the task or phase above, not tasks. */
+const CRITERIA_HEADING_RE =
+  /^(?:key\s+|phase\s+|overall\s+)?(?:success criteria|acceptance criteria|acceptance tests?|acceptance|exit criteria|completion criteria|definition of done|done when|deliverables?|delivered|checkpoints?|validation|verification|test strategy|testing strategy|independent test)\b/i;
+/** Spec-kit's markers after a task's id: "[P]" (may run in parallel), "[US1]" (its user story). */
+const TASK_MARKERS_RE = /^(?:\[(P|US\d+|S\d+|Story\s*\d+)\]\s*)+/i;
+/** A line that may state an order between phases or tasks; read once the whole plan is known (planOrder.ts). */
+const ORDER_HINT_RE = /→|->|⟶|=>|\b(?:depends?|blocks?|blocking|after|before|requires?|waits?|precedes?|prerequisite)\b/i;
 
 interface Frame {
   depth: number;
-  kind: 'title' | 'phase' | 'group' | 'task';
+  kind: 'title' | 'phase' | 'group' | 'task' | 'criteria';
   name: string;
   task?: TaskDraft;
 }
@@ -57,12 +68,14 @@ export type PieceTrees = (index: number) => Root;
  * not end as the whole text would there sends the reader back to the whole text in one piece.
  */
 export function readPlanText(text: string, warnings: PlanWarning[], cuts: Cut[] = pieceCuts(text)): ParsedPlan {
+  if (looksLikeJson(text)) return readTaskMasterJson(text, warnings);
   checkPlanNesting(text, cuts);
   return readCheckedPlan(text, warnings, cuts);
 }
 
 /** readPlanText once the nesting of the text cut at `cuts` is checked; `trees` gives the pieces. */
 export function readCheckedPlan(text: string, warnings: PlanWarning[], cuts: Cut[], trees: PieceTrees = (index) => parsePiece(text, cuts, index)): ParsedPlan {
+  if (looksLikeJson(text)) return readTaskMasterJson(text, warnings);
   if (cuts.length < 2) return readPlanTree(text, parseMarkdown(text), warnings);
   // Its own warnings: if a piece ends badly, the plan is read again from the start.
   const reader = new PlanReader(text, [...warnings]);
@@ -96,6 +109,9 @@ export class PlanReader {
   private readonly drafts: TaskDraft[] = [];
   private readonly phases: PhaseDraft[] = [];
   private readonly stack: Frame[] = [];
+  private readonly statements: OrderStatement[] = [];
+  /** Depths of the headings with an id that were tasks. */
+  private readonly idTaskDepths = new Set<number>();
   private title: string | null = null;
 
   constructor(
@@ -114,7 +130,61 @@ export class PlanReader {
 
   /** The plan read, its references resolved. */
   finish(): ParsedPlan {
-    return resolvePlan(this.title, this.drafts, this.phases, this.warnings);
+    return resolvePlan(this.title, this.drafts, this.phases, this.warnings, { format: detectFormat(this.text), statements: this.statements });
+  }
+
+  /** A heading's words as written: emphasis delimiters out, but literal text such as `__init__.py` kept. */
+  private headingText(heading: Heading): string {
+    const first = heading.children[0]?.position?.start.offset;
+    const last = heading.children[heading.children.length - 1]?.position?.end.offset;
+    if (first === undefined || last === undefined) return toString(heading);
+    return stripInline(this.text.slice(first, last)).replace(/`+([^`]*)`+/g, '$1');
+  }
+
+  /** The phase a frame is in, as read so far. */
+  private phaseDraft(): PhaseDraft | undefined {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      if (this.stack[i]!.kind === 'phase') return this.phases.find((p) => p.name === this.stack[i]!.name);
+    }
+    return undefined;
+  }
+
+  /** The acceptance a criteria section adds to: the open task's, else the phase's, else none (the plan's own goals). */
+  private acceptanceList(): string[] | undefined {
+    return this.openTask()?.validation ?? this.phaseDraft()?.acceptance;
+  }
+
+  /** Lines outside tasks that may state an order ("Phase 2 blocks all user stories"), with the heading they sit under. */
+  private collectOrder(node: Nodes): void {
+    const context = this.stack.map((f) => f.name).join(' / ');
+    const visit = (n: Nodes) => {
+      if (n.type === 'paragraph' || n.type === 'heading' || n.type === 'tableRow') {
+        const lines = this.paragraphLines(n as Paragraph);
+        lines.forEach((line, i) => {
+          if (ORDER_HINT_RE.test(line)) this.statements.push({ text: stripInline(line).trim(), line: this.line(n) + i, context });
+        });
+        return;
+      }
+      // A task's own line ("- [ ] T-4 … (depends on T-3)") is read as the task's, not as prose.
+      if (n.type === 'listItem' && n.checked !== null && n.checked !== undefined) return;
+      if ('children' in n) for (const child of n.children) visit(child as Nodes);
+    };
+    visit(node);
+  }
+
+  /** Items of a criteria section: each line is one criterion. */
+  private readCriteria(node: RootContent): void {
+    const list = this.acceptanceList();
+    if (!list) return;
+    if (node.type === 'list') {
+      for (const item of node.children) {
+        const first = item.children[0];
+        const text = first ? stripInline(this.source(first)).replace(/\s+/g, ' ').trim() : '';
+        if (text !== '') list.push(text.replace(new RegExp(`^${OPTIONAL_MARK}\\s*`), ''));
+      }
+    } else if (node.type === 'paragraph') {
+      for (const line of this.paragraphLines(node)) if (line.trim() !== '') list.push(stripInline(line).trim());
+    } else if (node.type === 'code') list.push(node.value);
   }
 
   private source(node: Nodes): string {
@@ -144,7 +214,7 @@ export class PlanReader {
 
   private openHeading(heading: Heading, nodes: RootContent[], index: number): void {
     while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.depth >= heading.depth) this.stack.pop();
-    let text = toString(heading).replace(/\s+/g, ' ').trim();
+    let text = this.headingText(heading).replace(/\s+/g, ' ').trim();
     let checked: boolean | null = null;
     const box = /^(?:\[([ xX])\]|(✅|✔️?|☑️?)|\[(done|DONE|Done)\])\s*/u.exec(text);
     if (box) {
@@ -163,13 +233,20 @@ export class PlanReader {
     if (phase) {
       const done = hasDoneMark(text) || checked === true;
       const name = text.replace(DONE_MARK_RE, ' ').replace(/\s+/g, ' ').replace(/[\s:–—-]+$/, '').trim();
-      this.phases.push({ name, number: phase[1] ? Number(phase[1]) : null, done, line: this.line(heading) });
+      this.phases.push({ name, number: phase[1] ? Number(phase[1]) : null, done, line: this.line(heading), acceptance: [] });
       this.stack.push({ depth: heading.depth, kind: 'phase', name });
       return;
     }
+    if (CRITERIA_HEADING_RE.test(text) && lead.key === null && !lead.keyword) {
+      this.stack.push({ depth: heading.depth, kind: 'criteria', name: text });
+      return;
+    }
+    if (!owner && ORDER_HINT_RE.test(text)) this.collectOrder(heading);
     const parent = this.stack[this.stack.length - 1];
     const underWork = parent !== undefined && (parent.kind === 'phase' || parent.kind === 'task');
-    const isTask = lead.keyword || (lead.key !== null && underWork) || this.sectionHasTaskFields(nodes, index);
+    // "## SPEC-003: Audit log" after "## SPEC-002: …" was read as a task: a heading with an id at that depth is one too.
+    const isTask =
+      lead.keyword || (lead.key !== null && (underWork || this.idTaskDepths.has(heading.depth))) || this.sectionHasTaskFields(nodes, index);
     if (!isTask) {
       if (owner) owner.body.push(this.source(heading));
       this.stack.push({ depth: heading.depth, kind: 'group', name: text.replace(DONE_MARK_RE, ' ').trim() });
@@ -192,6 +269,7 @@ export class PlanReader {
     else if (checked === false) draft.done = false;
     else if (this.phases.find((p) => p.name === draft.phase)?.done) draft.done = true;
     this.drafts.push(draft);
+    if (lead.key !== null) this.idTaskDepths.add(heading.depth);
     this.stack.push({ depth: heading.depth, kind: 'task', name: draft.title, task: draft });
   }
 
@@ -221,6 +299,10 @@ export class PlanReader {
     this.pendingPrompt = null;
     this.pendingListField = null;
     if (node.type === 'thematicBreak' || node.type === 'definition' || node.type === 'html') return;
+    if (this.stack[this.stack.length - 1]?.kind === 'criteria') {
+      this.readCriteria(node);
+      return;
+    }
 
     if (task) {
       if (promptFor === task && (node.type === 'code' || node.type === 'blockquote')) {
@@ -228,13 +310,16 @@ export class PlanReader {
         return;
       }
       if (listField?.task === task && node.type === 'list') {
-        const values = node.children.map((item) => toString(item).replace(/\s+/g, ' ').trim());
-        applyField(task, `${listField.line} ${values.join(', ')}`, this.warnings, this.line(node));
+        const values = node.children.map((item) => stripInline(item.children[0] ? this.source(item.children[0]) : '').replace(/\s+/g, ' ').trim());
+        if (readFieldLine(listField.line)?.field === 'validation') {
+          for (const value of values) if (value !== '') task.validation.push(value.replace(new RegExp(`^${OPTIONAL_MARK}\\s*`), ''));
+        } else applyField(task, `${listField.line} ${values.join(', ')}`, this.warnings, this.line(node));
         return;
       }
       this.readTaskBlock(task, node, next);
       return;
     }
+    if (node.type === 'paragraph' || node.type === 'list' || node.type === 'table') this.collectOrder(node);
     if (node.type === 'list') {
       // Plain items are tasks right under a phase or a "Tasks" heading; elsewhere only checkboxes are.
       const heading = this.stack[this.stack.length - 1];
@@ -246,16 +331,15 @@ export class PlanReader {
     }
   }
 
-  /** "**Status**: ✅ COMPLETE" right under a phase heading marks the phase done. */
+  /** "**Status**: ✅ COMPLETE" right under a phase heading marks the phase done; "**Checkpoint**: …" in a phase is its acceptance. */
   private readPhaseStatus(node: Paragraph): void {
     const frame = this.stack[this.stack.length - 1];
-    if (frame?.kind !== 'phase') return;
-    for (const line of toString(node).split('\n')) {
-      const field = readFieldLine(line);
-      if (field?.field === 'status' && isDoneStatus(field.value)) {
-        const phase = this.phases.find((p) => p.name === frame.name);
-        if (phase) phase.done = true;
-      }
+    const phase = this.phaseDraft();
+    if (!phase) return;
+    for (const line of this.paragraphLines(node)) {
+      const field = readFieldLine(stripInline(line));
+      if (field?.field === 'status' && frame?.kind === 'phase' && isDoneStatus(field.value)) phase.done = true;
+      if (field?.field === 'validation' && field.value !== '') phase.acceptance.push(field.value);
     }
   }
 
@@ -282,6 +366,7 @@ export class PlanReader {
         this.readLooseList(node, task, false);
         return;
       }
+      if (node.children.some((item) => item.checked !== null && item.checked !== undefined)) this.readSteps(node, task);
       const kept: ListItem[] = [];
       for (const item of node.children) {
         const first = item.children[0];
@@ -350,14 +435,64 @@ export class PlanReader {
     });
   }
 
+  /**
+   * Checkbox items under a task item: those with their own id ("- [ ] 1.2 …" under "- [ ] 1. …",
+   * as Kiro writes them) are its subtasks, the others its steps.
+   */
+  private readNestedChecklist(list: List, parent: TaskDraft): void {
+    const stepItems: ListItem[] = [];
+    const others: ListItem[] = [];
+    for (const item of list.children) {
+      if (item.checked === null || item.checked === undefined) {
+        others.push(item);
+        continue;
+      }
+      const first = item.children[0];
+      const line = first?.type === 'paragraph' ? (this.paragraphLines(first)[0] ?? '') : '';
+      const bare = line.replace(/^\[[ xX]\]\s+/, '').replace(OPTIONAL_MARK, '').trim();
+      const isTask = item.checked !== null && item.checked !== undefined && splitLeadingId(stripInline(bare)).key !== null;
+      if (isTask) this.readListTask(item, parent, null);
+      else stepItems.push(item);
+    }
+    if (stepItems.length > 0) {
+      this.readSteps({ ...list, children: stepItems }, parent);
+      parent.body.push(stepItems.map((item) => this.source(item)).join('\n'));
+    }
+    // Plain items beside the checkboxes: fields ("**Validation**: …") or words of the task.
+    if (others.length > 0) this.readTaskBlock(parent, { ...list, children: others }, undefined);
+  }
+
+  /** Checkbox items of a list as a task's steps, nested ones too; plain items in between are left to the body. */
+  private readSteps(list: List, task: TaskDraft): void {
+    for (const item of list.children) {
+      const first = item.children[0];
+      if (item.checked !== null && item.checked !== undefined && first) {
+        let text = stripInline(first.type === 'paragraph' ? this.paragraphLines(first).join(' ') : this.source(first))
+          .replace(/^\[[ xX]\]\s+/, '')
+          .replace(/\s+/g, ' ')
+          .trim();
+        const optional = text.startsWith(OPTIONAL_MARK);
+        if (optional) text = text.slice(OPTIONAL_MARK.length).trim();
+        const lead = splitLeadingId(text);
+        const step: StepDraft = { key: lead.key, text, done: item.checked === true, optional };
+        if (text !== '') task.steps.push(step);
+      }
+      for (const child of item.children) if (child.type === 'list') this.readSteps(child, task);
+    }
+  }
+
   private readListTask(item: ListItem, parent: TaskDraft | null, number: number | null): void {
     const [first, ...rest] = item.children;
     const lines = first?.type === 'paragraph' ? this.paragraphLines(first) : [];
     const [written = '', ...moreLines] = lines;
     // The checkbox is not part of the item's text, but some inline starts put it in the written line.
-    const titleLine = item.checked !== null && item.checked !== undefined ? written.replace(/^\[[ xX]\]\s+/, '') : written;
-    const lead = splitLeadingId(titleLine.replace(/~~/g, ''));
-    const parts = splitTitle(lead.rest);
+    let titleLine = item.checked !== null && item.checked !== undefined ? written.replace(/^\[[ xX]\]\s+/, '') : written;
+    const optional = titleLine.startsWith(OPTIONAL_MARK);
+    if (optional) titleLine = titleLine.slice(OPTIONAL_MARK.length).trim();
+    // "**1.1 Create …**": an id inside bold; elsewhere the labels keep their marks ("2.1 **S** Login") for splitTitle.
+    const lead = splitLeadingId(/^(?:\*\*|__)/.test(titleLine) ? stripInline(titleLine) : titleLine.replace(/~~/g, ''));
+    const markers = TASK_MARKERS_RE.exec(lead.rest);
+    const parts = splitTitle(markers ? lead.rest.slice(markers[0].length) : lead.rest);
     // A numbered step is "3.2" under task 3, "2" at the top level, and gets a made-up key otherwise.
     const stepKey = number === null ? null : parent === null ? String(number) : parent.key ? `${parent.key}.${number}` : null;
     const key = lead.key ?? stepKey;
@@ -373,6 +508,14 @@ export class PlanReader {
     draft.estimate = parts.estimate;
     draft.agentLabel = parts.agentLabel;
     if (parts.dependsOn) draft.dependsOnRefs.push(stripInline(parts.dependsOn));
+    draft.optional = optional;
+    if (markers) {
+      for (const marker of markers[0].match(/\[[^\]]+\]/g) ?? []) {
+        const value = marker.slice(1, -1).trim();
+        if (/^p$/i.test(value)) draft.parallel = true;
+        else draft.story = value.toUpperCase().replace(/\s+/g, '');
+      }
+    }
     draft.done = item.checked === true || parts.done ? true : item.checked === false ? false : null;
     if (draft.done === null && this.phases.find((p) => p.name === draft.phase)?.done) draft.done = true;
     this.drafts.push(draft);
@@ -383,7 +526,7 @@ export class PlanReader {
     for (let i = 0; i < rest.length; i++) {
       const child = rest[i]!;
       if (child.type === 'list' && child.children.some((c) => c.checked !== null && c.checked !== undefined)) {
-        this.readLooseList(child, draft, false);
+        this.readNestedChecklist(child, draft);
       } else if (child.type === 'paragraph' && PROMPT_LABEL_RE.test(toString(child)) && rest[i + 1]?.type === 'code') {
         draft.promptBlocks.push((rest[i + 1] as Code).value);
         i++;

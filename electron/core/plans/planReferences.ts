@@ -1,9 +1,11 @@
 import { MAX_PLAN_TASKS, MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../../../shared/constants';
-import type { ContextDoc, ParsedPlan, PlanEdge, PlanPhase, PlannedTask, PlanWarning, TaskPriority, TaskSize } from '../../../shared/contract';
+import type { ContextDoc, ParsedPlan, PlanEdge, PlanFormat, PlanPhase, PlannedTask, PlanWarning, TaskPriority, TaskSize, TaskStep } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import { DependencyGraph } from '../tasks/dag';
 import { recognizeAgent } from '../agents/recognize';
 import { readReferences } from './planFields';
+import { unmarkOptionalItems, type OrderStatement } from './planFormats';
+import { deriveOrder } from './planOrder';
 
 /** Shortest reference matched as the start of a title; shorter ones match too much by chance. */
 const MIN_TITLE_PREFIX = 4;
@@ -27,10 +29,22 @@ export interface TaskDraft {
   size: TaskSize | null;
   promptBlocks: string[];
   body: string[];
+  /** What shows it is done (validation lines, acceptance criteria, test strategy). */
   validation: string[];
   contextDocs: ContextDoc[];
+  steps: StepDraft[];
+  optional: boolean;
+  parallel: boolean;
+  story: string | null;
   line: number;
-  source: 'heading' | 'list' | 'table';
+  source: 'heading' | 'list' | 'table' | 'json';
+}
+
+export interface StepDraft {
+  key: string | null;
+  text: string;
+  done: boolean;
+  optional: boolean;
 }
 
 export interface PhaseDraft {
@@ -38,6 +52,8 @@ export interface PhaseDraft {
   number: number | null;
   done: boolean;
   line: number;
+  /** Its success criteria, checkpoints and deliverables. */
+  acceptance: string[];
 }
 
 export function newDraft(fields: Pick<TaskDraft, 'key' | 'title' | 'phase' | 'parent' | 'line' | 'source'>): TaskDraft {
@@ -62,6 +78,10 @@ export function newDraft(fields: Pick<TaskDraft, 'key' | 'title' | 'phase' | 'pa
     body: [],
     validation: [],
     contextDocs: [],
+    steps: [],
+    optional: false,
+    parallel: false,
+    story: null,
   };
 }
 
@@ -74,7 +94,13 @@ function truncate(text: string, limit: number): string {
  * references resolved to keys (unknown ones dropped with a warning), "Blocks" folded into the
  * other side's dependencies, unknown agents flagged, and loops named.
  */
-export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDrafts: PhaseDraft[], warnings: PlanWarning[]): ParsedPlan {
+export function resolvePlan(
+  title: string | null,
+  drafts: TaskDraft[],
+  phaseDrafts: PhaseDraft[],
+  warnings: PlanWarning[],
+  how: { format: PlanFormat; statements: OrderStatement[] } = { format: 'markdown', statements: [] },
+): ParsedPlan {
   if (drafts.length > MAX_PLAN_TASKS) {
     throw new SwitchyardError('BAD_PLAN', `the plan has ${drafts.length} tasks; the importer takes at most ${MAX_PLAN_TASKS}`, {
       reason: 'too-many-tasks',
@@ -153,7 +179,8 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
   const indexOf = new Map(drafts.map((draft, i) => [draft, i]));
   const unknownAgents = new Map<string, number[]>();
   const tasks: PlannedTask[] = drafts.map((draft, i) => {
-    const agent = draft.agentLabel === null ? null : (recognizeAgent(draft.agentLabel)?.kind ?? null);
+    const recognized = draft.agentLabel === null ? null : recognizeAgent(draft.agentLabel);
+    const agent = recognized?.kind ?? null;
     if (draft.agentLabel !== null && agent === null) {
       const label = draft.agentLabel.replace(/\s*\(.*\)\s*$/, '');
       const members = unknownAgents.get(label);
@@ -161,6 +188,9 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
       else unknownAgents.set(label, [i]);
     }
     const title = truncatedTitle(draft, keys[i]!, warnings);
+    const steps: TaskStep[] = draft.steps.map((step, n) => ({ key: step.key ?? `${keys[i]}/${n + 1}`, text: step.text, done: step.done, optional: step.optional }));
+    const done = draft.done ?? (steps.length > 0 && steps.every((step) => step.done || step.optional));
+    const stated = [...dependsOn[i]!].sort((a, b) => a - b).map((j) => keys[j]!);
     return {
       key: keys[i]!,
       keyFromPlan: draft.key !== null,
@@ -169,15 +199,22 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
       parentKey: draft.parent === null ? null : keys[indexOf.get(draft.parent)!]!,
       agent,
       agentLabel: draft.agentLabel,
+      model: recognized?.model ?? null,
       priority: draft.priority ?? 'normal',
-      done: draft.done ?? false,
-      dependsOn: [...dependsOn[i]!].sort((a, b) => a - b).map((j) => keys[j]!),
+      done,
+      optional: draft.optional,
+      parallel: draft.parallel,
+      story: draft.story,
+      dependsOn: stated,
+      statedDependsOn: stated,
       blocks: blocks[i]!.map((j) => keys[j]!),
       parallelWith: parallel[i]!.map((j) => keys[j]!),
       estimate: draft.estimate,
       complexity: draft.complexity,
       size: draft.size,
       prompt: promptOf(draft, title, keys[i]!, warnings),
+      steps,
+      acceptance: draft.validation,
       contextDocs: draft.contextDocs,
       line: draft.line,
     };
@@ -189,6 +226,17 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
     });
   }
 
+  const order = deriveOrder(
+    tasks,
+    new Map(tasks.map((t) => [t.key, new Set(t.dependsOn)])),
+    phaseDrafts,
+    { format: how.format, statements: how.statements },
+    warnings,
+  );
+  if (order.derived.length > 0) {
+    const position = new Map(keys.map((key, i) => [key, i]));
+    for (const t of tasks) t.dependsOn = [...order.deps.get(t.key)!].sort((a, b) => position.get(a)! - position.get(b)!);
+  }
   const edges: PlanEdge[] = tasks.flatMap((t) => t.dependsOn.map((dep) => ({ task: t.key, dependsOn: dep })));
   const cycles = new DependencyGraph(
     keys,
@@ -207,9 +255,20 @@ export function resolvePlan(title: string | null, drafts: TaskDraft[], phaseDraf
   const named = new Set<string>();
   const phases: PlanPhase[] = phaseDrafts
     .filter((p) => counts.has(p.name) && !named.has(p.name) && named.add(p.name))
-    .map((p) => ({ name: p.name, number: p.number, done: p.done, line: p.line, taskCount: counts.get(p.name)! }));
+    .map((p) => ({ name: p.name, number: p.number, done: p.done, line: p.line, taskCount: counts.get(p.name)!, acceptance: phaseAcceptance(phaseDrafts, p.name) }));
+  if (order.unorderedPhases) {
+    warnings.push({
+      line: phases[0]?.line,
+      message: `the plan has ${phases.length} phases and does not say in which order they run: they may all run at once (the preview can run them in order)`,
+    });
+  }
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return { title, tasks, edges, phases, warnings, cycles };
+  return { title, format: how.format, tasks, edges, phases, warnings, cycles, derived: order.derived, unorderedPhases: order.unorderedPhases, missingAgents: [] };
+}
+
+/** The acceptance of every heading of a phase's name (a phase may be written in two places). */
+function phaseAcceptance(phaseDrafts: PhaseDraft[], name: string): string[] {
+  return phaseDrafts.filter((p) => p.name === name).flatMap((p) => p.acceptance);
 }
 
 function assignKeys(drafts: TaskDraft[], warnings: PlanWarning[]): string[] {
@@ -245,7 +304,7 @@ function truncatedTitle(draft: TaskDraft, key: string, warnings: PlanWarning[]):
 
 /** The fenced prompt when the plan gives one, else what the task's section says; then its checks. */
 function promptOf(draft: TaskDraft, title: string, key: string, warnings: PlanWarning[]): string {
-  let prompt = (draft.promptBlocks.length > 0 ? draft.promptBlocks.join('\n\n') : draft.body.join('\n\n')).trim();
+  let prompt = unmarkOptionalItems((draft.promptBlocks.length > 0 ? draft.promptBlocks.join('\n\n') : draft.body.join('\n\n')).trim());
   // A body that is only a label ("**Sub-tasks:**" before the steps) says nothing to an agent.
   if (prompt === '' || /^[^\n]{0,80}:(?:\*\*|__)?$/.test(prompt)) prompt = title;
   if (draft.validation.length > 0) prompt = `${prompt}\n\nValidation:\n${draft.validation.map((v) => `- ${v}`).join('\n')}`;

@@ -1,19 +1,45 @@
-import type { ParsedPlan, PlanWarning, Task, TaskGraph } from '../../../shared/contract';
+import type { ParsedPlan, PlanFormat, PlanWarning, Task, TaskGraph } from '../../../shared/contract';
 
-/** What `switchyard import-plan --json` prints: the fields a script needs, keyed by the plan's ids. */
+/** How the preview and the CLI name a format. */
+export const FORMAT_NAMES: Record<PlanFormat, string> = {
+  'task-master': 'Task Master tasks.json',
+  'spec-kit': 'spec-kit tasks.md',
+  kiro: 'Kiro tasks.md',
+  markdown: 'markdown plan',
+};
+
+/**
+ * What `switchyard import-plan --json` prints, the preview's model, keyed by the plan's ids:
+ * `dependsOn` holds every edge the import creates (stated and derived), `derived` the derived ones
+ * with the sentence each came from. The shape is stable: fields are added, never renamed.
+ */
 export function planJson(plan: ParsedPlan) {
   return {
+    format: plan.format,
     tasks: plan.tasks.map((t) => ({
       key: t.key,
       title: t.title,
       phase: t.phase,
       agent: t.agent,
+      model: t.model,
       priority: t.priority,
       done: t.done,
+      optional: t.optional,
+      parent: t.parentKey,
       dependsOn: t.dependsOn,
+      steps: t.steps.map((s) => ({ key: s.key, text: s.text, done: s.done, optional: s.optional })),
+      acceptance: t.acceptance,
       prompt: t.prompt,
+      /** spec-kit's "[P]": may run beside the other tasks of its phase. */
+      parallel: t.parallel,
+      /** spec-kit's "[US1]". */
+      story: t.story,
     })),
+    derived: plan.derived.map((d) => ({ from: d.from, to: d.to, because: d.because })),
+    cycles: plan.cycles,
     warnings: plan.warnings,
+    title: plan.title,
+    phases: plan.phases.map((p) => ({ name: p.name, done: p.done, tasks: p.taskCount, acceptance: p.acceptance })),
   };
 }
 
@@ -25,7 +51,7 @@ function warningLines(warnings: PlanWarning[]): string[] {
 /** The plan as a person reads it in a terminal: phases, tasks with agent and dependencies, warnings. */
 export function formatPlan(plan: ParsedPlan): string {
   const lines = [
-    `${plan.title ?? 'Plan'}: ${plan.tasks.length} tasks, ${plan.edges.length} dependencies, ${plan.phases.length} phases`,
+    `${plan.title ?? 'Plan'} (${FORMAT_NAMES[plan.format]}): ${plan.tasks.length} tasks, ${plan.edges.length} dependencies, ${plan.phases.length} phases`,
   ];
   const width = Math.min(12, Math.max(3, ...plan.tasks.map((t) => t.key.length)));
   let phase: string | null | undefined;
@@ -36,7 +62,12 @@ export function formatPlan(plan: ParsedPlan): string {
     }
     const agent = t.agent ?? (t.agentLabel ? `${t.agentLabel}?` : '-');
     lines.push(`  ${t.done ? '[x]' : '[ ]'} ${t.key.padEnd(width)} ${t.title}  (${agent}${t.priority === 'normal' ? '' : `, ${t.priority}`})`);
+    if (t.steps.length > 0) lines.push(`      steps ${t.steps.filter((s) => s.done).length}/${t.steps.length}`);
     if (t.dependsOn.length > 0) lines.push(`      after ${t.dependsOn.join(', ')}`);
+  }
+  if (plan.derived.length > 0) {
+    lines.push('', `derived from the plan's words (${plan.derived.length}):`);
+    for (const d of plan.derived) lines.push(`  ${d.to} after ${d.from}: "${d.because}"`);
   }
   if (plan.cycles.length > 0) lines.push('', ...plan.cycles.map((c) => `CYCLE: ${c.join(' → ')}`));
   lines.push(...warningLines(plan.warnings));

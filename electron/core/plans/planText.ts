@@ -1,6 +1,7 @@
 import { MAX_PLAN_BYTES } from '../../../shared/constants';
 import type { PlanWarning } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
+import { markOptionalItems } from './planFormats';
 
 /**
  * Share of bytes that may be non-UTF-8 in a file we still take for text written in a legacy
@@ -93,7 +94,7 @@ function finishText(text: string, warnings: PlanWarning[]): DecodedPlan {
       message: `removed ${repaired.dropped} mis-decoded characters that could not be repaired (bytes were lost)`,
     });
   }
-  return { text: repaired.text, warnings };
+  return { text: markOptionalItems(repaired.text), warnings };
 }
 
 function legacyByte(char: string): number {

@@ -7,7 +7,7 @@ export function withEdits(task: PlannedTask, edits: PlanEdits): PlannedTask {
 }
 
 export function emptyEdits(): PlanEdits {
-  return { exclude: [], tasks: {} };
+  return { exclude: [], dropDerived: [], phasesInOrder: false, tasks: {} };
 }
 
 /** Records one correction; a value equal to what was read removes the correction. */

@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, real, index, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { AgentKind, AgentOptions, ContextDoc, TaskPriority, TaskReason, TaskSize, TaskStatus } from '../../../../shared/contract';
+import type { AgentKind, AgentOptions, ContextDoc, TaskPriority, TaskReason, TaskSize, TaskStatus, TaskStep } from '../../../../shared/contract';
 import { plans } from './plans';
 import { projects } from './projects';
 
@@ -21,6 +21,9 @@ export const tasks = sqliteTable(
     complexity: text('complexity'),
     size: text('size').$type<TaskSize>(),
     contextDocs: text('context_docs', { mode: 'json' }).$type<ContextDoc[]>().notNull().default([]),
+    steps: text('steps', { mode: 'json' }).$type<TaskStep[]>().notNull().default([]),
+    acceptance: text('acceptance', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    optional: integer('optional', { mode: 'boolean' }).notNull().default(false),
     agentOptions: text('agent_options', { mode: 'json' }).$type<AgentOptions>().notNull().default({}),
     agentLabel: text('agent_label'),
     planId: text('plan_id').references(() => plans.id, { onDelete: 'set null' }),
