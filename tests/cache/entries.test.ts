@@ -100,5 +100,19 @@ describe('dependency cache entries', () => {
     const { core, project } = await cachedProject();
     const result = await core.dispatch('settings.set', { key: 'cache.folders', value: ['npm:../outside'], scope: 'project', projectId: project.id });
     expect(result).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining('cache.folders') } });
+    // Each of the other cache settings, with a value it cannot take: refused, named, and nothing stored.
+    const tried = [
+      { key: 'cache.strategy', value: 'teleport', scope: 'project', projectId: project.id },
+      { key: 'cache.maxSizeMb', value: -1, scope: 'user' },
+      { key: 'cache.retentionDays', value: 'a week', scope: 'user' },
+      { key: 'cache.eviction', value: 'random', scope: 'user' },
+      { key: 'cache.pinned', value: ['not a key'], scope: 'project', projectId: project.id },
+    ];
+    for (const input of tried) {
+      const refused = await core.dispatch('settings.set', input);
+      expect(refused, JSON.stringify(input)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining(input.key) } });
+      expect(core.settings.list(project.id).find((s) => s.key === input.key)).toMatchObject({ source: 'default' });
+    }
+    expect((await core.cache.strategyFor(project, join(project.path, '..'))).setting).toBe('auto');
   });
 });

@@ -1,7 +1,12 @@
 import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
+import { PANE_FONT_FAMILY, PANE_FONT_SIZE, paneFontsReady } from './paneFont';
+import { paneKeyAction } from './paneKeys';
 import type { EventPayload } from '../../../shared/contract';
 import { TERMINAL_ACK_CHARS } from '../../../shared/constants';
 import { RpcError, type RpcClient } from '../../rpc/client';
@@ -15,6 +20,7 @@ interface Pane {
   sessionId: string;
   terminal: Terminal;
   fit: FitAddon;
+  search: SearchAddon;
   /** The element xterm draws into; moved between containers, never recreated. */
   element: HTMLDivElement;
   /** Attached: the core sends this pane output. A hidden pane is detached and gets nothing. */
@@ -33,8 +39,25 @@ interface Pane {
  * writes output as it comes, acknowledges what xterm parsed, and re-attaches from a snapshot
  * when the core drops it for falling behind.
  */
+/** Opens a link printed in a pane: a new browser tab with no opener; the desktop app hands it to the system. */
+export function openPaneLink(event: MouseEvent, uri: string): void {
+  event.preventDefault();
+  if (!/^https?:\/\//i.test(uri)) return;
+  window.open(uri, '_blank', 'noopener,noreferrer');
+}
+
+/** Copies text to the clipboard; a page without clipboard access just does not copy. */
+function copyText(text: string): void {
+  if (text === '') return;
+  navigator.clipboard?.writeText(text).catch(() => {});
+}
+
 export class TerminalRegistry {
   private readonly panes = new Map<string, Pane>();
+  /** Who shows the search bar of a pane, told when Ctrl+F is pressed in it. */
+  private readonly findListeners = new Map<string, () => void>();
+  /** Who moves focus out of a pane, told when F6 is pressed in it. */
+  private readonly leaveListeners = new Map<string, () => void>();
 
   constructor(private readonly client: RpcClient) {
     client.on('terminal.data', (event) => this.onData(event));
@@ -57,14 +80,29 @@ export class TerminalRegistry {
   mount(sessionId: string, container: HTMLElement): void {
     const pane = this.panes.get(sessionId) ?? this.create(sessionId);
     container.appendChild(pane.element);
+    // xterm measures its cell from the font when it opens: open only once the bundled font is in.
+    void paneFontsReady().then(() => {
+      if (pane.attached || pane.element.parentElement !== container || this.panes.get(sessionId) !== pane) return;
+      this.open(pane, container);
+    });
+  }
+
+  private open(pane: Pane, container: HTMLElement): void {
     if (!pane.terminal.element) pane.terminal.open(pane.element);
     this.loadRenderer(pane);
+    pane.resizeObserver?.disconnect();
     pane.resizeObserver = new ResizeObserver(() => this.fit(pane));
     pane.resizeObserver.observe(container);
     pane.fit.fit();
     pane.attached = true;
     void this.attach(pane);
+    if (this.focusWhenOpen === pane.sessionId) {
+      this.focusWhenOpen = undefined;
+      pane.terminal.focus();
+    }
   }
+
+  private focusWhenOpen: string | undefined;
 
   /** Hides a session's pane: it is detached and written to no more until shown again. */
   unmount(sessionId: string): void {
@@ -80,7 +118,47 @@ export class TerminalRegistry {
   }
 
   focus(sessionId: string): void {
-    this.panes.get(sessionId)?.terminal.focus();
+    const pane = this.panes.get(sessionId);
+    if (!pane) return;
+    if (pane.terminal.element) pane.terminal.focus();
+    else this.focusWhenOpen = sessionId;
+  }
+
+  /** Whether keyboard focus is inside this session's terminal. */
+  hasFocus(sessionId: string): boolean {
+    const element = this.panes.get(sessionId)?.terminal.element;
+    return element !== undefined && element.contains(document.activeElement);
+  }
+
+  onFind(sessionId: string, listener: () => void): () => void {
+    this.findListeners.set(sessionId, listener);
+    return () => {
+      if (this.findListeners.get(sessionId) === listener) this.findListeners.delete(sessionId);
+    };
+  }
+
+  onLeave(sessionId: string, listener: () => void): () => void {
+    this.leaveListeners.set(sessionId, listener);
+    return () => {
+      if (this.leaveListeners.get(sessionId) === listener) this.leaveListeners.delete(sessionId);
+    };
+  }
+
+  /** Finds `text` in the pane's screen and scrollback, the next match after the current one or the one before. */
+  find(sessionId: string, text: string, direction: 'next' | 'previous'): boolean {
+    const pane = this.panes.get(sessionId);
+    if (!pane || text === '') return false;
+    const options = { decorations: { matchOverviewRuler: '#e0af68', activeMatchColorOverviewRuler: '#ff9e64', activeMatchBackground: '#ff9e64' } };
+    return direction === 'next' ? pane.search.findNext(text, options) : pane.search.findPrevious(text, options);
+  }
+
+  /** Ends a search: its highlights go and the keyboard goes back to the terminal. */
+  endFind(sessionId: string): void {
+    const pane = this.panes.get(sessionId);
+    if (!pane) return;
+    pane.search.clearDecorations();
+    pane.terminal.clearSelection();
+    pane.terminal.focus();
   }
 
   /** Forgets a closed pane entirely. */
@@ -93,13 +171,19 @@ export class TerminalRegistry {
   private create(sessionId: string): Pane {
     const terminal = new Terminal({
       scrollback: PANE_SCROLLBACK_LINES,
-      fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
-      fontSize: 13,
+      fontFamily: PANE_FONT_FAMILY,
+      fontSize: PANE_FONT_SIZE,
       allowProposedApi: true,
       theme: { background: '#0f1115' },
     });
     const fit = new FitAddon();
     terminal.loadAddon(fit);
+    // Widths of emoji and symbols as agents' own terminals count them, so their boxes line up.
+    terminal.loadAddon(new Unicode11Addon());
+    terminal.unicode.activeVersion = '11';
+    const search = new SearchAddon();
+    terminal.loadAddon(search);
+    terminal.loadAddon(new WebLinksAddon(openPaneLink));
     const element = document.createElement('div');
     element.className = 'terminal-surface';
     element.dataset.sessionId = sessionId;
@@ -107,6 +191,7 @@ export class TerminalRegistry {
       sessionId,
       terminal,
       fit,
+      search,
       element,
       attached: false,
       attaching: null,
@@ -115,6 +200,27 @@ export class TerminalRegistry {
       resizeObserver: undefined,
     };
     terminal.onData((data) => this.client.send('terminal.input', { sessionId, data }));
+    // Copy on select, as in most terminals.
+    terminal.onSelectionChange(() => {
+      if (terminal.hasSelection()) copyText(terminal.getSelection());
+    });
+    terminal.attachCustomKeyEventHandler((event) => {
+      const action = paneKeyAction(event);
+      if (action === null) return true;
+      if (event.type !== 'keydown') return false;
+      if (action === 'copy') {
+        copyText(terminal.getSelection());
+        event.preventDefault();
+      } else if (action === 'find') {
+        event.preventDefault();
+        this.findListeners.get(sessionId)?.();
+      } else if (action === 'leave') {
+        event.preventDefault();
+        this.leaveListeners.get(sessionId)?.();
+      }
+      // Paste: xterm skips the key, the browser pastes into xterm's text area, xterm sends it on.
+      return false;
+    });
     this.panes.set(sessionId, pane);
     return pane;
   }

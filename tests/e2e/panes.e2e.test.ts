@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appRoot } from '../../electron/core/appRoot';
+import { startServer } from '../../electron/server/http';
+import { makeCore } from '../helpers/core';
+import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
+import { launchBrowser } from './harness';
+
+const recordings = join(import.meta.dirname, '..', 'fixtures', 'recordings', 'claude-code');
+const SLOW = { timeout: 30_000 };
+
+/** What Claude Code printed in its recorded sessions, in order. */
+function recordedOutput(): string {
+  let out = '';
+  for (const file of readdirSync(recordings).filter((f) => f.endsWith('.cast')).sort()) {
+    for (const line of readFileSync(join(recordings, file), 'utf8').split('\n').slice(1)) {
+      if (line.trim() === '') continue;
+      const [, kind, data] = JSON.parse(line) as [number, string, string];
+      if (kind === 'o') out += data;
+    }
+  }
+  return out;
+}
+
+/** Puts on PATH a `claude` that prints the recorded sessions' output, then stays until stopped. */
+function installReplayingClaude(): void {
+  const bin = tempDir('switchyard-replay-');
+  const output = join(bin, 'output.txt');
+  writeFileSync(output, recordedOutput());
+  const script = join(bin, 'claude');
+  writeFileSync(
+    script,
+    `#!${process.execPath}\nprocess.stdout.write(require('fs').readFileSync(${JSON.stringify(output)}, 'utf8'));\nprocess.stdin.resume();\nsetInterval(() => {}, 1000);\n`,
+  );
+  chmodSync(script, 0o755);
+  process.env.PATH = `${bin}:${process.env.PATH}`;
+  process.env.CLAUDE_CONFIG_DIR = tempDir('switchyard-claude-');
+}
+
+describe('terminal panes in Chromium at 1280×800', () => {
+  it('draws a recorded Claude Code session with the bundled font, every glyph from it; F6 leaves the pane and comes back; Ctrl+F finds', async () => {
+    execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
+    installReplayingClaude();
+    const core = makeCore();
+    const project = await core.projects.add(makeRepo());
+    const task = core.tasks.create({ projectId: project.id, title: 'Replay', prompt: 'Replay', status: 'ready', priority: 'normal', phase: null });
+    const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
+    try {
+      const page = await (await (await launchBrowser()).newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      await page.goto(server.loginUrl);
+      await page.getByRole('button', { name: 'New task' }).waitFor();
+      await core.sessions.start(task.id);
+      await page.getByRole('button', { name: 'Terminals' }).click();
+      await page.getByRole('button', { name: 'Show the live agent of Replay' }).click();
+      const rows = page.locator('.xterm-rows');
+      await expect.poll(() => rows.textContent(), SLOW).toContain('Claude Code');
+
+      // Every non-ASCII character the recording printed, and those the issue names (⎿ ⏺ ✻ ✽ ●, braille, powerline).
+      const printed = [...new Set([...recordedOutput()].filter((c) => c.codePointAt(0)! > 0x7f && c !== '\u00a0'))];
+      const named = [...'⎿⏺✻✽●─│╭╮╰╯┼▀▄█', ...Array.from({ length: 256 }, (_, i) => String.fromCodePoint(0x2800 + i)), '\ue0a0', '\ue0a1', '\ue0a2', '\ue0b0', '\ue0b1', '\ue0b2', '\ue0b3'];
+      const report = await page.evaluate(async (chars) => {
+        await document.fonts.ready;
+        const context = document.createElement('canvas').getContext('2d')!;
+        const width = (font: string, c: string) => {
+          context.font = font;
+          return context.measureText(c).width;
+        };
+        const pane = getComputedStyle(document.querySelector('.xterm-rows')!).fontFamily;
+        // A character the pane's fonts lack falls through to the last family: two unlike last
+        // families then give two widths. One they have is drawn by them whatever comes after.
+        const missing = (c: string) => width(`13px ${pane}, serif`, c) !== width(`13px ${pane}, sans-serif`, c);
+        return {
+          pane,
+          loaded: [document.fonts.check('13px Iosevka', 'M'), document.fonts.check('13px UnifontEX', '⎿')],
+          missing: chars.filter(missing),
+          // The method tells a missing glyph: characters in neither bundled face that Debian's DejaVu
+          // Serif draws (its private-use U+F400…) are found missing.
+          control: Array.from({ length: 16 }, (_, i) => String.fromCodePoint(0xf400 + i)).filter(missing).length,
+          cell: [width('13px Iosevka', 'M'), width('13px Iosevka', '⠿'), width('13px Iosevka', '─'), width('13px Iosevka', '\ue0b0')],
+        };
+      }, [...printed, ...named]);
+      expect(report.pane).toContain('Iosevka');
+      expect(report.loaded).toEqual([true, true]);
+      expect(report.missing).toEqual([]);
+      expect(report.control).toBeGreaterThan(0);
+      // Text, braille, box drawing and powerline share one cell width.
+      expect(new Set(report.cell).size).toBe(1);
+
+      // The keyboard is in the pane; Tab stays there (the agent gets it), F6 leaves, F6 comes back.
+      const inTerminal = () => page.evaluate(() => document.activeElement?.closest('.xterm') !== null);
+      await page.locator('.xterm').click();
+      await expect.poll(inTerminal).toBe(true);
+      await page.keyboard.press('Tab');
+      expect(await inTerminal()).toBe(true);
+      await page.keyboard.press('F6');
+      await expect.poll(inTerminal).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Find');
+      await page.keyboard.press('F6');
+      await expect.poll(inTerminal).toBe(true);
+
+      // Ctrl+F opens the search, Enter finds, Escape closes it and gives the keyboard back.
+      await page.keyboard.press('Control+f');
+      const find = page.getByRole('searchbox', { name: 'Find in terminal' });
+      await expect.poll(() => find.evaluate((el) => el === document.activeElement)).toBe(true);
+      await find.fill('no such text anywhere');
+      await page.getByText('No match').waitFor();
+      await find.fill('Claude');
+      await expect.poll(() => page.getByText('No match').count()).toBe(0);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Escape');
+      await find.waitFor({ state: 'detached' });
+      await expect.poll(inTerminal).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
