@@ -1,5 +1,6 @@
 import { Board } from './features/board/Board';
-import { CommandPalette, usePaletteKeys } from './features/keyboard/CommandPalette';
+import { CommandPalette, usePaletteKeys, useShortcutSheetKey } from './features/keyboard/CommandPalette';
+import { ShortcutSheet } from './features/keyboard/ShortcutSheet';
 import { InboxView } from './features/inbox/InboxView';
 import { useInboxStore } from './features/inbox/inboxStore';
 import { useInboxKey } from './features/inbox/useInboxKey';
@@ -29,6 +30,7 @@ export function App() {
   const taskView = useSessionStore((s) => s.taskView);
   const view = useSessionStore((s) => s.view);
   const [paletteOpen, closePalette] = usePaletteKeys();
+  const [sheetOpen, closeSheet] = useShortcutSheetKey();
   return (
     <div className="app">
       <ProjectSidebar />
@@ -77,6 +79,7 @@ export function App() {
       </main>
       <Notices />
       {paletteOpen && <CommandPalette onClose={closePalette} />}
+      {sheetOpen && <ShortcutSheet onClose={closeSheet} />}
     </div>
   );
 }

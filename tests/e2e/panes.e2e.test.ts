@@ -147,6 +147,17 @@ describe('command palette in Chromium at 1280×800', () => {
       await palette.waitFor({ state: 'detached' });
       await expect.poll(() => newTask.evaluate((el) => el === document.activeElement)).toBe(true);
 
+      // `?` lists every shortcut, the pane keys among them; the sheet holds focus and gives it back.
+      await page.keyboard.press('?');
+      const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await sheet.getByText('Ctrl+Shift+] / Ctrl+Shift+[').waitFor();
+      await sheet.getByText('F6', { exact: true }).waitFor();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+      await page.keyboard.press('Escape');
+      await sheet.waitFor({ state: 'detached' });
+      await expect.poll(() => newTask.evaluate((el) => el === document.activeElement)).toBe(true);
+
       await page.keyboard.press('Control+k');
       await page.keyboard.type('next agent');
       await page.keyboard.press('Enter');

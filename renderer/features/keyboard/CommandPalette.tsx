@@ -150,3 +150,26 @@ export function usePaletteKeys(): [boolean, () => void] {
   };
   return [open, close];
 }
+
+/** `?` outside text fields and terminals opens the shortcut sheet; it gives focus back on close. */
+export function useShortcutSheetKey(): [boolean, () => void] {
+  const [open, setOpen] = useState(false);
+  const returnTo = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== '?' || event.ctrlKey || event.metaKey || event.altKey || typingTarget(document.activeElement)) return;
+      if (document.querySelector('[aria-modal="true"]')) return;
+      event.preventDefault();
+      returnTo.current = document.activeElement as HTMLElement | null;
+      setOpen(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  const close = () => {
+    setOpen(false);
+    const back = returnTo.current;
+    setTimeout(() => back?.isConnected && back.focus(), 0);
+  };
+  return [open, close];
+}
