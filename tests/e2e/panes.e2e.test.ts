@@ -147,6 +147,14 @@ describe('command palette in Chromium at 1280×800', () => {
       await palette.waitFor({ state: 'detached' });
       await expect.poll(() => newTask.evaluate((el) => el === document.activeElement)).toBe(true);
 
+      // After Create, the keyboard is on the new card.
+      await newTask.click();
+      const editor = page.getByRole('dialog');
+      await editor.getByLabel('Title').fill('Made from the keyboard');
+      await editor.getByRole('button', { name: 'Create task' }).click();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-task-id]')?.textContent ?? ''), SLOW).toContain('Made from the keyboard');
+      await newTask.focus();
+
       // `?` lists every shortcut, the pane keys among them; the sheet holds focus and gives it back.
       await page.keyboard.press('?');
       const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
