@@ -1,4 +1,6 @@
 import { Board } from './features/board/Board';
+import { CommandPalette, usePaletteKeys, useShortcutSheetKey } from './features/keyboard/CommandPalette';
+import { ShortcutSheet } from './features/keyboard/ShortcutSheet';
 import { InboxView } from './features/inbox/InboxView';
 import { useInboxStore } from './features/inbox/inboxStore';
 import { useInboxKey } from './features/inbox/useInboxKey';
@@ -27,6 +29,8 @@ export function App() {
   const waiting = useInboxStore((s) => s.items.length);
   const taskView = useSessionStore((s) => s.taskView);
   const view = useSessionStore((s) => s.view);
+  const [paletteOpen, closePalette] = usePaletteKeys();
+  const [sheetOpen, closeSheet] = useShortcutSheetKey();
   return (
     <div className="app">
       <ProjectSidebar />
@@ -74,6 +78,8 @@ export function App() {
         </footer>
       </main>
       <Notices />
+      {paletteOpen && <CommandPalette onClose={closePalette} />}
+      {sheetOpen && <ShortcutSheet onClose={closeSheet} />}
     </div>
   );
 }

@@ -224,8 +224,17 @@ async function loadRows(work: string): Promise<Measurement[]> {
     const mb = (n: number) => Number(n.toFixed(1));
     return [
       {
+        name: `load (${what}): agents that did not end when told to (a question never surfaced, or stuck)`,
+        value: sum((a) => (a.ended ? 0 : 1)),
+        unit: 'agents',
+        baseline: 'agents',
+        baselineValue: result.agents.length,
+        better: 'lower',
+        target: '0',
+      },
+      {
         name: `load (${what}): transcript lines lost or damaged`,
-        value: sum((a) => a.missing + a.damaged + (a.printed === null ? 1 : 0)),
+        value: sum((a) => a.missing + a.damaged),
         unit: 'lines',
         baseline: 'lines printed',
         baselineValue: sum((a) => a.printed ?? 0),

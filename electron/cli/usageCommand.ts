@@ -1,6 +1,6 @@
 import type { Project, TaskUsage, UsageReport } from '../../shared/contract';
 import type { CoreAccess } from './coreAccess';
-import { findProject, projectFor } from './taskRef';
+import { findProject, projectFor, SHORT_ID_LENGTH } from './taskRef';
 
 export interface UsageFlags {
   project?: string;
@@ -19,13 +19,17 @@ export function parseSince(value: string): number | string {
   return Number.isNaN(at) ? `--since takes a date (2026-12-01) or a date and time (2026-12-01T09:00), not ${value}` : at;
 }
 
+/** The key a task is named by on the command line: its plan's, else the start of its id (as `switchyard tasks` shows it). */
+const shown = (t: TaskUsage) => (t.key === t.taskId ? t.taskId.slice(0, SHORT_ID_LENGTH) : t.key);
+
 /** The JSON `switchyard usage --json` prints: each task's tokens, cost and time, and the totals. */
 export function usageJson(report: UsageReport) {
   return {
     costMode: report.costMode,
     since: report.since,
     tasks: report.tasks.map((t) => ({
-      key: t.key,
+      key: shown(t),
+      taskId: t.taskId,
       title: t.title,
       agent: t.agent,
       model: t.model,
@@ -59,7 +63,7 @@ export function usageLines(report: UsageReport): string[] {
   if (report.tasks.length === 0) return ['no tasks'];
   const lines = report.tasks.map((t) => {
     const tokens = t.tokens === null ? 'not observable' : `in ${thousands(t.tokens.input)} out ${thousands(t.tokens.output)} cache w ${thousands(t.tokens.cacheWrite)} r ${thousands(t.tokens.cacheRead)}`;
-    return `${t.key.padEnd(12)} ${t.agent.padEnd(11)} ${tokens.padEnd(52)} ${costText(t, report).padEnd(14)} working ${minutes(t.workingMs)} waiting ${minutes(t.waitingMs)} idle ${minutes(t.idleMs)}  ${t.title}`;
+    return `${shown(t).padEnd(12)} ${t.agent.padEnd(11)} ${tokens.padEnd(52)} ${costText(t, report).padEnd(14)} working ${minutes(t.workingMs)} waiting ${minutes(t.waitingMs)} idle ${minutes(t.idleMs)}  ${t.title}`;
   });
   const total = report.totals;
   const cost = total.costUsd === null ? '' : ` · $${total.costUsd.toFixed(4)}${total.unpricedTasks > 0 ? ` (+ ${total.unpricedTasks} unpriced)` : ''}`;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { appRoot } from '../../electron/core/appRoot';
 import { startServer } from '../../electron/server/http';
 import { makeCore } from '../helpers/core';
+import { installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
 import { launchBrowser } from './harness';
@@ -113,6 +114,64 @@ describe('terminal panes in Chromium at 1280×800', () => {
       await page.keyboard.press('Escape');
       await find.waitFor({ state: 'detached' });
       await expect.poll(inTerminal).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
+
+describe('command palette in Chromium at 1280×800', () => {
+  it('opens with Ctrl+K, runs "Next agent waiting" to the agent that asks, and gives focus back when closed with Escape', async () => {
+    execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
+    installFakeClaude(300);
+    const core = makeCore();
+    const project = await core.projects.add(makeRepo());
+    const task = core.tasks.create({ projectId: project.id, title: 'Ask me', prompt: 'Write a note', status: 'ready', priority: 'normal', phase: null });
+    const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
+    try {
+      const page = await (await (await launchBrowser()).newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      await page.goto(server.loginUrl);
+      const newTask = page.getByRole('button', { name: 'New task' });
+      await newTask.waitFor();
+      const session = await core.sessions.start(task.id);
+      await expect.poll(() => page.title(), SLOW).toBe('(1) Switchyard');
+
+      // Escape closes the palette and the keyboard is back where it was.
+      await newTask.focus();
+      await page.keyboard.press('Control+k');
+      const palette = page.getByRole('dialog', { name: 'Command palette' });
+      await palette.waitFor();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Command');
+      await page.keyboard.press('Escape');
+      await palette.waitFor({ state: 'detached' });
+      await expect.poll(() => newTask.evaluate((el) => el === document.activeElement)).toBe(true);
+
+      // After Create, the keyboard is on the new card.
+      await newTask.click();
+      const editor = page.getByRole('dialog');
+      await editor.getByLabel('Title').fill('Made from the keyboard');
+      await editor.getByRole('button', { name: 'Create task' }).click();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-task-id]')?.textContent ?? ''), SLOW).toContain('Made from the keyboard');
+      await newTask.focus();
+
+      // `?` lists every shortcut, the pane keys among them; the sheet holds focus and gives it back.
+      await page.keyboard.press('?');
+      const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await sheet.getByText('Ctrl+Shift+] / Ctrl+Shift+[').waitFor();
+      await sheet.getByText('F6', { exact: true }).waitFor();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+      await page.keyboard.press('Escape');
+      await sheet.waitFor({ state: 'detached' });
+      await expect.poll(() => newTask.evaluate((el) => el === document.activeElement)).toBe(true);
+
+      await page.keyboard.press('Control+k');
+      await page.keyboard.type('next agent');
+      await page.keyboard.press('Enter');
+      await palette.waitFor({ state: 'detached' });
+      await page.getByRole('region', { name: `Terminal of session ${session.id}` }).waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.xterm') !== null), SLOW).toBe(true);
     } finally {
       await server.close();
     }

@@ -27,7 +27,7 @@ describe('the session host under load', () => {
     expect(result.agents).toHaveLength(AGENTS);
     for (const agent of result.agents) {
       // Each agent said how many lines it printed; the transcript holds each of them, whole, in order.
-      expect(agent.ended, `agent ${agent.sessionId} ended when told to`).toBe(true);
+      expect(agent.ended, `agent ${agent.sessionId} ended when told to; its states: ${agent.states}; its last output: ${JSON.stringify(agent.tail)}`).toBe(true);
       expect(agent.printed, `agent ${agent.sessionId} left no last line`).not.toBeNull();
       expect(agent).toMatchObject({ recorded: agent.printed, missing: 0, damaged: 0 });
       expect(agent.asked).toBeGreaterThan(0);

@@ -188,7 +188,7 @@ export function Board() {
           <button type="button" aria-pressed={view === 'graph'} onClick={() => setView(view === 'graph' ? 'board' : 'graph')}>
             Graph
           </button>
-          <button type="button" onClick={() => setImporting({})}>
+          <button type="button" data-command="import-plan" onClick={() => setImporting({})}>
             Import plan
           </button>
           <button type="button" onClick={() => setHousekeeping(true)}>

@@ -54,6 +54,17 @@ export function TaskCardBody({
         {allowAll && <AllowAllBadge />}
         {task.priority !== 'normal' && <span className="chip">{task.priority}</span>}
         {task.phase && <span className="chip">{task.phase}</span>}
+        {task.steps.length > 0 && (
+          <span className="chip steps" title={task.steps.map((step) => `${step.done ? '☑' : '☐'} ${step.text}`).join('\n')}>
+            {stepsDone(task.steps)}
+          </span>
+        )}
+        {task.acceptance.length > 0 && (
+          <span className="chip acceptance" title={`Done when:\n${task.acceptance.map((line) => `• ${line}`).join('\n')}`}>
+            ✓ {task.acceptance.length}
+          </span>
+        )}
+        {task.optional && <span className="chip">optional</span>}
         {links && links.waitsFor.length > 0 && (
           <span className="chip waits" title={`Waits for: ${links.waitsFor.join(', ')}`}>
             waits for {links.waitsFor.length > 3 ? `${links.waitsFor.length} tasks` : links.waitsFor.join(', ')}
@@ -114,4 +125,9 @@ export function TaskCard({
       </button>
     </div>
   );
+}
+
+/** "3/12": the done steps of a task's checklist over all of them. */
+export function stepsDone(steps: readonly { done: boolean }[]): string {
+  return `${steps.filter((step) => step.done).length}/${steps.length}`;
 }

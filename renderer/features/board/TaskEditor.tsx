@@ -14,6 +14,17 @@ import { AGENT_LABELS, COLUMNS } from './columns';
 import { formatCommandLine, splitCommandLine, storedCommand } from './commandLine';
 import { ReasonPanel } from './ReasonPanel';
 
+/** Focuses the element `selector` finds as soon as it is on the page (for up to two seconds). */
+function focusWhenShown(selector: string): void {
+  const until = Date.now() + 2_000;
+  const tryFocus = () => {
+    const element = document.querySelector<HTMLElement>(selector);
+    if (element) element.focus();
+    else if (Date.now() < until) requestAnimationFrame(tryFocus);
+  };
+  requestAnimationFrame(tryFocus);
+}
+
 /** How a custom command is given the task's prompt, as the core's custom-command adapter reads it. */
 const PROMPT_DELIVERIES = [
   { value: 'stdin', label: 'typed into it' },
@@ -80,7 +91,10 @@ export function TaskEditor({
       ? await actions.updateTask(existing.id, { ...fields, ...(status !== openedStatus ? { status } : {}) })
       : await actions.createTask({ projectId, ...fields, status });
     setSaving(false);
-    if (saved) onClose();
+    if (!saved) return;
+    onClose();
+    // Focus lands on what was just made: the new card, once the board shows it.
+    if (!existing && 'id' in saved) focusWhenShown(`[data-task-id="${saved.id}"]`);
   };
 
   const remove = async () => {

@@ -4,7 +4,7 @@ import { AGENT_KINDS, type AgentKind, type ParsedPlan, type PlanEdits, type Plan
 import { useActions } from '../../stores/actionsContext';
 import { reportError } from '../../stores/appStore';
 import { AGENT_LABELS } from '../board/columns';
-import { editTask, emptyEdits, parseKeys, summary, toggleExcluded, withEdits } from './planEditsModel';
+import { derivedLabel, editTask, emptyEdits, FORMAT_NAMES, parseKeys, summary, toggleDerived, toggleExcluded, withEdits } from './planEditsModel';
 
 /** Height of one task row in the preview (px); rows are virtualised for plans of thousands of tasks. */
 const ROW_HEIGHT = 38;
@@ -13,6 +13,8 @@ interface Loaded {
   fileName: string;
   content: string;
   plan: ParsedPlan;
+  /** The orders derived from the plan as first read: each stays listed when dropped, to be taken back. */
+  derived: ParsedPlan['derived'];
 }
 
 /** Drop or pick a plan file, see what was found and what was not understood, fix it, import it. */
@@ -30,7 +32,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
       setBusy(true);
       setResult(null);
       const plan = await client.call('plans.preview', { projectId, content, fileName: file.name });
-      setLoaded({ fileName: file.name, content, plan });
+      setLoaded({ fileName: file.name, content, plan, derived: plan.derived });
       setEdits(emptyEdits());
     } catch (error) {
       reportError(error);
@@ -44,11 +46,12 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     // eslint-disable-next-line react-hooks/exhaustive-deps -- read once, for the file the dialog opened with
   }, [initialFile]);
 
-  const recheck = async () => {
+  const recheck = async (next: PlanEdits = edits) => {
     if (!loaded) return;
+    setEdits(next);
     setBusy(true);
     try {
-      const plan = await client.call('plans.preview', { projectId, content: loaded.content, fileName: loaded.fileName, edits });
+      const plan = await client.call('plans.preview', { projectId, content: loaded.content, fileName: loaded.fileName, edits: next });
       setLoaded({ ...loaded, plan });
     } catch (error) {
       reportError(error);
@@ -105,6 +108,37 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
                 Dependency loop: {loaded.plan.cycles.map((c) => c.join(' → ')).join('; ')}. Fix a dependency below before importing.
               </p>
             )}
+            <p className="plan-format muted small" data-format={loaded.plan.format}>
+              Read as {FORMAT_NAMES[loaded.plan.format]}.
+            </p>
+            {(loaded.plan.unorderedPhases || edits.phasesInOrder) && (
+              <p className="plan-order">
+                {edits.phasesInOrder ? 'Each phase waits for the one before it. ' : 'The plan does not say in which order its phases run: they may all start at once. '}
+                <button type="button" disabled={busy} onClick={() => void recheck({ ...edits, phasesInOrder: !edits.phasesInOrder })}>
+                  {edits.phasesInOrder ? 'Let phases run at once' : 'Run phases in order'}
+                </button>
+              </p>
+            )}
+            {loaded.derived.length > 0 && (
+              <details className="plan-derived" open={loaded.derived.length <= 12}>
+                <summary>
+                  {loaded.derived.length - edits.dropDerived.length} of {loaded.derived.length} dependencies come from the plan&apos;s words, not from its tasks
+                </summary>
+                <ul>
+                  {loaded.derived.map((d) => (
+                    <li key={d.id} data-derived={d.id}>
+                      <label>
+                        <input type="checkbox" aria-label={`Keep: ${derivedLabel(d)}`} checked={!edits.dropDerived.includes(d.id)} disabled={busy} onChange={() => void recheck(toggleDerived(edits, d.id))} />{' '}
+                        <strong>{derivedLabel(d)}</strong>
+                      </label>{' '}
+                      <span className="muted small">
+                        {d.line !== undefined && <code>line {d.line}</code>} “{d.because}”
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
             {loaded.plan.warnings.length > 0 && (
               <details className="plan-warnings">
                 <summary>{loaded.plan.warnings.length} things were not understood or were guessed</summary>
@@ -132,6 +166,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
                   const original = tasks[row.index]!;
                   const task = withEdits(original, edits);
                   const excluded = edits.exclude.includes(task.key);
+                  const missingAgent = task.agent !== null && loaded.plan.missingAgents.includes(task.agent);
                   return (
                     <div
                       key={task.key}
@@ -143,6 +178,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
                       <code>{task.key}</code>
                       <input aria-label={`Title of ${task.key}`} value={task.title} title={task.prompt} onChange={(e) => setEdits(editTask(edits, original, 'title', e.target.value))} />
                       <span className="muted small">{task.phase ?? ''}</span>
+                      <span className="plan-agent">
                       <select
                         aria-label={`Agent of ${task.key}`}
                         value={task.agent ?? ''}
@@ -155,6 +191,12 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
                           </option>
                         ))}
                       </select>
+                      {missingAgent && (
+                        <span className="chip warn" role="status" title={`${AGENT_LABELS[task.agent!] ?? task.agent} is not installed here: this task cannot start until it is`}>
+                          not installed
+                        </span>
+                      )}
+                      </span>
                       <input
                         aria-label={`Dependencies of ${task.key}`}
                         defaultValue={task.dependsOn.join(', ')}
@@ -186,7 +228,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
           </button>
           {loaded && !result && (
             <>
-              <button type="button" disabled={busy} onClick={() => void recheck()}>
+              <button type="button" disabled={busy} onClick={() => void recheck(edits)}>
                 Check again
               </button>
               <button type="button" className="primary" disabled={busy} onClick={() => void importPlan()}>

@@ -1,4 +1,4 @@
-import type { ParsedPlan, PlanEdits, PlannedTask } from '../../../shared/contract';
+import type { DerivedEdge, ParsedPlan, PlanEdits, PlanFormat, PlannedTask } from '../../../shared/contract';
 
 /** A planned task with the user's corrections laid over it, as the preview shows it. */
 export function withEdits(task: PlannedTask, edits: PlanEdits): PlannedTask {
@@ -43,4 +43,23 @@ export function parseKeys(text: string): string[] {
 export function summary(plan: ParsedPlan, edits: PlanEdits): string {
   const included = plan.tasks.length - edits.exclude.length;
   return `${included} of ${plan.tasks.length} tasks · ${plan.edges.length} dependencies · ${plan.phases.length} phases · ${plan.warnings.length} warnings`;
+}
+
+/** How the preview names the format a plan was read as. */
+export const FORMAT_NAMES: Record<PlanFormat, string> = {
+  'task-master': 'Task Master tasks.json',
+  'spec-kit': 'spec-kit tasks.md',
+  kiro: 'Kiro tasks.md',
+  markdown: 'a markdown plan (general reader)',
+};
+
+/** Drops a derived order, or takes it back. */
+export function toggleDerived(edits: PlanEdits, id: string): PlanEdits {
+  const dropDerived = edits.dropDerived.includes(id) ? edits.dropDerived.filter((d) => d !== id) : [...edits.dropDerived, id];
+  return { ...edits, dropDerived };
+}
+
+/** "Phase 1 → Phase 2", or "T001 → T002", for a derived order. */
+export function derivedLabel(edge: DerivedEdge): string {
+  return `${edge.to} waits for ${edge.from}`;
 }

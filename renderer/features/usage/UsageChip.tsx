@@ -12,7 +12,7 @@ export function UsageChip({ taskId }: { taskId: string }) {
     ? `${usage.models.map((m) => m.model).join(', ')}${usage.costUsd === null && costMode === 'cost' ? ' — no price for this model: set one in Settings → Usage' : ''}`
     : 'This agent records nothing Switchyard can read: its usage is not observable';
   return (
-    <span className={usage.live ? 'chip usage live' : 'chip usage'} title={title} data-usage={usage.taskId}>
+    <span className={usage.live ? 'chip usage reading' : 'chip usage'} title={title} data-usage={usage.taskId}>
       {text}
     </span>
   );
