@@ -192,7 +192,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
                         ))}
                       </select>
                       {missingAgent && (
-                        <span className="chip warn" role="status" title={`${AGENT_LABELS[task.agent!] ?? task.agent} is not installed here: this task cannot start until it is`}>
+                        <span className="chip warn" title={`${AGENT_LABELS[task.agent!] ?? task.agent} is not installed here: this task cannot start until it is`}>
                           not installed
                         </span>
                       )}
