@@ -1,3 +1,4 @@
+import { readyWaitLine } from './cli/readyWait';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
@@ -180,7 +181,12 @@ async function listTasks(flags: { project?: string; json?: boolean; dataDir?: st
     const graph = await access.call<TaskGraph>('tasks.graph', { projectId: project.id });
     // JSON keeps each row's plan key and ids; the text names every task and dependency by a key.
     if (flags.json) console.log(JSON.stringify(taskRows(tasks, graph), null, 2));
-    else console.log(formatTaskRows(taskRows(tasks.map((t) => ({ ...t, planKey: shownKey(t) })), graph)));
+    else {
+      console.log(formatTaskRows(taskRows(tasks.map((t) => ({ ...t, planKey: shownKey(t) })), graph)));
+      // With no core running for the data folder, nothing starts what is ready: say so.
+      const waiting = access.kind === 'own' ? readyWaitLine(tasks) : null;
+      if (waiting) console.log(waiting);
+    }
   });
 }
 
