@@ -86,7 +86,10 @@ function focusInto(root: HTMLElement): void {
 export function useDialogFocus<T extends HTMLElement>(onClose: () => void): RefObject<T | null> {
   const ref = useRef<T | null>(null);
   // The element focused while the dialog first renders is the one that opened it.
-  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  const [opener] = useState(() => {
+    const active = document.activeElement;
+    return active instanceof HTMLElement && active !== document.body ? active : null;
+  });
   const closeRef = useRef(onClose);
   useEffect(() => {
     closeRef.current = onClose;

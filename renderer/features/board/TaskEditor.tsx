@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   AGENT_KINDS,
   TASK_PRIORITIES,
@@ -10,10 +10,12 @@ import {
 import type { ErrorData } from '../../../shared/errors';
 import { useDialogFocus } from '../../components/useDialogFocus';
 import { useActions } from '../../stores/actionsContext';
-import { ReviewPanel } from '../worktrees/ReviewPanel';
+import { Loading } from '../../components/Loading';
 import { AGENT_LABELS, COLUMNS } from './columns';
 import { formatCommandLine, splitCommandLine, storedCommand } from './commandLine';
 import { ReasonPanel } from './ReasonPanel';
+
+const ReviewPanel = lazy(() => import('../worktrees/ReviewPanel').then((m) => ({ default: m.ReviewPanel })));
 
 /** Focuses the element `selector` finds as soon as it is on the page (for up to two seconds). */
 function focusWhenShown(selector: string): void {
@@ -101,7 +103,12 @@ export function TaskEditor({
     if (await actions.deleteTask(existing.id)) onClose();
   };
 
-  if (existing && reviewing) return <ReviewPanel task={existing} onClose={() => setReviewing(false)} />;
+  if (existing && reviewing)
+    return (
+      <Suspense fallback={<Loading what="the review" />}>
+        <ReviewPanel task={existing} onClose={() => setReviewing(false)} />
+      </Suspense>
+    );
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
