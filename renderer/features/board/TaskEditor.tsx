@@ -8,6 +8,7 @@ import {
   type TaskStatus,
 } from '../../../shared/contract';
 import type { ErrorData } from '../../../shared/errors';
+import { useDialogFocus } from '../../components/useDialogFocus';
 import { useActions } from '../../stores/actionsContext';
 import { ReviewPanel } from '../worktrees/ReviewPanel';
 import { AGENT_LABELS, COLUMNS } from './columns';
@@ -64,13 +65,11 @@ export function TaskEditor({
   const [saving, setSaving] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const titleRef = useRef<HTMLInputElement>(null);
+  const dialogRef = useDialogFocus<HTMLFormElement>(onClose);
 
   useEffect(() => {
     titleRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, []);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -106,7 +105,7 @@ export function TaskEditor({
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="dialog" role="dialog" aria-modal="true" aria-label={existing ? 'Edit task' : 'New task'} onSubmit={(e) => void save(e)}>
+      <form ref={dialogRef} className="dialog" role="dialog" aria-modal="true" aria-label={existing ? 'Edit task' : 'New task'} onSubmit={(e) => void save(e)}>
         <h2>{existing ? 'Edit task' : 'New task'}</h2>
         {existing && <ReasonPanel task={existing} closeEditor={onClose} />}
         <label>
