@@ -18,6 +18,8 @@ export interface Measurement {
 }
 
 export interface Row extends Measurement {
+  /** The suite that measured it: a run of that suite replaces all of its old rows. */
+  suite: string;
   ratio: number;
   machine: string;
   date: string;
@@ -34,9 +36,9 @@ export function machine(): string {
   return `${os.platform()}-${os.arch()} · ${os.cpus().length} cores · ${cpu} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · node ${process.versions.node}`;
 }
 
-export function toRow(m: Measurement, date: string): Row {
+export function toRow(m: Measurement, suite: string, date: string): Row {
   const ratio = m.baselineValue === 0 ? Number.NaN : m.value / m.baselineValue;
-  return { ...m, ratio: Number(ratio.toFixed(3)), machine: machine(), date };
+  return { ...m, suite, ratio: Number(ratio.toFixed(3)), machine: machine(), date };
 }
 
 /** Percentile of a list of numbers (nearest rank). */

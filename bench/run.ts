@@ -1,5 +1,6 @@
 // `npm run bench [-- NAME…]`: runs the suites under bench/suites (all, or those named), prints a
-// table and writes bench/results/latest.json (rows of the suites that ran replace their old rows).
+// table and writes bench/results/latest.json (the rows of each suite that ran replace
+// all of that suite's old rows).
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +30,7 @@ let failed = false;
 for (const suite of suites) {
   console.log(`▶ ${suite.name}`);
   try {
-    for (const measurement of await suite.run()) rows.push(toRow(measurement, date));
+    for (const measurement of await suite.run()) rows.push(toRow(measurement, suite.name, date));
   } catch (error) {
     failed = true;
     console.error(`✖ ${suite.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -48,8 +49,10 @@ console.table(table);
 
 mkdirSync(join(here, 'results'), { recursive: true });
 const previous: Row[] = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Row[]) : [];
-const ran = new Set(rows.map((r) => r.name));
-const merged = [...previous.filter((r) => !ran.has(r.name)), ...rows];
+const ranSuites = new Set(rows.map((r) => r.suite));
+const ranNames = new Set(rows.map((r) => r.name));
+// A row without a suite predates the field: it goes when a new row takes its name.
+const merged = [...previous.filter((r) => (r.suite ? !ranSuites.has(r.suite) : !ranNames.has(r.name))), ...rows];
 writeFileSync(resultsFile, `${JSON.stringify(merged, null, 2)}\n`);
 console.log(`wrote ${rows.length} rows to bench/results/latest.json`);
 process.exit(failed ? 1 : 0);

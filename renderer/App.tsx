@@ -1,11 +1,10 @@
+import { lazy, Suspense } from 'react';
 import { Board } from './features/board/Board';
+import { Loading } from './components/Loading';
 import { CommandPalette, usePaletteKeys, useShortcutSheetKey } from './features/keyboard/CommandPalette';
 import { ShortcutSheet } from './features/keyboard/ShortcutSheet';
-import { InboxView } from './features/inbox/InboxView';
 import { useInboxStore } from './features/inbox/inboxStore';
 import { useInboxKey } from './features/inbox/useInboxKey';
-import { TaskSessionView } from './features/terminals/TaskSessionView';
-import { TerminalsView } from './features/terminals/TerminalsView';
 import { useSessionStore } from './features/terminals/sessionStore';
 import { ProjectSidebar } from './features/projects/ProjectSidebar';
 import { Notices } from './components/Notices';
@@ -14,8 +13,13 @@ import { useNotifyWiring } from './features/notify/useNotifyWiring';
 import { useProjectSessions } from './features/terminals/useProjectSessions';
 import { StorageBanner } from './components/StorageBanner';
 import { useAppStore } from './stores/appStore';
-import { UsagePage } from './features/usage/UsagePage';
 import { useUsageWiring } from './features/usage/usageStore';
+
+// The first screen is the board: the other views load their code when first shown.
+const InboxView = lazy(() => import('./features/inbox/InboxView').then((m) => ({ default: m.InboxView })));
+const UsagePage = lazy(() => import('./features/usage/UsagePage').then((m) => ({ default: m.UsagePage })));
+const TaskSessionView = lazy(() => import('./features/terminals/TaskSessionView').then((m) => ({ default: m.TaskSessionView })));
+const TerminalsView = lazy(() => import('./features/terminals/TerminalsView').then((m) => ({ default: m.TerminalsView })));
 
 const VIEW_LABELS = { board: 'Board', terminals: 'Terminals', inbox: 'Inbox', usage: 'Usage' } as const;
 
@@ -62,17 +66,19 @@ export function App() {
             </button>
           ))}
         </nav>
-        {taskView ? (
-          <TaskSessionView taskId={taskView} />
-        ) : view === 'board' ? (
-          <Board />
-        ) : view === 'inbox' ? (
-          <InboxView />
-        ) : view === 'usage' ? (
-          <UsagePage />
-        ) : (
-          <TerminalsView />
-        )}
+        <Suspense fallback={<Loading what="the view" />}>
+          {taskView ? (
+            <TaskSessionView taskId={taskView} />
+          ) : view === 'board' ? (
+            <Board />
+          ) : view === 'inbox' ? (
+            <InboxView />
+          ) : view === 'usage' ? (
+            <UsagePage />
+          ) : (
+            <TerminalsView />
+          )}
+        </Suspense>
         <footer className="statusbar">
           {info ? `Switchyard ${info.version} · ${info.mode} · data in ${info.dataDir}` : ''}
         </footer>

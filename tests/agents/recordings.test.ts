@@ -43,12 +43,14 @@ describe('Codex CLI recordings', () => {
 
   it('API key, folder trust, a turn that keeps reconnecting, Ctrl-C twice', async () => {
     const { changes, states } = await replay('codex', 'codex/api-key-trust-reconnecting-exit.cast');
-    // Sign-in, API-key entry and folder trust follow each other: one stretch of needs_input.
-    expect(states).toEqual(['idle/screen', 'needs_input/screen', 'idle/screen', 'working/title', 'idle/screen', 'exited/exit']);
+    // Sign-in and folder trust follow each other faster than a reading settles: each is a question of its own.
+    expect(states).toEqual(['idle/screen', 'needs_input/screen', 'working/screen', 'needs_input/screen', 'idle/screen', 'working/title', 'idle/screen', 'exited/exit']);
     expect(changes[1]?.detail).toMatch(/Press enter to continue/);
-    expect(changes[3]?.detail).toBe('⠹ repo4');
+    expect(changes[2]?.detail).toBe('question answered');
+    expect(changes[3]?.detail).toMatch(/^Trust this folder\?/);
+    expect(changes[5]?.detail).toBe('⠹ repo4');
     // After Ctrl-C interrupted the turn, only the composer's hints remain.
-    expect(changes[4]?.detail).toMatch(/\? for shortcuts/);
+    expect(changes[6]?.detail).toMatch(/\? for shortcuts/);
   });
 });
 
@@ -61,8 +63,14 @@ describe('Gemini CLI recordings', () => {
 
   it('trust, then authentication questions, then ready at its prompt, then exit', async () => {
     const { changes, states } = await replay('gemini', 'gemini/trust-auth-ready-exit.cast');
-    expect(states).toEqual(['idle/title', 'needs_input/screen', 'idle/title', 'exited/exit']);
-    expect(changes[2]?.detail).toMatch(/^◇ {2}Ready \(repo4\)/);
+    // Trust, the choice of sign-in and the API key's entry: three questions, each surfaced once.
+    expect(states).toEqual(['idle/title', 'needs_input/screen', 'working/screen', 'needs_input/screen', 'working/screen', 'needs_input/screen', 'idle/title', 'exited/exit']);
+    expect(changes.filter((c) => c.state === 'needs_input').map((c) => c.detail)).toEqual([
+      expect.stringMatching(/Do you trust the files in this folder\?/),
+      expect.stringMatching(/How would you like to authenticate for this project\?/),
+      expect.stringMatching(/Press Enter to submit, Esc to cancel/),
+    ]);
+    expect(changes[6]?.detail).toMatch(/^◇ {2}Ready \(repo4\)/);
   });
 });
 

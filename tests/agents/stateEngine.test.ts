@@ -4,6 +4,7 @@ import { AGENT_ADAPTERS } from '../../electron/core/agents/launcher';
 import { startHookServer } from '../../electron/core/agents/hookServer';
 import { SIGNAL_SETTLE_MS, StateEngine, stateFromHook } from '../../electron/core/agents/stateEngine';
 import { createStateObserver, type Clock } from '../../electron/core/agents/stateObserver';
+import { TerminalDriver } from './terminalDriver';
 
 const claude = () => new StateEngine({ signals: AGENT_ADAPTERS['claude-code'].signals, watchdogMs: 10_000 });
 const hook = (name: string, fields: Record<string, unknown> = {}) => ({ hook_event_name: name, session_id: 'x', ...fields });
@@ -274,5 +275,55 @@ describe("Gemini CLI's hook events", () => {
     expect(read({ hook_event_name: 'AfterAgent', prompt_response: 'Added the note.\nDone.' })).toEqual({ state: 'idle', detail: 'Added the note.' });
     expect(read({ hook_event_name: 'AfterAgent' })).toEqual({ state: 'idle', detail: 'turn finished' });
     expect(read({ hook_event_name: 'SessionEnd', reason: 'exit' })).toBeNull();
+  });
+});
+
+/** The bytes of tests/fixtures/load-agent.mjs asking question n, and answering it (title first, as it writes them). */
+const ASK = (n: number) => `\x1b]2;✋ action required\x07\r\x1b[2KAllow edit ${n}? (y/n) `;
+const ANSWERED = (n: number) => `\r\x1b[2Kanswered ${n}\n\x1b]2;⠋ working\x07`;
+
+describe('questions that follow each other faster than a reading settles', () => {
+  it('surfaces the next question when its answer and the question come in one burst, and the same question once', async () => {
+    const clock = new ManualClock();
+    const changes: StateChange[] = [];
+    const observer = createStateObserver({ kind: 'custom', sessionId: 's', clock, onChange: (c) => changes.push(c) });
+    const driver = new TerminalDriver(observer, 80, 12);
+    try {
+      await driver.feed('\x1b]2;⠋ working\x07L0000001 plain #13\n');
+      clock.advance(SIGNAL_SETTLE_MS);
+      await driver.feed(ASK(1));
+      clock.advance(SIGNAL_SETTLE_MS);
+      expect(changes.map(brief), driver.explain()).toEqual(['working/title', 'needs_input/title']);
+      // The answer, the agent's moment of work and its next question: one write, well within the settle time.
+      await driver.feed(ANSWERED(1) + ASK(2));
+      clock.advance(SIGNAL_SETTLE_MS);
+      expect(changes.map(brief), driver.explain()).toEqual(['working/title', 'needs_input/title', 'working/title', 'needs_input/title']);
+      expect(changes.at(-2)?.detail).toBe('question answered');
+      // The same again, in two writes a few milliseconds apart.
+      await driver.feed(ANSWERED(2));
+      clock.advance(5);
+      await driver.feed(ASK(3));
+      clock.advance(SIGNAL_SETTLE_MS);
+      expect(changes.filter((c) => c.state === 'needs_input'), driver.explain()).toHaveLength(3);
+      // A redraw of the question in force is not a new question, even with a flicker of work between.
+      const before = changes.length;
+      await driver.feed('\x1b]2;⠋ working\x07');
+      await driver.feed(ASK(3));
+      clock.advance(SIGNAL_SETTLE_MS);
+      await driver.feed('\r\x1b[2K');
+      await driver.feed(ASK(3));
+      clock.advance(SIGNAL_SETTLE_MS);
+      expect(changes.slice(before), driver.explain()).toEqual([]);
+      expect(observer.state?.state).toBe('needs_input');
+      // An answer that really lets the agent work is the old path: working, then the next question.
+      await driver.feed(ANSWERED(3));
+      clock.advance(1_000);
+      await driver.feed(ASK(4));
+      clock.advance(SIGNAL_SETTLE_MS);
+      expect(changes.slice(before).map(brief), driver.explain()).toEqual(['working/title', 'needs_input/title']);
+    } finally {
+      observer.dispose();
+      driver.dispose();
+    }
   });
 });

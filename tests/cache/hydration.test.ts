@@ -1,4 +1,4 @@
-import { appendFileSync, chmodSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorktreeActivity } from '../../shared/contract';
@@ -69,6 +69,34 @@ describe('dependency cache hydration', () => {
     await core.cache.idle();
     expect((await core.cache.list()).map((e) => e.key)).toEqual([key]);
     expect(readdirSync(core.cache.entries.stagingDir)).toEqual([]);
+  });
+
+  it('with hardlinks, a write-by-rename in one worktree leaves its sibling and the entry as stored; an in-place write is caught and evicted before reuse', async () => {
+    const { core, project, create, installs } = await cachedProject();
+    await call(core, 'settings.set', { key: 'cache.strategy', value: 'hardlink', scope: 'project', projectId: project.id });
+    const first = await create('first');
+    await core.cache.idle();
+    const stored = treeSnapshot(join(first.path, 'node_modules'));
+    const a = await create('a');
+    const b = await create('b');
+    expect(installs()).toBe(1);
+    const key = (await core.cache.list())[0]!.key;
+    const aModules = join(a.path, 'node_modules');
+    // What npm and pnpm do: write a new file beside it and rename it over the link.
+    writeFileSync(join(aModules, 'lib/index.js.tmp'), 'module.exports = 2;\n');
+    renameSync(join(aModules, 'lib/index.js.tmp'), join(aModules, 'lib/index.js'));
+    expect(readFileSync(join(aModules, 'lib/index.js'), 'utf8')).toBe('module.exports = 2;\n');
+    expect(treeSnapshot(join(b.path, 'node_modules'))).toBe(stored);
+    expect(treeSnapshot(core.cache.entries.treeOf(key))).toBe(stored);
+    expect(await core.cache.verify(key)).toEqual({ key, ok: true });
+
+    // A write in place goes through the shared file: a verify finds it and evicts, so no worktree is handed the damaged entry.
+    appendFileSync(join(aModules, 'tool/bin/tool.js'), '// changed in place\n');
+    expect(await core.cache.verify(key)).toEqual({ key, ok: false, problem: expect.stringMatching(/tool\/bin\/tool\.js/) });
+    expect(await core.cache.list()).toEqual([]);
+    const next = await create('next');
+    expect(installs()).toBe(2);
+    expect(treeSnapshot(join(next.path, 'node_modules'))).toBe(stored);
   });
 
   it('a project strategy override beats the user setting, and removing it restores the user setting', async () => {

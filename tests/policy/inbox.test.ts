@@ -13,6 +13,8 @@ import { waitFor } from '../helpers/waitFor';
 const WORK_MS = 100;
 /** A turn of the fake agent, or its question, on a loaded 2-core machine (ms). */
 const TURN_TIMEOUT_MS = 30_000;
+/** How long the fake agent waits before it draws its dialog beside a hook that is held (ms; its default is 4 s). */
+const HELD_DIALOG_DELAY_MS = 300;
 
 async function setUp() {
   // Every keystroke that reaches the agent: a hook answer needs none.
@@ -30,7 +32,9 @@ const failureOf = async (promise: Promise<unknown>) => promise.then(() => null, 
 describe('the inbox', () => {
   it('holds a question no rule decides, lists it with its choices and screen, and answers it through the hook', async () => {
     const { core, task, typed, pushed } = await setUp();
-    const session = await core.sessions.start(task.id);
+    // No rule decides here, so no quick decision has to come before the dialog: it is drawn soon after the hold begins.
+    process.env.FAKE_AGENT_DIALOG_DELAY_MS = String(HELD_DIALOG_DELAY_MS);
+    const session = await core.sessions.start(task.id).finally(() => delete process.env.FAKE_AGENT_DIALOG_DELAY_MS);
     const [item] = await waitFor('the question in the inbox', () => (core.inbox.list().length === 1 ? core.inbox.list() : false), TURN_TIMEOUT_MS);
     const worktree = core.worktrees.get(task.id)!;
     expect(item).toMatchObject({

@@ -47,6 +47,13 @@ export class StateEngine {
   private titlePending = false;
   /** A title or screen reading waiting to hold for SIGNAL_SETTLE_MS. */
   private pending: { state: SessionState; source: StateSource; since: number; detail: string | undefined } | null = null;
+  /**
+   * Without hooks: what the question in force said (its title and bottom-most question line) when
+   * it became the state, and whether the agent showed it moved on since (a busy or ready reading).
+   */
+  private surfacedQuestion: string | null = null;
+  private lastScreen: readonly string[] = [];
+  private movedOnSinceQuestion = false;
   private readonly watchdogMs: number;
 
   constructor(private readonly options: StateEngineOptions) {
@@ -96,6 +103,8 @@ export class StateEngine {
     this.titleText = title;
     this.titleVerdict = readTitle(this.options.signals, title);
     if (this.titleVerdict === before) return null;
+    // The title said work or rest while a question was in force: the agent moved on, even if it asks again before the screen shows it.
+    if (this.current?.state === 'needs_input' && (this.titleVerdict === 'busy' || this.titleVerdict === 'ready')) this.movedOnSinceQuestion = true;
     if (this.hooksHeard) {
       // Claude Code sends no hook when the user interrupts a turn; its title stops spinning.
       this.titleStopped = before === 'busy' && this.titleVerdict === 'ready' && this.current?.state === 'working';
@@ -112,14 +121,15 @@ export class StateEngine {
     const signals = this.options.signals.screen;
     const before = this.screenVerdict;
     const tail = screenTail(lines);
+    this.lastScreen = tail;
     this.screenBlank = tail.length === 0;
     this.screenVerdict = readScreen(this.options.signals, tail);
     const patterns = this.screenVerdict === 'question' ? signals.question : this.screenVerdict === 'busy' ? signals.busy : signals.ready;
     this.screenDetail = matchedLine(patterns, tail);
     if (this.hooksHeard) return this.titleStoppedTurn(at) ?? this.afterHookQuestion(before, at) ?? this.unannouncedQuestion(tail, at);
-    if (this.screenVerdict === before && !this.titlePending) return null;
+    if (this.screenVerdict === before && !this.titlePending) return this.nextQuestion(at);
     this.titlePending = false;
-    return this.decide(at);
+    return this.decide(at) ?? this.nextQuestion(at);
   }
 
   exit(code: number | null, signal: number | string | null, at: number): StateChange | null {
@@ -188,6 +198,34 @@ export class StateEngine {
     return this.propose('needs_input', 'screen', at, this.screenDetail);
   }
 
+  /**
+   * Without hooks: the answer to a question and the agent's next question can come in one burst,
+   * faster than a reading settles (the agent shows "working" for a moment, then asks again). The
+   * state never left needs_input, yet it is a new question: once the agent showed it moved on and
+   * a question with other words is on screen, the old one is taken as answered (working) and the
+   * new one is weighed as any question is. The same words again are the same question, not surfaced twice.
+   */
+  private nextQuestion(at: number): StateChange | null {
+    if (this.hooksHeard || this.current?.state !== 'needs_input' || !this.movedOnSinceQuestion) return null;
+    if (this.titleVerdict !== 'question' && this.screenVerdict !== 'question') return null;
+    // Words read from elsewhere (a screen cleared for a redraw leaves only the title's) are no new question.
+    const asked = this.questionIdentity();
+    const surfaced = this.surfacedQuestion ?? '';
+    if (asked === surfaced || asked.split(':')[0] !== surfaced.split(':')[0]) return null;
+    const source = this.current.source;
+    const answered = this.set('working', source, at, 'question answered');
+    this.decide(at);
+    return answered;
+  }
+
+  /** The words of the question showing: the bottom-most question line of the screen, else the title that asks. */
+  private questionIdentity(): string {
+    const patterns = this.options.signals.screen.question;
+    const line = this.screenVerdict === 'question' ? [...this.lastScreen].reverse().find((l) => patterns.some((p) => p.test(l))) : undefined;
+    if (line !== undefined) return `screen:${line.trim()}`;
+    return this.titleVerdict === 'question' ? `title:${this.titleText}` : '';
+  }
+
   /** Without hooks: a question anywhere wins, then the title, then the screen. */
   private decide(at: number): StateChange | null {
     if (this.hooksHeard) return null;
@@ -208,6 +246,7 @@ export class StateEngine {
    * the state (a cleared screen between two frames of the same question is not an answer).
    */
   private propose(state: SessionState, source: StateSource, at: number, detail?: string): StateChange | null {
+    if (this.current?.state === 'needs_input' && state !== 'needs_input') this.movedOnSinceQuestion = true;
     if (this.current?.state === state) {
       this.pending = null;
       return null;
@@ -224,6 +263,10 @@ export class StateEngine {
     // A repeated reading is no change; a hook confirming a state another source found takes it over.
     if (this.current?.state === state && (!sourceMatters || this.current.source === source)) return null;
     this.pending = null;
+    if (state === 'needs_input') {
+      this.surfacedQuestion = this.questionIdentity();
+      this.movedOnSinceQuestion = false;
+    }
     // The watchdog measures silence from the moment work began, not from older output.
     if (state === 'working' && this.current?.state !== 'working') this.lastActivityAt = at;
     this.current = detail === undefined || detail === '' ? { state, source, at } : { state, source, at, detail: detail.slice(0, 200) };

@@ -25,13 +25,14 @@ import { HeaderCounts } from './HeaderCounts';
 import { agentFactsByTask, NO_AGENT } from './liveness';
 import { TaskCardBody, type CardLinks } from './TaskCard';
 import { useSessionStore } from '../terminals/sessionStore';
-import { PlanImportDialog } from '../plans/PlanImportDialog';
 import { RunControl } from './RunControl';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
-import { WorktreeHousekeeping } from '../worktrees/WorktreeHousekeeping';
+import { Loading } from '../../components/Loading';
 
 /** The graph view and its layout library load only when first shown. */
 const GraphView = lazy(() => import('../graph/GraphView'));
+const PlanImportDialog = lazy(() => import('../plans/PlanImportDialog').then((m) => ({ default: m.PlanImportDialog })));
+const WorktreeHousekeeping = lazy(() => import('../worktrees/WorktreeHousekeeping').then((m) => ({ default: m.WorktreeHousekeeping })));
 
 /** Pointer travel before a press becomes a drag, so that a click still opens the card (px). */
 const DRAG_ACTIVATION_DISTANCE = 5;
@@ -233,14 +234,16 @@ export function Board() {
       </DndContext>
       )}
       {editing && <TaskEditor projectId={project.id} target={editing} onClose={closeEditor} />}
-      {importing && (
-        <PlanImportDialog
-          projectId={project.id}
-          {...(importing.file ? { initialFile: importing.file } : {})}
-          onClose={() => setImporting(null)}
-        />
-      )}
-      {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
+      <Suspense fallback={<Loading what="the dialog" />}>
+        {importing && (
+          <PlanImportDialog
+            projectId={project.id}
+            {...(importing.file ? { initialFile: importing.file } : {})}
+            onClose={() => setImporting(null)}
+          />
+        )}
+        {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
+      </Suspense>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   AGENT_KINDS,
   TASK_PRIORITIES,
@@ -8,11 +8,14 @@ import {
   type TaskStatus,
 } from '../../../shared/contract';
 import type { ErrorData } from '../../../shared/errors';
+import { useDialogFocus } from '../../components/useDialogFocus';
 import { useActions } from '../../stores/actionsContext';
-import { ReviewPanel } from '../worktrees/ReviewPanel';
+import { Loading } from '../../components/Loading';
 import { AGENT_LABELS, COLUMNS } from './columns';
 import { formatCommandLine, splitCommandLine, storedCommand } from './commandLine';
 import { ReasonPanel } from './ReasonPanel';
+
+const ReviewPanel = lazy(() => import('../worktrees/ReviewPanel').then((m) => ({ default: m.ReviewPanel })));
 
 /** Focuses the element `selector` finds as soon as it is on the page (for up to two seconds). */
 function focusWhenShown(selector: string): void {
@@ -64,13 +67,11 @@ export function TaskEditor({
   const [saving, setSaving] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const titleRef = useRef<HTMLInputElement>(null);
+  const dialogRef = useDialogFocus<HTMLFormElement>(onClose);
 
   useEffect(() => {
     titleRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, []);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -102,11 +103,16 @@ export function TaskEditor({
     if (await actions.deleteTask(existing.id)) onClose();
   };
 
-  if (existing && reviewing) return <ReviewPanel task={existing} onClose={() => setReviewing(false)} />;
+  if (existing && reviewing)
+    return (
+      <Suspense fallback={<Loading what="the review" />}>
+        <ReviewPanel task={existing} onClose={() => setReviewing(false)} />
+      </Suspense>
+    );
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="dialog" role="dialog" aria-modal="true" aria-label={existing ? 'Edit task' : 'New task'} onSubmit={(e) => void save(e)}>
+      <form ref={dialogRef} className="dialog" role="dialog" aria-modal="true" aria-label={existing ? 'Edit task' : 'New task'} onSubmit={(e) => void save(e)}>
         <h2>{existing ? 'Edit task' : 'New task'}</h2>
         {existing && <ReasonPanel task={existing} closeEditor={onClose} />}
         <label>

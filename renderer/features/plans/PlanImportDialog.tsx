@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { AGENT_KINDS, type AgentKind, type ParsedPlan, type PlanEdits, type PlanImportResult } from '../../../shared/contract';
+import { useDialogFocus } from '../../components/useDialogFocus';
 import { useActions } from '../../stores/actionsContext';
 import { reportError } from '../../stores/appStore';
 import { AGENT_LABELS } from '../board/columns';
@@ -20,6 +21,7 @@ interface Loaded {
 /** Drop or pick a plan file, see what was found and what was not understood, fix it, import it. */
 export function PlanImportDialog({ projectId, initialFile, onClose }: { projectId: string; initialFile?: File; onClose: () => void }) {
   const { client } = useActions();
+  const dialogRef = useDialogFocus<HTMLDivElement>(onClose);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [edits, setEdits] = useState<PlanEdits>(emptyEdits);
   const [busy, setBusy] = useState(initialFile !== undefined);
@@ -89,7 +91,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog plan-import" role="dialog" aria-modal="true" aria-label="Import a plan" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <div ref={dialogRef} className="dialog plan-import" role="dialog" aria-modal="true" aria-label="Import a plan" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
         <h2>Import a plan</h2>
         {!loaded && (
           <label className="dropzone">

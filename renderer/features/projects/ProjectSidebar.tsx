@@ -1,7 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
+import { Loading } from '../../components/Loading';
 import { useActions } from '../../stores/actionsContext';
 import { useAppStore } from '../../stores/appStore';
-import { SettingsDialog } from '../settings/SettingsDialog';
+
+const SettingsDialog = lazy(() => import('../settings/SettingsDialog').then((m) => ({ default: m.SettingsDialog })));
 
 export function ProjectSidebar() {
   const actions = useActions();
@@ -61,7 +63,11 @@ export function ProjectSidebar() {
           Settings
         </button>
       </div>
-      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && (
+        <Suspense fallback={<Loading what="settings" />}>
+          <SettingsDialog onClose={() => setSettingsOpen(false)} />
+        </Suspense>
+      )}
     </aside>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { EffectiveSetting, Project, SettingScope } from '../../../shared/contract';
+import { useDialogFocus } from '../../components/useDialogFocus';
 import { CachePage } from '../cache/CachePage';
 import { useActions } from '../../stores/actionsContext';
 import { reportError, useAppStore } from '../../stores/appStore';
@@ -141,6 +142,7 @@ function SettingsTable({
 /** Every setting with its effective value and where it comes from; editable per user and per project. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const { client, reloadPreset } = useActions();
+  const dialogRef = useDialogFocus<HTMLDivElement>(onClose);
   const project = useAppStore((s) => s.projects.find((p) => p.id === s.selectedProjectId) ?? null);
   const [settings, setSettings] = useState<EffectiveSetting[]>([]);
   const [version, setVersion] = useState(0);
@@ -158,11 +160,6 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       current = false;
     };
   }, [client, projectId, version]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
 
   const save = async (setting: EffectiveSetting, scope: SettingScope, value: unknown) => {
     try {
@@ -190,7 +187,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog settings" role="dialog" aria-modal="true" aria-label="Settings">
+      <div ref={dialogRef} className="dialog settings" role="dialog" aria-modal="true" aria-label="Settings">
         <h2>Settings</h2>
         <nav className="views" role="tablist" aria-label="Settings pages">
           {SETTINGS_PAGES.map((name) => (

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { PushAvailability, SavedChanges, Task, Worktree, WorktreeDiff, WorktreeState } from '../../../shared/contract';
+import { useDialogFocus } from '../../components/useDialogFocus';
 import { RpcError } from '../../rpc/client';
 import { useActions } from '../../stores/actionsContext';
 import { reportError } from '../../stores/appStore';
@@ -25,6 +26,7 @@ interface Loaded {
  */
 export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void }) {
   const { client } = useActions();
+  const dialogRef = useDialogFocus<HTMLElement>(onClose);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [progress, setProgress] = useState<string[]>([]);
   const [message, setMessage] = useState(task.title);
@@ -58,14 +60,11 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
       const line = p.state === 'output' ? (p.output ?? '') : `[${p.phase}] ${p.message}\n`;
       setProgress((lines) => [...lines, line].slice(-PROGRESS_LINES));
     });
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
     return () => {
       offChanged();
       offProgress();
-      window.removeEventListener('keydown', onKey);
     };
-  }, [client, load, onClose, task.id]);
+  }, [client, load, task.id]);
 
   const act = async (label: string, fn: () => Promise<unknown>) => {
     setBusy(label);
@@ -98,7 +97,7 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <section className="dialog review" role="dialog" aria-modal="true" aria-label={`Worktree of ${task.title}`}>
+      <section ref={dialogRef} className="dialog review" role="dialog" aria-modal="true" aria-label={`Worktree of ${task.title}`}>
         <h2>Worktree · {task.title}</h2>
         {!loaded ? (
           <p className="muted">Loading…</p>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Orphan, Project, Worktree } from '../../../shared/contract';
+import { useDialogFocus } from '../../components/useDialogFocus';
 import { RpcError } from '../../rpc/client';
 import { useActions } from '../../stores/actionsContext';
 import { reportError, useAppStore } from '../../stores/appStore';
@@ -11,6 +12,7 @@ import './worktrees.css';
  */
 export function WorktreeHousekeeping({ project, onClose }: { project: Project; onClose: () => void }) {
   const { client } = useActions();
+  const dialogRef = useDialogFocus<HTMLElement>(onClose);
   const tasks = useAppStore((s) => s.tasks);
   const [root, setRoot] = useState('');
   const [worktrees, setWorktrees] = useState<Worktree[]>([]);
@@ -54,7 +56,7 @@ export function WorktreeHousekeeping({ project, onClose }: { project: Project; o
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <section className="dialog housekeeping" role="dialog" aria-modal="true" aria-label={`Worktrees of ${project.name}`}>
+      <section ref={dialogRef} className="dialog housekeeping" role="dialog" aria-modal="true" aria-label={`Worktrees of ${project.name}`}>
         <h2>Worktrees · {project.name}</h2>
         <p className="muted">
           They live in <code data-testid="worktree-root">{root || '…'}</code> (setting “Worktree folder”).

@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appRoot } from '../../electron/core/appRoot';
+
+/**
+ * The most JavaScript the first screen (the board) may load before it shows, in bytes: the entry
+ * chunk and every chunk index.html preloads. Measured 991 kB once the other views and dialogs were
+ * split off (1,147 kB before); most of what is left is React, zod and xterm.js.
+ */
+const ENTRY_BUDGET_BYTES = 1_050_000;
+/** Packages only views other than the board use: they must never be in what the first screen loads. */
+const LATER_PACKAGES = ['@xyflow/', 'dagre', 'uplot'];
+
+const rendererDir = join(appRoot(), 'dist', 'renderer');
+
+/** The chunks index.html loads eagerly: its module script and its modulepreload links. */
+function eagerChunks(): string[] {
+  const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
+  const scripts = [...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g)].map((m) => m[1]!);
+  const preloads = [...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]!);
+  return [...scripts, ...preloads].map((src) => join(rendererDir, src));
+}
+
+describe('the renderer bundle', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
+  }, 120_000);
+
+  it('loads no more than the budget before the board shows', () => {
+    const chunks = eagerChunks();
+    expect(chunks.length, 'index.html names at least its entry chunk').toBeGreaterThan(0);
+    const sizes = Object.fromEntries(chunks.map((file) => [file.slice(rendererDir.length + 1), statSync(file).size]));
+    const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+    expect(total, `eager chunks ${JSON.stringify(sizes)}`).toBeLessThanOrEqual(ENTRY_BUDGET_BYTES);
+  });
+
+  it('keeps the graph and the usage charts out of what the first screen loads', () => {
+    for (const chunk of eagerChunks()) {
+      const sources: string[] = JSON.parse(readFileSync(`${chunk}.map`, 'utf8')).sources;
+      const early = sources.filter((source) => LATER_PACKAGES.some((name) => source.includes(`node_modules/${name}`)));
+      expect(early, `modules of ${LATER_PACKAGES.join(', ')} bundled into ${chunk}`).toEqual([]);
+    }
+  });
+});
