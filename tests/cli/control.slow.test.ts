@@ -1,60 +1,20 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostPaths } from '../../electron/core/sessions/hostSupervisor';
 import { CONTROL_SECRET_FILE, controlSocketPath } from '../../electron/server/controlSocket';
 import { TOKEN_FILE } from '../../electron/server/tokenStore';
+import { cliJson, runCli, serveCli, stopServe } from '../helpers/cli';
 import { makeRepo } from '../helpers/gitRepo';
 import { isRunning } from '../helpers/processes';
 import { tempDir } from '../helpers/tempDir';
 import { waitFor } from '../helpers/waitFor';
 
-const cli = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
-
-function run(args: string[], cwd?: string) {
-  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000, ...(cwd ? { cwd } : {}) });
-}
-
-function json<T>(args: string[], cwd?: string): T {
-  const result = run([...args, '--json'], cwd);
-  expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
-const serves: ChildProcess[] = [];
-afterEach(async () => {
-  for (const child of serves.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const gone = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await gone;
-  }
-});
-
 /** Each test spawns several CLI processes, each a Node start and, without a serve, a core of its own. */
 const CLI_TEST_TIMEOUT_MS = 120_000;
 
 /** `switchyard serve` on a free port; resolves with its process and the token in the address it printed. */
-async function serve(dataDir: string, args: string[] = []): Promise<{ child: ChildProcess; token: string }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  serves.push(child);
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const token = await waitFor('serve to print its address', () => /#token=([\w-]+)/.exec(output)?.[1], {
-    timeoutMs: 20_000,
-    explain: () => output,
-  });
-  return { child, token };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const gone = new Promise((done) => child.once('exit', done));
-  child.kill('SIGTERM');
-  await gone;
-}
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 /** The parent of a process, from /proc. */
@@ -86,19 +46,19 @@ interface SessionRow {
 describe('the kept browser token', () => {
   it('is the same after a restart of serve, changes with --new-token, and only the user can read it', async () => {
     const dataDir = tempDir('switchyard-data-');
-    const first = await serve(dataDir);
-    await stop(first.child);
-    const second = await serve(dataDir);
+    const first = await serveCli(dataDir);
+    await stopServe(first.child);
+    const second = await serveCli(dataDir);
     expect(second.token).toBe(first.token);
     expect(mode(join(dataDir, TOKEN_FILE))).toBe(0o600);
     expect(readFileSync(join(dataDir, TOKEN_FILE), 'utf8').trim()).toBe(first.token);
-    await stop(second.child);
+    await stopServe(second.child);
 
-    const rotated = await serve(dataDir, ['--new-token']);
+    const rotated = await serveCli(dataDir, ['--new-token']);
     expect(rotated.token).not.toBe(first.token);
-    await stop(rotated.child);
+    await stopServe(rotated.child);
     // The rotated token is the one kept from then on.
-    const after = await serve(dataDir);
+    const after = await serveCli(dataDir);
     expect(after.token).toBe(rotated.token);
     expect(mode(join(dataDir, TOKEN_FILE))).toBe(0o600);
   });
@@ -108,28 +68,28 @@ describe('the control socket', () => {
   it('with a serve running, the task verbs go through it: the agent runs in the served core, and stops there', async () => {
     const dataDir = tempDir('switchyard-data-');
     const repo = makeRepo();
-    const { child } = await serve(dataDir);
+    const { child } = await serveCli(dataDir);
     expect(mode(controlSocketPath(dataDir))).toBe(0o600);
     expect(mode(join(dataDir, CONTROL_SECRET_FILE))).toBe(0o600);
 
     // --project is left out: the current folder's repository is the project (added by this first task).
-    const task = json<{ id: string; projectId: string }>(['tasks', 'add', '--title', 'Counter', '--command', 'echo served-line; sleep 60', '--data-dir', dataDir], repo);
-    const session = json<{ id: string; pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
+    const task = cliJson<{ id: string; projectId: string }>(['tasks', 'add', '--title', 'Counter', '--command', 'echo served-line; sleep 60', '--data-dir', dataDir], repo);
+    const session = cliJson<{ id: string; pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
     // The command returned while the agent runs on: the served core holds it, not this command.
     expect(isRunning(session.pid)).toBe(true);
-    const sessions = json<SessionRow[]>(['sessions', '--data-dir', dataDir], repo);
+    const sessions = cliJson<SessionRow[]>(['sessions', '--data-dir', dataDir], repo);
     expect(sessions).toEqual([{ taskId: task.id, taskKey: null, pid: session.pid, state: expect.any(String) as string, endedAt: null }]);
-    await waitFor('the agent to print', () => run(['transcript', task.id, '--plain', '--data-dir', dataDir], repo).stdout.includes('served-line'));
+    await waitFor('the agent to print', () => runCli(['transcript', task.id, '--plain', '--data-dir', dataDir], repo).stdout.includes('served-line'));
 
     // A command that opened a core of its own could not have: the serve holds the data folder's control socket.
-    const second = run(['serve', '--port', '0', '--data-dir', dataDir]);
+    const second = runCli(['serve', '--port', '0', '--data-dir', dataDir]);
     expect(second.status).toBe(6);
     expect(second.stderr).toContain(`pid ${child.pid}, serve`);
 
-    const stopped = json<{ endedAt: number | null }>(['tasks', 'stop', task.id, '--data-dir', dataDir], repo);
+    const stopped = cliJson<{ endedAt: number | null }>(['tasks', 'stop', task.id, '--data-dir', dataDir], repo);
     expect(stopped.endedAt).not.toBeNull();
     await waitFor('the agent to end', () => !isRunning(session.pid));
-    const after = json<SessionRow[]>(['sessions', '--data-dir', dataDir], repo);
+    const after = cliJson<SessionRow[]>(['sessions', '--data-dir', dataDir], repo);
     expect(after[0]).toMatchObject({ taskId: task.id, pid: session.pid, state: 'exited' });
     expect(after[0]!.endedAt).toEqual(expect.any(Number));
   }, CLI_TEST_TIMEOUT_MS);
@@ -140,26 +100,26 @@ describe('the control socket', () => {
     const sub = join(repo, 'src', 'deep');
     mkdirSync(sub, { recursive: true });
     // From a subfolder: the project is the repository's root.
-    const task = json<{ id: string; projectId: string }>(['tasks', 'add', '--title', 'Once', '--command', 'echo own-core-line', '--data-dir', dataDir], sub);
-    const listed = json<{ id: string }[]>(['tasks', '--project', repo, '--data-dir', dataDir]);
+    const task = cliJson<{ id: string; projectId: string }>(['tasks', 'add', '--title', 'Once', '--command', 'echo own-core-line', '--data-dir', dataDir], sub);
+    const listed = cliJson<{ id: string }[]>(['tasks', '--project', repo, '--data-dir', dataDir]);
     expect(listed.map((t) => t.id)).toEqual([task.id]);
 
     // No core runs: start waits with its own core until the agent has ended.
-    const started = run(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
+    const started = runCli(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
     expect(started.status, started.stderr).toBe(0);
     expect(started.stderr).toContain('runs with this command until it ends');
-    const sessions = json<SessionRow[]>(['sessions', '--data-dir', dataDir], repo);
+    const sessions = cliJson<SessionRow[]>(['sessions', '--data-dir', dataDir], repo);
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ taskId: task.id, state: 'exited' });
     expect(sessions[0]!.endedAt).toEqual(expect.any(Number));
-    expect(run(['transcript', task.id, '--plain', '--data-dir', dataDir], repo).stdout).toContain('own-core-line');
+    expect(runCli(['transcript', task.id, '--plain', '--data-dir', dataDir], repo).stdout).toContain('own-core-line');
 
     // Stopping an agent that is not running says so.
-    const stop = run(['tasks', 'stop', task.id, '--data-dir', dataDir], repo);
+    const stop = runCli(['tasks', 'stop', task.id, '--data-dir', dataDir], repo);
     expect(stop.status).toBe(8);
     expect(stop.stderr).toMatch(/SESSION_NOT_RUNNING: .*has no running agent/);
     // Attach needs a running core, and says how to get one.
-    const attach = run(['attach', task.id, '--data-dir', dataDir], repo);
+    const attach = runCli(['attach', task.id, '--data-dir', dataDir], repo);
     expect(attach.status).toBe(5);
     expect(attach.stderr).toContain('switchyard serve');
   }, CLI_TEST_TIMEOUT_MS);
@@ -167,23 +127,23 @@ describe('the control socket', () => {
   it('a bad TASK, a folder that is no project, and --agent with --command are refused in one line with their exit codes', () => {
     const dataDir = tempDir('switchyard-data-');
     const repo = makeRepo();
-    json(['tasks', 'add', '--title', 'Real', '--command', 'true', '--data-dir', dataDir], repo);
+    cliJson(['tasks', 'add', '--title', 'Real', '--command', 'true', '--data-dir', dataDir], repo);
     for (const verb of [['tasks', 'start'], ['tasks', 'stop'], ['transcript']]) {
-      const result = run([...verb, 'NO-SUCH', '--data-dir', dataDir], repo);
+      const result = runCli([...verb, 'NO-SUCH', '--data-dir', dataDir], repo);
       expect(result.status, verb.join(' ')).toBe(4);
       expect(result.stderr.trim().split('\n')).toEqual([`switchyard: NOT_FOUND: no task with the key or id "NO-SUCH" in ${realpathSync(repo).split('/').at(-1)} (${realpathSync(repo)})`]);
     }
-    const stranger = run(['sessions', '--project', makeRepo(), '--data-dir', dataDir]);
+    const stranger = runCli(['sessions', '--project', makeRepo(), '--data-dir', dataDir]);
     expect(stranger.status).toBe(4);
     expect(stranger.stderr).toMatch(/is not a Switchyard project/);
-    const mixed = run(['tasks', 'add', '--title', 'x', '--agent', 'codex', '--command', 'true', '--data-dir', dataDir], repo);
+    const mixed = runCli(['tasks', 'add', '--title', 'x', '--agent', 'codex', '--command', 'true', '--data-dir', dataDir], repo);
     expect(mixed.status).toBe(1);
     expect(mixed.stderr).toMatch(/BAD_INPUT: --command runs a custom command/);
   }, CLI_TEST_TIMEOUT_MS);
 
   it('refuses a connection without the secret, or with a wrong one, before any call', async () => {
     const dataDir = tempDir('switchyard-data-');
-    await serve(dataDir);
+    await serveCli(dataDir);
     const exchange = (first: unknown) =>
       new Promise<string>((resolve, reject) => {
         const socket = createConnection(controlSocketPath(dataDir));
@@ -206,16 +166,16 @@ describe('the control socket', () => {
     const dataDir = tempDir('switchyard-data-');
     const repo = makeRepo();
     // Tried first with nothing running: null, exit 1.
-    const none = run(['daemon', 'status', '--json', '--data-dir', dataDir]);
+    const none = runCli(['daemon', 'status', '--json', '--data-dir', dataDir]);
     expect(none.status).toBe(1);
     expect(JSON.parse(none.stdout)).toBeNull();
-    await serve(dataDir);
-    const task = json<{ id: string }>(['tasks', 'add', '--title', 'Long', '--command', 'sleep 120', '--data-dir', dataDir], repo);
-    const session = json<{ pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
-    const status = json<{ pid: number; running: number }>(['daemon', 'status', '--data-dir', dataDir]);
+    await serveCli(dataDir);
+    const task = cliJson<{ id: string }>(['tasks', 'add', '--title', 'Long', '--command', 'sleep 120', '--data-dir', dataDir], repo);
+    const session = cliJson<{ pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
+    const status = cliJson<{ pid: number; running: number }>(['daemon', 'status', '--data-dir', dataDir]);
     expect(status.running).toBe(1);
     expect(parentOf(session.pid)).toBe(status.pid);
-    const stopped = json<{ pid: number }>(['daemon', 'stop', '--all', '--data-dir', dataDir]);
+    const stopped = cliJson<{ pid: number }>(['daemon', 'stop', '--all', '--data-dir', dataDir]);
     expect(stopped.pid).toBe(status.pid);
     await waitFor('the agent and its host to end', () => !isRunning(session.pid) && !isRunning(status.pid));
   }, CLI_TEST_TIMEOUT_MS);
@@ -223,12 +183,12 @@ describe('the control socket', () => {
   it('switchyard run beside a running serve of the same data folder is refused in one line with exit code 6, and the serve goes on', async () => {
     const dataDir = tempDir('switchyard-data-');
     const repo = makeRepo();
-    const { child } = await serve(dataDir);
-    const task = json<{ id: string }>(['tasks', 'add', '--title', 'Served', '--command', 'sleep 120', '--data-dir', dataDir], repo);
-    const session = json<{ pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
+    const { child } = await serveCli(dataDir);
+    const task = cliJson<{ id: string }>(['tasks', 'add', '--title', 'Served', '--command', 'sleep 120', '--data-dir', dataDir], repo);
+    const session = cliJson<{ pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
 
     // Tried: a headless run of the same project and data folder while the serve owns them.
-    const refused = run(['run', '--data-dir', dataDir], repo);
+    const refused = runCli(['run', '--data-dir', dataDir], repo);
     expect(refused.status).toBe(6);
     expect(refused.stdout).toBe('');
     expect(refused.stderr.trim().split('\n')).toEqual([
@@ -236,7 +196,7 @@ describe('the control socket', () => {
     ]);
     // Nothing of the serve was touched: its agent runs, and it still answers.
     expect(isRunning(session.pid)).toBe(true);
-    expect(json<SessionRow[]>(['sessions', '--data-dir', dataDir], repo)).toEqual([expect.objectContaining({ taskId: task.id, pid: session.pid, endedAt: null })]);
+    expect(cliJson<SessionRow[]>(['sessions', '--data-dir', dataDir], repo)).toEqual([expect.objectContaining({ taskId: task.id, pid: session.pid, endedAt: null })]);
   }, CLI_TEST_TIMEOUT_MS);
 
   it('short-lived commands that start no agent leave no session host behind', async () => {
@@ -257,21 +217,21 @@ describe('the control socket', () => {
       ['sessions', '--project', repo],
       ['daemon', 'status'],
     ]) {
-      run([...args, '--data-dir', dataDir], repo);
+      runCli([...args, '--data-dir', dataDir], repo);
       noHost(args.slice(0, 2).join(' '));
     }
     // Its agent run by a core of the command's own, the quick task is in review: a run has nothing to start, and ends with no host either.
-    const [quick] = json<{ id: string }[]>(['tasks', '--project', repo, '--data-dir', dataDir]);
-    expect(run(['tasks', 'start', quick!.id, '--data-dir', dataDir], repo).status).toBe(0);
+    const [quick] = cliJson<{ id: string }[]>(['tasks', '--project', repo, '--data-dir', dataDir]);
+    expect(runCli(['tasks', 'start', quick!.id, '--data-dir', dataDir], repo).status).toBe(0);
     noHost('tasks start (a core of its own)');
-    const headless = run(['run', '--until', 'review', '--data-dir', dataDir], repo);
+    const headless = runCli(['run', '--until', 'review', '--data-dir', dataDir], repo);
     expect(headless.status, headless.stderr).toBe(0);
     expect(headless.stdout).toContain('1 of 1 reached review');
     noHost('run');
     // Nor does a serve asked for a transcript written before it started.
-    const served = await serve(dataDir);
-    expect(run(['transcript', quick!.id, '--data-dir', dataDir], repo).status).toBe(0);
+    const served = await serveCli(dataDir);
+    expect(runCli(['transcript', quick!.id, '--data-dir', dataDir], repo).status).toBe(0);
     noHost('transcript through serve');
-    await stop(served.child);
+    await stopServe(served.child);
   }, CLI_TEST_TIMEOUT_MS);
 });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterEach } from 'vitest';
 import { stopHost } from '../../electron/core/sessions/hostSupervisor';
 import { launchChromium } from '../helpers/browser';
@@ -79,3 +79,38 @@ afterEach(async () => {
   for (const browser of browsers.splice(0)) await browser.close();
   for (const served of running.splice(0)) await served.stop();
 });
+
+/** What a page asked of the Notifications API, as recorded by {@link recordNotifications}. */
+export interface RecordedNotification {
+  title: string;
+  body?: string;
+  tag?: string;
+  silent?: boolean;
+}
+
+/**
+ * Grants the server's origin the Notifications permission and records every notification the
+ * context's pages ask for (the real API still runs); read them with {@link recordedNotifications}.
+ */
+export async function recordNotifications(context: BrowserContext, url: string): Promise<void> {
+  await context.grantPermissions(['notifications'], { origin: new URL(url).origin });
+  await context.addInitScript(() => {
+    const Original = window.Notification;
+    const calls: unknown[] = [];
+    Object.assign(window, { recordedNotifications: calls });
+    class Recorded extends Original {
+      constructor(title: string, options: NotificationOptions = {}) {
+        calls.push({ title, body: options.body, tag: options.tag, silent: options.silent });
+        super(title, options);
+      }
+    }
+    Object.defineProperty(Recorded, 'permission', { get: () => Original.permission });
+    Object.defineProperty(Recorded, 'requestPermission', { value: Original.requestPermission.bind(Original) });
+    window.Notification = Recorded;
+  });
+}
+
+/** The notifications a page asked for so far. */
+export function recordedNotifications(page: Page): Promise<RecordedNotification[]> {
+  return page.evaluate(() => (window as unknown as { recordedNotifications: RecordedNotification[] }).recordedNotifications);
+}

@@ -6,7 +6,7 @@ import { startServer } from '../../electron/server/http';
 import { makeCore } from '../helpers/core';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
-import { launchBrowser } from './harness';
+import { launchBrowser, recordedNotifications, recordNotifications } from './harness';
 
 /** An agent's start, question and answer on a busy 2-core machine (ms). */
 const SLOW = { timeout: 45_000 };
@@ -21,22 +21,7 @@ describe('the inbox in browser mode', () => {
     const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
     try {
       const context = await (await launchBrowser()).newContext();
-      await context.grantPermissions(['notifications'], { origin: new URL(server.loginUrl).origin });
-      // What the page asks of the Notifications API.
-      await context.addInitScript(() => {
-        const Original = window.Notification;
-        const calls: string[] = [];
-        Object.assign(window, { recordedNotifications: calls });
-        class Recorded extends Original {
-          constructor(title: string, options: NotificationOptions = {}) {
-            calls.push(title);
-            super(title, options);
-          }
-        }
-        Object.defineProperty(Recorded, 'permission', { get: () => Original.permission });
-        Object.defineProperty(Recorded, 'requestPermission', { value: Original.requestPermission.bind(Original) });
-        window.Notification = Recorded;
-      });
+      await recordNotifications(context, server.loginUrl);
       const first = await context.newPage();
       const second = await context.newPage();
       for (const page of [first, second]) {
@@ -51,7 +36,7 @@ describe('the inbox in browser mode', () => {
       const worktree = () => core.worktrees.get(task.id)!;
       for (const page of [first, second]) await expect.poll(() => page.title(), SLOW).toBe('(1) Switchyard');
       await expect
-        .poll(() => first.evaluate(() => (window as unknown as { recordedNotifications: string[] }).recordedNotifications), SLOW)
+        .poll(async () => (await recordedNotifications(first)).map((n) => n.title), SLOW)
         .toContain('Write the note needs your input');
 
       // Alt+N in the first window: the inbox, at the waiting agent, with its question and choices.

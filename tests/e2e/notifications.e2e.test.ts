@@ -6,18 +6,10 @@ import { startServer } from '../../electron/server/http';
 import { makeCore } from '../helpers/core';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
-import { launchBrowser } from './harness';
+import { launchBrowser, recordedNotifications, recordNotifications } from './harness';
 
 /** An agent's start, question and answer on a busy 2-core machine, with the quiet window after the core's start (ms). */
 const SLOW = { timeout: 45_000 };
-
-/** What the page asked of the Notifications API, recorded by the init script. */
-interface RecordedNotification {
-  title: string;
-  body?: string;
-  tag?: string;
-  silent?: boolean;
-}
 
 describe('notifications in browser mode', () => {
   it('asks the Notifications API when an agent waits, with the sound setting, and counts waiting agents in the title', async () => {
@@ -30,23 +22,9 @@ describe('notifications in browser mode', () => {
     const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
     try {
       const context = await (await launchBrowser()).newContext();
-      await context.grantPermissions(['notifications'], { origin: new URL(server.loginUrl).origin });
-      await context.addInitScript(() => {
-        const Original = window.Notification;
-        const calls: unknown[] = [];
-        Object.assign(window, { recordedNotifications: calls });
-        class Recorded extends Original {
-          constructor(title: string, options: NotificationOptions = {}) {
-            calls.push({ title, body: options.body, tag: options.tag, silent: options.silent });
-            super(title, options);
-          }
-        }
-        Object.defineProperty(Recorded, 'permission', { get: () => Original.permission });
-        Object.defineProperty(Recorded, 'requestPermission', { value: Original.requestPermission.bind(Original) });
-        window.Notification = Recorded;
-      });
+      await recordNotifications(context, server.loginUrl);
       const page = await context.newPage();
-      const recorded = () => page.evaluate(() => (window as unknown as { recordedNotifications: RecordedNotification[] }).recordedNotifications);
+      const recorded = () => recordedNotifications(page);
       await page.goto(server.loginUrl);
       await page.getByRole('button', { name: 'New task' }).waitFor();
       expect(await page.title()).toBe('Switchyard');

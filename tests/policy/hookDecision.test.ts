@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app';
 import { POLICY_ACTIVITY_KIND } from '../../electron/core/policy/policyService';
-import { makeCore } from '../helpers/core';
-import { installFakeClaude } from '../helpers/fakeClaude';
-import { gitIn, makeRepo } from '../helpers/gitRepo';
+import { coreWithFakeAgentTask } from '../helpers/core';
+import { gitIn } from '../helpers/gitRepo';
 import { waitFor } from '../helpers/waitFor';
 
 /** Each "thinking" phase of the fake agent (ms). */
@@ -12,19 +11,7 @@ const WORK_MS = 100;
 const TURN_TIMEOUT_MS = 30_000;
 
 /** A project, one task, and every keystroke that reaches any session (there must be none). */
-async function setUp() {
-  installFakeClaude(WORK_MS);
-  const core = makeCore();
-  const project = await core.projects.add(makeRepo());
-  const task = core.tasks.create({ projectId: project.id, title: 'Add a note', prompt: 'add a note' });
-  const typed: string[] = [];
-  const input = core.sessions.input.bind(core.sessions);
-  core.sessions.input = (id, data) => {
-    typed.push(data);
-    return input(id, data);
-  };
-  return { core, project, task, typed };
-}
+const setUp = () => coreWithFakeAgentTask(WORK_MS);
 
 const answers = (core: Core, taskId: string) =>
   core.worktrees.activity(taskId).filter((a) => a.kind === POLICY_ACTIVITY_KIND);

@@ -3,7 +3,7 @@ import type { InboxList } from '../../shared/contract';
 import type { SwitchyardError } from '../../shared/errors';
 import { createCore } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
-import { makeCore } from '../helpers/core';
+import { coreWithFakeAgentTask } from '../helpers/core';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
@@ -17,17 +17,8 @@ const TURN_TIMEOUT_MS = 30_000;
 const HELD_DIALOG_DELAY_MS = 300;
 
 async function setUp() {
-  installFakeClaude(WORK_MS);
-  const core = makeCore();
-  const project = await core.projects.add(makeRepo());
-  const task = core.tasks.create({ projectId: project.id, title: 'Add a note', prompt: 'add a note' });
   // Every keystroke that reaches the agent: a hook answer needs none.
-  const typed: string[] = [];
-  const input = core.sessions.input.bind(core.sessions);
-  core.sessions.input = (id, data) => {
-    typed.push(data);
-    return input(id, data);
-  };
+  const { core, project, task, typed } = await coreWithFakeAgentTask(WORK_MS);
   // Every list the clients were sent.
   const pushed: InboxList[] = [];
   core.bus.subscribe(({ event, payload }) => {

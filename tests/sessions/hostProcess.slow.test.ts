@@ -64,6 +64,21 @@ function processCore(dataDir: string): Core {
   return core;
 }
 
+/** A core on its own host process with `count` agents started, each past its first 50 lines. */
+async function printingAgents(count: number) {
+  const { dataDir } = await prepare(count);
+  const core = processCore(dataDir);
+  await core.ready;
+  const tasks = core.tasks.list(core.projects.list()[0]!.id);
+  const sessions = [];
+  for (const task of tasks) sessions.push(await core.sessions.start(task.id));
+  groups.push(...sessions.map((s) => s.pid!));
+  for (const session of sessions) {
+    await waitFor('the agent prints', async () => lineNumbers(await core.transcript.raw(session.id)).length > 50);
+  }
+  return { dataDir, core, tasks, sessions };
+}
+
 /** The numbers of the lines in a transcript, in order. */
 function lineNumbers(text: string): number[] {
   return [...text.matchAll(LINE)].map((match) => Number(match[1]));
@@ -121,16 +136,7 @@ describe('the session host process', () => {
   }, 120_000);
 
   it('reports the agents of a host killed with SIGKILL exited with the reason, and starts another host for the next session', async () => {
-    const { dataDir } = await prepare(3);
-    const core = processCore(dataDir);
-    await core.ready;
-    const tasks = core.tasks.list(core.projects.list()[0]!.id);
-    const sessions = [];
-    for (const task of tasks) sessions.push(await core.sessions.start(task.id));
-    groups.push(...sessions.map((s) => s.pid!));
-    for (const session of sessions) {
-      await waitFor('the agent prints', async () => lineNumbers(await core.transcript.raw(session.id)).length > 50);
-    }
+    const { dataDir, core, tasks, sessions } = await printingAgents(3);
     const status = await hostStatus(dataDir);
     expect(status).toMatchObject({ version: HOST_PROTOCOL_VERSION, running: 3 });
 
@@ -232,16 +238,7 @@ describe('the session host process', () => {
   }, 120_000);
 
   it('replaces a host that stops answering (SIGSTOP) within the heartbeat window, and reports its agents exited with the reason', async () => {
-    const { dataDir } = await prepare(2);
-    const core = processCore(dataDir);
-    await core.ready;
-    const tasks = core.tasks.list(core.projects.list()[0]!.id);
-    const sessions = [];
-    for (const task of tasks) sessions.push(await core.sessions.start(task.id));
-    groups.push(...sessions.map((s) => s.pid!));
-    for (const session of sessions) {
-      await waitFor('the agent prints', async () => lineNumbers(await core.transcript.raw(session.id)).length > 50);
-    }
+    const { dataDir, core, tasks, sessions } = await printingAgents(2);
     const stopped = (await hostStatus(dataDir))!;
     hostPids.push(stopped.pid);
 

@@ -61,6 +61,15 @@ function hookSettingsFile(command: string, env: NodeJS.ProcessEnv = process.env)
   return file;
 }
 
+/** What Gemini CLI and the tools forked from it (Qwen Code) ask on screen. */
+export const GEMINI_FAMILY_QUESTIONS: readonly RegExp[] = [
+  ...COMMON_QUESTIONS,
+  /\bAllow execution\b/i,
+  /\bDo you trust (?:this|the files in this) folder\b/i,
+  /\bGet started\b/,
+  /\bHow would you like to authenticate\b/i,
+];
+
 /**
  * Gemini CLI: `gemini -i "<prompt>"` runs the prompt and stays interactive; `gemini --resume
  * latest` resumes the most recent conversation of the folder. With hooks, a system settings file
@@ -88,13 +97,7 @@ export const geminiAdapter: AgentAdapter = {
   signals: {
     title: COMMON_TITLE,
     screen: {
-      question: [
-        ...COMMON_QUESTIONS,
-        /\bAllow execution\b/i,
-        /\bDo you trust (?:this|the files in this) folder\b/i,
-        /\bGet started\b/,
-        /\bHow would you like to authenticate\b/i,
-      ],
+      question: GEMINI_FAMILY_QUESTIONS,
       busy: [...COMMON_BUSY],
       ready: [/Type your message/i],
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { modelArgs, permissionArgs, typedFollowUp, type AgentAdapter } from './adapter';
-import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
+import { GEMINI_FAMILY_QUESTIONS } from './gemini';
+import { COMMON_BUSY, COMMON_TITLE } from './stateSignals';
 
 /**
  * Qwen Code (`@qwen-code/qwen-code`, a fork of Gemini CLI): `qwen --session-id <uuid> [-m <m>]
@@ -33,14 +34,7 @@ export const qwenAdapter: AgentAdapter = {
   signals: {
     title: COMMON_TITLE,
     screen: {
-      question: [
-        ...COMMON_QUESTIONS,
-        /\bAllow execution\b/i,
-        /\bDo you trust (?:this|the files in this) folder\b/i,
-        /\bGet started\b/,
-        /\bHow would you like to authenticate\b/i,
-        /\bSelect Authentication Method\b/i,
-      ],
+      question: [...GEMINI_FAMILY_QUESTIONS, /\bSelect Authentication Method\b/i],
       // Recorded (0.15.10): "⠋ I'm Feeling Lucky (0s · esc to cancel)" while a turn runs; the composer's placeholder at rest.
       busy: [...COMMON_BUSY],
       ready: [/Type your message/i],

@@ -83,19 +83,15 @@ export class AttentionService implements Disposable {
 
   /** The usage limit a task waited for has reset, and its agent goes on: the policy may say so. */
   limitReset(taskId: string, detail?: string): void {
-    let task;
-    try {
-      task = this.deps.tasks.get(taskId);
-    } catch {
-      return; // deleted meanwhile
-    }
-    const project = this.deps.projects.get(task.projectId);
-    const subject = { taskId, taskTitle: task.title, projectId: project.id, projectName: project.name };
-    this.tell({ type: 'limit_reset', subject, detail, at: this.now() });
+    this.tellAboutTask('limit_reset', taskId, detail);
   }
 
   /** The project's usage budget was reached with the task's usage: its run starts nothing more. */
   budgetReached(taskId: string, detail: string): void {
+    this.tellAboutTask('budget_reached', taskId, detail);
+  }
+
+  private tellAboutTask(type: 'limit_reset' | 'budget_reached', taskId: string, detail: string | undefined): void {
     let task;
     try {
       task = this.deps.tasks.get(taskId);
@@ -104,7 +100,7 @@ export class AttentionService implements Disposable {
     }
     const project = this.deps.projects.get(task.projectId);
     const subject = { taskId, taskTitle: task.title, projectId: project.id, projectName: project.name };
-    this.tell({ type: 'budget_reached', subject, detail, at: this.now() });
+    this.tell({ type, subject, detail, at: this.now() });
   }
 
   /** The scheduler's run of a project turned on or off. */
