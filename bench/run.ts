@@ -50,9 +50,7 @@ console.table(table);
 mkdirSync(join(here, 'results'), { recursive: true });
 const previous: Row[] = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Row[]) : [];
 const ranSuites = new Set(rows.map((r) => r.suite));
-const ranNames = new Set(rows.map((r) => r.name));
-// A row without a suite predates the field: it goes when a new row takes its name.
-const merged = [...previous.filter((r) => (r.suite ? !ranSuites.has(r.suite) : !ranNames.has(r.name))), ...rows];
+const merged = [...previous.filter((r) => !ranSuites.has(r.suite)), ...rows];
 writeFileSync(resultsFile, `${JSON.stringify(merged, null, 2)}\n`);
 console.log(`wrote ${rows.length} rows to bench/results/latest.json`);
 process.exit(failed ? 1 : 0);

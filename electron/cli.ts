@@ -1,4 +1,3 @@
-import { readyWaitLine } from './cli/readyWait';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
@@ -25,6 +24,7 @@ import { addTask, startTask, stopTask, type AddFlags } from './cli/taskVerbs';
 import { cacheClear, cacheEvict, cacheList, cacheVerify, type CacheCommandDeps } from './cli/cacheCommand';
 import { parseDuration } from './cli/duration';
 import { APPROVE_MODES, RUN_GOALS } from './cli/headlessRun';
+import { readyWaitLine } from './cli/readyWait';
 import { runCommand, type RunFlags } from './cli/runCommand';
 import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
 import { parseSince, usageCommand, type UsageFlags } from './cli/usageCommand';

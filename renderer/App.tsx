@@ -1,6 +1,7 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { Board } from './features/board/Board';
 import { Loading } from './components/Loading';
+import { lazyNamed } from './components/lazyNamed';
 import { CommandPalette, usePaletteKeys, useShortcutSheetKey } from './features/keyboard/CommandPalette';
 import { ShortcutSheet } from './features/keyboard/ShortcutSheet';
 import { useInboxStore } from './features/inbox/inboxStore';
@@ -16,10 +17,10 @@ import { useAppStore } from './stores/appStore';
 import { useUsageWiring } from './features/usage/usageStore';
 
 // The first screen is the board: the other views load their code when first shown.
-const InboxView = lazy(() => import('./features/inbox/InboxView').then((m) => ({ default: m.InboxView })));
-const UsagePage = lazy(() => import('./features/usage/UsagePage').then((m) => ({ default: m.UsagePage })));
-const TaskSessionView = lazy(() => import('./features/terminals/TaskSessionView').then((m) => ({ default: m.TaskSessionView })));
-const TerminalsView = lazy(() => import('./features/terminals/TerminalsView').then((m) => ({ default: m.TerminalsView })));
+const InboxView = lazyNamed(() => import('./features/inbox/InboxView'), 'InboxView');
+const UsagePage = lazyNamed(() => import('./features/usage/UsagePage'), 'UsagePage');
+const TaskSessionView = lazyNamed(() => import('./features/terminals/TaskSessionView'), 'TaskSessionView');
+const TerminalsView = lazyNamed(() => import('./features/terminals/TerminalsView'), 'TerminalsView');
 
 const VIEW_LABELS = { board: 'Board', terminals: 'Terminals', inbox: 'Inbox', usage: 'Usage' } as const;
 

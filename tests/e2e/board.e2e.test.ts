@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
-import { launchBrowser, startServe } from './harness';
+import { launchBrowser, servedWithProject, startServe } from './harness';
 
 async function createTask(page: Page, title: string, prompt: string) {
   await page.getByRole('button', { name: 'New task' }).click();
@@ -11,17 +11,6 @@ async function createTask(page: Page, title: string, prompt: string) {
   await dialog.getByLabel('Prompt').fill(prompt);
   await dialog.getByRole('button', { name: 'Create task' }).click();
   await dialog.waitFor({ state: 'detached' });
-}
-
-/** A new serve on a new data folder, with one page open that has added a new repository as a project. */
-async function servedWithProject() {
-  const served = await startServe(tempDir('switchyard-e2e-'));
-  const browser = await launchBrowser();
-  const first = await browser.newPage();
-  await first.goto(served.loginUrl);
-  await first.getByLabel('Add a repository').fill(makeRepo());
-  await first.getByRole('button', { name: 'Add project' }).click();
-  return { served, browser, first };
 }
 
 describe('browser mode, end to end', () => {
@@ -78,7 +67,7 @@ describe('browser mode, end to end', () => {
   });
 
   it('saving an editor opened before the card moved elsewhere keeps the move and saves the edit', async () => {
-    const { served, browser, first } = await servedWithProject();
+    const { served, browser, page: first } = await servedWithProject();
     await createTask(first, 'Stale editor', 'Edit me');
     await first.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /^Stale editor/ }).click();
     const stale = first.getByRole('dialog', { name: 'Edit task' });
@@ -102,7 +91,7 @@ describe('browser mode, end to end', () => {
   });
 
   it('live updates reach a second open page', async () => {
-    const { served, browser, first } = await servedWithProject();
+    const { served, browser, page: first } = await servedWithProject();
     const second = await browser.newPage();
     await second.goto(served.loginUrl);
     await second.getByRole('button', { name: 'New task' }).waitFor();
@@ -113,11 +102,7 @@ describe('browser mode, end to end', () => {
 
 describe('board interactions', () => {
   it('drags a card to another column and reorders within one; search filters the cards', async () => {
-    const served = await startServe(tempDir('switchyard-e2e-'));
-    const page = await (await launchBrowser()).newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(served.loginUrl);
-    await page.getByLabel('Add a repository').fill(makeRepo());
-    await page.getByRole('button', { name: 'Add project' }).click();
+    const { page } = await servedWithProject({ width: 1600, height: 900 });
     for (const title of ['One', 'Two', 'Three']) await createTask(page, title, `prompt of ${title}`);
     const backlog = page.getByRole('region', { name: 'Backlog' });
     await expect.poll(() => backlog.locator('.card-title').allTextContents()).toEqual(['One', 'Two', 'Three']);

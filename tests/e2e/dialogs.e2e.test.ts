@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { makeRepo } from '../helpers/gitRepo';
-import { tempDir } from '../helpers/tempDir';
-import { launchBrowser, startServe } from './harness';
+import { servedWithProject } from './harness';
 
 const isFocused = (element: Locator) => element.evaluate((el) => el === document.activeElement);
 const holdsFocus = (dialog: Locator) =>
@@ -42,11 +40,7 @@ async function checkDialog(page: Page, opener: Locator, dialogName: string | Reg
 
 describe('dialogs hold and return focus', () => {
   it('new task, edit task, review, settings and plan import keep Tab inside, close on Escape and give focus back', async () => {
-    const served = await startServe(tempDir('switchyard-e2e-'));
-    const page = await (await launchBrowser()).newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(served.loginUrl);
-    await page.getByLabel('Add a repository').fill(makeRepo());
-    await page.getByRole('button', { name: 'Add project' }).click();
+    const { page } = await servedWithProject({ width: 1440, height: 900 });
     const newTask = page.getByRole('button', { name: 'New task' });
     await newTask.waitFor();
 

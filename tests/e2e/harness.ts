@@ -5,6 +5,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterEach } from 'vitest';
 import { stopHost } from '../../electron/core/sessions/hostSupervisor';
 import { launchChromium } from '../helpers/browser';
+import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
 
 const root = join(import.meta.dirname, '..', '..');
 /** How long `switchyard serve` may take to print its URL (ms). */
@@ -113,4 +115,15 @@ export async function recordNotifications(context: BrowserContext, url: string):
 /** The notifications a page asked for so far. */
 export function recordedNotifications(page: Page): Promise<RecordedNotification[]> {
   return page.evaluate(() => (window as unknown as { recordedNotifications: RecordedNotification[] }).recordedNotifications);
+}
+
+/** A new serve on a new data folder, with one page open (of the size given) that has added a new repository as a project. */
+export async function servedWithProject(viewport?: { width: number; height: number }) {
+  const served = await startServe(tempDir('switchyard-e2e-'));
+  const browser = await launchBrowser();
+  const page = await browser.newPage(viewport ? { viewport } : {});
+  await page.goto(served.loginUrl);
+  await page.getByLabel('Add a repository').fill(makeRepo());
+  await page.getByRole('button', { name: 'Add project' }).click();
+  return { served, browser, page };
 }

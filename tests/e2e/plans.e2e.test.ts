@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeRepo } from '../helpers/gitRepo';
-import { tempDir } from '../helpers/tempDir';
-import { launchBrowser, startServe } from './harness';
+import { servedWithProject } from './harness';
 
 const root = join(import.meta.dirname, '..', '..');
 const plans = [join(root, '..', 'shared', 'plans'), '/work/shared/plans'].find((dir) => existsSync(dir))!;
@@ -11,11 +9,7 @@ const phased = join(plans, '000_b2d475505025903d.txt');
 
 describe('plan import in browser mode', () => {
   it('previews a real plan with its phases, edges and unknown assignees, fixes a task, imports it onto the board', async () => {
-    const served = await startServe(tempDir('switchyard-e2e-'));
-    const page = await (await launchBrowser()).newPage({ viewport: { width: 1500, height: 900 } });
-    await page.goto(served.loginUrl);
-    await page.getByLabel('Add a repository').fill(makeRepo());
-    await page.getByRole('button', { name: 'Add project' }).click();
+    const { page } = await servedWithProject({ width: 1500, height: 900 });
 
     await page.getByRole('button', { name: 'Import plan' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import a plan' });

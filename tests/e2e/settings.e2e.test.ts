@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { makeRepo } from '../helpers/gitRepo';
-import { tempDir } from '../helpers/tempDir';
-import { launchBrowser, startServe } from './harness';
+import { servedWithProject } from './harness';
 
 describe('settings in browser mode', () => {
   it('shows each value with where it comes from, per user and per project, and refuses a bad one', async () => {
-    const served = await startServe(tempDir('switchyard-e2e-'));
-    const page = await (await launchBrowser()).newPage();
-    await page.goto(served.loginUrl);
-    await page.getByLabel('Add a repository').fill(makeRepo());
-    await page.getByRole('button', { name: 'Add project' }).click();
+    const { page } = await servedWithProject();
     await page.getByRole('button', { name: 'New task' }).waitFor();
 
     await page.getByRole('button', { name: 'Settings' }).click();
@@ -39,11 +33,7 @@ describe('settings in browser mode', () => {
   });
 
   it('tabbing through every field of the settings pages stores nothing', async () => {
-    const served = await startServe(tempDir('switchyard-e2e-'));
-    const page = await (await launchBrowser()).newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(served.loginUrl);
-    await page.getByLabel('Add a repository').fill(makeRepo());
-    await page.getByRole('button', { name: 'Add project' }).click();
+    const { page } = await servedWithProject({ width: 1600, height: 900 });
     await page.getByRole('button', { name: 'New task' }).waitFor();
     await page.getByRole('button', { name: 'Settings' }).click();
     const dialog = page.getByRole('dialog', { name: 'Settings' });

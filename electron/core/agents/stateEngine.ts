@@ -26,6 +26,12 @@ export interface StateEngineOptions {
   watchdogMs?: number;
 }
 
+/** The words a question was asked in, and where they were read. */
+interface QuestionWords {
+  from: 'screen' | 'title';
+  words: string;
+}
+
 const TERMINAL: ReadonlySet<SessionState> = new Set(['exited', 'failed']);
 
 export class StateEngine {
@@ -51,7 +57,7 @@ export class StateEngine {
    * Without hooks: what the question in force said (its title and bottom-most question line) when
    * it became the state, and whether the agent showed it moved on since (a busy or ready reading).
    */
-  private surfacedQuestion: string | null = null;
+  private surfacedQuestion: QuestionWords | null = null;
   private lastScreen: readonly string[] = [];
   private movedOnSinceQuestion = false;
   private readonly watchdogMs: number;
@@ -210,8 +216,8 @@ export class StateEngine {
     if (this.titleVerdict !== 'question' && this.screenVerdict !== 'question') return null;
     // Words read from elsewhere (a screen cleared for a redraw leaves only the title's) are no new question.
     const asked = this.questionIdentity();
-    const surfaced = this.surfacedQuestion ?? '';
-    if (asked === surfaced || asked.split(':')[0] !== surfaced.split(':')[0]) return null;
+    const surfaced = this.surfacedQuestion;
+    if (asked === null || surfaced === null || asked.from !== surfaced.from || asked.words === surfaced.words) return null;
     const source = this.current.source;
     const answered = this.set('working', source, at, 'question answered');
     this.decide(at);
@@ -219,11 +225,11 @@ export class StateEngine {
   }
 
   /** The words of the question showing: the bottom-most question line of the screen, else the title that asks. */
-  private questionIdentity(): string {
+  private questionIdentity(): QuestionWords | null {
     const patterns = this.options.signals.screen.question;
     const line = this.screenVerdict === 'question' ? [...this.lastScreen].reverse().find((l) => patterns.some((p) => p.test(l))) : undefined;
-    if (line !== undefined) return `screen:${line.trim()}`;
-    return this.titleVerdict === 'question' ? `title:${this.titleText}` : '';
+    if (line !== undefined) return { from: 'screen', words: line.trim() };
+    return this.titleVerdict === 'question' ? { from: 'title', words: this.titleText } : null;
   }
 
   /** Without hooks: a question anywhere wins, then the title, then the screen. */

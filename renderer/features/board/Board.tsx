@@ -28,11 +28,12 @@ import { useSessionStore } from '../terminals/sessionStore';
 import { RunControl } from './RunControl';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
 import { Loading } from '../../components/Loading';
+import { lazyNamed } from '../../components/lazyNamed';
 
 /** The graph view and its layout library load only when first shown. */
 const GraphView = lazy(() => import('../graph/GraphView'));
-const PlanImportDialog = lazy(() => import('../plans/PlanImportDialog').then((m) => ({ default: m.PlanImportDialog })));
-const WorktreeHousekeeping = lazy(() => import('../worktrees/WorktreeHousekeeping').then((m) => ({ default: m.WorktreeHousekeeping })));
+const PlanImportDialog = lazyNamed(() => import('../plans/PlanImportDialog'), 'PlanImportDialog');
+const WorktreeHousekeeping = lazyNamed(() => import('../worktrees/WorktreeHousekeeping'), 'WorktreeHousekeeping');
 
 /** Pointer travel before a press becomes a drag, so that a click still opens the card (px). */
 const DRAG_ACTIVATION_DISTANCE = 5;

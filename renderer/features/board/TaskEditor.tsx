@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
+import { Suspense, useState, type FormEvent } from 'react';
 import {
   AGENT_KINDS,
   TASK_PRIORITIES,
@@ -11,11 +11,12 @@ import type { ErrorData } from '../../../shared/errors';
 import { useDialogFocus } from '../../components/useDialogFocus';
 import { useActions } from '../../stores/actionsContext';
 import { Loading } from '../../components/Loading';
+import { lazyNamed } from '../../components/lazyNamed';
 import { AGENT_LABELS, COLUMNS } from './columns';
 import { formatCommandLine, splitCommandLine, storedCommand } from './commandLine';
 import { ReasonPanel } from './ReasonPanel';
 
-const ReviewPanel = lazy(() => import('../worktrees/ReviewPanel').then((m) => ({ default: m.ReviewPanel })));
+const ReviewPanel = lazyNamed(() => import('../worktrees/ReviewPanel'), 'ReviewPanel');
 
 /** Focuses the element `selector` finds as soon as it is on the page (for up to two seconds). */
 function focusWhenShown(selector: string): void {
@@ -66,12 +67,7 @@ export function TaskEditor({
   const [commandError, setCommandError] = useState<ErrorData | null>(null);
   const [saving, setSaving] = useState(false);
   const [reviewing, setReviewing] = useState(false);
-  const titleRef = useRef<HTMLInputElement>(null);
   const dialogRef = useDialogFocus<HTMLFormElement>(onClose);
-
-  useEffect(() => {
-    titleRef.current?.focus();
-  }, []);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -117,7 +113,7 @@ export function TaskEditor({
         {existing && <ReasonPanel task={existing} closeEditor={onClose} />}
         <label>
           Title
-          <input ref={titleRef} name="title" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} />
+          <input data-autofocus name="title" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={500} />
         </label>
         <label>
           Prompt

@@ -1,9 +1,10 @@
-import { lazy, Suspense, useState, type FormEvent } from 'react';
+import { Suspense, useState, type FormEvent } from 'react';
 import { Loading } from '../../components/Loading';
+import { lazyNamed } from '../../components/lazyNamed';
 import { useActions } from '../../stores/actionsContext';
 import { useAppStore } from '../../stores/appStore';
 
-const SettingsDialog = lazy(() => import('../settings/SettingsDialog').then((m) => ({ default: m.SettingsDialog })));
+const SettingsDialog = lazyNamed(() => import('../settings/SettingsDialog'), 'SettingsDialog');
 
 export function ProjectSidebar() {
   const actions = useActions();
