@@ -1,6 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
+// First, so that its clean-up is registered before this module's: after-each hooks run in reverse
+// order, so a serve is stopped before the temp data folder it writes into is removed.
+import './tempDir';
 import { waitFor } from './waitFor';
 
 /** The CLI as a user runs it. */
