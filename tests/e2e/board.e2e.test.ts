@@ -64,7 +64,7 @@ describe('browser mode, end to end', () => {
     await second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /^Write the parser/ }).waitFor();
     await second.getByRole('region', { name: 'Review' }).getByRole('button', { name: /^Add the scheduler/ }).waitFor();
     expect(served.output()).not.toMatch(/error/i);
-  });
+  }, 120_000);
 
   it('saving an editor opened before the card moved elsewhere keeps the move and saves the edit', async () => {
     const { served, browser, page: first } = await servedWithProject();
@@ -88,7 +88,7 @@ describe('browser mode, end to end', () => {
     await first.getByRole('region', { name: 'Review' }).getByRole('button', { name: /^Stale editor, renamed/ }).waitFor();
     expect(await first.getByRole('alert').count()).toBe(0);
     await served.stop();
-  });
+  }, 120_000);
 
   it('live updates reach a second open page', async () => {
     const { served, browser, page: first } = await servedWithProject();
@@ -97,7 +97,7 @@ describe('browser mode, end to end', () => {
     await second.getByRole('button', { name: 'New task' }).waitFor();
     await createTask(first, 'Seen elsewhere', '');
     await second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /^Seen elsewhere/ }).waitFor();
-  });
+  }, 120_000);
 });
 
 describe('board interactions', () => {
@@ -150,5 +150,5 @@ describe('board interactions', () => {
 
     await page.getByLabel('Search tasks').fill('prompt of one');
     await expect.poll(() => page.locator('.card-title').allTextContents()).toEqual(['One']);
-  });
+  }, 120_000);
 });

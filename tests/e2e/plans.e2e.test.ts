@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { servedWithProject } from './harness';
 
+// Many browsers run at once on two cores: polls and the test get the other e2e tests' budgets.
+const SLOW = { timeout: 30_000 };
+
 const root = join(import.meta.dirname, '..', '..');
 const plans = [join(root, '..', 'shared', 'plans'), '/work/shared/plans'].find((dir) => existsSync(dir))!;
 const phased = join(plans, '000_b2d475505025903d.txt');
@@ -14,10 +17,10 @@ describe('plan import in browser mode', () => {
     await page.getByRole('button', { name: 'Import plan' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import a plan' });
     await dialog.getByLabel('Plan file').setInputFiles(phased);
-    await expect.poll(() => dialog.locator('.plan-summary').textContent()).toMatch(/15 of 15 tasks · 46 dependencies · \d+ phases/);
+    await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/15 of 15 tasks · 46 dependencies · \d+ phases/);
     // Cursor is no agent kind Switchyard runs: it is kept as text and said so.
     await dialog.getByText(/not understood or were guessed/).click();
-    await expect.poll(() => dialog.locator('.plan-warnings').textContent()).toMatch(/Cursor/);
+    await expect.poll(() => dialog.locator('.plan-warnings').textContent(), SLOW).toMatch(/Cursor/);
 
     // Leave one task out and rename another before importing.
     const rows = dialog.locator('.plan-row[data-key]');
@@ -26,22 +29,22 @@ describe('plan import in browser mode', () => {
     await dialog.getByLabel(`Import ${firstKey}`).uncheck();
     await dialog.getByLabel(`Title of ${secondKey}`).fill('Renamed in the preview');
     await dialog.getByRole('button', { name: 'Import 14 tasks' }).click();
-    await expect.poll(() => dialog.getByRole('status').textContent()).toMatch(/14 new/);
+    await expect.poll(() => dialog.getByRole('status').textContent(), SLOW).toMatch(/14 new/);
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     const total = async () =>
       (await page.locator('.column .count').allTextContents()).reduce((sum, n) => sum + Number(n), 0);
-    await expect.poll(total).toBe(14);
+    await expect.poll(total, SLOW).toBe(14);
     // Cards say what they wait for; the graph draws every task and edge, the critical path marked.
-    await expect.poll(() => page.locator('.chip.waits').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.chip.waits').count(), SLOW).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Graph' }).click();
     const graph = page.getByLabel('Dependency graph');
-    await expect.poll(() => graph.locator('.react-flow__node').count()).toBe(14);
-    await expect.poll(() => graph.locator('.react-flow__edge').count()).toBeGreaterThan(20);
-    await expect.poll(() => graph.locator('.react-flow__node.critical').count()).toBeGreaterThan(1);
+    await expect.poll(() => graph.locator('.react-flow__node').count(), SLOW).toBe(14);
+    await expect.poll(() => graph.locator('.react-flow__edge').count(), SLOW).toBeGreaterThan(20);
+    await expect.poll(() => graph.locator('.react-flow__node.critical').count(), SLOW).toBeGreaterThan(1);
     await page.getByRole('button', { name: 'Graph' }).click();
 
     await page.getByLabel('Search tasks').fill('Renamed in the preview');
-    await expect.poll(() => page.locator('.card-title').allTextContents()).toEqual(['Renamed in the preview']);
-  });
+    await expect.poll(() => page.locator('.card-title').allTextContents(), SLOW).toEqual(['Renamed in the preview']);
+  }, 120_000);
 });

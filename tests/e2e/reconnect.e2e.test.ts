@@ -39,7 +39,7 @@ describe('browser mode across restarts', () => {
     await page.getByText('Connecting to Switchyard…').or(page.getByText('Connection lost; reconnecting…')).first().waitFor({ state: 'detached', timeout: 20_000 });
     expect(page.url()).toBe(first.url);
     await page.getByText(`data in ${dataDir}`).waitFor();
-  });
+  }, 120_000);
 
   it('a tab whose token was rotated stops trying and says what to do', async () => {
     const { dataDir, port, first, page } = await tabOnFixedPort();
@@ -55,5 +55,5 @@ describe('browser mode across restarts', () => {
     await page.goto(rotated.loginUrl);
     await page.getByText(`data in ${dataDir}`).waitFor();
     expect(await alert.count()).toBe(0);
-  });
+  }, 120_000);
 });

@@ -30,7 +30,7 @@ describe('settings in browser mode', () => {
 
     await row.getByRole('button', { name: 'reset' }).last().click();
     await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('6your setting');
-  });
+  }, 120_000);
 
   it('tabbing through every field of the settings pages stores nothing', async () => {
     const { page } = await servedWithProject({ width: 1600, height: 900 });
@@ -65,5 +65,5 @@ describe('settings in browser mode', () => {
         .evaluateAll((rows) => rows.filter((r) => !r.querySelector('.source-default')).map((r) => r.getAttribute('data-setting')));
       expect(stored, name).toEqual(name === 'General' ? ['scheduler.maxConcurrent'] : []);
     }
-  });
+  }, 120_000);
 });
