@@ -18,13 +18,17 @@ import { ReasonPanel } from './ReasonPanel';
 
 const ReviewPanel = lazyNamed(() => import('../worktrees/ReviewPanel'), 'ReviewPanel');
 
-/** Focuses the element `selector` finds as soon as it is on the page (for up to two seconds). */
+/**
+ * Focuses the element `selector` finds as soon as it is on the page and focus can stay there (for
+ * up to five seconds): while the closing dialog is still mounted it pulls focus back into itself,
+ * so a focus that did not hold is tried again on the next frame.
+ */
 function focusWhenShown(selector: string): void {
-  const until = Date.now() + 2_000;
+  const until = Date.now() + 5_000;
   const tryFocus = () => {
     const element = document.querySelector<HTMLElement>(selector);
-    if (element) element.focus();
-    else if (Date.now() < until) requestAnimationFrame(tryFocus);
+    element?.focus();
+    if ((!element || document.activeElement !== element) && Date.now() < until) requestAnimationFrame(tryFocus);
   };
   requestAnimationFrame(tryFocus);
 }

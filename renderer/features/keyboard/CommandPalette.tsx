@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useDialogFocus } from '../../components/useDialogFocus';
 import { useActions } from '../../stores/actionsContext';
 import { showNotice, useAppStore } from '../../stores/appStore';
 import { openPane, useSessionStore } from '../terminals/sessionStore';
@@ -69,10 +70,9 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
   const commands = useCommands();
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
-  const input = useRef<HTMLInputElement>(null);
+  const dialog = useDialogFocus<HTMLDivElement>(onClose);
   const shown = filterCommands(commands, query);
   const chosen = shown[Math.min(index, shown.length - 1)];
-  useEffect(() => input.current?.focus(), []);
   const run = (command: PaletteCommand | undefined) => {
     if (!command) return;
     onClose();
@@ -80,9 +80,9 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
   };
   return (
     <div className="overlay" onMouseDown={onClose}>
-      <div role="dialog" aria-modal="true" aria-label="Command palette" className="dialog palette" onMouseDown={(e) => e.stopPropagation()}>
+      <div ref={dialog} role="dialog" aria-modal="true" aria-label="Command palette" className="dialog palette" onMouseDown={(e) => e.stopPropagation()}>
         <input
-          ref={input}
+          data-autofocus
           role="combobox"
           aria-expanded="true"
           aria-controls="palette-list"
@@ -98,10 +98,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
             if (e.key === 'ArrowDown') setIndex((i) => Math.min(i + 1, shown.length - 1));
             else if (e.key === 'ArrowUp') setIndex((i) => Math.max(i - 1, 0));
             else if (e.key === 'Enter') run(chosen);
-            else if (e.key === 'Escape') onClose();
-            else if (e.key === 'Tab') {
-              /* the palette holds focus: its one field keeps it */
-            } else return;
+            else return;
             e.preventDefault();
           }}
         />
@@ -125,10 +122,9 @@ export function typingTarget(element: Element | null): boolean {
   return element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement || (element as HTMLElement).isContentEditable;
 }
 
-/** Ctrl+K (outside terminals, where it is the shell's kill-line) and Ctrl+Shift+P open the palette; it gives focus back on close. */
+/** Ctrl+K (outside terminals, where it is the shell's kill-line) and Ctrl+Shift+P open the palette. */
 export function usePaletteKeys(): [boolean, () => void] {
   const [open, setOpen] = useState(false);
-  const returnTo = useRef<HTMLElement | null>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const inTerminal = document.activeElement?.closest('.xterm') != null;
@@ -137,39 +133,26 @@ export function usePaletteKeys(): [boolean, () => void] {
       if (!palette) return;
       event.preventDefault();
       event.stopPropagation();
-      returnTo.current = document.activeElement as HTMLElement | null;
       setOpen(true);
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
-  const close = () => {
-    setOpen(false);
-    const back = returnTo.current;
-    setTimeout(() => back?.isConnected && back.focus(), 0);
-  };
-  return [open, close];
+  return [open, useCallback(() => setOpen(false), [])];
 }
 
-/** `?` outside text fields and terminals opens the shortcut sheet; it gives focus back on close. */
+/** `?` outside text fields, terminals and dialogs opens the shortcut sheet. */
 export function useShortcutSheetKey(): [boolean, () => void] {
   const [open, setOpen] = useState(false);
-  const returnTo = useRef<HTMLElement | null>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== '?' || event.ctrlKey || event.metaKey || event.altKey || typingTarget(document.activeElement)) return;
       if (document.querySelector('[aria-modal="true"]')) return;
       event.preventDefault();
-      returnTo.current = document.activeElement as HTMLElement | null;
       setOpen(true);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
-  const close = () => {
-    setOpen(false);
-    const back = returnTo.current;
-    setTimeout(() => back?.isConnected && back.focus(), 0);
-  };
-  return [open, close];
+  return [open, useCallback(() => setOpen(false), [])];
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useDialogFocus } from '../../components/useDialogFocus';
 
 /** Every shortcut of the window, as the shortcut sheet (`?`) lists them. */
 export const SHORTCUTS: readonly { keys: string; what: string }[] = [
@@ -17,23 +17,10 @@ export const SHORTCUTS: readonly { keys: string; what: string }[] = [
 
 /** The list of shortcuts; Escape or Close shuts it. */
 export function ShortcutSheet({ onClose }: { onClose: () => void }) {
-  const close = useRef<HTMLButtonElement>(null);
-  useEffect(() => close.current?.focus(), []);
+  const dialog = useDialogFocus<HTMLDivElement>(onClose);
   return (
     <div className="overlay" onMouseDown={onClose}>
-      <div
-        role="dialog"
-        aria-modal="true"
-        aria-label="Keyboard shortcuts"
-        className="dialog"
-        onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          // One control: Tab and Escape keep the focus here or close.
-          if (e.key === 'Escape') onClose();
-          else if (e.key !== 'Tab') return;
-          e.preventDefault();
-        }}
-      >
+      <div ref={dialog} role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" className="dialog" onMouseDown={(e) => e.stopPropagation()}>
         <h2>Keyboard shortcuts</h2>
         <table className="shortcut-table">
           <tbody>
@@ -47,7 +34,7 @@ export function ShortcutSheet({ onClose }: { onClose: () => void }) {
             ))}
           </tbody>
         </table>
-        <button type="button" ref={close} onClick={onClose}>
+        <button type="button" data-autofocus onClick={onClose}>
           Close
         </button>
       </div>
