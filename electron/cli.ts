@@ -4,6 +4,7 @@ import { realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createCore, type Core } from './core/app';
+import { absentSince, readCoreAlive } from './core/scheduler/coreAbsence';
 import { appRoot, appVersion } from './core/appRoot';
 import { resolveDataDir } from './core/dataDir';
 import { inspectRepository } from './core/git/repository';
@@ -24,7 +25,7 @@ import { addTask, startTask, stopTask, type AddFlags } from './cli/taskVerbs';
 import { cacheClear, cacheEvict, cacheList, cacheVerify, type CacheCommandDeps } from './cli/cacheCommand';
 import { parseDuration } from './cli/duration';
 import { APPROVE_MODES, RUN_GOALS } from './server/headlessRun';
-import { readyWaitLine } from './cli/readyWait';
+import { readyWaitLine, waitedLines } from './cli/readyWait';
 import { remoteRunCommand, runCommand, type RunFlags } from './cli/runCommand';
 import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
 import { parseSince, usageCommand, type UsageFlags } from './cli/usageCommand';
@@ -182,9 +183,12 @@ async function listTasks(flags: { project?: string; json?: boolean; dataDir?: st
     // JSON keeps each row's plan key and ids; the text names every task and dependency by a key.
     if (flags.json) console.log(JSON.stringify(taskRows(tasks, graph), null, 2));
     else {
-      console.log(formatTaskRows(taskRows(tasks.map((t) => ({ ...t, planKey: shownKey(t) })), graph)));
-      // With no core running for the data folder, nothing starts what is ready: say so.
-      const waiting = access.kind === 'own' ? readyWaitLine(tasks) : null;
+      const keyed = tasks.map((t) => ({ ...t, planKey: shownKey(t) }));
+      console.log(formatTaskRows(taskRows(keyed, graph)));
+      // Tasks that could have started while no core ran, and how long they waited.
+      for (const line of waitedLines(keyed)) console.log(line);
+      // With no core running for the data folder, nothing starts what is ready: say so, and since when.
+      const waiting = access.kind === 'own' ? readyWaitLine(tasks, absentSince(readCoreAlive(access.core!.dataDir))) : null;
       if (waiting) console.log(waiting);
     }
   });

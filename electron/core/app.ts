@@ -14,6 +14,7 @@ import { InboxService } from './policy/inboxService';
 import { PolicyService, type RequestingSession } from './policy/policyService';
 import { PlanImporter } from './plans/planImporter';
 import { ProjectService } from './projects/projectService';
+import { CoreAbsence } from './scheduler/coreAbsence';
 import { SchedulerService } from './scheduler/schedulerService';
 import { UsageLimitWaits } from './scheduler/usageLimitWaits';
 import { Connection } from './rpc/connection';
@@ -310,6 +311,8 @@ export function createCore(options: CoreOptions): Core {
       lifecycle,
       settings,
       log,
+      // The cores that stay (the app, serve, run) keep when they ran; a command's own core does not.
+      ...(inProcess ? {} : { absence: new CoreAbsence(options.dataDir, log) }),
       ports: {
         start: async (taskId, stackOn) => {
           // Stacking: the worktree starts from the dependency's branch instead of the base.

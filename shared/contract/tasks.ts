@@ -36,9 +36,11 @@ export type AgentOptions = z.infer<typeof agentOptionsSchema>;
  * `retryAt`), `failed` (every attempt failed) or `blocked` (it waits for the user: its agent is not
  * installed) —; its agent crashed (`crashed`, code AGENT_CRASHED, `attempts` 0: a run may start it
  * again, as the retries allow); or its agent hit a usage limit (`usage_limit`: the agent's own words,
- * and `retryAt` the reset it waits for). A move to another status clears it.
+ * and `retryAt` the reset it waits for); or it could have started while no app, serve or run was
+ * running (`waited_for_app`, code WAITED_FOR_APP: how long it waited, and whether it starts now).
+ * A move to another status clears it.
  */
-export const TASK_REASON_KINDS = ['retrying', 'failed', 'blocked', 'crashed', 'usage_limit'] as const;
+export const TASK_REASON_KINDS = ['retrying', 'failed', 'blocked', 'crashed', 'usage_limit', 'waited_for_app'] as const;
 export const taskReasonSchema = z.object({
   kind: z.enum(TASK_REASON_KINDS),
   /** The error code of the last attempt (AGENT_NOT_FOUND, WORKTREE_SETUP_FAILED, …) and its message. */

@@ -97,6 +97,17 @@ describe('the reason a card shows', () => {
     expect(reasonDetails(crashed, NO_AGENT)).toMatchObject({ title: 'Failed', message: 'the agent crashed' });
   });
 
+  it('says how long a task waited for the app to be back, as a wait rather than a failure, and no toast tells it', () => {
+    const waited = task('t', 'ready', {
+      reason: { kind: 'waited_for_app', code: 'WAITED_FOR_APP', message: 'waited 12 min for Switchyard to be back; it starts when fewer agents run', attempts: 0, retryAt: null },
+    });
+    expect(cardReason(waited, NO_AGENT)).toEqual({ tone: 'retrying', text: 'waited 12 min for Switchyard to be back; it starts when fewer agents run' });
+    expect(reasonDetails(waited, NO_AGENT)).toMatchObject({ tone: 'retrying', title: 'Waited for Switchyard to be back', code: 'WAITED_FOR_APP', fix: null });
+    const toasts = new FailureToasts();
+    toasts.seed([task('t', 'ready')]);
+    expect(toasts.task(waited)).toBeNull();
+  });
+
   it('quotes the question of an agent that waits, and the exit code of one that failed', () => {
     const waiting = task('t', 'needs_input');
     const asking = session('s', 't', { state: 'needs_input' });

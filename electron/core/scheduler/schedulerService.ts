@@ -9,6 +9,8 @@ import type { Logger } from '../log';
 import type { EventBus } from '../events';
 import type { SettingsService } from '../settings/settingsService';
 import type { TaskLifecycle } from '../tasks/taskLifecycle';
+import type { CoreAbsence } from './coreAbsence';
+import { waitedWords } from './coreAbsence';
 import { decide, MERGED_ONLY, STACKED, type Decision, type SchedulableTask } from './schedule';
 
 /** What the scheduler needs from the sessions side, wired in the composition root. */
@@ -30,6 +32,11 @@ const ACTIVE_STATUSES = new Set<Task['status']>(['running', 'needs_input']);
 
 /** The longest delay a Node timer takes; a later retry is waited for in steps of it (ms). */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** The code of a reason that says a task waited while no core ran for the data folder. */
+export const WAITED_FOR_APP_CODE = 'WAITED_FOR_APP';
+
+const STARTING_NOW = 'starting now';
 
 /** The error codes that mean the task waits for the user rather than failed: its agent is not installed. */
 const BLOCKING_CODES = new Set(['AGENT_NOT_FOUND']);
@@ -70,6 +77,8 @@ export class SchedulerService implements Disposable {
   private readonly launching = new Set<string>();
   /** The one timer that wakes the run when the earliest retry is due; nothing polls. */
   private wake: { timer: ReturnType<typeof setTimeout>; at: number } | null = null;
+  /** Whether the first pass looked for tasks that waited while no core ran (done once, at the start). */
+  private waitsTold = false;
 
   constructor(
     private readonly deps: {
@@ -80,6 +89,11 @@ export class SchedulerService implements Disposable {
       settings: SettingsService;
       ports: SchedulerPorts;
       log: Logger;
+      /**
+       * The data folder's record of when a scheduler last ran (the app, serve and run keep one):
+       * tasks that could have started while none ran say how long they waited. Left out, none do.
+       */
+      absence?: CoreAbsence;
     },
   ) {
     this.disposables.add(
@@ -89,6 +103,7 @@ export class SchedulerService implements Disposable {
     );
     // A run that was on when the app stopped goes on.
     if (this.activeProjects().size > 0) this.request();
+    else this.waitsTold = true;
   }
 
   /**
@@ -106,6 +121,10 @@ export class SchedulerService implements Disposable {
 
   pause(projectId: string): SchedulerStatus {
     this.setActive(projectId, false);
+    // With its run off, nothing of the project waits to be started any more.
+    for (const task of this.deps.db.select().from(taskTable).where(eq(taskTable.projectId, projectId)).all()) {
+      if (task.status === 'ready' && task.reason?.kind === 'waited_for_app') this.deps.lifecycle.send(task.id, 'scheduler.promoted', { reason: null });
+    }
     return this.announce(projectId);
   }
 
@@ -186,7 +205,7 @@ export class SchedulerService implements Disposable {
    * The decision over every task: candidates come only from projects whose run is on, but live
    * agents of every project count against the global limit.
    */
-  private decideFor(active: Set<string>, now: number): { decision: Decision; tasks: SchedulableTask[]; rows: Map<string, Task> } {
+  private decideFor(active: Set<string>, now: number, unlimited = false): { decision: Decision; tasks: SchedulableTask[]; rows: Map<string, Task> } {
     const { db, settings, ports } = this.deps;
     const rows = db.select().from(taskTable).all();
     const edges = db.select({ taskId: taskDeps.taskId, dependsOnId: taskDeps.dependsOnId }).from(taskDeps).all();
@@ -210,10 +229,9 @@ export class SchedulerService implements Disposable {
       });
     const perProject = (projectId: string) =>
       this.limitOverrides.get(projectId) ?? settings.value('scheduler.maxConcurrent', projectId);
-    const limits = {
-      global: Math.max(settings.value('scheduler.maxConcurrent'), ...[...this.limitOverrides.values()]),
-      perProject,
-    };
+    const limits = unlimited
+      ? { global: Number.POSITIVE_INFINITY, perProject: () => Number.POSITIVE_INFINITY }
+      : { global: Math.max(settings.value('scheduler.maxConcurrent'), ...[...this.limitOverrides.values()]), perProject };
     // Retries and stacking are per project; a project's tasks are decided with its own values.
     // Retries and stacking are per project, so each project is decided with its own values; the
     // live agents of other projects, and what earlier projects start now, use up the global limit.
@@ -309,13 +327,48 @@ export class SchedulerService implements Disposable {
     this.wake = { timer, at };
   }
 
+  /**
+   * The first pass after a start: the tasks in Ready that could have started while no core ran
+   * (their project's run is on, and only a core turns it on) say how long they waited, and whether they start now
+   * or when fewer agents run. The reason goes when they start, or when their project's run is paused.
+   */
+  private tellWaits(active: Set<string>, starting: readonly string[], rows: Map<string, Task>, now: number): void {
+    const absence = this.deps.absence;
+    if (this.waitsTold) return;
+    this.waitsTold = true;
+    if (!absence || absence.since === null) return;
+    const since = absence.since;
+    const runsOn = new Map(this.deps.db.select().from(schedulerRuns).all().map((r) => [r.projectId, r.changedAt]));
+    const could = this.decideFor(active, now, true).decision.start;
+    for (const id of could) {
+      const row = rows.get(id);
+      if (!row || row.status !== 'ready' || row.limitResetAt !== null || (row.reason !== null && row.reason.kind !== 'waited_for_app')) continue;
+      // Made ready by this core as it started (an agent that ended while none ran): it did not wait.
+      if (row.updatedAt >= absence.startedAt) continue;
+      // Since the last core was last seen, or later when the task became ready or its run was turned on.
+      const waited = waitedWords(now - Math.max(since, row.updatedAt, runsOn.get(row.projectId) ?? since));
+      const then = starting.includes(id) ? STARTING_NOW : 'it starts when fewer agents run';
+      const reason: TaskReason = { kind: 'waited_for_app', code: WAITED_FOR_APP_CODE, message: `waited ${waited} for Switchyard to be back; ${then}`, attempts: 0, retryAt: null };
+      this.deps.lifecycle.send(id, 'scheduler.promoted', { reason });
+    }
+  }
+
   private async applyAll(): Promise<void> {
+    this.deps.absence?.alive();
     const active = this.activeProjects();
     if (active.size === 0 && !this.anyLimitWait()) return this.wakeAt(null);
-    const { decision, tasks, rows } = this.decideFor(active, Date.now());
+    const now = Date.now();
+    const { decision, tasks, rows } = this.decideFor(active, now);
     this.wakeAt(decision.wakeAt);
     for (const id of decision.promote) {
       if (!decision.start.includes(id)) this.deps.lifecycle.send(id, 'scheduler.promoted');
+    }
+    this.tellWaits(active, decision.start, rows, now);
+    // A task that said it waits for fewer agents starts now: its reason says so until the move.
+    for (const id of decision.start) {
+      const reason = rows.get(id)?.reason;
+      if (reason?.kind !== 'waited_for_app' || reason.message.endsWith(STARTING_NOW)) continue;
+      this.deps.lifecycle.send(id, 'scheduler.promoted', { reason: { ...reason, message: `${reason.message.split('; ')[0]!}; ${STARTING_NOW}` } });
     }
     const byId = new Map(tasks.map((t) => [t.id, t]));
     await Promise.all(
@@ -348,5 +401,7 @@ export class SchedulerService implements Disposable {
     this.wakeAt(null);
     await this.disposables.dispose();
     await this.passing;
+    // Recorded last: the next core measures the wait of what is ready from here.
+    this.deps.absence?.dispose();
   }
 }

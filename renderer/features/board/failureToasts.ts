@@ -4,9 +4,12 @@ import { showNotice, useAppStore } from '../../stores/appStore';
 import { cardReason, type CardReason } from './taskReason';
 import { NO_AGENT } from './liveness';
 
-/** A task is in trouble when a start failed (retrying, failed, blocked) or it is in Failed. */
+/**
+ * A task is in trouble when a start failed (retrying, failed, blocked) or it is in Failed; one that
+ * only waited for the app to be back is not.
+ */
 function inTrouble(task: Task): boolean {
-  return task.reason !== null || task.status === 'failed';
+  return (task.reason !== null && task.reason.kind !== 'waited_for_app') || task.status === 'failed';
 }
 
 /**

@@ -53,6 +53,8 @@ export function cardReason(task: Task, agent: AgentFacts): CardReason | null {
     const at = reason.retryAt === null ? '' : ` at ${clockTime(reason.retryAt)}`;
     return { tone: 'retrying', text: `start failed, next try${at}: ${firstLine(reason.message)}` };
   }
+  // It could have started while no app, serve or run was running: how long it waited.
+  if (reason?.kind === 'waited_for_app') return { tone: 'retrying', text: firstLine(reason.message) };
   const resetAt = task.limitResetAt ?? (reason?.kind === 'usage_limit' ? reason.retryAt : null);
   if (resetAt !== null) return { tone: 'retrying', text: `waiting for the limit to reset at ${clockTime(resetAt)}` };
   const live = agent.session !== null && agent.session.endedAt === null;
@@ -74,6 +76,10 @@ const ADVICE: Record<string, { advice: string; fix: ReasonDetails['fix'] }> = {
   BAD_INPUT: { advice: 'Correct the task (for a custom command, its command line) and move it back to Ready.', fix: 'edit-task' },
   AGENT_CRASHED: { advice: 'Read the end of its terminal, then resume the agent or start the task again.', fix: null },
   USAGE_LIMIT: { advice: 'Nothing to do: its conversation resumes by itself once the limit resets (Settings → Scheduler turns this off).', fix: null },
+  WAITED_FOR_APP: {
+    advice: 'Nothing to do: its project’s run was on while no app, serve or run was running, so nothing could start it. Keep one running (quitting can keep the agents running) for tasks to start as soon as they can.',
+    fix: null,
+  },
   SETUP_FAILED: { advice: 'The worktree could not be set up: fix the setup script or the files it copies, then move the task back to Ready.', fix: null },
 };
 const GENERIC_ADVICE = 'Fix the cause, then move the task back to Ready or start it again.';
@@ -92,6 +98,8 @@ function reasonTitle(reason: NonNullable<Task['reason']>): string {
       return `Waiting for the usage limit to reset${at('')}`;
     case 'retrying':
       return `The start failed; next try${at(' soon')} (attempt ${reason.attempts})`;
+    case 'waited_for_app':
+      return 'Waited for Switchyard to be back';
   }
 }
 
@@ -101,7 +109,7 @@ export function reasonDetails(task: Task, agent: AgentFacts): ReasonDetails | nu
   if (reason) {
     const { advice, fix } = ADVICE[reason.code] ?? { advice: GENERIC_ADVICE, fix: null };
     const title = reasonTitle(reason);
-    const tone: ReasonTone = reason.kind === 'usage_limit' ? 'retrying' : reason.kind === 'crashed' ? 'failed' : reason.kind;
+    const tone: ReasonTone = reason.kind === 'usage_limit' || reason.kind === 'waited_for_app' ? 'retrying' : reason.kind === 'crashed' ? 'failed' : reason.kind;
     return { tone, title, code: reason.code, message: reason.message, advice, fix };
   }
   if (task.status === 'failed') {
