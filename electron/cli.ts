@@ -17,21 +17,21 @@ import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/pla
 import { answerOf, answerTask, ANSWER_EXIT_HELP, parseChoice, type AnswerFlags } from './cli/answerCommand';
 import { attach } from './cli/attach';
 import { daemonStatus, daemonStop } from './cli/daemon';
-import { openAccess, type CoreAccess } from './cli/coreAccess';
+import { openAccess, remoteAccess, type CoreAccess } from './cli/coreAccess';
 import { listSessions, printTranscript } from './cli/sessionVerbs';
 import { projectFor, shownKey } from './cli/taskRef';
 import { addTask, startTask, stopTask, type AddFlags } from './cli/taskVerbs';
 import { cacheClear, cacheEvict, cacheList, cacheVerify, type CacheCommandDeps } from './cli/cacheCommand';
 import { parseDuration } from './cli/duration';
-import { APPROVE_MODES, RUN_GOALS } from './cli/headlessRun';
+import { APPROVE_MODES, RUN_GOALS } from './server/headlessRun';
 import { readyWaitLine } from './cli/readyWait';
-import { runCommand, type RunFlags } from './cli/runCommand';
+import { remoteRunCommand, runCommand, type RunFlags } from './cli/runCommand';
 import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
 import { parseSince, usageCommand, type UsageFlags } from './cli/usageCommand';
 import { isErrorData, SwitchyardError, type ErrorCode } from '../shared/errors';
 import type { ParsedPlan, Project, Task, TaskGraph } from '../shared/contract';
 import { consoleLogger } from './core/log';
-import { claimControlSocket } from './server/controlSocket';
+import { claimControlSocket, connectControl } from './server/controlSocket';
 import { startServer } from './server/http';
 import { guardProcess } from './server/processGuard';
 import { browserToken } from './server/tokenStore';
@@ -349,6 +349,9 @@ async function findProject(core: Core, path: string): Promise<Project | null> {
   return core.projects.list().find((p) => p.path === root) ?? null;
 }
 
+/** The cores a run goes on in rather than beside: the ones that stay (a run's or a command's own core ends with it). */
+const FOLLOWED_ROLES: ReadonlySet<string> = new Set(['app', 'serve']);
+
 function parseMax(value: string): number {
   const max = Number(value);
   if (!Number.isInteger(max) || max < 1 || max > 64) throw new InvalidArgumentError('--max is 1–64');
@@ -387,6 +390,10 @@ The run goes on while agents wait for an answer: each question is printed once, 
 command that answers it (switchyard answer TASK --allow | --deny | --choice N | --text TEXT).
 The agents it started are stopped when it ends, and not before.
 
+With the app or \`switchyard serve\` running for the data folder, the run goes on in it and this
+command follows it (the same lines, the same exit codes); Ctrl-C ends the run and stops the agents
+it started, and the app or serve goes on.
+
 With --until merged, a task that reaches review is merged into its base branch (a merge commit),
 its worktree removed and the task marked done, so that its dependents start from the merged base.
 A task whose merge does not go cleanly (a conflict, uncommitted changes) fails with that reason
@@ -395,23 +402,35 @@ and the base is left as it was.
 ${RUN_EXIT_HELP}`,
   )
   .action(async (flags: Omit<RunFlags, 'project'> & { project?: string }) => {
-    // A run is a core of its own, with its own scheduler: it holds the data folder's control socket
-    // (a running app or serve is named, and this run does not start beside it).
     const dataDir = resolveDataDir({ explicit: flags.dataDir });
+    const runFlags: RunFlags = { ...flags, project: flags.project ?? process.cwd() };
+    const print = (line: string) => console.log(line);
+    // With an app or serve running for the data folder, the run goes on in it, followed from here.
+    const remote = await connectControl(dataDir).catch((e: unknown) => Promise.reject(failure(e)));
+    if (remote && FOLLOWED_ROLES.has(remote.hello.role)) {
+      const access = remoteAccess(remote);
+      console.error(`the run goes on in the Switchyard running for this data folder (pid ${remote.hello.pid}, ${remote.hello.role}); stopping this command ends the run, not it`);
+      try {
+        process.exitCode = await remoteRunCommand(runFlags, access, print).catch((e: unknown) => Promise.reject(failure(e)));
+      } finally {
+        await access.close();
+      }
+      return;
+    }
+    remote?.close();
+    // Else a run is a core of its own, with its own scheduler: it holds the data folder's control
+    // socket (another run, or a command's own core, is named, and this run does not start beside it).
     const control = await claimControlSocket(dataDir, 'run', consoleLogger()).catch((e: unknown) => Promise.reject(failure(e)));
     try {
-      process.exitCode = await runCommand(
-        { ...flags, project: flags.project ?? process.cwd() },
-        {
-          openCore: () => {
-            const core = openCore(dataDir, 'browser');
-            control.serve(core);
-            return core;
-          },
-          findProject: (core, path) => findProject(core, path).catch((e: unknown) => Promise.reject(failure(e))),
-          print: (line) => console.log(line),
+      process.exitCode = await runCommand(runFlags, {
+        openCore: () => {
+          const core = openCore(dataDir, 'browser');
+          control.serve(core);
+          return core;
         },
-      );
+        findProject: (core, path) => findProject(core, path).catch((e: unknown) => Promise.reject(failure(e))),
+        print,
+      });
     } finally {
       await control.close();
     }

@@ -5,7 +5,7 @@ import { createCore, type Core } from '../core/app';
 import { MigrationError } from '../core/db/client';
 import type { Logger } from '../core/log';
 import { consoleLogger } from '../core/log';
-import { claimControlSocket, connectControl, type ControlServer } from '../server/controlSocket';
+import { claimControlSocket, connectControl, type ControlClient, type ControlServer } from '../server/controlSocket';
 
 /**
  * What a CLI command talks to: the core already running for the data folder (over its control
@@ -89,31 +89,34 @@ export interface AccessOptions {
   log?: Logger;
 }
 
+/** A command's access to the core that answers on the control socket. */
+export function remoteAccess(remote: ControlClient): CoreAccess {
+  const wire = envelope((message) => remote.send(message));
+  remote.onMessage((message) => wire.receive(message));
+  const closeListeners = new Set<() => void>();
+  remote.onClose(() => {
+    wire.failAll(new SwitchyardError('UNAVAILABLE', `the core (pid ${remote.hello.pid}) went away`));
+    for (const listener of closeListeners) listener();
+  });
+  return {
+    kind: 'remote',
+    pid: remote.hello.pid,
+    call: wire.call,
+    message: wire.message,
+    onEvent: wire.onEvent,
+    onClose(listener) {
+      closeListeners.add(listener);
+      return () => closeListeners.delete(listener);
+    },
+    core: null,
+    close: async () => remote.close(),
+  };
+}
+
 /** The running core for the data folder, or a core of this command's own (which then owns the control socket until closed). */
 export async function openAccess(options: AccessOptions): Promise<CoreAccess> {
   const remote = await connectControl(options.dataDir);
-  if (remote) {
-    const wire = envelope((message) => remote.send(message));
-    remote.onMessage((message) => wire.receive(message));
-    const closeListeners = new Set<() => void>();
-    remote.onClose(() => {
-      wire.failAll(new SwitchyardError('UNAVAILABLE', `the core (pid ${remote.hello.pid}) went away`));
-      for (const listener of closeListeners) listener();
-    });
-    return {
-      kind: 'remote',
-      pid: remote.hello.pid,
-      call: wire.call,
-      message: wire.message,
-      onEvent: wire.onEvent,
-      onClose(listener) {
-        closeListeners.add(listener);
-        return () => closeListeners.delete(listener);
-      },
-      core: null,
-      close: async () => remote.close(),
-    };
-  }
+  if (remote) return remoteAccess(remote);
   if (options.requireRunning) {
     throw new SwitchyardError('UNAVAILABLE', `no Switchyard runs for the data folder ${options.dataDir}: ${options.requireRunning}`);
   }

@@ -1,5 +1,5 @@
 import type { Task, TaskReason } from '../../shared/contract';
-import type { RunGoal, RunProgress, RunQuestion, RunSummary } from './headlessRun';
+import type { RunGoal, RunProgress, RunQuestion, RunSummary } from '../server/headlessRun';
 
 /** What `switchyard run` exits with; 3 is the start-up's (a migration that failed). */
 export const RUN_EXIT_CODES = {

@@ -8,6 +8,7 @@ import { SwitchyardError } from '../../shared/errors';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol';
 import type { Core } from '../core/app';
 import type { Logger } from '../core/log';
+import { runChannel, type RunChannel } from './controlSocketRun';
 
 /**
  * The control socket: every running core (the desktop app, `serve`, a headless `run`, a CLI
@@ -133,14 +134,28 @@ export async function claimControlSocket(dataDir: string, role: string, log: Log
     socket.on('error', () => socket.destroy());
     socket.on('close', () => sockets.delete(socket));
     let connection: ReturnType<Core['connect']> | null = null;
-    socket.on('close', () => connection?.dispose());
+    // A headless run asked for by this client (`switchyard run` beside the app): ends when it goes.
+    let runs: RunChannel | null = null;
+    socket.on('close', () => {
+      runs?.close();
+      connection?.dispose();
+    });
     const refuse = (code: string, message: string) => {
       writeLine(socket, { ok: false, code, message } satisfies HelloReply);
       socket.end();
     };
     readLines(socket, (line) => {
       if (connection) {
-        void connection.receiveText(line).catch((error: unknown) => log.error('control message failed', error));
+        let raw: unknown;
+        try {
+          raw = JSON.parse(line);
+        } catch {
+          // Not JSON: the connection answers it with BAD_INPUT.
+          void connection.receiveText(line).catch((error: unknown) => log.error('control message failed', error));
+          return;
+        }
+        if (runs?.receive(raw)) return;
+        void connection.receive(raw).catch((error: unknown) => log.error('control message failed', error));
         return;
       }
       let first: { version?: unknown; secret?: unknown };
@@ -155,7 +170,9 @@ export async function claimControlSocket(dataDir: string, role: string, log: Log
       }
       if (!core) return refuse('UNAVAILABLE', `the core (pid ${process.pid}) is still starting`);
       writeLine(socket, { ok: true, hello } satisfies HelloReply);
-      connection = core.connect((message: ServerMessage) => writeLine(socket, message));
+      const send = (message: ServerMessage) => writeLine(socket, message);
+      connection = core.connect(send);
+      runs = runChannel(core, send, log);
     });
   });
 

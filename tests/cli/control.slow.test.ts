@@ -1,11 +1,14 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createCore } from '../../electron/core/app';
+import { memoryLogger } from '../../electron/core/log';
 import { hostPaths } from '../../electron/core/sessions/hostSupervisor';
 import { CONTROL_SECRET_FILE, controlSocketPath } from '../../electron/server/controlSocket';
 import { TOKEN_FILE } from '../../electron/server/tokenStore';
-import { cliJson, runCli, serveCli, stopServe } from '../helpers/cli';
+import { cli, cliJson, runCli, serveCli, stopServe } from '../helpers/cli';
 import { makeRepo } from '../helpers/gitRepo';
 import { isRunning } from '../helpers/processes';
 import { tempDir } from '../helpers/tempDir';
@@ -15,6 +18,27 @@ import { waitFor } from '../helpers/waitFor';
 const CLI_TEST_TIMEOUT_MS = 120_000;
 
 /** `switchyard serve` on a free port; resolves with its process and the token in the address it printed. */
+
+/** A task whose agent is a shell command: what it prints and how it ends are real. */
+const sh = (script: string) => ({ agentKind: 'custom' as const, agentOptions: { command: ['/bin/sh', '-c', script], promptDelivery: 'none' } });
+const commit = (file: string) =>
+  sh(`echo ${file} > ${file} && git add ${file} && git -c user.name=agent -c user.email=agent@example.com commit -qm ${file}`);
+
+/** One CLI call to its end without blocking this process (a serve's output still flows meanwhile). */
+function runAsync(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 /** The parent of a process, from /proc. */
@@ -180,23 +204,107 @@ describe('the control socket', () => {
     await waitFor('the agent and its host to end', () => !isRunning(session.pid) && !isRunning(status.pid));
   }, CLI_TEST_TIMEOUT_MS);
 
-  it('switchyard run beside a running serve of the same data folder is refused in one line with exit code 6, and the serve goes on', async () => {
+  it('switchyard run beside a running serve goes on in it: the same lines and exit code as a run on its own core, and the serve goes on', async () => {
+    // Tried: the same project (a task that commits, one that fails, one that needs the failed one) run once
+    // with a serve running for its data folder and once with none.
+    const setUp = async () => {
+      const dataDir = tempDir('switchyard-data-');
+      const repo = makeRepo();
+      const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
+      try {
+        const project = await core.projects.add(repo);
+        core.settings.set('scheduler.retries', 0, 'project', project.id);
+        core.tasks.create({ projectId: project.id, title: 'First', ...commit('a.txt') });
+        const broken = core.tasks.create({ projectId: project.id, title: 'Broken', ...sh('exit 4') });
+        const after = core.tasks.create({ projectId: project.id, title: 'After broken', ...commit('c.txt') });
+        core.taskGraph.add({ taskId: after.id, dependsOnId: broken.id });
+      } finally {
+        await core.dispose();
+      }
+      return { dataDir, repo };
+    };
+    const own = await setUp();
+    const beside = await setUp();
+    const { child } = await serveCli(beside.dataDir);
+    // An agent of another project that the serve runs: the run leaves it alone.
+    const other = makeRepo();
+    const served = cliJson<{ id: string }>(['tasks', 'add', '--title', 'Served', '--command', 'sleep 120', '--data-dir', beside.dataDir], other);
+    const session = cliJson<{ pid: number }>(['tasks', 'start', served.id, '--data-dir', beside.dataDir], other);
+
+    const followed = await runAsync(['run', '--max', '1', '--data-dir', beside.dataDir], beside.repo);
+    const alone = await runAsync(['run', '--max', '1', '--data-dir', own.dataDir], own.repo);
+    expect(followed.code, followed.stderr).toBe(1);
+    expect(alone.code, alone.stderr).toBe(1);
+    // The same report, line for line, once the times and the folders are left out.
+    const report = (stdout: string, repo: string) => stdout.replaceAll(realpathSync(repo), 'REPO').replaceAll(basename(repo), 'NAME').replace(/^\[\d\d:\d\d:\d\d\] /gm, '').trim().split('\n');
+    expect(report(followed.stdout, beside.repo)).toEqual(report(alone.stdout, own.repo));
+    expect(report(followed.stdout, beside.repo).at(-1)).toBe(
+      'the run is over: 1 of 3 reached review; 0 done, 1 to review, 1 failed, 1 blocked, 0 need input, 0 running, 1 not started',
+    );
+    expect(followed.stderr.trim().split('\n')).toEqual([
+      `the run goes on in the Switchyard running for this data folder (pid ${child.pid}, serve); stopping this command ends the run, not it`,
+    ]);
+    // The run went on in the serve, which goes on: its other agent runs, and it answers with what the run did.
+    expect(child.exitCode).toBeNull();
+    expect(isRunning(session.pid)).toBe(true);
+    const rows = cliJson<{ title: string; status: string }[]>(['tasks', '--data-dir', beside.dataDir], beside.repo);
+    expect(rows.map((r) => [r.title, r.status])).toEqual([
+      ['First', 'review'],
+      ['Broken', 'failed'],
+      ['After broken', 'backlog'],
+    ]);
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it('Ctrl-C of a run that goes on in a serve stops the agents the run started, prints the summary, exits 130, and the serve goes on', async () => {
     const dataDir = tempDir('switchyard-data-');
     const repo = makeRepo();
     const { child } = await serveCli(dataDir);
-    const task = cliJson<{ id: string }>(['tasks', 'add', '--title', 'Served', '--command', 'sleep 120', '--data-dir', dataDir], repo);
-    const session = cliJson<{ pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
+    const task = cliJson<{ id: string }>(['tasks', 'add', '--title', 'Long', '--command', 'sleep 120', '--data-dir', dataDir], repo);
+    // Tried: Ctrl-C while the run's agent works.
+    const run = spawn(process.execPath, [cli, 'run', '--data-dir', dataDir], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    run.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    run.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor('the run to start its agent', () => /Long → running/.test(out), { timeoutMs: 60_000, explain: () => out });
+      const [live] = cliJson<SessionRow[]>(['sessions', '--data-dir', dataDir], repo);
+      expect(live).toMatchObject({ taskId: task.id, endedAt: null });
+      run.kill('SIGINT');
+      expect(await exited, out).toBe(130);
+      expect(out).toMatch(/^the run was stopped: 0 of 1 reached review; 0 done, 0 to review, 0 failed, 0 blocked, 0 need input, 1 running, 0 not started$/m);
+      // Its agent was stopped with the run; its task is back in Ready, and the serve still answers.
+      expect(isRunning(live!.pid!)).toBe(false);
+      expect(child.exitCode).toBeNull();
+      expect(cliJson<{ status: string }[]>(['tasks', '--data-dir', dataDir], repo).map((r) => r.status)).toEqual(['ready']);
+      expect(cliJson<SessionRow[]>(['sessions', '--data-dir', dataDir], repo)[0]).toMatchObject({ state: 'exited', endedAt: expect.any(Number) as number });
+    } finally {
+      run.kill('SIGKILL');
+    }
+  }, CLI_TEST_TIMEOUT_MS);
 
-    // Tried: a headless run of the same project and data folder while the serve owns them.
-    const refused = runCli(['run', '--data-dir', dataDir], repo);
-    expect(refused.status).toBe(6);
-    expect(refused.stdout).toBe('');
-    expect(refused.stderr.trim().split('\n')).toEqual([
-      `switchyard: CONFLICT: Switchyard already runs for the data folder ${dataDir} (pid ${child.pid}, serve): stop it first, or pass another --data-dir`,
-    ]);
-    // Nothing of the serve was touched: its agent runs, and it still answers.
-    expect(isRunning(session.pid)).toBe(true);
-    expect(cliJson<SessionRow[]>(['sessions', '--data-dir', dataDir], repo)).toEqual([expect.objectContaining({ taskId: task.id, pid: session.pid, endedAt: null })]);
+  it('switchyard run beside another run of the same data folder is refused in one line with exit code 6', async () => {
+    const dataDir = tempDir('switchyard-data-');
+    const repo = makeRepo();
+    cliJson(['tasks', 'add', '--title', 'Long', '--command', 'sleep 120', '--data-dir', dataDir], repo);
+    const first = spawn(process.execPath, [cli, 'run', '--data-dir', dataDir], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    first.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((resolve) => first.on('exit', resolve));
+    try {
+      await waitFor('the first run to start its agent', () => /Long → running/.test(out), { timeoutMs: 60_000, explain: () => out });
+      // Tried: a second run while the first one's own core owns the data folder (it ends with that run).
+      const refused = await runAsync(['run', '--data-dir', dataDir], repo);
+      expect(refused.code).toBe(6);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr.trim().split('\n')).toEqual([
+        `switchyard: CONFLICT: Switchyard already runs for the data folder ${dataDir} (pid ${first.pid}, run): stop it first, or pass another --data-dir`,
+      ]);
+      expect(first.exitCode).toBeNull();
+    } finally {
+      first.kill('SIGINT');
+      await exited;
+    }
   }, CLI_TEST_TIMEOUT_MS);
 
   it('short-lived commands that start no agent leave no session host behind', async () => {
