@@ -326,4 +326,45 @@ describe('questions that follow each other faster than a reading settles', () =>
       driver.dispose();
     }
   });
+
+  it('without a title: an answer sent while a question waits makes the next question on screen a new one, but not its echo or a move through a menu', async () => {
+    const clock = new ManualClock();
+    const changes: StateChange[] = [];
+    const observer = createStateObserver({ kind: 'custom', sessionId: 's', clock, onChange: (c) => changes.push(c) });
+    const driver = new TerminalDriver(observer, 80, 12);
+    const ask = (n: number) => `\r\x1b[2KAllow edit ${n}? (y/n) `;
+    const waits = () => changes.filter((c) => c.state === 'needs_input').length;
+    try {
+      await driver.feed(ask(1));
+      clock.advance(SIGNAL_SETTLE_MS);
+      expect(changes.map(brief), driver.explain()).toEqual(['needs_input/screen']);
+      // The answer is typed; the agent echoes it after the question, then works without saying so.
+      observer.onInput('y');
+      await driver.feed('y');
+      clock.advance(SIGNAL_SETTLE_MS);
+      expect(waits(), `the echo "y" is no new question\n${driver.explain()}`).toBe(1);
+      // The answer's result and the next question in one burst: no title, no spinner in between.
+      await driver.feed(`\r\n\r\x1b[2Kanswered 1\r\n${ask(2)}`);
+      clock.advance(SIGNAL_SETTLE_MS);
+      expect(changes.map(brief), driver.explain()).toEqual(['needs_input/screen', 'working/screen', 'needs_input/screen']);
+      expect(changes.at(-2)?.detail).toBe('question answered');
+      // The same burst with no key sent is still read as the question in force (nothing says it was answered).
+      await driver.feed(`\r\n\r\x1b[2Kanswered 2\r\n${ask(3)}`);
+      clock.advance(SIGNAL_SETTLE_MS);
+      expect(waits(), driver.explain()).toBe(2);
+
+      // A menu: arrow keys move the cursor, changing the line the question is read from; only the choice answers.
+      await driver.feed('\r\n\x1b[2KDo you want to proceed?\r\n❯ 1. Yes\r\n  2. No\r\n');
+      clock.advance(SIGNAL_SETTLE_MS);
+      const before = changes.length;
+      observer.onInput('\x1b[B');
+      await driver.feed('\x1b[2A\r\x1b[2K  1. Yes\r\n\x1b[2K❯ 2. No\r\n');
+      clock.advance(SIGNAL_SETTLE_MS);
+      expect(changes.slice(before), driver.explain()).toEqual([]);
+      expect(observer.state?.state).toBe('needs_input');
+    } finally {
+      observer.dispose();
+      driver.dispose();
+    }
+  });
 });

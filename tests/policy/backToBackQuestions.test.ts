@@ -11,11 +11,14 @@ const QUESTIONS = 8;
 const EXCHANGE_TIMEOUT_MS = 60_000;
 
 describe('questions asked back to back', () => {
-  it(`surfaces each of ${QUESTIONS} questions whose answer and successor come in one write, each reported waiting and answered through the inbox, and the agent ends`, async () => {
+  it.each([
+    ['with a title that says it asks', 'titled'],
+    ['with no title, only the screen (the answer sent is what says the question was answered)', 'untitled'],
+  ])(`surfaces each of ${QUESTIONS} questions whose answer and successor come in one write, each reported waiting and answered through the inbox, and the agent ends: %s`, async (_, titles) => {
     const core = makeCore();
     const project = await core.projects.add(makeRepo());
-    // argv: shape, 0 = the next question in the same write as the answer's echo, how many questions.
-    const command = [process.execPath, LOAD_AGENT, 'steady', '0', String(QUESTIONS)];
+    // argv: shape, 0 = the next question in the same write as the answer's echo, how many questions, titles or not.
+    const command = [process.execPath, LOAD_AGENT, 'steady', '0', String(QUESTIONS), titles];
     const task = core.tasks.create({ projectId: project.id, title: 'asks', prompt: '', agentKind: 'custom', agentOptions: { command, promptDelivery: 'none' } });
     const asked: string[] = [];
     const refused: string[] = [];

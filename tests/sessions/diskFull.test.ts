@@ -33,6 +33,7 @@ const byTitle: CreateTerminalObserver = (_session, report) => ({
     }
   },
   onScreen: () => {},
+  onInput: () => {},
   onExit: () => {},
   dispose: () => {},
 });

@@ -128,6 +128,7 @@ describe('sessions through the contract', () => {
         }
       },
       onScreen: () => {},
+      onInput: () => {},
       onExit: () => {},
       dispose: () => {},
     });

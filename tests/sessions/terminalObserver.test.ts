@@ -21,13 +21,14 @@ function recordingObserver(log: string[]): CreateTerminalObserver {
         log.push('screen:working');
       }
     },
+    onInput: (data) => log.push(`input:${data}`),
     onExit: (code) => log.push(`exit:${code}:${sessionId}`),
     dispose: () => log.push('disposed'),
   });
 }
 
 describe('session host: state observer', () => {
-  it('feeds the observer output, titles (OSC 2) and the parsed screen, and reports its changes in order', async () => {
+  it('feeds the observer output, titles (OSC 2), the parsed screen and the keys sent, and reports its changes in order', async () => {
     const log: string[] = [];
     const { host, events, states: reports } = makeHost({ createObserver: recordingObserver(log) });
     await host.send({
@@ -47,6 +48,8 @@ describe('session host: state observer', () => {
     const states = reports.map((r) => `${r.change.state}/${r.change.source}`);
     expect(states).toEqual(['starting/host', 'working/screen', 'needs_input/title', 'exited/exit']);
     expect(log).toContain('output:true');
+    // The keys sent reach the observer, in order with what the program showed.
+    expect(log.filter((l) => l.startsWith('input:') || l === 'title:asking')).toEqual(['input:go\r', 'title:asking', 'input:y\r']);
     expect(log.slice(-2)).toEqual(['exit:0:s1', 'disposed']);
   });
 });

@@ -92,6 +92,7 @@ export class SessionBridge {
     return {
       onOutput: (text) => observer.onOutput(text),
       onTitle: (title) => observer.onTitle(title),
+      onInput: (text) => observer.onInput(text),
       onScreen: (lines) => observer.onScreen(lines),
       onExit: (code, signal) => observer.onExit(code, signal),
       dispose: () => {

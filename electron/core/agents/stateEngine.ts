@@ -20,6 +20,13 @@ export const IDLE_WATCHDOG_MS = 30_000;
  */
 export const SIGNAL_SETTLE_MS = 300;
 
+/** Keys that commit an answer: anything with Enter, or one key alone (`y`, `n`, a menu's digit, Escape). */
+function answers(keys: string): boolean {
+  if (keys.includes('\r') || keys.includes('\n')) return true;
+  const [only, ...rest] = [...keys];
+  return only !== undefined && rest.length === 0 && (only === '\u001b' || (only >= ' ' && only !== '\u007f'));
+}
+
 export interface StateEngineOptions {
   signals: StateSignals;
   /** Silence after which `working` becomes `idle` (source `watchdog`). */
@@ -60,6 +67,8 @@ export class StateEngine {
   private surfacedQuestion: QuestionWords | null = null;
   private lastScreen: readonly string[] = [];
   private movedOnSinceQuestion = false;
+  /** The keys sent since the question in force was surfaced: their echo is not a new question. */
+  private typedSinceQuestion = '';
   private readonly watchdogMs: number;
 
   constructor(private readonly options: StateEngineOptions) {
@@ -83,6 +92,20 @@ export class StateEngine {
       if (this.titleVerdict === 'busy') return this.propose('working', 'title', at, this.titleText);
       if (this.screenVerdict === 'busy') return this.propose('working', 'screen', at, this.screenDetail);
     }
+    return null;
+  }
+
+  /**
+   * Keys were sent to the agent. Keys that commit an answer (Enter, or one key such as `y`, `2` or
+   * Escape) while a question is in force answer it: the question on screen next, if its words
+   * differ, is a new one even when no title or screen showed the agent at work in between (an
+   * agent with no title can answer and ask again in one burst). Arrow keys that move through a
+   * menu answer nothing, and the answer's own echo after the question's words is no new question.
+   */
+  input(text: string, _at: number): StateChange | null {
+    if (this.finished || this.current?.state !== 'needs_input') return null;
+    this.typedSinceQuestion += text;
+    if (answers(text)) this.movedOnSinceQuestion = true;
     return null;
   }
 
@@ -218,6 +241,7 @@ export class StateEngine {
     const asked = this.questionIdentity();
     const surfaced = this.surfacedQuestion;
     if (asked === null || surfaced === null || asked.from !== surfaced.from || asked.words === surfaced.words) return null;
+    if (asked.words.startsWith(surfaced.words) && this.typedSinceQuestion.includes(asked.words.slice(surfaced.words.length).trim())) return null;
     const source = this.current.source;
     const answered = this.set('working', source, at, 'question answered');
     this.decide(at);
@@ -272,6 +296,7 @@ export class StateEngine {
     if (state === 'needs_input') {
       this.surfacedQuestion = this.questionIdentity();
       this.movedOnSinceQuestion = false;
+      this.typedSinceQuestion = '';
     }
     // The watchdog measures silence from the moment work began, not from older output.
     if (state === 'working' && this.current?.state !== 'working') this.lastActivityAt = at;

@@ -48,6 +48,8 @@ export interface StateObserver extends Disposable {
   onOutput(text: string): void;
   /** A new terminal title (OSC 0/2), as the mirror reports it (it may be mid-parse). */
   onTitle(title: string): void;
+  /** Keys sent to the agent (typed by the user, or an answer the policy gave). */
+  onInput(text: string): void;
   /**
    * The visible screen of the headless mirror, one string per row, after each parsed batch of
    * output. Readings wait for it: a title that stops spinning is only weighed with the next screen.
@@ -113,6 +115,7 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
       emit(engine.output(clock.now()));
     },
     onTitle: (title) => emit(engine.title(title, clock.now())),
+    onInput: (text) => emit(engine.input(text, clock.now())),
     onScreen: (lines) => emit(engine.screen(lines, clock.now())),
     onExit: (code, signal) => emit(engine.exit(code, signal, clock.now())),
     get state() {

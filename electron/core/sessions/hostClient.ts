@@ -86,6 +86,7 @@ export class HostClient implements SessionHostPort {
   }
 
   async send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]> {
+    if (command.type === 'input') this.observers.get(command.sessionId)?.onInput(command.data);
     if (command.type !== 'spawn') return (await this.request({ t: 'call', id: 0, command })) as HostReplies[C['type']];
     // Watching from before the program starts: its first output and title are not missed.
     const previous = this.observers.get(command.sessionId);

@@ -63,8 +63,9 @@ export class HostServer {
       ...options.host,
       log: options.log,
       createObserver: ({ sessionId }) => ({
-        // The core feeds its observer the output events it receives.
+        // The core feeds its observer the output events it receives and the keys it sends.
         onOutput: () => {},
+        onInput: () => {},
         onTitle: (title) => this.observe(sessionId, { what: 'title', title }),
         onScreen: (lines) => this.observe(sessionId, { what: 'screen', lines }),
         onExit: (exitCode, signal) => this.observe(sessionId, { what: 'exit', exitCode, signal }),

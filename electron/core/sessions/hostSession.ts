@@ -120,7 +120,9 @@ export class HostSession {
   }
 
   input(data: string): void {
-    this.requireRun().pty.write(data);
+    const run = this.requireRun();
+    run.pty.write(data);
+    run.observer.onInput(data);
   }
 
   interrupt(): void {

@@ -15,6 +15,8 @@ export interface ObservedSession {
 export interface TerminalObserver {
   onOutput(text: string): void;
   onTitle(title: string): void;
+  /** Keys sent to the program, told by the core's host client as it sends them: an Enter answers a question. */
+  onInput(data: string): void;
   /** The visible lines of the mirror, after it parsed new output (at most every SCREEN_SAMPLE_MS). */
   onScreen(lines: string[]): void;
   onExit(exitCode: number, signal: number | null): void;
@@ -27,6 +29,7 @@ export type CreateTerminalObserver = (session: ObservedSession, report: (change:
 export const noTerminalObserver: CreateTerminalObserver = () => ({
   onOutput: () => {},
   onTitle: () => {},
+  onInput: () => {},
   onScreen: () => {},
   onExit: () => {},
   dispose: () => {},
