@@ -124,7 +124,8 @@ export async function openAccess(options: AccessOptions): Promise<CoreAccess> {
   const control: ControlServer = await claimControlSocket(options.dataDir, options.role, log);
   let core: Core;
   try {
-    core = createCore({ dataDir: options.dataDir, mode: 'browser', log });
+    // It ends with the command: its scheduler starts nothing (an app, serve or run does, once one runs).
+    core = createCore({ dataDir: options.dataDir, mode: 'browser', log, schedules: false });
   } catch (error) {
     await control.close();
     if (error instanceof MigrationError) throw new SwitchyardError('INTERNAL', error.message);

@@ -73,6 +73,11 @@ export interface CoreOptions {
    * wire, gone with it (the default, for tests).
    */
   sessionHost?: 'process' | 'in-process';
+  /**
+   * Whether this core's scheduler starts tasks (default true). A CLI command's own core, which ends
+   * in a moment, starts none: what it started would be stopped with it.
+   */
+  schedules?: boolean;
 }
 
 /** What becomes of running agents when the core is disposed. */
@@ -313,6 +318,7 @@ export function createCore(options: CoreOptions): Core {
       log,
       // The cores that stay (the app, serve, run) keep when they ran; a command's own core does not.
       ...(inProcess ? {} : { absence: new CoreAbsence(options.dataDir, log) }),
+      starts: options.schedules ?? true,
       ports: {
         start: async (taskId, stackOn) => {
           // Stacking: the worktree starts from the dependency's branch instead of the base.

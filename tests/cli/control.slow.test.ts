@@ -149,6 +149,27 @@ describe('the control socket', () => {
     expect(attach.stderr).toContain('switchyard serve');
   }, CLI_TEST_TIMEOUT_MS);
 
+  it('with no core running, a command of its own core starts nothing, even with the project\'s run on and a slot free', async () => {
+    const dataDir = tempDir('switchyard-data-');
+    const repo = makeRepo();
+    // The project's run was on when the last core stopped (it had nothing to start then).
+    const core = createCore({ dataDir, mode: 'browser', log: memoryLogger() });
+    try {
+      const project = await core.projects.add(repo);
+      core.scheduler.run(project.id);
+      await core.scheduler.settled();
+    } finally {
+      await core.dispose();
+    }
+    // Tried: a task added, the tasks listed and the sessions listed, each by a command with a core of its own.
+    const task = cliJson<{ id: string; status: string }>(['tasks', 'add', '--title', 'Waits', '--command', 'sleep 60', '--data-dir', dataDir], repo);
+    const listed = runCli(['tasks', '--data-dir', dataDir], repo);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(cliJson<SessionRow[]>(['sessions', '--data-dir', dataDir], repo)).toEqual([]);
+    expect(cliJson<{ id: string; status: string }[]>(['tasks', '--data-dir', dataDir], repo)).toEqual([expect.objectContaining({ id: task.id, status: task.status })]);
+    expect(['backlog', 'ready']).toContain(task.status);
+  }, CLI_TEST_TIMEOUT_MS);
+
   it('a bad TASK, a folder that is no project, and --agent with --command are refused in one line with their exit codes', () => {
     const dataDir = tempDir('switchyard-data-');
     const repo = makeRepo();

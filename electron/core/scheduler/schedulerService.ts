@@ -94,6 +94,8 @@ export class SchedulerService implements Disposable {
        * tasks that could have started while none ran say how long they waited. Left out, none do.
        */
       absence?: CoreAbsence;
+      /** False: this core decides and reports but starts nothing (a CLI command's own core). Default true. */
+      starts?: boolean;
     },
   ) {
     this.disposables.add(
@@ -186,7 +188,7 @@ export class SchedulerService implements Disposable {
   }
 
   private request(): void {
-    if (this.pending || this.disposed) return;
+    if (this.pending || this.disposed || this.deps.starts === false) return;
     this.pending = true;
     setImmediate(() => void this.pass());
   }
