@@ -13,7 +13,8 @@ const root = join(import.meta.dirname, '..', '..');
 const plans = [join(root, '..', 'shared', 'plans'), '/work/shared/plans'].find((dir) => existsSync(dir))!;
 /** Both real plans in one project: 15 phased tasks with 46 dependencies and 32 checkbox tasks. */
 const PLAN_FILES = ['000_b2d475505025903d.txt', '003_22bfff5976980d4b.txt'];
-const SLOW = { timeout: 15_000 };
+// Many browsers run at once on two cores: a poll waits as long as the other e2e tests' do.
+const SLOW = { timeout: 30_000 };
 
 async function call<T>(core: ReturnType<typeof createCore>, method: string, input: unknown): Promise<T> {
   const result = await core.dispatch(method, input);
@@ -84,25 +85,26 @@ describe('dependency graph in browser mode', () => {
     const stroke = await view.locator('.react-flow__edge.critical path.react-flow__edge-path').first().evaluate((el) => getComputedStyle(el).strokeWidth);
     const plainStroke = await view.locator('.react-flow__edge:not(.critical) path.react-flow__edge-path').first().evaluate((el) => getComputedStyle(el).strokeWidth);
     expect(Number.parseFloat(stroke)).toBeGreaterThan(Number.parseFloat(plainStroke));
-    await expect.poll(() => view.locator('.graph-legend').textContent()).toMatch(new RegExp(`critical path: ${path.length} tasks`));
+    await expect.poll(() => view.locator('.graph-legend').textContent(), SLOW).toMatch(new RegExp(`critical path: ${path.length} tasks`));
     // Status colours: each node carries its task's status; a minimap shows the large plan.
     const statuses = await view.locator('.react-flow__node').evaluateAll((els) => els.map((el) => [el.getAttribute('data-id'), /status-(\w+)/.exec(el.className)?.[1]]));
     expect(Object.fromEntries(statuses)).toEqual(Object.fromEntries(tasks.map((t) => [t.id, t.status])));
-    await expect.poll(() => view.locator('.react-flow__minimap').isVisible()).toBe(true);
+    await expect.poll(() => view.locator('.react-flow__minimap').isVisible(), SLOW).toBe(true);
+    await expect.poll(() => view.locator('.react-flow__minimap .react-flow__minimap-node').count(), { timeout: 30_000, message: 'one shape per task in the minimap' }).toBe(tasks.length);
 
     // Zoom: the control's +, then the keyboard's − and ctrl+wheel, each change the transform.
     await view.locator('.react-flow__controls-zoomin').click();
-    await expect.poll(async () => (await transform(page)).zoom).toBeGreaterThan(opened.zoom);
+    await expect.poll(async () => (await transform(page)).zoom, SLOW).toBeGreaterThan(opened.zoom);
     const zoomedIn = await transform(page);
     await view.focus();
     await page.keyboard.press('-');
-    await expect.poll(async () => (await transform(page)).zoom).toBeLessThan(zoomedIn.zoom);
+    await expect.poll(async () => (await transform(page)).zoom, SLOW).toBeLessThan(zoomedIn.zoom);
     const beforeWheel = await transform(page);
     await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
     await page.keyboard.down('Control');
     await page.mouse.wheel(0, 300);
     await page.keyboard.up('Control');
-    await expect.poll(async () => (await transform(page)).zoom).toBeLessThan(beforeWheel.zoom);
+    await expect.poll(async () => (await transform(page)).zoom, SLOW).toBeLessThan(beforeWheel.zoom);
 
     // Drag on an empty spot of the pane pans the graph.
     const spot = await page.evaluate(({ x, y, width, height }) => {
@@ -126,19 +128,19 @@ describe('dependency graph in browser mode', () => {
     // A scroll without Ctrl pans too.
     await page.mouse.move(spot.x, spot.y);
     await page.mouse.wheel(0, 200);
-    await expect.poll(async () => (await transform(page)).y).toBeLessThan(dragged.y);
+    await expect.poll(async () => (await transform(page)).y, SLOW).toBeLessThan(dragged.y);
 
     // 0 fits the whole plan (smaller than readable here); 1 comes back to the readable opening view.
     await view.focus();
     await page.keyboard.press('0');
-    await expect.poll(async () => (await transform(page)).zoom).toBeLessThan(opened.zoom);
+    await expect.poll(async () => (await transform(page)).zoom, SLOW).toBeLessThan(opened.zoom);
     await page.keyboard.press('1');
-    await expect.poll(async () => (await transform(page)).zoom).toBeCloseTo(opened.zoom, 3);
+    await expect.poll(async () => (await transform(page)).zoom, SLOW).toBeCloseTo(opened.zoom, 3);
 
     // A click on a task opens it.
     const first = tasks.find((t) => t.id === path[0])!;
     await view.locator(`.react-flow__node[data-id="${path[0]}"]`).click();
     const dialog = page.getByRole('dialog', { name: 'Edit task' });
     await expect.poll(() => dialog.getByLabel('Title').inputValue(), SLOW).toBe(first.title);
-  });
+  }, 120_000);
 });

@@ -88,7 +88,9 @@ export default function GraphView({ tasks, graph, onOpen }: { tasks: Task[]; gra
         },
         ariaLabel: `${task.planKey ? `${task.planKey} ` : ''}${task.title}, ${status}${onPath ? ', on the critical path' : ''}`,
         className: `graph-node status-${task.status}${onPath ? ' critical' : ''}`,
-        style: { width: NODE_WIDTH, height: NODE_HEIGHT },
+        // Sizes given, not only measured: the minimap draws a node only when it knows its size.
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
         // Dependencies stand to the left: edges leave a node on its right and enter on its left.
         sourcePosition: Position.Right,
         targetPosition: Position.Left,
