@@ -413,9 +413,8 @@ ${RUN_EXIT_HELP}`,
     const remote = await connectControl(dataDir).catch((e: unknown) => Promise.reject(failure(e)));
     if (remote && FOLLOWED_ROLES.has(remote.hello.role)) {
       const access = remoteAccess(remote);
-      console.error(`the run goes on in the Switchyard running for this data folder (pid ${remote.hello.pid}, ${remote.hello.role}); stopping this command ends the run, not it`);
       try {
-        process.exitCode = await remoteRunCommand(runFlags, access, print).catch((e: unknown) => Promise.reject(failure(e)));
+        process.exitCode = await remoteRunCommand(runFlags, access, print, (line) => console.error(line)).catch((e: unknown) => Promise.reject(failure(e)));
       } finally {
         await access.close();
       }

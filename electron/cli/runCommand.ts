@@ -79,7 +79,7 @@ export async function runCommand(flags: RunFlags, deps: RunCommandDeps): Promise
  * the same code. Ctrl-C (or SIGTERM) ends the run as it ends one on its own core: the agents it
  * started are stopped, the summary printed; the app or serve goes on.
  */
-export async function remoteRunCommand(flags: RunFlags, access: CoreAccess, print: (line: string) => void): Promise<number> {
+export async function remoteRunCommand(flags: RunFlags, access: CoreAccess, print: (line: string) => void, note: (line: string) => void): Promise<number> {
   const stop = () => access.message(RUN_STOP_MESSAGE, {});
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -108,6 +108,7 @@ export async function remoteRunCommand(flags: RunFlags, access: CoreAccess, prin
     const { project } = await access.call<RunStarted>(RUN_START_METHOD, input);
     projectFlag = answerProjectFlag(project, flags);
     print(startLine(project, flags));
+    note(`the run goes on in the Switchyard running for this data folder (pid ${access.pid}); stopping this command ends the run, not it`);
     const result = await ended;
     if ('error' in result) throw failure(result.error);
     for (const line of summaryLines(result.summary, flags.until)) print(line);

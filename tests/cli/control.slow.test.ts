@@ -5,8 +5,9 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
+import { remoteAccess } from '../../electron/cli/coreAccess';
 import { hostPaths } from '../../electron/core/sessions/hostSupervisor';
-import { CONTROL_SECRET_FILE, controlSocketPath } from '../../electron/server/controlSocket';
+import { connectControl, CONTROL_SECRET_FILE, controlSocketPath } from '../../electron/server/controlSocket';
 import { TOKEN_FILE } from '../../electron/server/tokenStore';
 import { cli, cliJson, runCli, serveCli, stopServe } from '../helpers/cli';
 import { makeRepo } from '../helpers/gitRepo';
@@ -242,7 +243,7 @@ describe('the control socket', () => {
       'the run is over: 1 of 3 reached review; 0 done, 1 to review, 1 failed, 1 blocked, 0 need input, 0 running, 1 not started',
     );
     expect(followed.stderr.trim().split('\n')).toEqual([
-      `the run goes on in the Switchyard running for this data folder (pid ${child.pid}, serve); stopping this command ends the run, not it`,
+      `the run goes on in the Switchyard running for this data folder (pid ${child.pid}); stopping this command ends the run, not it`,
     ]);
     // The run went on in the serve, which goes on: its other agent runs, and it answers with what the run did.
     expect(child.exitCode).toBeNull();
@@ -281,6 +282,46 @@ describe('the control socket', () => {
     } finally {
       run.kill('SIGKILL');
     }
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it('a run that goes on in a serve ends when its command is killed: the serve stops the agents it started, and goes on', async () => {
+    const dataDir = tempDir('switchyard-data-');
+    const repo = makeRepo();
+    const { child } = await serveCli(dataDir);
+    cliJson(['tasks', 'add', '--title', 'Long', '--command', 'sleep 120', '--data-dir', dataDir], repo);
+    const run = spawn(process.execPath, [cli, 'run', '--data-dir', dataDir], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    run.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor('the run to start its agent', () => /Long → running/.test(out), { timeoutMs: 60_000, explain: () => out });
+    const [live] = cliJson<SessionRow[]>(['sessions', '--data-dir', dataDir], repo);
+    // Tried: SIGKILL, which leaves the command no time to say anything: its socket closes.
+    run.kill('SIGKILL');
+    await waitFor('the serve to stop the agent of the run', () => !isRunning(live!.pid!), { timeoutMs: 30_000 });
+    expect(child.exitCode).toBeNull();
+    expect(cliJson<{ status: string }[]>(['tasks', '--data-dir', dataDir], repo).map((r) => r.status)).toEqual(['ready']);
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it('refuses a run asked for over the control socket with bad values or a folder that is no project, with BAD_INPUT saying what', async () => {
+    const dataDir = tempDir('switchyard-data-');
+    const repo = makeRepo();
+    await serveCli(dataDir);
+    cliJson(['tasks', 'add', '--title', 'Real', '--command', 'true', '--data-dir', dataDir], repo);
+    const access = remoteAccess((await connectControl(dataDir))!);
+    try {
+      // Tried: an unknown answer mode, no --until, a --max of 0, and a repository that is no project.
+      await expect(access.call('run.start', { project: repo, approve: 'maybe', until: 'review' })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/^run\.start: approve: /) as string });
+      await expect(access.call('run.start', { project: repo, approve: 'all' })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('until') as string });
+      await expect(access.call('run.start', { project: repo, approve: 'all', until: 'review', maxConcurrent: 0 })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('maxConcurrent') as string });
+      const stranger = makeRepo();
+      await expect(access.call('run.start', { project: stranger, approve: 'all', until: 'review' })).rejects.toMatchObject({ code: 'BAD_INPUT', message: `${stranger} is not a project: import a plan into it first (switchyard import-plan)` });
+    } finally {
+      await access.close();
+    }
+    // The same refusal from the command: one line, exit 1.
+    const refused = runCli(['run', '--project', makeRepo(), '--data-dir', dataDir], repo);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/^switchyard: BAD_INPUT: .* is not a project: import a plan into it first/);
   }, CLI_TEST_TIMEOUT_MS);
 
   it('switchyard run beside another run of the same data folder is refused in one line with exit code 6', async () => {

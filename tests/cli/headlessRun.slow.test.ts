@@ -9,6 +9,7 @@ import { memoryLogger } from '../../electron/core/log';
 import { stopHost } from '../../electron/core/sessions/hostSupervisor';
 import type { SettingKey } from '../../shared/contract';
 import { DEPENDENT_NOTES } from '../fixtures/notePlans';
+import { serveCli } from '../helpers/cli';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { isRunning } from '../helpers/processes';
@@ -244,6 +245,39 @@ describe('switchyard run', () => {
     } finally {
       await after.dispose();
     }
+  }, RUN_MS + 30_000);
+
+  it('--approve ask beside a running serve: each question is printed once with the command that answers it there, and the run exits 0 as on its own core', async () => {
+    const { repo, dataDir } = await projectWithPlan(ASKING_PLAN);
+    const { child } = await serveCli(dataDir);
+    // Tried: the run of the test above, with a serve owning the data folder; every question answered yes from another command.
+    const run = startRun(['--project', repo, '--approve', 'ask', '--data-dir', dataDir]);
+    try {
+      let answered = 0;
+      const code = await waitFor(
+        'the run to end, each question answered',
+        () => {
+          const asked = run.output().match(/answer with: switchyard answer 1\.1 --project \S+ --allow/g)?.length ?? 0;
+          while (answered < asked) {
+            const answer = spawnSync(process.execPath, [cli, 'answer', '1.1', '--project', repo, '--allow', '--data-dir', dataDir], { encoding: 'utf8', env: runEnv() });
+            expect(answer.status, answer.stderr).toBe(0);
+            answered++;
+          }
+          return run.child.exitCode !== null ? run.exited : false;
+        },
+        { timeoutMs: RUN_MS, explain: run.output },
+      );
+      const out = run.output();
+      expect(code, out).toBe(0);
+      expect(answered).toBeGreaterThanOrEqual(1);
+      expect(out).toMatch(/1\.1 Asking note asks: permission to use Edit$/m);
+      expect(out).toMatch(/the run is over: 1 of 1 reached review/);
+      expect(out).toContain(`the run goes on in the Switchyard running for this data folder (pid ${child.pid})`);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+    expect(listTasks(repo, dataDir).map((r) => r.status)).toEqual(['review']);
   }, RUN_MS + 30_000);
 
   it('--timeout 2s ends a run whose agent waits for an answer with exit 4', async () => {
