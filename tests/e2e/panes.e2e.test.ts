@@ -53,11 +53,15 @@ describe('terminal panes in Chromium at 1280×800', () => {
       const page = await (await (await launchBrowser()).newContext({ viewport: { width: 1280, height: 800 } })).newPage();
       await page.goto(server.loginUrl);
       await page.getByRole('button', { name: 'New task' }).waitFor();
+      // The board loads no terminal code: xterm.js comes with the first pane that opens.
+      const terminalCode = () => page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((name) => name.includes('/assets/terminalRegistry-')));
+      expect(await terminalCode(), 'terminal chunks fetched before any pane opened').toEqual([]);
       await core.sessions.start(task.id);
       await page.getByRole('button', { name: 'Terminals' }).click();
       await page.getByRole('button', { name: 'Show the live agent of Replay' }).click();
       const rows = page.locator('.xterm-rows');
       await expect.poll(() => rows.textContent(), SLOW).toContain('Claude Code');
+      expect((await terminalCode()).length, 'terminal chunks fetched once the pane opened').toBeGreaterThan(0);
 
       // Every non-ASCII character the recording printed, and those the issue names (⎿ ⏺ ✻ ✽ ●, braille, powerline).
       const printed = [...new Set([...recordedOutput()].filter((c) => c.codePointAt(0)! > 0x7f && c !== '\u00a0'))];

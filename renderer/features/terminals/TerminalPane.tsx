@@ -1,14 +1,15 @@
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, use, useEffect, useRef, useState } from 'react';
+import { Loading } from '../../components/Loading';
 import { StateBadge } from './StateBadge';
 import { useSessionStore } from './sessionStore';
+import type { TerminalRegistry } from './terminalRegistry';
 import { useTerminals } from './terminalsContext';
 
 /** The key that moves focus out of a pane and back into it, as F6 moves between parts in VS Code. */
 export const PANE_FOCUS_KEY = 'F6';
 
 /** Search in the pane's screen and scrollback: Enter next, Shift+Enter previous, Escape closes. */
-function PaneSearch({ sessionId, onClose }: { sessionId: string; onClose: () => void }) {
-  const { registry } = useTerminals();
+function PaneSearch({ registry, sessionId, onClose }: { registry: TerminalRegistry; sessionId: string; onClose: () => void }) {
   const [text, setText] = useState('');
   const [found, setFound] = useState<boolean | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -54,9 +55,27 @@ function PaneSearch({ sessionId, onClose }: { sessionId: string; onClose: () => 
   );
 }
 
-/** One session's terminal. The xterm lives in the registry; this only lends it a place on screen. */
+/**
+ * One session's terminal. The xterm lives in the registry; this only lends it a place on screen.
+ * The first pane to open loads xterm.js; until it is in, the pane's place says so.
+ */
 export function TerminalPane({ sessionId, focused }: { sessionId: string; focused: boolean }) {
-  const { registry, stop, restart, interrupt, closePane } = useTerminals();
+  return (
+    <Suspense
+      fallback={
+        <section className="terminal-pane" aria-label={`Terminal of session ${sessionId}`} aria-busy="true">
+          <Loading what="the terminal" />
+        </section>
+      }
+    >
+      <LoadedPane sessionId={sessionId} focused={focused} />
+    </Suspense>
+  );
+}
+
+function LoadedPane({ sessionId, focused }: { sessionId: string; focused: boolean }) {
+  const { terminalRegistry, stop, restart, interrupt, closePane } = useTerminals();
+  const registry = use(terminalRegistry());
   const container = useRef<HTMLDivElement>(null);
   const header = useRef<HTMLElement>(null);
   const running = useSessionStore((s) => s.sessions[sessionId]?.endedAt === null);
@@ -121,7 +140,7 @@ export function TerminalPane({ sessionId, focused }: { sessionId: string; focuse
           </button>
         </span>
       </header>
-      {searching && <PaneSearch sessionId={sessionId} onClose={() => setSearching(false)} />}
+      {searching && <PaneSearch registry={registry} sessionId={sessionId} onClose={() => setSearching(false)} />}
       <div className="terminal-container" ref={container} />
     </section>
   );

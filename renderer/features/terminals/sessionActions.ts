@@ -2,11 +2,24 @@ import type { Session } from '../../../shared/contract';
 import type { RpcClient } from '../../rpc/client';
 import { guarded } from '../../stores/appStore';
 import { closePane, openPane, rememberSession, useSessionStore } from './sessionStore';
-import { TerminalRegistry } from './terminalRegistry';
+import type { TerminalRegistry } from './terminalRegistry';
 
 /** Session calls for the UI, and the events that keep the session store current. */
 export function createSessionActions(client: RpcClient) {
-  const registry = new TerminalRegistry(client);
+  // xterm.js and its addons load with the first pane that opens, not with the board.
+  let registry: Promise<TerminalRegistry> | undefined;
+  /** The window's terminals, loaded the first time it is asked for; the same promise after that. */
+  const terminalRegistry = (): Promise<TerminalRegistry> => {
+    registry ??= import('./terminalRegistry').then(
+      (m) => new m.TerminalRegistry(client),
+      (error: unknown) => {
+        // A failed load is tried again by the next pane that opens.
+        registry = undefined;
+        throw error;
+      },
+    );
+    return registry;
+  };
 
   // session.changed carries the whole session, also the ended one after session.exited.
   client.on('session.changed', rememberSession);
@@ -57,7 +70,7 @@ export function createSessionActions(client: RpcClient) {
 
   return {
     client,
-    registry,
+    terminalRegistry,
     loadTask: guard(loadTask),
     loadProject: guard(loadProject),
     loadLive: guard(loadLive),
@@ -88,7 +101,7 @@ export function createSessionActions(client: RpcClient) {
     }),
     interrupt: guard((sessionId: string) => client.call('sessions.interrupt', { sessionId })),
     closePane: (sessionId: string) => {
-      registry.dispose(sessionId);
+      void registry?.then((terminals) => terminals.dispose(sessionId));
       closePane(sessionId);
     },
   };
