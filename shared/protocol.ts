@@ -40,23 +40,4 @@ export interface EventMessage {
 export type ServerMessage = ResultMessage | EventMessage;
 export type ClientMessage = CallMessage | OneWayMessage;
 
-/**
- * Browser mode's WebSocket speaks this subprotocol. The page offers it together with
- * `WS_TOKEN_PROTOCOL_PREFIX + token`, so the server checks the token before it accepts the
- * socket; the server answers with `WS_SUBPROTOCOL` only, never echoing the token.
- */
-export const WS_SUBPROTOCOL = 'switchyard.v1';
-export const WS_TOKEN_PROTOCOL_PREFIX = 'switchyard.token.';
-
-/** The subprotocols a client offers to open browser mode's WebSocket with this token. */
-export function wsProtocols(token: string): string[] {
-  return [WS_SUBPROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`];
-}
-
-/**
- * Where a page asks whether its token is still the server's, with the token in TOKEN_HEADER: 204
- * when it is, 401 when not. A WebSocket refused at its upgrade tells the page nothing of why; this
- * tells a server that is down (retry) from a token that changed (open the new address).
- */
-export const TOKEN_CHECK_PATH = '/auth/check';
-export const TOKEN_HEADER = 'x-switchyard-token';
+export { TOKEN_CHECK_PATH, TOKEN_HEADER, WS_SUBPROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, wsProtocols } from './browserAuth';

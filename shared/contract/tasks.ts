@@ -1,22 +1,19 @@
 import { z } from 'zod';
 import { MAX_PATH_LENGTH, MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../constants';
 import { idSchema, timestampSchema } from './common';
+import { AGENT_KINDS, TASK_PRIORITIES, TASK_SIZES, TASK_STATUSES } from './taskKinds';
 
-export const TASK_STATUSES = ['backlog', 'ready', 'running', 'needs_input', 'review', 'done', 'failed'] as const;
+export { AGENT_KINDS, TASK_PRIORITIES, TASK_SIZES, TASK_STATUSES } from './taskKinds';
+
 export const taskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
-/** Highest first: the scheduler starts urgent work before low-priority work. */
-export const TASK_PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 export const taskPrioritySchema = z.enum(TASK_PRIORITIES);
 export type TaskPriority = z.infer<typeof taskPrioritySchema>;
 
-export const AGENT_KINDS = ['claude-code', 'codex', 'gemini', 'aider', 'cursor', 'opencode', 'copilot', 'qwen', 'amp', 'custom'] as const;
 export const agentKindSchema = z.enum(AGENT_KINDS);
 export type AgentKind = z.infer<typeof agentKindSchema>;
 
-/** T-shirt sizes, smallest first, as plans write them. */
-export const TASK_SIZES = ['XS', 'S', 'M', 'L', 'XL'] as const;
 export const taskSizeSchema = z.enum(TASK_SIZES);
 export type TaskSize = z.infer<typeof taskSizeSchema>;
 

@@ -13,7 +13,8 @@ import {
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { AGENT_KINDS, type Task, type TaskStatus } from '../../../shared/contract';
+import type { Task, TaskStatus } from '../../../shared/contract';
+import { AGENT_KINDS } from '../../../shared/contract/taskKinds';
 import { EmptyState } from '../../components/EmptyState';
 import { useActions } from '../../stores/actionsContext';
 import { useAppStore } from '../../stores/appStore';

@@ -1,12 +1,6 @@
 import { Suspense, useState, type FormEvent } from 'react';
-import {
-  AGENT_KINDS,
-  TASK_PRIORITIES,
-  type AgentKind,
-  type Task,
-  type TaskPriority,
-  type TaskStatus,
-} from '../../../shared/contract';
+import type { AgentKind, Task, TaskPriority, TaskStatus } from '../../../shared/contract';
+import { AGENT_KINDS, TASK_PRIORITIES } from '../../../shared/contract/taskKinds';
 import type { ErrorData } from '../../../shared/errors';
 import { useDialogFocus } from '../../components/useDialogFocus';
 import { useActions } from '../../stores/actionsContext';

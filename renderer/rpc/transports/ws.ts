@@ -1,5 +1,6 @@
 import { RECONNECT_DELAY_MS, RECONNECT_MAX_DELAY_MS } from '../../../shared/constants';
-import { TOKEN_CHECK_PATH, TOKEN_HEADER, wsProtocols, type ClientMessage, type ServerMessage } from '../../../shared/protocol';
+import { TOKEN_CHECK_PATH, TOKEN_HEADER, wsProtocols } from '../../../shared/browserAuth';
+import type { ClientMessage, ServerMessage } from '../../../shared/protocol';
 import type { ConnectionStatus, Transport } from '../transport';
 
 /**
