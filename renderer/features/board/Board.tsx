@@ -177,9 +177,11 @@ export function Board() {
       }}
     >
       <header className="board-header">
-        <div>
-          <h2>{project.name}</h2>
-          <span className="muted">{project.path}</span>
+        <div className="board-title">
+          <h2 title={project.name}>{project.name}</h2>
+          <span className="muted board-path" title={project.path}>
+            {project.path}
+          </span>
         </div>
         <HeaderCounts tasks={tasks} filter={filter} onChange={setFilter} />
         <FilterBar filter={filter} phases={phases} onChange={setFilter} />
