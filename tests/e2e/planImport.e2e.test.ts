@@ -54,14 +54,24 @@ function gridFaults(dialog: Locator): Promise<string[]> {
   });
 }
 
-/** Drops files (name, media type, text or a size of zero bytes) on the element, as a file manager would. */
-async function dropFiles(page: Page, target: Locator, files: { name: string; type: string; text?: string; size?: number }[]) {
+interface DroppedFile {
+  name: string;
+  type: string;
+  /** The file's text, else `size` zero bytes. */
+  text?: string;
+  size?: number;
+}
+
+/** Drags files over the element, as a file manager would; `whileOver` runs before they are let go. */
+async function dropFiles(page: Page, target: Locator, files: DroppedFile[], whileOver?: () => Promise<void>) {
   const dataTransfer = await page.evaluateHandle((list) => {
     const transfer = new DataTransfer();
     for (const f of list) transfer.items.add(new File([f.text ?? new Uint8Array(f.size ?? 0)], f.name, { type: f.type }));
     return transfer;
   }, files);
+  await target.dispatchEvent('dragenter', { dataTransfer });
   await target.dispatchEvent('dragover', { dataTransfer });
+  await whileOver?.();
   await target.dispatchEvent('drop', { dataTransfer });
 }
 
@@ -91,7 +101,12 @@ describe('plan import: paste, drop, a grid that holds', () => {
     expect(await dialog.locator('.plan-summary').textContent()).toBe(pastedSummary);
 
     // A dropped plan file is previewed as a picked one is: its phases, edges and unknown assignees.
-    await dropFiles(page, dialog, [{ name: 'phased.txt', type: 'text/plain', text: readFileSync(phased, 'utf8') }]);
+    // Dragged over the dialog, the dialog says it takes the file, not the board below it.
+    await dropFiles(page, dialog, [{ name: 'phased.txt', type: 'text/plain', text: readFileSync(phased, 'utf8') }], async () => {
+      await expect.poll(() => dialog.evaluate((el) => el.classList.contains('dropping')), SLOW).toBe(true);
+      expect(await page.locator('.board-area.dropping').count()).toBe(0);
+    });
+    await expect.poll(() => dialog.evaluate((el) => el.classList.contains('dropping')), SLOW).toBe(false);
     await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/15 of 15 tasks · 46 dependencies · \d+ phases/);
     await expect.poll(() => dialog.getByRole('alert').count(), SLOW).toBe(0);
     for (const viewport of [{ width: 1280, height: 800 }, { width: 1440, height: 900 }, { width: 1920, height: 1080 }]) {

@@ -45,6 +45,20 @@ describe('a plan taken in by the import dialog', () => {
     });
   });
 
+  it('says a dropped file that cannot be read is no plan, and why', async () => {
+    // What the browser hands over for a dropped folder: a File whose reading fails.
+    class Folder extends File {
+      override text(): Promise<string> {
+        return Promise.reject(new DOMException('The requested file could not be read.', 'NotReadableError'));
+      }
+    }
+    await expect(readPlanFile(new Folder([new Uint8Array(4096)], 'docs', { type: '' }))).rejects.toMatchObject({
+      code: 'BAD_PLAN',
+      message: 'docs could not be read (is it a folder?): The requested file could not be read.',
+      details: { reason: 'unreadable' },
+    });
+  });
+
   it('refuses pasted text that is blank, over the limit, or too big for one message once escaped', () => {
     expect(refusal(() => checkPlanText(' \n\t '))).toEqual({ code: 'BAD_PLAN', message: 'The pasted plan is empty', details: { reason: 'empty' } });
     // Multi-byte letters count as the bytes they take.

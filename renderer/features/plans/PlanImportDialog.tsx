@@ -49,6 +49,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
   const [result, setResult] = useState<PlanImportResult | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [typed, setTyped] = useState('');
+  const [dropping, setDropping] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   /** Previews a plan the same way whether it was pasted, dropped or picked. */
@@ -107,8 +108,19 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     }
   };
 
+  // A drop on the dialog is the dialog's: the board below it would open it again with the file.
+  const onDragOver = (event: DragEvent) => {
+    event.preventDefault();
+    event.stopPropagation();
+    setDropping(event.dataTransfer.types.includes('Files'));
+  };
+  const onDragLeave = (event: DragEvent) => {
+    if (!(event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget))) setDropping(false);
+  };
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
+    event.stopPropagation();
+    setDropping(false);
     const file = event.dataTransfer.files[0];
     if (file) void readFile(file);
   };
@@ -142,7 +154,17 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={dialogRef} className="dialog plan-import" role="dialog" aria-modal="true" aria-label="Import a plan" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} onPaste={onPaste}>
+      <div
+        ref={dialogRef}
+        className={`dialog plan-import${dropping ? ' dropping' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-label="Import a plan"
+        onDragOver={onDragOver}
+        onDragLeave={onDragLeave}
+        onDrop={onDrop}
+        onPaste={onPaste}
+      >
         <h2>Import a plan</h2>
         {!loaded && (
           <div className="plan-sources">

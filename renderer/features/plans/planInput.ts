@@ -71,7 +71,14 @@ export function checkPlanText(text: string, origin = 'The pasted plan'): void {
 /** Reads a dropped, pasted or chosen file as plan text, refusing what cannot be a plan. */
 export async function readPlanFile(file: File): Promise<PlanText> {
   checkPlanFile(file);
-  const content = await file.text();
+  let content: string;
+  try {
+    content = await file.text();
+  } catch (error) {
+    // A folder, or a file moved or locked since it was dropped.
+    const why = error instanceof Error ? error.message : String(error);
+    throw badPlan('unreadable', `${file.name} could not be read (is it a folder?): ${why}`);
+  }
   checkPlanText(content, file.name);
   return { content, fileName: file.name };
 }
