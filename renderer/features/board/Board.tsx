@@ -12,7 +12,7 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Task, TaskStatus } from '../../../shared/contract';
 import { AGENT_KINDS } from '../../../shared/contract/taskKinds';
 import { EmptyState } from '../../components/EmptyState';
@@ -28,11 +28,11 @@ import { TaskCardBody, type CardLinks } from './TaskCard';
 import { useSessionStore } from '../terminals/sessionStore';
 import { RunControl } from './RunControl';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
-import { Loading } from '../../components/Loading';
+import { Loadable } from '../../components/Loadable';
 import { lazyNamed } from '../../components/lazyNamed';
 
 /** The graph view and its layout library load only when first shown. */
-const GraphView = lazy(() => import('../graph/GraphView'));
+const GraphView = lazyNamed(() => import('../graph/GraphView'), 'default');
 const PlanImportDialog = lazyNamed(() => import('../plans/PlanImportDialog'), 'PlanImportDialog');
 const WorktreeHousekeeping = lazyNamed(() => import('../worktrees/WorktreeHousekeeping'), 'WorktreeHousekeeping');
 
@@ -177,9 +177,11 @@ export function Board() {
       }}
     >
       <header className="board-header">
-        <div>
-          <h2>{project.name}</h2>
-          <span className="muted">{project.path}</span>
+        <div className="board-title">
+          <h2 title={project.name}>{project.name}</h2>
+          <span className="muted board-path" title={project.path}>
+            {project.path}
+          </span>
         </div>
         <HeaderCounts tasks={tasks} filter={filter} onChange={setFilter} />
         <FilterBar filter={filter} phases={phases} onChange={setFilter} />
@@ -212,9 +214,9 @@ export function Board() {
       {tasks.length === 0 && <p className="muted board-empty">No tasks yet. Create one with “New task”.</p>}
       {tasks.length > 0 && visible.length === 0 && <p className="muted board-empty">No task matches the filter.</p>}
       {view === 'graph' && graph && (
-        <Suspense fallback={<p className="muted">Drawing the graph…</p>}>
+        <Loadable what="the graph" fallback={<p className="muted">Drawing the graph…</p>}>
           <GraphView tasks={visible} graph={graph} onOpen={(id) => void actions.openTask(id)} />
-        </Suspense>
+        </Loadable>
       )}
       {view === 'board' && (
       <DndContext sensors={sensors} collisionDetection={collisionDetection} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragged(null)}>
@@ -236,7 +238,7 @@ export function Board() {
       </DndContext>
       )}
       {editing && <TaskEditor projectId={project.id} target={editing} onClose={closeEditor} />}
-      <Suspense fallback={<Loading what="the dialog" />}>
+      <Loadable what="the dialog">
         {importing && (
           <PlanImportDialog
             projectId={project.id}
@@ -245,7 +247,7 @@ export function Board() {
           />
         )}
         {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
-      </Suspense>
+      </Loadable>
     </section>
   );
 }
