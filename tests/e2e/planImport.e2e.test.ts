@@ -125,7 +125,7 @@ describe('plan import: paste, drop, a grid that holds', () => {
     await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toBe(pastedSummary);
   }, 120_000);
 
-  it('previews text typed or pasted outside the box, and says an empty paste is no plan', async () => {
+  it('previews text typed or pasted outside the box, shows no field of the plan before, and says an empty paste is no plan', async () => {
     const { page } = await servedWithProject({ width: 1280, height: 800 });
     await page.getByRole('button', { name: 'Import plan' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import a plan' });
@@ -134,9 +134,17 @@ describe('plan import: paste, drop, a grid that holds', () => {
     expect(await preview.isDisabled()).toBe(true);
     await dialog.getByLabel('Plan text').fill('   \n  ');
     expect(await preview.isDisabled()).toBe(true);
-    await dialog.getByLabel('Plan text').fill('# Release\n\n- [ ] Write the changelog\n- [ ] Tag the release (after: Write the changelog)\n');
+    await dialog.getByLabel('Plan text').fill('# Release\n\n- [ ] T1: Changelog\n- [ ] T2: Notes\n- [ ] T3: Tag (depends on T1)\n');
     await preview.click();
-    await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/Release.*2 of 2 tasks/);
+    await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/Release.*3 of 3 tasks · 1 dependencies/);
+    const dependencies = dialog.getByLabel('Dependencies of T3');
+    expect(await dependencies.inputValue()).toBe('T1');
+
+    // Another plan with the same keys dropped over it shows its own dependencies, not the last one's.
+    const text = '# Release again\n\n- [ ] T1: Changelog\n- [ ] T2: Notes\n- [ ] T3: Tag (depends on T2)\n';
+    await dropFiles(page, dialog, [{ name: 'again.md', type: 'text/markdown', text }]);
+    await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/Release again/);
+    expect(await dependencies.inputValue()).toBe('T2');
 
     // A paste on the dialog itself (focus on the file button, not in a text field) is a plan too.
     await dialog.getByRole('button', { name: 'Another plan' }).click();

@@ -301,7 +301,9 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
                         </span>
                       )}
                       </span>
+                      {/* Edited as free text until it loses focus; a new value from a new plan or a check remounts it. */}
                       <input
+                        key={task.dependsOn.join(', ')}
                         aria-label={`Dependencies of ${task.key}`}
                         defaultValue={task.dependsOn.join(', ')}
                         onBlur={(e) => setEdits(editTask(edits, original, 'dependsOn', parseKeys(e.target.value)))}
