@@ -30,7 +30,7 @@ import { remoteRunCommand, runCommand, type RunFlags } from './cli/runCommand';
 import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
 import { parseSince, usageCommand, type UsageFlags } from './cli/usageCommand';
 import { isErrorData, SwitchyardError, type ErrorCode } from '../shared/errors';
-import type { ParsedPlan, Project, Task, TaskGraph } from '../shared/contract';
+import type { ParsedPlan, PlanImportResult, Project, Task, TaskGraph } from '../shared/contract';
 import { consoleLogger } from './core/log';
 import { claimControlSocket, connectControl } from './server/controlSocket';
 import { startServer } from './server/http';
@@ -167,12 +167,21 @@ async function importPlan(file: string, flags: ImportFlags): Promise<void> {
     const project: Project = await projectFor(access, flags.project, { add: true });
     const source = { projectId: project.id, path: resolve(file) };
     print(await access.call<ParsedPlan>('plans.preview', source));
-    const result = await access.call<{ created: number; updated: number; unchanged: number; notInPlan: number; edges: number }>('plans.import', source);
-    const summary = `imported into ${project.name} (${project.path}): ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.edges} dependencies${result.notInPlan > 0 ? `; ${result.notInPlan} earlier tasks no longer in the plan were kept` : ''}`;
+    const result = await access.call<PlanImportResult>('plans.import', source);
+    const kept = result.keptTasks.length > 0 ? `; ${result.keptTasks.length} tasks already started kept the agent, model, prompt, priority and acceptance they started with (${shownKeys(result.keptTasks)})` : '';
+    const summary = `imported into ${project.name} (${project.path}): ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.edges} dependencies${result.notInPlan > 0 ? `; ${result.notInPlan} earlier tasks no longer in the plan were kept` : ''}${kept}`;
     // With --json, stdout carries only the plan's JSON; the summary goes beside it.
     if (flags.json) console.error(summary);
     else console.log(`\n${summary}`);
   });
+}
+
+/** Most keys a one-line summary names; the rest are counted. */
+const SUMMARY_KEYS = 10;
+
+function shownKeys(tasks: { key: string }[]): string {
+  const keys = tasks.slice(0, SUMMARY_KEYS).map((t) => t.key).join(', ');
+  return tasks.length > SUMMARY_KEYS ? `${keys} and ${tasks.length - SUMMARY_KEYS} more` : keys;
 }
 
 async function listTasks(flags: { project?: string; json?: boolean; dataDir?: string }): Promise<void> {

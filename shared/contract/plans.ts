@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_PATH_LENGTH, MAX_PLAN_TASKS, MAX_PROMPT_LENGTH, MAX_TITLE_LENGTH } from '../constants';
 import { idSchema, pathSchema, timestampSchema } from './common';
-import { agentKindSchema, contextDocSchema, taskPrioritySchema, taskSizeSchema, taskStepSchema } from './tasks';
+import { agentKindSchema, contextDocSchema, taskPrioritySchema, taskSizeSchema, taskStatusSchema, taskStepSchema } from './tasks';
 
 /** Something the importer did not understand or had to decide; `line` is 1-based in the file. */
 export const planWarningSchema = z.object({ line: z.number().int().positive().optional(), message: z.string() });
@@ -171,6 +171,35 @@ export const planSchema = z.object({
 });
 export type Plan = z.infer<typeof planSchema>;
 
+/** What a plan says about a task, named as the dry run's JSON names it; `status` is the plan saying it is done. */
+export const PLAN_TASK_FIELDS = [
+  'title',
+  'prompt',
+  'phase',
+  'priority',
+  'agent',
+  'model',
+  'estimate',
+  'complexity',
+  'size',
+  'contextDocs',
+  'key',
+  'steps',
+  'acceptance',
+  'optional',
+  'parent',
+  'status',
+] as const;
+export const planTaskFieldSchema = z.enum(PLAN_TASK_FIELDS);
+export type PlanTaskField = z.infer<typeof planTaskFieldSchema>;
+
+const reimportedTaskSchema = z.object({
+  id: idSchema,
+  /** The task's key in the plan. */
+  key: z.string(),
+  title: z.string(),
+});
+
 export const planImportResultSchema = z.object({
   planId: idSchema,
   created: z.number().int().nonnegative(),
@@ -180,6 +209,14 @@ export const planImportResultSchema = z.object({
   notInPlan: z.number().int().nonnegative(),
   edges: z.number().int().nonnegative(),
   warnings: z.array(planWarningSchema),
+  /** Each task of an earlier import that this one changed, with what changed. */
+  updatedTasks: z.array(reimportedTaskSchema.extend({ fields: z.array(planTaskFieldSchema) })),
+  /**
+   * Tasks that have started (running, waiting, in review, done or failed) where the plan now says
+   * something else about how to run them (agent, model, prompt, acceptance, priority): they keep
+   * what they started with, and `fields` says what the plan would have changed.
+   */
+  keptTasks: z.array(reimportedTaskSchema.extend({ status: taskStatusSchema, fields: z.array(planTaskFieldSchema) })),
 });
 export type PlanImportResult = z.infer<typeof planImportResultSchema>;
 

@@ -177,6 +177,59 @@ describe('plans.import', () => {
     expect(await ok<unknown[]>(core, 'plans.list', { projectId })).toHaveLength(1);
   });
 
+  it("re-importing changes the agent, model, prompt and priority of tasks not started, and says which started tasks kept theirs", async () => {
+    const { core, projectId } = await withProject();
+    const task = (n: number, title: string, agent: string, priority: string, body: string) =>
+      `### Task ${n}: ${title}\n**Assignee:** ${agent}\n**Priority:** ${priority}\n\n${body}\n`;
+    const plan = (agents: string[], priority: string, body: string, title = 'Four') =>
+      `# P\n${[1, 2, 3, 4].map((n) => task(n, n === 4 ? title : `T${n}`, agents[n - 1]!, priority, body)).join('\n')}`;
+    const first = plan(['Claude Code (Opus)', 'Claude Code (Opus)', 'Codex', 'Gemini'], 'Low', 'Write it.');
+    await ok(core, 'plans.import', { projectId, content: first, fileName: 'plan.md' });
+    const before = await ok<Task[]>(core, 'tasks.list', { projectId });
+    expect(before.map((t) => [t.planKey, t.agentKind, t.agentOptions, t.priority])).toEqual([
+      ['1', 'claude-code', { model: 'opus' }, 'low'],
+      ['2', 'claude-code', { model: 'opus' }, 'low'],
+      ['3', 'codex', {}, 'low'],
+      ['4', 'gemini', {}, 'low'],
+    ]);
+    const id = (key: string) => before.find((t) => t.planKey === key)!.id;
+    await ok(core, 'tasks.update', { id: id('2'), patch: { status: 'ready' } });
+    await ok(core, 'tasks.update', { id: id('3'), patch: { status: 'running' } });
+    await ok(core, 'tasks.update', { id: id('4'), patch: { status: 'done' } });
+
+    const second = plan(['Claude Code (Sonnet)', 'Codex (GPT-5)', 'Claude Code (Opus)', 'Codex'], 'High', 'Write it twice.', 'Four, renamed');
+    const result = await ok<PlanImportResult>(core, 'plans.import', { projectId, content: second, fileName: 'plan.md' });
+    expect(result).toMatchObject({ created: 0, updated: 3, unchanged: 1 });
+    expect(result.updatedTasks).toEqual([
+      { id: id('1'), key: '1', title: 'T1', fields: ['prompt', 'priority', 'agent', 'model'] },
+      { id: id('2'), key: '2', title: 'T2', fields: ['prompt', 'priority', 'agent', 'model'] },
+      { id: id('4'), key: '4', title: 'Four, renamed', fields: ['title'] },
+    ]);
+    expect(result.keptTasks).toEqual([
+      { id: id('3'), key: '3', title: 'T3', status: 'running', fields: ['prompt', 'priority', 'agent', 'model'] },
+      { id: id('4'), key: '4', title: 'Four, renamed', status: 'done', fields: ['prompt', 'priority', 'agent'] },
+    ]);
+    const after = await ok<Task[]>(core, 'tasks.list', { projectId });
+    expect(after.map((t) => [t.planKey, t.title, t.status, t.agentKind, t.agentOptions, t.priority, t.prompt.includes('twice')])).toEqual([
+      ['1', 'T1', 'backlog', 'claude-code', { model: 'sonnet' }, 'high', true],
+      ['2', 'T2', 'ready', 'codex', { model: 'gpt-5' }, 'high', true],
+      ['3', 'T3', 'running', 'codex', {}, 'low', false],
+      ['4', 'Four, renamed', 'done', 'gemini', {}, 'low', false],
+    ]);
+
+    // A plan naming the agent without a model goes back to the agent's default (the assignee's words changed too);
+    // the same plan again changes nothing.
+    const third = plan(['Claude Code', 'Codex (GPT-5)', 'Claude Code (Opus)', 'Codex'], 'High', 'Write it twice.', 'Four, renamed');
+    expect(await ok<PlanImportResult>(core, 'plans.import', { projectId, content: third, fileName: 'plan.md' })).toMatchObject({
+      updated: 1,
+      updatedTasks: [{ key: '1', fields: ['agent', 'model'] }],
+    });
+    expect((await ok<Task>(core, 'tasks.get', { id: id('1') })).agentOptions).toEqual({});
+    const again = await ok<PlanImportResult>(core, 'plans.import', { projectId, content: third, fileName: 'plan.md' });
+    expect(again).toMatchObject({ updated: 0, unchanged: 4, updatedTasks: [] });
+    expect(again.keptTasks.map((t) => t.key)).toEqual(['3', '4']);
+  });
+
   it('refuses a re-import whose edges close a loop with an edge made on the board, and changes nothing', async () => {
     const { core, projectId } = await withProject();
     const content = '## Tasks\n- [ ] T1 Alpha\n- [ ] T2 Beta (depends on T1)\n';

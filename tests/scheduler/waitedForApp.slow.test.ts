@@ -59,20 +59,29 @@ function processCore(dataDir: string): Core {
   return core;
 }
 
+/**
+ * The first core runs the project with `Holder` holding its one slot and `Next` ready behind it,
+ * then quits keeping Holder's agent running (what "keep running" in the quit prompt does).
+ */
+async function quitKeepingHolder(dataDir: string, projectId: string, holder: Task, next: Task): Promise<number> {
+  const first = processCore(dataDir);
+  await first.ready;
+  first.scheduler.run(projectId);
+  await waitFor('Holder running and Next ready', () => first.tasks.get(holder.id).status === 'running' && first.tasks.get(next.id).status === 'ready');
+  const holderPid = first.sessions.live(projectId)[0]!.pid!;
+  first.setQuitChoice('keep');
+  await first.dispose();
+  cores.splice(cores.indexOf(first), 1);
+  return holderPid;
+}
+
 const WAITED = /^waited (\d+) s for Switchyard to be back; it starts when fewer agents run$/;
 
 describe('a task that could have started while no core ran', () => {
   it('says how long it waited once a core is back, with the time the last one stopped, and loses the reason when it starts', async () => {
     const { dataDir, flag, projectId, holder, next } = await project();
     // Tried: the first core quits keeping its agent running, with Next ready behind it (one agent at a time).
-    const first = processCore(dataDir);
-    await first.ready;
-    first.scheduler.run(projectId);
-    await waitFor('Holder running and Next ready', () => first.tasks.get(holder.id).status === 'running' && first.tasks.get(next.id).status === 'ready');
-    const holderPid = first.sessions.live(projectId)[0]!.pid!;
-    first.setQuitChoice('keep');
-    await first.dispose();
-    cores.splice(cores.indexOf(first), 1);
+    const holderPid = await quitKeepingHolder(dataDir, projectId, holder, next);
     const stoppedAt = readCoreAlive(dataDir)!.stoppedAt!;
     expect(stoppedAt).toEqual(expect.any(Number));
     expect(isRunning(holderPid)).toBe(true);
@@ -115,14 +124,7 @@ describe('a task that could have started while no core ran', () => {
 
   it('one that can start at once says so as it starts: the reason is recorded, then gone with the move to Running', async () => {
     const { dataDir, flag, projectId, holder, next } = await project();
-    const first = processCore(dataDir);
-    await first.ready;
-    first.scheduler.run(projectId);
-    await waitFor('Holder running and Next ready', () => first.tasks.get(holder.id).status === 'running' && first.tasks.get(next.id).status === 'ready');
-    const holderPid = first.sessions.live(projectId)[0]!.pid!;
-    first.setQuitChoice('keep');
-    await first.dispose();
-    cores.splice(cores.indexOf(first), 1);
+    const holderPid = await quitKeepingHolder(dataDir, projectId, holder, next);
     // Tried: the agent kept running ends while no core runs, so that the slot is free when one is back.
     writeFileSync(flag, '');
     await waitFor('Holder to end with no core running', () => !isRunning(holderPid));

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MAX_PLAN_BYTES } from '../../../shared/constants';
-import type { ParsedPlan, Plan, PlanImportResult, PlannedTask, PlanSource, Task } from '../../../shared/contract';
+import type { ParsedPlan, Plan, PlanImportResult, PlannedTask, PlanSource, PlanTaskField, Task } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
 import { plans, taskDeps, tasks } from '../db/schema';
@@ -19,6 +19,7 @@ import { withMissingAgents, type AgentInstalled } from './planAgents';
 import { applyPlanEdits } from './planEdits';
 import { PlanParsePool } from './planParsePool';
 import { parsePlanBytes } from './planParser';
+import { plannedAgentOptions, reimportOf, type PlanFields } from './planReimport';
 
 /** Distance between the order values of consecutive tasks, as TaskService uses. */
 const ORDER_STEP = 1024;
@@ -28,44 +29,6 @@ interface ReadPlan {
   contentHash: string;
   /** What identifies the plan across re-imports: its absolute path, the dropped file's name, or null. */
   origin: string | null;
-}
-
-/** The fields of a task that a plan decides; anything else (status once running, order) is the board's. */
-type PlanFields = Pick<
-  Task,
-  | 'title'
-  | 'prompt'
-  | 'phase'
-  | 'priority'
-  | 'agentKind'
-  | 'agentLabel'
-  | 'estimate'
-  | 'complexity'
-  | 'size'
-  | 'contextDocs'
-  | 'planKey'
-  | 'steps'
-  | 'acceptance'
-  | 'optional'
->;
-
-function sameFields(a: PlanFields, b: PlanFields): boolean {
-  return (
-    a.title === b.title &&
-    a.prompt === b.prompt &&
-    a.phase === b.phase &&
-    a.priority === b.priority &&
-    a.agentKind === b.agentKind &&
-    a.agentLabel === b.agentLabel &&
-    a.estimate === b.estimate &&
-    a.complexity === b.complexity &&
-    a.size === b.size &&
-    a.planKey === b.planKey &&
-    a.optional === b.optional &&
-    JSON.stringify(a.contextDocs) === JSON.stringify(b.contextDocs) &&
-    JSON.stringify(a.steps) === JSON.stringify(b.steps) &&
-    JSON.stringify(a.acceptance) === JSON.stringify(b.acceptance)
-  );
 }
 
 /**
@@ -166,6 +129,8 @@ export class PlanImporter implements Disposable {
       const idOfKey = new Map<string, string>();
       const created: Task[] = [];
       const changed = new Map<string, Task>();
+      const applied = new Map<string, PlanTaskField[]>();
+      const keptTasks: PlanImportResult['keptTasks'] = [];
       let unchanged = 0;
       for (const t of plan.tasks) {
         const match = take(t);
@@ -176,6 +141,8 @@ export class PlanImporter implements Disposable {
           priority: t.priority,
           agentKind: t.agent ?? match?.agentKind ?? defaultAgent,
           agentLabel: t.agentLabel,
+          // "Claude Code (Opus)": the model goes to the agent's own flag (agentOptions.model).
+          agentOptions: plannedAgentOptions(t, match?.agentOptions),
           estimate: t.estimate,
           complexity: t.complexity,
           size: t.size,
@@ -207,8 +174,7 @@ export class PlanImporter implements Disposable {
             optional: fields.optional,
             status: initialStatus(t.done ? 'plan.newDoneTask' : 'plan.newTask'),
             parentId: null,
-            // "Claude Code (Opus)": the model goes to the agent's own flag (agentOptions.model).
-            agentOptions: t.model === null ? {} : { model: t.model },
+            agentOptions: fields.agentOptions,
             planId,
             order,
             reason: null,
@@ -223,11 +189,16 @@ export class PlanImporter implements Disposable {
         idOfKey.set(t.key, match.id);
         // The plan saying "done" finishes a task; a plan that does not say so never undoes work.
         const event = t.done ? 'plan.markedDone' : 'plan.reimported';
-        if (sameFields(match, fields) && nextStatus(match.status, event) === match.status) {
+        // A task that has started keeps how it runs (agent, model, prompt…); the board's fields follow the plan.
+        const reimport = reimportOf(match, fields);
+        if (reimport.kept.length > 0) keptTasks.push({ id: match.id, key: t.key, title: t.title, status: match.status, fields: reimport.kept });
+        const moves = nextStatus(match.status, event) !== match.status;
+        if (reimport.applied.length === 0 && !moves) {
           unchanged++;
           continue;
         }
-        changed.set(match.id, this.lifecycle.moveIn(tx, match, event, fields, now));
+        applied.set(match.id, moves ? [...reimport.applied, 'status'] : reimport.applied);
+        changed.set(match.id, this.lifecycle.moveIn(tx, match, event, reimport.fields, now));
       }
       const createdById = new Map(created.map((row) => [row.id, row]));
       const existingById = new Map(existing.map((row) => [row.id, row]));
@@ -244,6 +215,7 @@ export class PlanImporter implements Disposable {
         tx.update(tasks).set({ parentId, updatedAt: now }).where(eq(tasks.id, id)).run();
         if (!changed.has(id)) unchanged--;
         changed.set(id, { ...before, parentId, updatedAt: now });
+        applied.set(id, [...(applied.get(id) ?? []), 'parent']);
       }
 
       const planEdges = plan.edges.map((e) => ({ taskId: idOfKey.get(e.task)!, dependsOnId: idOfKey.get(e.dependsOn)!, planId }));
@@ -284,6 +256,12 @@ export class PlanImporter implements Disposable {
         unchanged,
         notInPlan: existing.length - matched.size,
         edges: planEdges.length,
+        updatedTasks: plan.tasks.flatMap((t) => {
+          const id = idOfKey.get(t.key)!;
+          const fields = applied.get(id);
+          return fields ? [{ id, key: t.key, title: t.title, fields }] : [];
+        }),
+        keptTasks,
       };
     }, WRITE_TRANSACTION);
 
@@ -298,6 +276,8 @@ export class PlanImporter implements Disposable {
       notInPlan: outcome.notInPlan,
       edges: outcome.edges,
       warnings: plan.warnings,
+      updatedTasks: outcome.updatedTasks,
+      keptTasks: outcome.keptTasks,
     };
   }
 
