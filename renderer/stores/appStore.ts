@@ -11,6 +11,8 @@ export interface Notice {
   code?: string;
   /** A button beside the message that takes the user where it can be dealt with; it dismisses the notice. */
   action?: NoticeAction;
+  /** News (something the user asked for went well) rather than a problem. */
+  news?: boolean;
 }
 
 export interface NoticeAction {
@@ -69,6 +71,12 @@ function byOrder(a: Task, b: Task): number {
 /** Shows a sentence to the user until dismissed, with a button that leads to the fix when there is one. */
 export function showNotice(message: string, code?: string, action?: NoticeAction): void {
   const notice: Notice = { id: ++noticeId, message, ...(code === undefined ? {} : { code }), ...(action ? { action } : {}) };
+  useAppStore.setState((s) => ({ notices: [...s.notices, notice] }));
+}
+
+/** Tells the user, until dismissed, that something they asked for was done. */
+export function showNews(message: string): void {
+  const notice: Notice = { id: ++noticeId, message, news: true };
   useAppStore.setState((s) => ({ notices: [...s.notices, notice] }));
 }
 

@@ -212,7 +212,17 @@ export const worktreeProcedures = {
         finish: z.boolean().default(false),
       })
       .strict(),
-    output: z.object({ baseBranch: z.string(), commit: z.string(), merged: z.boolean(), removed: z.boolean() }),
+    output: z.object({
+      branch: z.string(),
+      baseBranch: z.string(),
+      commit: z.string(),
+      /** False when the base already held everything: nothing was merged. */
+      merged: z.boolean(),
+      /** The branch's commits the merge brought into the base, and the files it changed there. */
+      commits: z.number().int(),
+      files: z.number().int(),
+      removed: z.boolean(),
+    }),
   },
   'review.pushAvailability': { input: taskInput, output: pushAvailabilitySchema },
   'review.openPullRequest': {

@@ -160,5 +160,15 @@ describe('plan import: paste, drop, a grid that holds', () => {
     await expect.poll(() => dialog.getByRole('alert').textContent(), SLOW).toMatch(/BAD_PLAN.*The pasted plan is empty/);
     expect(await paste('# Chores\n\n- [ ] Sweep\n- [ ] Mop\n- [ ] Dust\n')).toBe(true);
     await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/Chores.*3 of 3 tasks/);
+
+    // Text dragged from another window and dropped on the dialog is a plan as well.
+    await dialog.getByRole('button', { name: 'Another plan' }).click();
+    const dataTransfer = await page.evaluateHandle(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', '# Errands\n\n- [ ] Post\n- [ ] Bank\n');
+      return data;
+    });
+    await dialog.locator('.dropzone').dispatchEvent('drop', { dataTransfer });
+    await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/Errands.*2 of 2 tasks/);
   }, 120_000);
 });

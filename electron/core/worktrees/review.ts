@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { ChangedFile, PushAvailability, TaskReason, Worktree, WorktreeDiff } from '../../../shared/contract';
+import type { ChangedFile, OutputOf, PushAvailability, TaskReason, Worktree, WorktreeDiff } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import { findExecutable } from '../agents/binaries';
 import { commitIdentityConfig } from '../git/commitIdentity';
@@ -59,6 +59,9 @@ function run(file: string, args: string[], cwd: string): Promise<string> {
     });
   });
 }
+
+/** What a merge did: the commit now at the tip of the base, and how many of the branch's commits and files it brought. */
+export type MergeResult = OutputOf<'review.merge'>;
 
 /** What reviewing works with. */
 export interface WorktreeReviewOptions {
@@ -198,7 +201,7 @@ export class WorktreeReview {
     taskId: string,
     strategy: 'merge' | 'squash',
     options: { message?: string | undefined; finish?: boolean } = {},
-  ): Promise<{ baseBranch: string; commit: string; merged: boolean; removed: boolean }> {
+  ): Promise<MergeResult> {
     const message = options.message;
     const { worktree, project, task } = this.worktrees.requireCheckout(taskId);
     this.requireBranchMode(worktree);
@@ -210,7 +213,7 @@ export class WorktreeReview {
       if (!baseTip) throw new SwitchyardError('NOT_FOUND', `the base branch "${worktree.baseBranch}" no longer exists`);
       const branchTip = await repo.revparse(['--verify', `${refHeads(worktree.branch)}^{commit}`]);
       const pending = Number(await repo.raw(['rev-list', '--count', branchTip, '--not', baseTip]));
-      if (pending === 0) return { commit: baseTip, merged: false };
+      if (pending === 0) return { commit: baseTip, merged: false, commits: 0, files: 0 };
 
       const merged = await mergeTree(project.path, baseTip, branchTip);
       if (merged.conflicts.length > 0) {
@@ -225,8 +228,9 @@ export class WorktreeReview {
           : `Merge branch '${worktree.branch}': ${task.title}`);
       const parents = strategy === 'squash' ? ['-p', baseTip] : ['-p', baseTip, '-p', branchTip];
       const commit = await repo.raw(['commit-tree', merged.tree, ...parents, '-m', text]);
+      const files = (await repo.raw(['diff', '--name-only', '-z', '--no-renames', baseTip, commit])).split('\0').filter((f) => f !== '').length;
       await this.moveBase(project.path, worktree, baseRef, baseTip, commit);
-      return { commit, merged: true };
+      return { commit, merged: true, commits: pending, files };
     });
     if (result.merged) {
       this.store.log(worktree, 'merged', `${strategy === 'squash' ? 'Squashed' : 'Merged'} ${worktree.branch} into ${worktree.baseBranch}: ${result.commit.slice(0, 12)}`, {
@@ -242,7 +246,7 @@ export class WorktreeReview {
       this.landed(taskId);
       removed = true;
     }
-    return { baseBranch: worktree.baseBranch, ...result, removed };
+    return { branch: worktree.branch, baseBranch: worktree.baseBranch, ...result, removed };
   }
 
   /**

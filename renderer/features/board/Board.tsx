@@ -35,6 +35,7 @@ import { lazyNamed } from '../../components/lazyNamed';
 const GraphView = lazyNamed(() => import('../graph/GraphView'), 'default');
 const PlanImportDialog = lazyNamed(() => import('../plans/PlanImportDialog'), 'PlanImportDialog');
 const WorktreeHousekeeping = lazyNamed(() => import('../worktrees/WorktreeHousekeeping'), 'WorktreeHousekeeping');
+const ReviewPanel = lazyNamed(() => import('../worktrees/ReviewPanel'), 'ReviewPanel');
 
 /** Pointer travel before a press becomes a drag, so that a click still opens the card (px). */
 const DRAG_ACTIVATION_DISTANCE = 5;
@@ -100,6 +101,8 @@ export function Board() {
     actions.closeTask();
   };
   const [housekeeping, setHousekeeping] = useState(false);
+  const [reviewingId, setReviewingId] = useState<string | null>(null);
+  const reviewing = tasks.find((t) => t.id === reviewingId);
   const [importing, setImporting] = useState<{ file?: File } | null>(null);
   const [dropping, setDropping] = useState(false);
   const [view, setView] = useState<'board' | 'graph'>('board');
@@ -231,6 +234,7 @@ export function Board() {
               agentOf={agentOf}
               allowAll={allowAll}
               onOpen={(task) => void actions.openTask(task.id)}
+              onReview={(task) => setReviewingId(task.id)}
             />
           ))}
         </div>
@@ -247,6 +251,7 @@ export function Board() {
           />
         )}
         {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
+        {reviewing && <ReviewPanel task={reviewing} onClose={() => setReviewingId(null)} />}
       </Loadable>
     </section>
   );

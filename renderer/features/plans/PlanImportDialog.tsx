@@ -7,7 +7,7 @@ import { RpcError } from '../../rpc/client';
 import { useActions } from '../../stores/actionsContext';
 import { reportError } from '../../stores/appStore';
 import { AGENT_LABELS } from '../board/columns';
-import { checkPlanText, pastedPlan, readPlanFile, sourceOf, type PlanText } from './planInput';
+import { checkPlanText, carriedPlan, readPlanFile, sourceOf, type PlanText } from './planInput';
 import { derivedLabel, editTask, emptyEdits, FORMAT_NAMES, parseKeys, summary, toggleDerived, toggleExcluded, withEdits } from './planEditsModel';
 
 /** Height of one task row in the preview (px); rows are virtualised for plans of thousands of tasks. */
@@ -74,7 +74,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
       checkPlanText(content);
       return Promise.resolve({ content });
     });
-  const readPasted = (pasted: File | string) => (typeof pasted === 'string' ? readText(pasted) : readFile(pasted));
+  const readPasted = (carried: File | string) => (typeof carried === 'string' ? readText(carried) : readFile(carried));
 
   // A file dropped on the board opens the dialog with it.
   useEffect(() => {
@@ -118,16 +118,18 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     if (!(event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget))) setDropping(false);
   };
   const onDrop = (event: DragEvent) => {
-    event.preventDefault();
     event.stopPropagation();
     setDropping(false);
-    const file = event.dataTransfer.files[0];
-    if (file) void readFile(file);
+    const dropped = carriedPlan(event.dataTransfer);
+    // Text dropped into a text field is that field's; anywhere else, dropped text is a plan too.
+    if (dropped === null || (typeof dropped === 'string' && takesText(event.target))) return;
+    event.preventDefault();
+    void readPasted(dropped);
   };
   // Before a plan is shown, a paste anywhere in the dialog but a text field is the plan.
   const onPaste = (event: ClipboardEvent) => {
     if (loaded || busy || takesText(event.target)) return;
-    const pasted = pastedPlan(event.clipboardData);
+    const pasted = carriedPlan(event.clipboardData);
     if (pasted === null) return;
     event.preventDefault();
     void readPasted(pasted);
@@ -135,7 +137,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
   // Pasted into the empty box, a plan is previewed at once; typed text waits for Preview.
   const onPasteText = (event: ClipboardEvent<HTMLTextAreaElement>) => {
     if (typed.trim() !== '' || busy) return;
-    const pasted = pastedPlan(event.clipboardData);
+    const pasted = carriedPlan(event.clipboardData);
     if (pasted === null) return;
     event.preventDefault();
     event.stopPropagation();
@@ -169,7 +171,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
         {!loaded && (
           <div className="plan-sources">
             <label className="dropzone">
-              <span>Drop a plan file here (markdown or text), or choose one.</span>
+              <span>Drop a plan file (markdown or text) or its text here, or choose a file.</span>
               <input type="file" aria-label="Plan file" accept=".md,.markdown,.txt,text/*" onChange={(e) => e.target.files?.[0] && void readFile(e.target.files[0])} />
             </label>
             <label className="plan-paste">

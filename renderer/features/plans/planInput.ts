@@ -83,8 +83,8 @@ export async function readPlanFile(file: File): Promise<PlanText> {
   return { content, fileName: file.name };
 }
 
-/** What a paste carries as a plan: a file if one was pasted, else its plain text; null for neither. */
-export function pastedPlan(data: DataTransfer | null): File | string | null {
+/** What a paste or a drop carries as a plan: its first file if it has one, else its plain text; null for neither. */
+export function carriedPlan(data: DataTransfer | null): File | string | null {
   if (!data) return null;
   const file = data.files[0];
   if (file) return file;

@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appRoot } from '../../electron/core/appRoot';
+import { startServer } from '../../electron/server/http';
+import { makeCore } from '../helpers/core';
+import { gitIn, makeRepo } from '../helpers/gitRepo';
+import { launchBrowser } from './harness';
+
+/** A merge, a removal and the board following them, on a busy 2-core machine (ms). */
+const SLOW = { timeout: 30_000 };
+
+/** Commits files in a checkout, as an agent does in its worktree. */
+function commitIn(dir: string, files: Record<string, string>, message: string) {
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  gitIn(dir, ['add', '-A']);
+  gitIn(dir, ['commit', '-q', '-m', message]);
+}
+
+/** The core in this process, served to a headless Chromium, with one project on a real repository. */
+async function servedCore() {
+  execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
+  const core = makeCore();
+  const repo = makeRepo({ files: { 'README.md': '# demo\n', 'app.txt': 'line 1\nline 2\nline 3\n' } });
+  const project = await core.projects.add(repo);
+  const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
+  const browser = await launchBrowser();
+  return { core, project, repo, server, browser };
+}
+
+/** A task in Review whose worktree holds three commits, each of the changes given. */
+async function taskInReview(core: ReturnType<typeof makeCore>, projectId: string, title: string, commits: Record<string, string>[]) {
+  const task = core.tasks.create({ projectId, title, prompt: '', status: 'review', priority: 'normal', phase: null });
+  const worktree = await core.worktrees.create({ taskId: task.id });
+  commits.forEach((files, i) => commitIn(worktree.path, files, `commit ${i + 1} of ${title}`));
+  return { task, worktree };
+}
+
+describe('review from the board', () => {
+  it("opens a Review card's diff from its Review action, merges it, says so in words, and leaves no error nor stale editor", async () => {
+    const { core, project, repo, server, browser } = await servedCore();
+    try {
+      // Three commits that change five files; then three that add three others.
+      const { task, worktree } = await taskInReview(core, project.id, 'Add the numbers', [
+        { 'one.txt': '1\n', 'two.txt': '2\n' },
+        { 'three.txt': '3\n', 'app.txt': 'line 1\nline 2 by the agent\nline 3\n' },
+        { 'README.md': '# demo\nwith notes\n' },
+      ]);
+      const other = await taskInReview(core, project.id, 'Edit the notes', [{ 'notes-a.txt': 'a\n' }, { 'notes-b.txt': 'b\n' }, { 'notes-c.txt': 'c\n' }]);
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      page.on('dialog', (dialog) => void dialog.accept());
+      await page.goto(server.loginUrl);
+
+      // Only cards in Review offer it; this one's opens the diff straight away.
+      const review = page.getByRole('region', { name: 'Review' });
+      await review.getByRole('button', { name: 'Review the work of Add the numbers' }).click();
+      const panel = page.getByRole('dialog', { name: 'Worktree of Add the numbers' });
+      await expect.poll(() => panel.getByRole('region', { name: 'Diff of app.txt' }).textContent(), SLOW).toContain('line 2 by the agent');
+      expect(await panel.getByTestId('worktree-branch').textContent()).toBe(worktree.branch);
+
+      await panel.getByRole('button', { name: 'Merge', exact: true }).click();
+      const words = `Merged ${worktree.branch} into main: 3 commits, 5 files`;
+      await expect.poll(() => panel.getByRole('status').textContent(), SLOW).toBe(`${words}. Add the numbers is done and its worktree removed.`);
+      await expect.poll(() => page.locator('.notices').getByRole('status').allTextContents(), SLOW).toEqual([expect.stringContaining(words)]);
+      expect(readFileSync(join(repo, 'one.txt'), 'utf8')).toBe('1\n');
+      expect(existsSync(worktree.path)).toBe(false);
+      await expect.poll(() => page.locator(`[data-status="done"] [data-task-id="${task.id}"]`).count(), SLOW).toBe(1);
+      // The worktree went while the panel read it: no NOT_FOUND, nor any other error.
+      expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+      await panel.getByRole('button', { name: 'Close' }).click();
+      await panel.waitFor({ state: 'detached' });
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      // A card in Done offers no Review.
+      expect(await page.getByRole('button', { name: 'Review the work of Add the numbers' }).count()).toBe(0);
+
+      // The same from the editor: once the task landed, closing the panel closes the editor too.
+      await review.getByRole('button', { name: /^Edit the notes/ }).click();
+      const editor = page.getByRole('dialog', { name: 'Edit task' });
+      await editor.getByRole('button', { name: 'Worktree & review' }).click();
+      const second = page.getByRole('dialog', { name: 'Worktree of Edit the notes' });
+      await expect.poll(() => second.getByTestId('worktree-branch').textContent(), SLOW).toBe(other.worktree.branch);
+      await second.getByRole('button', { name: 'Squash', exact: true }).click();
+      await expect.poll(() => second.getByRole('status').textContent(), SLOW).toContain(`Squashed ${other.worktree.branch} into main: 3 commits, 3 files`);
+      await second.getByRole('button', { name: 'Close' }).click();
+      await second.waitFor({ state: 'detached' });
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      expect(core.tasks.get(other.task.id).status).toBe('done');
+      expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
