@@ -73,7 +73,7 @@ function perMb(cpuMs: number | null): number | null {
 }
 
 function mbPerSecond(bytes: number, ms: number): number {
-  return Number((bytes / 2 ** 20 / (ms / 1000)).toFixed(1));
+  return Number((bytes / 2 ** 20 / (ms / 1000)).toFixed(2));
 }
 
 async function rawNodePty(flood: string): Promise<number> {
