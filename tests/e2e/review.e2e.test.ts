@@ -76,6 +76,16 @@ describe('review from the board', () => {
       // A card in Done offers no Review.
       expect(await page.getByRole('button', { name: 'Review the work of Add the numbers' }).count()).toBe(0);
 
+      // The command palette's Review opens the same panel.
+      await page.keyboard.press('Control+k');
+      const palette = page.getByRole('dialog', { name: 'Command palette' });
+      await palette.getByRole('combobox', { name: 'Command' }).fill('Review: Edit the notes');
+      await page.keyboard.press('Enter');
+      const fromPalette = page.getByRole('dialog', { name: 'Worktree of Edit the notes' });
+      await expect.poll(() => fromPalette.getByTestId('worktree-branch').textContent(), SLOW).toBe(other.worktree.branch);
+      await fromPalette.getByRole('button', { name: 'Close' }).click();
+      await fromPalette.waitFor({ state: 'detached' });
+
       // The same from the editor: once the task landed, closing the panel closes the editor too.
       await review.getByRole('button', { name: /^Edit the notes/ }).click();
       const editor = page.getByRole('dialog', { name: 'Edit task' });
