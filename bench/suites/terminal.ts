@@ -246,7 +246,7 @@ async function vsCodeRows(browser: Browser, run: PeerRun, pipeline: number, cpuM
       name: `${FLOOD_MB} MB ANSI flood into a visible pane in headless Chromium, against ${VS_CODE}`,
       value: pipeline,
       unit: 'MB/s',
-      baseline: `the same flood, cat in ${VS_CODE} (code-server ${CODE_SERVER_VERSION}, DOM renderer)`,
+      baseline: `the same flood, cat in ${VS_CODE} (code-server ${CODE_SERVER_VERSION}, DOM renderer, ${vscode.cols}×${vscode.rows})`,
       baselineValue: vscodeMbPerS,
       better: 'higher',
       target: '≥ 2.0×',
