@@ -1,6 +1,5 @@
-import { Suspense } from 'react';
 import { Board } from './features/board/Board';
-import { Loading } from './components/Loading';
+import { Loadable } from './components/Loadable';
 import { lazyNamed } from './components/lazyNamed';
 import { CommandPalette, usePaletteKeys, useShortcutSheetKey } from './features/keyboard/CommandPalette';
 import { ShortcutSheet } from './features/keyboard/ShortcutSheet';
@@ -67,7 +66,7 @@ export function App() {
             </button>
           ))}
         </nav>
-        <Suspense fallback={<Loading what="the view" />}>
+        <Loadable what="the view">
           {taskView ? (
             <TaskSessionView taskId={taskView} />
           ) : view === 'board' ? (
@@ -79,7 +78,7 @@ export function App() {
           ) : (
             <TerminalsView />
           )}
-        </Suspense>
+        </Loadable>
         <footer className="statusbar">
           {info ? `Switchyard ${info.version} · ${info.mode} · data in ${info.dataDir}` : ''}
         </footer>

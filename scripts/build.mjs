@@ -53,6 +53,9 @@ const external = [
 const isExternal = (id) => external.some((name) => id === name || id.startsWith(`${name}/`));
 
 const quiet = { logLevel: 'warn', configFile: false, root };
+// What is built is what ships, whoever starts the build: a NODE_ENV inherited from a test runner
+// (vitest sets `test`) would otherwise put React's development build, unminified, into the page.
+process.env.NODE_ENV = 'production';
 
 await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 

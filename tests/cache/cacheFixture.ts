@@ -52,6 +52,11 @@ export function treeSnapshot(root: string): string {
   return lines.join('\n');
 }
 
+/** A tree snapshot with every file's write bits removed: what the cache stores, sealed, for a tree that was installed. */
+export function sealedSnapshot(snapshot: string): string {
+  return snapshot.replace(/^(.* file )([0-7]+)( [0-9a-f]*)$/gm, (_, head: string, mode: string, tail: string) => `${head}${(parseInt(mode, 8) & ~0o222).toString(8)}${tail}`);
+}
+
 /** Runs a program in a folder and returns its output. */
 export function runIn(cwd: string, command: string, args: string[]): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8' }).trim();

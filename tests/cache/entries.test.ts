@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { call } from '../worktrees/fixture';
-import { cachedProject, treeSnapshot } from './cacheFixture';
+import { cachedProject, sealedSnapshot, treeSnapshot } from './cacheFixture';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -55,7 +55,8 @@ describe('dependency cache entries', () => {
     const { core, project, create } = await cachedProject();
     const source = await create('source');
     await core.cache.idle();
-    const whole = treeSnapshot(join(source.path, 'node_modules'));
+    // Write bits aside: a hardlinked tree has the entry's read-only files, a clone its own writable ones.
+    const whole = sealedSnapshot(treeSnapshot(join(source.path, 'node_modules')));
     await core.cache.clear();
     const readers = Array.from({ length: 6 }, (_, i) => {
       const path = join(source.path, '..', `reader-${i}`);
@@ -68,7 +69,7 @@ describe('dependency cache entries', () => {
     await Promise.all(work);
     for (const path of readers) {
       const modules = join(path, 'node_modules');
-      if (existsSync(modules)) expect(treeSnapshot(modules)).toBe(whole);
+      if (existsSync(modules)) expect(sealedSnapshot(treeSnapshot(modules))).toBe(whole);
       expect(readdirSync(path).filter((name) => name.includes('switchyard'))).toEqual([]);
     }
   });

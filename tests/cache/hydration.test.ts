@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorktreeActivity } from '../../shared/contract';
 import { call } from '../worktrees/fixture';
-import { cachedProject, runIn, treeSnapshot } from './cacheFixture';
+import { cachedProject, runIn, sealedSnapshot, treeSnapshot } from './cacheFixture';
 
 describe('dependency cache hydration', () => {
   it('installs on a miss, stores the folder after the script, and hydrates the next worktree with links and exec bits intact', async () => {
-    const { core, create, installs } = await cachedProject();
+    const { core, project, create, installs } = await cachedProject();
     const first = await create('first');
     expect(installs()).toBe(1);
     await core.cache.idle();
@@ -17,7 +17,10 @@ describe('dependency cache hydration', () => {
     // The second worktree's script still runs, but finds node_modules already there.
     const second = await create('second');
     const modules = join(second.path, 'node_modules');
-    expect(treeSnapshot(modules)).toBe(treeSnapshot(join(first.path, 'node_modules')));
+    const installed = treeSnapshot(join(first.path, 'node_modules'));
+    // Hardlinks share the entry's read-only files; a clone or a copy has its own, writable again.
+    const { strategy } = await core.cache.strategyFor(project, join(second.path, '..'));
+    expect(treeSnapshot(modules)).toBe(strategy === 'hardlink' ? sealedSnapshot(installed) : installed);
     expect(statSync(join(modules, 'tool/bin/tool.js')).mode & 0o111).toBe(0o111);
     expect(runIn(second.path, join(modules, '.bin/tool'), [])).toBe('tool');
     expect((await core.cache.list())[0]).toMatchObject({ hits: 1, projects: [expect.any(String)] });
@@ -31,16 +34,18 @@ describe('dependency cache hydration', () => {
     await call(core, 'settings.set', { key: 'cache.strategy', value: 'copy', scope: 'project', projectId: project.id });
     const first = await create('first');
     await core.cache.idle();
-    const stored = treeSnapshot(join(first.path, 'node_modules'));
+    const installed = treeSnapshot(join(first.path, 'node_modules'));
+    const stored = sealedSnapshot(installed);
     const hydrated = await create('hydrated');
     const modules = join(hydrated.path, 'node_modules');
+    expect(treeSnapshot(modules)).toBe(installed);
     appendFileSync(join(modules, 'lib/index.js'), 'changed in place\n');
     rmSync(join(modules, 'tool/bin/tool.js'));
     chmodSync(join(modules, 'lib/index.js'), 0o600);
     const key = (await core.cache.list())[0]!.key;
     expect(treeSnapshot(core.cache.entries.treeOf(key))).toBe(stored);
     const next = await create('next');
-    expect(treeSnapshot(join(next.path, 'node_modules'))).toBe(stored);
+    expect(treeSnapshot(join(next.path, 'node_modules'))).toBe(installed);
     expect(await core.cache.verify(key)).toEqual({ key, ok: true });
   });
 
@@ -49,7 +54,8 @@ describe('dependency cache hydration', () => {
     await call(core, 'settings.set', { key: 'cache.strategy', value: 'hardlink', scope: 'project', projectId: project.id });
     const first = await create('first');
     await core.cache.idle();
-    const stored = treeSnapshot(join(first.path, 'node_modules'));
+    const installed = treeSnapshot(join(first.path, 'node_modules'));
+    const stored = sealedSnapshot(installed);
     const hydrated = await create('hydrated');
     expect(installs()).toBe(1);
     const modules = join(hydrated.path, 'node_modules');
@@ -62,7 +68,7 @@ describe('dependency cache hydration', () => {
 
     const next = await create('next');
     expect(installs()).toBe(2);
-    expect(treeSnapshot(join(next.path, 'node_modules'))).toBe(stored);
+    expect(treeSnapshot(join(next.path, 'node_modules'))).toBe(installed);
     const activity = await call<WorktreeActivity[]>(core, 'worktrees.activity', { taskId: next.taskId });
     expect(activity.find((a) => a.kind === 'setup.hydrate.done')?.message).toMatch(/lib\/index.js has mode 600.*evicted/);
     // The fresh install is stored again, from a worktree nobody changed.
@@ -76,7 +82,8 @@ describe('dependency cache hydration', () => {
     await call(core, 'settings.set', { key: 'cache.strategy', value: 'hardlink', scope: 'project', projectId: project.id });
     const first = await create('first');
     await core.cache.idle();
-    const stored = treeSnapshot(join(first.path, 'node_modules'));
+    const installed = treeSnapshot(join(first.path, 'node_modules'));
+    const stored = sealedSnapshot(installed);
     const a = await create('a');
     const b = await create('b');
     expect(installs()).toBe(1);
@@ -90,13 +97,17 @@ describe('dependency cache hydration', () => {
     expect(treeSnapshot(core.cache.entries.treeOf(key))).toBe(stored);
     expect(await core.cache.verify(key)).toEqual({ key, ok: true });
 
-    // A write in place goes through the shared file: a verify finds it and evicts, so no worktree is handed the damaged entry.
-    appendFileSync(join(aModules, 'tool/bin/tool.js'), '// changed in place\n');
+    // The files' owner can make a linked file writable, write it in place and seal it again (root
+    // needs no chmod): the write goes through the shared file, and a verify finds it and evicts.
+    const tool = join(aModules, 'tool/bin/tool.js');
+    chmodSync(tool, 0o755);
+    appendFileSync(tool, '// changed in place\n');
+    chmodSync(tool, 0o555);
     expect(await core.cache.verify(key)).toEqual({ key, ok: false, problem: expect.stringMatching(/tool\/bin\/tool\.js/) });
     expect(await core.cache.list()).toEqual([]);
     const next = await create('next');
     expect(installs()).toBe(2);
-    expect(treeSnapshot(join(next.path, 'node_modules'))).toBe(stored);
+    expect(treeSnapshot(join(next.path, 'node_modules'))).toBe(installed);
   });
 
   it('a project strategy override beats the user setting, and removing it restores the user setting', async () => {

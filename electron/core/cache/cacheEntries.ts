@@ -18,6 +18,8 @@ export interface CacheEntry {
   lastUsedAt: number;
   /** Names of the projects that used it. */
   projects: string[];
+  /** Its files were made read-only before its manifest was taken (treeSeal.ts); absent in entries stored before sealing. */
+  sealed?: boolean;
 }
 
 /**

@@ -15,6 +15,7 @@ import { ManifestThread } from './manifestThread';
 import { manifestBytes } from './treeManifest';
 import { statDigest } from './statDigest';
 import { placeTree, placeTreeAtomically, removeStagingLeftovers, stagingPath } from './treePlacement';
+import { sealFiles, unsealFiles } from './treeSeal';
 
 const BYTES_PER_MB = 1024 * 1024;
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
@@ -42,9 +43,10 @@ function populateError(folder: string, error: unknown): SwitchyardError {
  * The per-user dependency cache. Hydrate places a worktree's dependency folders from entries
  * keyed by their lockfiles; after the setup script installed what was missing, populate stores it.
  *
- * Hardlinks share files with the entry, so a write in place or a chmod in a hydrated worktree
- * changes the entry (file modes cannot stop root, and tools such as npm replace files rather than
- * write them in place). The cache therefore verifies before reuse: a hardlink hydration first
+ * Hardlinks share files with the entry. An entry's files are therefore sealed read-only when it
+ * is stored (treeSeal.ts): a write in place through a link is refused, while a write by rename or
+ * a delete changes only the worktree's own directories. File modes cannot stop root, nor the
+ * files' owner from a chmod, so the cache also verifies before reuse: a hardlink hydration first
  * compares the entry's tree with the manifest stored with it (type, mode, size, time, link
  * targets) and evicts an entry that changed, so the next worktree installs afresh instead of
  * inheriting the change. That check runs in GNU find as a digest of those fields, stored at
@@ -173,6 +175,13 @@ export class DependencyCache implements Disposable {
     const entries = this.entries;
     const [entry, stored] = await Promise.all([entries.read(folder.key), strategy === 'hardlink' ? entries.readStatDigest(folder.key) : undefined]);
     if (!entry) return 'not cached yet, the setup script installs it';
+    if (strategy === 'hardlink' && !entry.sealed) {
+      // Stored before entries were sealed: its files are writable through a link, so it is stored again.
+      await entries.remove(folder.key);
+      this.changed();
+      this.parts.log.info(`cache entry ${folder.key} (${folder.folder}) was stored with writable files: evicted, to be stored again sealed`);
+      return 'the cached copy was stored with writable files and was evicted, the setup script installs it and stores it read-only';
+    }
     // A folder such as vendor/bundle needs its parent; node_modules has the worktree.
     if (folder.folder.includes('/')) await mkdir(dirname(target), { recursive: true });
     if (strategy === 'hardlink') {
@@ -203,7 +212,8 @@ export class DependencyCache implements Disposable {
       }
       await rename(staging, target);
     } else {
-      await placeTreeAtomically(entries.treeOf(folder.key), target, strategy);
+      // A clone or copy shares no file with the entry: its files are made writable again.
+      await placeTreeAtomically(entries.treeOf(folder.key), target, strategy, unsealFiles);
     }
     const projects = entry.projects.includes(project.name) ? entry.projects : [...entry.projects, project.name];
     await entries.update({ ...entry, hits: entry.hits + 1, lastUsedAt: Date.now(), projects });
@@ -245,6 +255,8 @@ export class DependencyCache implements Disposable {
           await rm(tree, { recursive: true, force: true });
           await placeTree(source, tree, 'copy');
         });
+        // Sealed before the manifest and digest are taken: they record the read-only modes.
+        await sealFiles(tree);
         const manifest = await this.manifests.read(tree, { hash: true });
         const digest = await statDigest(tree);
         const now = Date.now();
@@ -257,6 +269,7 @@ export class DependencyCache implements Disposable {
           hits: 0,
           lastUsedAt: now,
           projects: [project.name],
+          sealed: true,
         };
         if (await entries.commit(staging, entry, manifest, digest)) {
           stored.push(entry);
@@ -300,7 +313,7 @@ export class DependencyCache implements Disposable {
   async overview(): Promise<CacheList> {
     const pinned = this.pinned();
     const entries: CacheEntryInfo[] = (await this.list())
-      .map((entry) => ({ ...entry, pinned: pinned.has(entry.key) }))
+      .map(({ sealed: _sealed, ...entry }) => ({ ...entry, pinned: pinned.has(entry.key) }))
       .sort((a, b) => b.lastUsedAt - a.lastUsedAt);
     return {
       location: this.entries.root,

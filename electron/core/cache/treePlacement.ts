@@ -84,13 +84,20 @@ export async function removeStagingLeftovers(dir: string): Promise<string[]> {
 }
 
 /**
- * Builds a tree at a staging name beside `target` and renames it into place, so `target` is
- * either absent or whole. On failure the staging tree is removed and the error rethrown.
+ * Builds a tree at a staging name beside `target`, lets `finish` work on it there, and renames it
+ * into place, so `target` is either absent or whole. On failure the staging tree is removed and
+ * the error rethrown.
  */
-export async function placeTreeAtomically(source: string, target: string, strategy: PlacementStrategy): Promise<void> {
+export async function placeTreeAtomically(
+  source: string,
+  target: string,
+  strategy: PlacementStrategy,
+  finish?: (staging: string) => Promise<void>,
+): Promise<void> {
   const staging = stagingPath(target);
   try {
     await placeTree(source, staging, strategy);
+    await finish?.(staging);
     await rename(staging, target);
   } catch (error) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);

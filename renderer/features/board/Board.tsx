@@ -12,12 +12,12 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Task, TaskStatus } from '../../../shared/contract';
 import { AGENT_KINDS } from '../../../shared/contract/taskKinds';
 import { EmptyState } from '../../components/EmptyState';
 import { useActions } from '../../stores/actionsContext';
-import { useAppStore } from '../../stores/appStore';
+import { openReview, useAppStore } from '../../stores/appStore';
 import { dropPosition } from './boardOrder';
 import { Column } from './Column';
 import { AGENT_LABELS, COLUMNS } from './columns';
@@ -28,13 +28,14 @@ import { TaskCardBody, type CardLinks } from './TaskCard';
 import { useSessionStore } from '../terminals/sessionStore';
 import { RunControl } from './RunControl';
 import { TaskEditor, type EditorTarget } from './TaskEditor';
-import { Loading } from '../../components/Loading';
+import { Loadable } from '../../components/Loadable';
 import { lazyNamed } from '../../components/lazyNamed';
 
 /** The graph view and its layout library load only when first shown. */
-const GraphView = lazy(() => import('../graph/GraphView'));
+const GraphView = lazyNamed(() => import('../graph/GraphView'), 'default');
 const PlanImportDialog = lazyNamed(() => import('../plans/PlanImportDialog'), 'PlanImportDialog');
 const WorktreeHousekeeping = lazyNamed(() => import('../worktrees/WorktreeHousekeeping'), 'WorktreeHousekeeping');
+const ReviewPanel = lazyNamed(() => import('../worktrees/ReviewPanel'), 'ReviewPanel');
 
 /** Pointer travel before a press becomes a drag, so that a click still opens the card (px). */
 const DRAG_ACTIVATION_DISTANCE = 5;
@@ -100,6 +101,7 @@ export function Board() {
     actions.closeTask();
   };
   const [housekeeping, setHousekeeping] = useState(false);
+  const reviewing = useAppStore((s) => s.tasks.find((t) => t.id === s.reviewTaskId));
   const [importing, setImporting] = useState<{ file?: File } | null>(null);
   const [dropping, setDropping] = useState(false);
   const [view, setView] = useState<'board' | 'graph'>('board');
@@ -177,9 +179,11 @@ export function Board() {
       }}
     >
       <header className="board-header">
-        <div>
-          <h2>{project.name}</h2>
-          <span className="muted">{project.path}</span>
+        <div className="board-title">
+          <h2 title={project.name}>{project.name}</h2>
+          <span className="muted board-path" title={project.path}>
+            {project.path}
+          </span>
         </div>
         <HeaderCounts tasks={tasks} filter={filter} onChange={setFilter} />
         <FilterBar filter={filter} phases={phases} onChange={setFilter} />
@@ -212,9 +216,9 @@ export function Board() {
       {tasks.length === 0 && <p className="muted board-empty">No tasks yet. Create one with “New task”.</p>}
       {tasks.length > 0 && visible.length === 0 && <p className="muted board-empty">No task matches the filter.</p>}
       {view === 'graph' && graph && (
-        <Suspense fallback={<p className="muted">Drawing the graph…</p>}>
+        <Loadable what="the graph" fallback={<p className="muted">Drawing the graph…</p>}>
           <GraphView tasks={visible} graph={graph} onOpen={(id) => void actions.openTask(id)} />
-        </Suspense>
+        </Loadable>
       )}
       {view === 'board' && (
       <DndContext sensors={sensors} collisionDetection={collisionDetection} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragged(null)}>
@@ -229,6 +233,7 @@ export function Board() {
               agentOf={agentOf}
               allowAll={allowAll}
               onOpen={(task) => void actions.openTask(task.id)}
+              onReview={(task) => openReview(task.id)}
             />
           ))}
         </div>
@@ -236,7 +241,7 @@ export function Board() {
       </DndContext>
       )}
       {editing && <TaskEditor projectId={project.id} target={editing} onClose={closeEditor} />}
-      <Suspense fallback={<Loading what="the dialog" />}>
+      <Loadable what="the dialog">
         {importing && (
           <PlanImportDialog
             projectId={project.id}
@@ -245,7 +250,8 @@ export function Board() {
           />
         )}
         {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
-      </Suspense>
+        {reviewing && <ReviewPanel task={reviewing} onClose={() => openReview(null)} />}
+      </Loadable>
     </section>
   );
 }

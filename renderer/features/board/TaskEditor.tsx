@@ -1,10 +1,10 @@
-import { Suspense, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { AgentKind, Task, TaskPriority, TaskStatus } from '../../../shared/contract';
 import { AGENT_KINDS, TASK_PRIORITIES } from '../../../shared/contract/taskKinds';
 import type { ErrorData } from '../../../shared/errors';
 import { useDialogFocus } from '../../components/useDialogFocus';
 import { useActions } from '../../stores/actionsContext';
-import { Loading } from '../../components/Loading';
+import { Loadable } from '../../components/Loadable';
 import { lazyNamed } from '../../components/lazyNamed';
 import { AGENT_LABELS, COLUMNS } from './columns';
 import { formatCommandLine, splitCommandLine, storedCommand } from './commandLine';
@@ -99,9 +99,9 @@ export function TaskEditor({
 
   if (existing && reviewing)
     return (
-      <Suspense fallback={<Loading what="the review" />}>
-        <ReviewPanel task={existing} onClose={() => setReviewing(false)} />
-      </Suspense>
+      <Loadable what="the review">
+        <ReviewPanel task={existing} onClose={(landed) => (landed ? onClose() : setReviewing(false))} />
+      </Loadable>
     );
 
   return (

@@ -1,5 +1,5 @@
-import { Suspense, useState, type FormEvent } from 'react';
-import { Loading } from '../../components/Loading';
+import { useState, type FormEvent } from 'react';
+import { Loadable } from '../../components/Loadable';
 import { lazyNamed } from '../../components/lazyNamed';
 import { useActions } from '../../stores/actionsContext';
 import { useAppStore } from '../../stores/appStore';
@@ -65,9 +65,9 @@ export function ProjectSidebar() {
         </button>
       </div>
       {settingsOpen && (
-        <Suspense fallback={<Loading what="settings" />}>
+        <Loadable what="settings">
           <SettingsDialog onClose={() => setSettingsOpen(false)} />
-        </Suspense>
+        </Loadable>
       )}
     </aside>
   );

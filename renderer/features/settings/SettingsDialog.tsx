@@ -61,17 +61,32 @@ function SettingEditor({
             </option>
           ))}
         </select>
-      ) : (
+      ) : field.kind === 'number' ? (
         <input
           aria-label={label}
-          type={field.kind === 'number' ? 'number' : 'text'}
-          min={field.kind === 'number' ? field.min : undefined}
-          max={field.kind === 'number' ? field.max : undefined}
+          type="number"
+          min={field.min}
+          max={field.max}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={commit}
+          onKeyDown={(e) => e.key === 'Enter' && commit()}
+        />
+      ) : (
+        // Text (a path, a list) wraps in a field that grows with it, so a long value is read whole; Enter saves.
+        <textarea
+          aria-label={label}
+          rows={1}
+          spellCheck={false}
           value={draft}
           placeholder={field.kind === 'text' && field.nullable ? 'automatic' : undefined}
           onChange={(e) => setDraft(e.target.value)}
           onBlur={commit}
-          onKeyDown={(e) => e.key === 'Enter' && commit()}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter') return;
+            e.preventDefault();
+            commit();
+          }}
         />
       )}
       {stored !== undefined && (

@@ -1,4 +1,5 @@
-import { Suspense, use, useEffect, useRef, useState } from 'react';
+import { use, useEffect, useRef, useState } from 'react';
+import { Loadable } from '../../components/Loadable';
 import { Loading } from '../../components/Loading';
 import { StateBadge } from './StateBadge';
 import { useSessionStore } from './sessionStore';
@@ -61,7 +62,8 @@ function PaneSearch({ registry, sessionId, onClose }: { registry: TerminalRegist
  */
 export function TerminalPane({ sessionId, focused }: { sessionId: string; focused: boolean }) {
   return (
-    <Suspense
+    <Loadable
+      what="the terminal"
       fallback={
         <section className="terminal-pane" aria-label={`Terminal of session ${sessionId}`} aria-busy="true">
           <Loading what="the terminal" />
@@ -69,7 +71,7 @@ export function TerminalPane({ sessionId, focused }: { sessionId: string; focuse
       }
     >
       <LoadedPane sessionId={sessionId} focused={focused} />
-    </Suspense>
+    </Loadable>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Session } from '../../../shared/contract';
+import { reloadOnRetry } from '../../components/lazyNamed';
 import type { RpcClient } from '../../rpc/client';
 import { guarded } from '../../stores/appStore';
 import { closePane, openPane, rememberSession, useSessionStore } from './sessionStore';
@@ -13,8 +14,8 @@ export function createSessionActions(client: RpcClient) {
     registry ??= import('./terminalRegistry').then(
       (m) => new m.TerminalRegistry(client),
       (error: unknown) => {
-        // A failed load is tried again by the next pane that opens.
-        registry = undefined;
+        // A failed load is tried again at the pane's "Try again" (or the next reload of the page).
+        reloadOnRetry(() => (registry = undefined));
         throw error;
       },
     );
