@@ -69,6 +69,7 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
     return read(true);
   }, [client, task.id, task.projectId]);
 
+  // Read again whenever the task moves (an agent's turn ends, a merge lands): its worktree may have changed.
   useEffect(() => {
     // The first load is a call to the main side like any event that follows: state is set when it answers.
     queueMicrotask(() => void load().catch(reportError));
@@ -84,7 +85,7 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
       offChanged();
       offProgress();
     };
-  }, [client, load, task.id]);
+  }, [client, load, task.id, task.status]);
 
   const act = async (label: string, fn: () => Promise<unknown>) => {
     setBusy(label);
