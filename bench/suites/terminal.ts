@@ -73,7 +73,7 @@ function perMb(cpuMs: number | null): number | null {
 }
 
 function mbPerSecond(bytes: number, ms: number): number {
-  return Number((bytes / 2 ** 20 / (ms / 1000)).toFixed(1));
+  return Number((bytes / 2 ** 20 / (ms / 1000)).toFixed(2));
 }
 
 async function rawNodePty(flood: string): Promise<number> {
@@ -246,7 +246,7 @@ async function vsCodeRows(browser: Browser, run: PeerRun, pipeline: number, cpuM
       name: `${FLOOD_MB} MB ANSI flood into a visible pane in headless Chromium, against ${VS_CODE}`,
       value: pipeline,
       unit: 'MB/s',
-      baseline: `the same flood, cat in ${VS_CODE} (code-server ${CODE_SERVER_VERSION}, DOM renderer)`,
+      baseline: `the same flood, cat in ${VS_CODE} (code-server ${CODE_SERVER_VERSION}, DOM renderer, ${vscode.cols}×${vscode.rows})`,
       baselineValue: vscodeMbPerS,
       better: 'higher',
       target: '≥ 2.0×',

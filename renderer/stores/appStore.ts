@@ -32,6 +32,8 @@ interface AppState {
   attention: TrayModelDto | null;
   /** The task whose details are open, if any. */
   openTaskId: string | null;
+  /** The task whose diff and merge (the review panel) are open, if any. */
+  reviewTaskId: string | null;
   settingsOpen: boolean;
   /** The page the Settings dialog opens on. */
   settingsPage: SettingsPage;
@@ -54,6 +56,7 @@ export const useAppStore = create<AppState>(() => ({
   notices: [],
   attention: null,
   openTaskId: null,
+  reviewTaskId: null,
   settingsOpen: false,
   settingsPage: 'General',
   presets: {},
@@ -78,6 +81,11 @@ export function showNotice(message: string, code?: string, action?: NoticeAction
 export function showNews(message: string): void {
   const notice: Notice = { id: ++noticeId, message, news: true };
   useAppStore.setState((s) => ({ notices: [...s.notices, notice] }));
+}
+
+/** Opens a task's review panel (its diff and merge) over the board. */
+export function openReview(taskId: string | null): void {
+  useAppStore.setState({ reviewTaskId: taskId });
 }
 
 /** Opens the Settings dialog on one of its pages. */

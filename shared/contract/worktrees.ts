@@ -224,6 +224,24 @@ export const worktreeProcedures = {
       removed: z.boolean(),
     }),
   },
+  /**
+   * Merges the base into the task's branch in its worktree and leaves the conflicts there, then
+   * tells the task's agent which files conflict: typed into its running session, or as the message
+   * its ended session resumes with. No conflict: the merge is committed and no agent is told.
+   */
+  'review.askAgentToResolve': {
+    input: taskInput,
+    output: z.object({
+      files: z.array(z.string()),
+      /** What the agent was told; null when nothing conflicted. */
+      prompt: z.string().nullable(),
+      sessionId: z.string().nullable(),
+      /** True when the agent was not running and was resumed with the prompt. */
+      resumed: z.boolean(),
+    }),
+  },
+  /** Opens the task's worktree in the editor the settings name (worktrees.editor). */
+  'review.openInEditor': { input: taskInput, output: z.object({ editor: z.string(), path: z.string() }) },
   'review.pushAvailability': { input: taskInput, output: pushAvailabilitySchema },
   'review.openPullRequest': {
     input: z

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { appRoot } from '../../electron/core/appRoot';
 import { startServer } from '../../electron/server/http';
 import { makeCore } from '../helpers/core';
+import { installFakeClaude } from '../helpers/fakeClaude';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
 import { launchBrowser } from './harness';
 
 /** A merge, a removal and the board following them, on a busy 2-core machine (ms). */
@@ -74,6 +76,16 @@ describe('review from the board', () => {
       // A card in Done offers no Review.
       expect(await page.getByRole('button', { name: 'Review the work of Add the numbers' }).count()).toBe(0);
 
+      // The command palette's Review opens the same panel.
+      await page.keyboard.press('Control+k');
+      const palette = page.getByRole('dialog', { name: 'Command palette' });
+      await palette.getByRole('combobox', { name: 'Command' }).fill('Review: Edit the notes');
+      await page.keyboard.press('Enter');
+      const fromPalette = page.getByRole('dialog', { name: 'Worktree of Edit the notes' });
+      await expect.poll(() => fromPalette.getByTestId('worktree-branch').textContent(), SLOW).toBe(other.worktree.branch);
+      await fromPalette.getByRole('button', { name: 'Close' }).click();
+      await fromPalette.waitFor({ state: 'detached' });
+
       // The same from the editor: once the task landed, closing the panel closes the editor too.
       await review.getByRole('button', { name: /^Edit the notes/ }).click();
       const editor = page.getByRole('dialog', { name: 'Edit task' });
@@ -86,6 +98,57 @@ describe('review from the board', () => {
       await second.waitFor({ state: 'detached' });
       expect(await page.getByRole('dialog').count()).toBe(0);
       expect(core.tasks.get(other.task.id).status).toBe('done');
+      expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it("lists a conflicting task's files and offers two ways out: the agent is asked and resolves them, or the worktree opens in the editor", async () => {
+    installFakeClaude(50);
+    const { core, project, repo, server, browser } = await servedCore();
+    try {
+      // Every question answered by the agent's own flag: its turns end without anyone at the keyboard.
+      core.settings.set('policy.preset', 'all', 'project', project.id);
+      const task = core.tasks.create({ projectId: project.id, title: 'Reword line two', prompt: 'note the plan', status: 'ready', priority: 'normal', phase: null });
+      await core.sessions.start(task.id);
+      await expect.poll(() => core.tasks.get(task.id).status, SLOW).toBe('review');
+      const worktree = core.worktrees.get(task.id)!;
+      commitIn(worktree.path, { 'app.txt': 'line 1\nline 2 of the task\nline 3\n' }, 'task edit');
+      commitIn(repo, { 'app.txt': 'line 1\nline 2 of the base\nline 3\n' }, 'base edit');
+      // An editor that writes down the folder it was given.
+      const bin = tempDir('switchyard-editor-');
+      const seen = join(bin, 'seen.txt');
+      writeFileSync(join(bin, 'editor'), `#!/bin/sh\nprintf '%s' "$1" > '${seen}'\n`, { mode: 0o755 });
+      core.settings.set('worktrees.editor', join(bin, 'editor'), 'user');
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(server.loginUrl);
+      await page.getByRole('region', { name: 'Review' }).getByRole('button', { name: 'Review the work of Reword line two' }).click();
+      const panel = page.getByRole('dialog', { name: 'Worktree of Reword line two' });
+      await expect.poll(() => panel.getByTestId('worktree-branch').textContent(), SLOW).toBe(worktree.branch);
+      await panel.getByRole('button', { name: 'Merge', exact: true }).click();
+      const conflicts = panel.getByRole('region', { name: 'Conflicts' });
+      await expect.poll(() => conflicts.getByRole('list', { name: 'Conflicting files' }).locator('li').allTextContents(), SLOW).toEqual(['app.txt']);
+      expect(await conflicts.textContent()).toContain(`${worktree.branch} conflicts with main in app.txt; main was not changed`);
+      // A conflict is a state with ways out, not an error.
+      expect(await page.getByRole('alert').count()).toBe(0);
+
+      await conflicts.getByRole('button', { name: 'Open in editor' }).click();
+      await expect.poll(() => (existsSync(seen) ? readFileSync(seen, 'utf8') : ''), SLOW).toBe(worktree.path);
+
+      await conflicts.getByRole('button', { name: 'Ask the agent to resolve' }).click();
+      await expect.poll(() => conflicts.getByRole('status').textContent(), SLOW).toBe('Asked the agent to resolve app.txt; the merge waits in its worktree.');
+      // The merge was started in the worktree, and the agent got a prompt naming the file; it resolves it and concludes the merge.
+      await expect.poll(() => readFileSync(join(worktree.path, 'fake-agent-notes.md'), 'utf8'), SLOW).toContain(`Merging main into ${worktree.branch} conflicts in app.txt.`);
+      await expect.poll(() => gitIn(worktree.path, ['log', '-1', '--format=%P']).split(' ').length, SLOW).toBe(2);
+      await expect.poll(() => core.tasks.get(task.id).status, SLOW).toBe('review');
+
+      // Resolved: the panel reads the worktree again as the agent's turn ends (no conflict left in it), and the merge goes through and says so.
+      await expect.poll(() => panel.getByText('Uncommitted').locator('xpath=following-sibling::dd[1]').textContent(), SLOW).toBe('0 files');
+      await panel.getByRole('button', { name: 'Merge', exact: true }).click();
+      await expect.poll(() => panel.getByRole('status').first().textContent(), SLOW).toContain(`Merged ${worktree.branch} into main: 3 commits`);
+      expect(readFileSync(join(repo, 'app.txt'), 'utf8')).toBe('line 1\nline 2 of the task\nline 2 of the base\nline 3\n');
       expect(await page.getByRole('alert').allTextContents()).toEqual([]);
     } finally {
       await server.close();

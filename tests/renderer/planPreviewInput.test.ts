@@ -64,9 +64,11 @@ describe('a plan taken in by the import dialog', () => {
     // Multi-byte letters count as the bytes they take.
     const wide = 'é'.repeat(MAX_PLAN_BYTES / 2 + 1);
     expect(refusal(() => checkPlanText(wide))).toMatchObject({ details: { reason: 'too-large', bytes: MAX_PLAN_BYTES + 2, limit: MAX_PLAN_BYTES } });
-    // Under the plan limit, but each newline is two bytes on the wire.
-    const lines = '\n'.repeat(MAX_PLAN_BYTES - 1) + 'x';
-    const error = refusal(() => checkPlanText(lines)) as { details: { wireBytes: number; limit: number } };
+    // The largest plan of nothing but newlines (two bytes each on the wire) still fits in one message.
+    expect(() => checkPlanText('\n'.repeat(MAX_PLAN_BYTES - 1) + 'x')).not.toThrow();
+    // Under the plan limit, but each control character is six bytes on the wire (\u0001).
+    const controls = '\u0001'.repeat(MAX_PLAN_BYTES - 1) + 'x';
+    const error = refusal(() => checkPlanText(controls)) as { details: { wireBytes: number; limit: number } };
     expect(error).toMatchObject({ code: 'BAD_PLAN', details: { reason: 'too-large', bytes: MAX_PLAN_BYTES } });
     expect(error.details.wireBytes).toBeGreaterThan(MAX_MESSAGE_BYTES);
     expect(error.details.limit).toBeLessThan(MAX_MESSAGE_BYTES);

@@ -10,7 +10,7 @@ import { listGitWorktrees } from '../git/worktreeList';
 import type { EventBus } from '../events';
 import type { RepoQueue } from './repoQueue';
 import { baseRefOf, mergeTree, refHeads, workingTreeChanges } from './worktreeInspection';
-import { DIRTY_PATHS_IN_ERROR } from './workGuard';
+import { requireBranchMode, requireClean } from './reviewGuards';
 import type { WorktreeService } from './worktreeService';
 import type { WorktreeStore } from './worktreeStore';
 
@@ -146,30 +146,12 @@ export class WorktreeReview {
     return result;
   }
 
-  private async requireClean(worktree: Worktree, doing: string): Promise<void> {
-    const { dirty } = await workingTreeChanges(worktree.path);
-    if (dirty.length > 0) {
-      throw new SwitchyardError('WORKTREE_DIRTY', `${worktree.branch} has ${dirty.length} uncommitted changes; commit them before ${doing}`, {
-        path: worktree.path,
-        dirty: dirty.slice(0, DIRTY_PATHS_IN_ERROR).map((f) => f.path),
-      });
-    }
-  }
-
-  private requireBranchMode(worktree: Worktree): void {
-    if (worktree.mode === 'repository') {
-      throw new SwitchyardError('BAD_INPUT', 'this task works on the repository\'s own branch: there is no task branch to rebase or merge', {
-        taskId: worktree.taskId,
-      });
-    }
-  }
-
   /** Rebases the task branch onto the base; on a conflict the rebase is aborted and CONFLICT says where. */
   async rebase(taskId: string): Promise<{ head: string }> {
     const { worktree, project } = this.worktrees.requireCheckout(taskId);
-    this.requireBranchMode(worktree);
+    requireBranchMode(worktree);
     const head = await this.queue.run(project.path, async () => {
-      await this.requireClean(worktree, 'rebasing');
+      await requireClean(worktree, 'rebasing');
       const repo = git(worktree.path, { config: await commitIdentityConfig(project.path) });
       const base = await baseRefOf(project.path, worktree);
       try {
@@ -204,9 +186,9 @@ export class WorktreeReview {
   ): Promise<MergeResult> {
     const message = options.message;
     const { worktree, project, task } = this.worktrees.requireCheckout(taskId);
-    this.requireBranchMode(worktree);
+    requireBranchMode(worktree);
     const result = await this.queue.run(project.path, async () => {
-      await this.requireClean(worktree, 'merging');
+      await requireClean(worktree, 'merging');
       const repo = git(project.path, { config: await commitIdentityConfig(project.path) });
       const baseRef = refHeads(worktree.baseBranch);
       const baseTip = await repo.raw(['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]).catch(() => '');
@@ -317,7 +299,7 @@ export class WorktreeReview {
     }
     const { worktree, project, task } = this.worktrees.requireCheckout(taskId);
     const url = await this.queue.run(project.path, async () => {
-      await this.requireClean(worktree, 'opening a pull request');
+      await requireClean(worktree, 'opening a pull request');
       // Never a credential prompt nobody can answer: fail instead, and say so.
       await git(worktree.path, { env: { GIT_TERMINAL_PROMPT: '0' }, silenceTimeoutMs: REMOTE_TIMEOUT_MS })
         .raw(['push', '--set-upstream', remote, `${refHeads(worktree.branch)}:${refHeads(worktree.branch)}`])

@@ -17,7 +17,7 @@ import type { Task, TaskStatus } from '../../../shared/contract';
 import { AGENT_KINDS } from '../../../shared/contract/taskKinds';
 import { EmptyState } from '../../components/EmptyState';
 import { useActions } from '../../stores/actionsContext';
-import { useAppStore } from '../../stores/appStore';
+import { openReview, useAppStore } from '../../stores/appStore';
 import { dropPosition } from './boardOrder';
 import { Column } from './Column';
 import { AGENT_LABELS, COLUMNS } from './columns';
@@ -101,8 +101,7 @@ export function Board() {
     actions.closeTask();
   };
   const [housekeeping, setHousekeeping] = useState(false);
-  const [reviewingId, setReviewingId] = useState<string | null>(null);
-  const reviewing = tasks.find((t) => t.id === reviewingId);
+  const reviewing = useAppStore((s) => s.tasks.find((t) => t.id === s.reviewTaskId));
   const [importing, setImporting] = useState<{ file?: File } | null>(null);
   const [dropping, setDropping] = useState(false);
   const [view, setView] = useState<'board' | 'graph'>('board');
@@ -234,7 +233,7 @@ export function Board() {
               agentOf={agentOf}
               allowAll={allowAll}
               onOpen={(task) => void actions.openTask(task.id)}
-              onReview={(task) => setReviewingId(task.id)}
+              onReview={(task) => openReview(task.id)}
             />
           ))}
         </div>
@@ -251,7 +250,7 @@ export function Board() {
           />
         )}
         {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
-        {reviewing && <ReviewPanel task={reviewing} onClose={() => setReviewingId(null)} />}
+        {reviewing && <ReviewPanel task={reviewing} onClose={() => openReview(null)} />}
       </Loadable>
     </section>
   );

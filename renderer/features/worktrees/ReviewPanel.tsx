@@ -4,6 +4,7 @@ import { useDialogFocus } from '../../components/useDialogFocus';
 import { RpcError } from '../../rpc/client';
 import { useActions } from '../../stores/actionsContext';
 import { reportError, showNews } from '../../stores/appStore';
+import { ConflictPanel, type Conflict } from './ConflictPanel';
 import { DiffViewer } from './DiffViewer';
 import { mergeWords } from './mergeWords';
 import './worktrees.css';
@@ -39,6 +40,8 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
   const [finish, setFinish] = useState(true);
   /** What the last merge that left the worktree did, in words. */
   const [merged, setMerged] = useState<string | null>(null);
+  /** The last merge or rebase that conflicted, with its files. */
+  const [conflict, setConflict] = useState<Conflict | null>(null);
 
   // Loads overlap (each change of the worktree starts one): only the latest one is shown.
   const latestLoad = useRef(0);
@@ -66,6 +69,7 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
     return read(true);
   }, [client, task.id, task.projectId]);
 
+  // Read again whenever the task moves (an agent's turn ends, a merge lands): its worktree may have changed.
   useEffect(() => {
     // The first load is a call to the main side like any event that follows: state is set when it answers.
     queueMicrotask(() => void load().catch(reportError));
@@ -81,7 +85,7 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
       offChanged();
       offProgress();
     };
-  }, [client, load, task.id]);
+  }, [client, load, task.id, task.status]);
 
   const act = async (label: string, fn: () => Promise<unknown>) => {
     setBusy(label);
@@ -89,7 +93,10 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
       await fn();
       await load();
     } catch (error) {
-      reportError(error);
+      // A conflict is not a failure to report but a state with ways out: it is shown with its files.
+      const files = error instanceof RpcError && error.code === 'CONFLICT' ? error.details?.files : undefined;
+      if (Array.isArray(files) && files.length > 0) setConflict({ message: (error as RpcError).message, files: files.map(String) });
+      else reportError(error);
     } finally {
       setBusy(null);
     }
@@ -102,6 +109,7 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
       showNews(words);
       setLanded(result.removed ? `${words}. ${task.title} is done and its worktree removed.` : null);
       setMerged(result.removed ? null : `${words}.`);
+      setConflict(null);
     });
 
   /** Remove or archive: asks before saving unsaved work (WORKTREE_DIRTY) and going on. */
@@ -260,6 +268,9 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
                     ))}
                   </ul>
                 </section>
+              )}
+              {(conflict ?? (state && state.conflicts.length > 0)) && (
+                <ConflictPanel task={task} conflict={conflict ?? { message: null, files: state?.conflicts ?? [] }} busy={busy !== null} act={act} />
               )}
               {merged && (
                 <p className="review-merged" role="status">
