@@ -1,7 +1,17 @@
 /** Tuning numbers that more than one runtime needs. Each is named and says why it has its value. */
 
-/** Largest wire message accepted from a client (bytes). Bigger frames are refused before parsing. */
-export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/**
+ * Largest plan file the importer reads (bytes). Real plans are tens of kilobytes; a 10,000-task
+ * plan is about 1 MB. The bound keeps a stray log or video from tying up the parser.
+ */
+export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Largest wire message accepted from a client (bytes). Bigger frames are refused before parsing.
+ * A plan sent as text (pasted or dropped) must fit in one: the largest plan, every byte of it a
+ * newline or a quote escaped to two on the wire, and a megabyte for what goes with it.
+ */
+export const MAX_MESSAGE_BYTES = 2 * MAX_PLAN_BYTES + 1024 * 1024;
 
 /** Longest task title, in characters: a card shows one or two lines, a branch name is made from it. */
 export const MAX_TITLE_LENGTH = 500;
@@ -23,12 +33,6 @@ export const RECONNECT_DELAY_MS = 1_000;
  */
 export const RECONNECT_MAX_DELAY_MS = 8_000;
 
-/**
- * Largest plan file the importer reads (bytes). Real plans are tens of kilobytes; a 10,000-task
- * plan is about 1 MB. The bound keeps a stray log or video from tying up the parser, and matches
- * the largest wire message so that a plan sent as text fits in one call.
- */
-export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
 
 /** Most tasks one plan may hold: ten times the largest plans benchmarked, far above real ones. */
 export const MAX_PLAN_TASKS = 20_000;

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'PATH_NOT_FOUND',
   'NOT_A_GIT_REPO',
   'AGENT_NOT_FOUND',
+  /** The editor the settings name (worktrees.editor) is not installed or not on PATH. */
+  'EDITOR_NOT_FOUND',
   'SESSION_NOT_RUNNING',
   /** The agent asked to answer waits for no answer (it works, or it was answered already). */
   'NOT_WAITING',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -14,6 +14,10 @@ import { MIRROR_SCROLLBACK_LINES } from '../../electron/core/sessions/mirrorProt
 import { startServer } from '../../electron/server/http';
 import { launchChromium } from '../../tests/helpers/browser';
 import { percentile, type Measurement, type Suite } from '../harness';
+import { CODE_SERVER_VERSION, installPeers, type Peers } from '../peers/install';
+import { floodThroughTmux } from '../peers/tmux';
+import { treeCpuMs } from '../peers/treeCpu';
+import { floodThroughVsCode } from '../peers/vscode';
 
 /** Size of the ANSI flood, as in the issue. */
 const FLOOD_MB = 64;
@@ -56,34 +60,20 @@ let i = 0, written = 0;
 })();
 `;
 
-/**
- * CPU time the whole machine spent (every core, every process: user, nice, system, irq), in ms,
- * from /proc/stat; null where there is none. A flood's cost is what all its stages take together,
- * spread over several processes and threads, so it is measured machine-wide.
- */
-function machineCpuMs(): number | null {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
-    return ((user + nice + system + irq + softirq) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return null;
-  }
+/** Runs `measure` and returns its result with the CPU ms per MB of flood this process's tree spent meanwhile. */
+async function withCpu<T>(measure: () => Promise<T> | T): Promise<{ result: T; cpuMsPerMb: number | null }> {
+  const before = treeCpuMs([process.pid]);
+  const result = await measure();
+  const after = treeCpuMs([process.pid]);
+  return { result, cpuMsPerMb: before === null || after === null ? null : perMb(after - before) };
 }
 
-/** USER_HZ, the unit of /proc/stat: 100 on every Linux architecture Node runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** Runs `measure` and returns its result with the machine's CPU ms per MB of flood spent meanwhile. */
-async function withCpu<T>(measure: () => Promise<T> | T): Promise<{ result: T; cpuMsPerMb: number | null }> {
-  const before = machineCpuMs();
-  const result = await measure();
-  const after = machineCpuMs();
-  return { result, cpuMsPerMb: before === null || after === null ? null : Number(((after - before) / FLOOD_MB).toFixed(1)) };
+function perMb(cpuMs: number | null): number | null {
+  return cpuMs === null ? null : Number((cpuMs / FLOOD_MB).toFixed(1));
 }
 
 function mbPerSecond(bytes: number, ms: number): number {
-  return Number((bytes / 2 ** 20 / (ms / 1000)).toFixed(1));
+  return Number((bytes / 2 ** 20 / (ms / 1000)).toFixed(2));
 }
 
 async function rawNodePty(flood: string): Promise<number> {
@@ -187,22 +177,6 @@ async function paneAlone(browser: Browser): Promise<number> {
   }
 }
 
-/** The same flood in a tmux pane (tmux parses it into its own screen), timed until the program ends. */
-function throughTmux(flood: string): number {
-  const socket = `switchyard-bench-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { stdio: 'ignore' });
-  const started = performance.now();
-  tmux('new-session', '-d', '-x', String(COLS), '-y', String(ROWS), `${process.execPath} ${flood}; tmux -L ${socket} wait-for -S flood-done`);
-  tmux('wait-for', 'flood-done');
-  const ms = performance.now() - started;
-  try {
-    tmux('kill-server');
-  } catch {
-    // The server already left with its last session.
-  }
-  return mbPerSecond(FLOOD_MB * 2 ** 20, ms);
-}
-
 /** Runs each task's prompt as a shell script: the bench's stand-in for an agent. */
 const scriptLauncher =
   (cwd: string): TaskLauncher =>
@@ -251,8 +225,50 @@ interface FloodBaselines {
   mirror: number;
 }
 
-/** The flood through the whole pipeline into a visible pane, beside each stage alone. */
-async function floodRows(page: Page, browser: Browser, baselines: FloodBaselines): Promise<Measurement[]> {
+/** What the peers run needs: the installed peers, and the flood as a file for `cat`. */
+interface PeerRun {
+  peers: Peers;
+  floodFile: string;
+  work: string;
+}
+
+const TMUX = 'tmux with a client attached';
+const VS_CODE = "VS Code's terminal";
+
+/** The flood in VS Code's terminal, in the same browser, as rows against our pane's figures. */
+async function vsCodeRows(browser: Browser, run: PeerRun, pipeline: number, cpuMsPerMb: number | null): Promise<Measurement[]> {
+  const vscode = await floodThroughVsCode(run.peers, browser, run.floodFile, run.work);
+  const vscodeMbPerS = mbPerSecond(FLOOD_MB * 2 ** 20, vscode.ms);
+  const vscodeCpu = perMb(vscode.cpuMs);
+  console.log(`  VS Code's terminal was ${vscode.cols}×${vscode.rows}: ${vscodeMbPerS} MB/s, ${vscodeCpu ?? '?'} ms CPU per MB`);
+  return [
+    {
+      name: `${FLOOD_MB} MB ANSI flood into a visible pane in headless Chromium, against ${VS_CODE}`,
+      value: pipeline,
+      unit: 'MB/s',
+      baseline: `the same flood, cat in ${VS_CODE} (code-server ${CODE_SERVER_VERSION}, DOM renderer, ${vscode.cols}×${vscode.rows})`,
+      baselineValue: vscodeMbPerS,
+      better: 'higher',
+      target: '≥ 2.0×',
+    },
+    ...(cpuMsPerMb !== null && vscodeCpu !== null
+      ? [
+          {
+            name: `CPU per MB of the flood into a visible pane, against ${VS_CODE}`,
+            value: cpuMsPerMb,
+            unit: 'ms/MB',
+            baseline: `the same flood, cat in ${VS_CODE}: code-server's processes and Chromium's`,
+            baselineValue: vscodeCpu,
+            better: 'lower' as const,
+            target: '≤ 0.5×',
+          },
+        ]
+      : []),
+  ];
+}
+
+/** The flood through the whole pipeline into a visible pane, beside each stage alone and, with `peers`, beside VS Code's terminal. */
+async function floodRows(page: Page, browser: Browser, baselines: FloodBaselines, peers: PeerRun | null): Promise<Measurement[]> {
   await openPane(page, 'flood');
   const renderer = (await page.locator('.terminal-surface').first().getAttribute('data-renderer')) ?? 'dom';
   const { result: pipeline, cpuMsPerMb } = await withCpu(async () => {
@@ -264,15 +280,20 @@ async function floodRows(page: Page, browser: Browser, baselines: FloodBaselines
     });
     return mbPerSecond(FLOOD_MB * 2 ** 20, performance.now() - started);
   });
+  const size = await page.evaluate(() => {
+    const rows = Array.from(document.querySelector('.xterm-rows')?.children ?? [], (row) => row.textContent ?? '');
+    return rows[rows.findIndex((row) => row.includes('FLOOD-2-DONE')) - 1] ?? '';
+  });
+  console.log(`  our pane (${renderer} renderer, rows cols: ${size.trim()}): ${pipeline} MB/s, ${cpuMsPerMb ?? '?'} ms CPU per MB`);
   await page.getByRole('button', { name: 'Board', exact: true }).click();
   const pane = await paneAlone(browser);
   const cores = availableParallelism();
   return [
     {
-      name: `${FLOOD_MB} MB ANSI flood into a visible pane in headless Chromium (${renderer} renderer)`,
+      name: `${FLOOD_MB} MB ANSI flood into a visible pane in headless Chromium, against ${TMUX}`,
       value: pipeline,
       unit: 'MB/s',
-      baseline: 'the same flood through a tmux pane',
+      baseline: `the same flood through ${TMUX}`,
       baselineValue: baselines.tmux,
       better: 'higher',
       target: '≥ 1.0×',
@@ -280,10 +301,10 @@ async function floodRows(page: Page, browser: Browser, baselines: FloodBaselines
     ...(cpuMsPerMb !== null && baselines.tmuxCpuMsPerMb !== null
       ? [
           {
-            name: 'CPU per MB of the flood into a visible pane, all processes',
+            name: `CPU per MB of the flood into a visible pane, against ${TMUX}`,
             value: cpuMsPerMb,
             unit: 'ms/MB',
-            baseline: 'the same flood through a tmux pane',
+            baseline: `the same flood through ${TMUX}`,
             baselineValue: baselines.tmuxCpuMsPerMb,
             better: 'lower' as const,
           },
@@ -291,7 +312,7 @@ async function floodRows(page: Page, browser: Browser, baselines: FloodBaselines
             name: 'flood rate that CPU per MB allows with every core of the machine busy',
             value: mbPerSecond(2 ** 20, cpuMsPerMb / cores),
             unit: 'MB/s',
-            baseline: 'the same bound for a tmux pane',
+            baseline: `the same bound for ${TMUX}`,
             baselineValue: mbPerSecond(2 ** 20, baselines.tmuxCpuMsPerMb / cores),
             better: 'higher' as const,
           },
@@ -301,7 +322,7 @@ async function floodRows(page: Page, browser: Browser, baselines: FloodBaselines
       name: `stage alone, one thread: xterm.js pane in the same Chromium, ${COLS}×${ROWS}, no pipeline`,
       value: Number(pane.toFixed(1)),
       unit: 'MB/s',
-      baseline: 'the same flood through a tmux pane',
+      baseline: `the same flood through ${TMUX}`,
       baselineValue: baselines.tmux,
       better: 'higher',
     },
@@ -309,7 +330,7 @@ async function floodRows(page: Page, browser: Browser, baselines: FloodBaselines
       name: `stage alone, one thread: the host's headless mirror (@xterm/headless), ${COLS}×${ROWS}`,
       value: Number(baselines.mirror.toFixed(1)),
       unit: 'MB/s',
-      baseline: 'the same flood through a tmux pane',
+      baseline: `the same flood through ${TMUX}`,
       baselineValue: baselines.tmux,
       better: 'higher',
     },
@@ -321,6 +342,7 @@ async function floodRows(page: Page, browser: Browser, baselines: FloodBaselines
       baselineValue: baselines.raw,
       better: 'higher',
     },
+    ...(peers ? await vsCodeRows(browser, peers, pipeline, cpuMsPerMb) : []),
   ];
 }
 
@@ -406,7 +428,13 @@ async function echoRows(core: Core, projectId: string, page: Page, flood: string
   ];
 }
 
-async function throughBrowser(work: string, flood: string, parts: ReadonlySet<Part>, baselines: FloodBaselines | null): Promise<Measurement[]> {
+async function throughBrowser(
+  work: string,
+  flood: string,
+  parts: ReadonlySet<Part>,
+  baselines: FloodBaselines | null,
+  peers: PeerRun | null,
+): Promise<Measurement[]> {
   const repo = join(work, 'repo');
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   const core = createCore({ dataDir: join(work, 'data'), mode: 'browser', log: memoryLogger(), launcher: scriptLauncher(work) });
@@ -414,12 +442,12 @@ async function throughBrowser(work: string, flood: string, parts: ReadonlySet<Pa
   const browser = await launchChromium();
   try {
     const project = await core.projects.add(repo);
-    await addTask(core, project.id, 'flood', `read go; ${process.execPath} ${flood}; echo; echo FLOOD-$((1+1))-DONE; exec sleep 1000`);
+    await addTask(core, project.id, 'flood', `read go; ${process.execPath} ${flood}; echo; stty size; echo FLOOD-$((1+1))-DONE; exec sleep 1000`);
     await addTask(core, project.id, 'typing', 'exec cat');
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(server.loginUrl);
     const rows: Measurement[] = [];
-    if (baselines) rows.push(...(await floodRows(page, browser, baselines)));
+    if (baselines) rows.push(...(await floodRows(page, browser, baselines, peers)));
     if (!parts.has('echo') && !parts.has('keystrokes')) return rows;
     await openPane(page, 'typing');
     if (parts.has('keystrokes')) rows.push(...(await keystrokeRows(page)));
@@ -444,10 +472,21 @@ const suite: Suite = {
       let baselines: FloodBaselines | null = null;
       if (parts.has('flood')) {
         const raw = await rawNodePty(flood);
-        const { result: tmux, cpuMsPerMb: tmuxCpuMsPerMb } = await withCpu(() => throughTmux(flood));
-        baselines = { raw, tmux, tmuxCpuMsPerMb, mirror: await mirrorAlone() };
+        const tmux = await floodThroughTmux(`${process.execPath} ${flood}`, COLS, ROWS);
+        baselines = { raw, tmux: mbPerSecond(FLOOD_MB * 2 ** 20, tmux.ms), tmuxCpuMsPerMb: perMb(tmux.cpuMs), mirror: await mirrorAlone() };
       }
-      return await throughBrowser(work, flood, parts, baselines);
+      let peers: PeerRun | null = null;
+      if (parts.has('flood') && process.argv.includes('--peers')) {
+        const floodFile = join(work, 'flood.txt');
+        const out = openSync(floodFile, 'w');
+        try {
+          execFileSync(process.execPath, [flood], { stdio: ['ignore', out, 'inherit'] });
+        } finally {
+          closeSync(out);
+        }
+        peers = { peers: await installPeers({ echo: true }), floodFile, work };
+      }
+      return await throughBrowser(work, flood, parts, baselines, peers);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

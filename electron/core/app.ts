@@ -48,6 +48,7 @@ import { UsageService } from './usage/usageService';
 import { OrphanFinder } from './worktrees/orphans';
 import { RepoQueue } from './worktrees/repoQueue';
 import { WorktreeReview } from './worktrees/review';
+import { ConflictHelp } from './worktrees/conflictHelp';
 import { SavedChangesService } from './worktrees/savedChanges';
 import { TaskCheckouts } from './worktrees/taskCheckouts';
 import { WorktreeSetup, type HydrateHook } from './worktrees/worktreeSetup';
@@ -109,6 +110,8 @@ export interface Core {
   /** Tokens, cost and time per task, and the projects' budgets. */
   readonly usage: UsageService;
   readonly review: WorktreeReview;
+  /** A merge conflict's ways out: the task's agent told to resolve it, or the worktree opened in the user's editor. */
+  readonly conflicts: ConflictHelp;
   readonly orphans: OrphanFinder;
   readonly savedChanges: SavedChangesService;
   readonly sessions: SessionService;
@@ -273,6 +276,20 @@ export function createCore(options: CoreOptions): Core {
     }),
   );
   const inbox = disposables.add(new InboxService({ bus, tasks, projects, sessions }));
+  const conflicts = new ConflictHelp({
+    worktrees,
+    store: worktreeStore,
+    queue: repoQueue,
+    settings,
+    agent: {
+      latest: (taskId) => {
+        const session = sessionRows.latestOf(taskId);
+        return session && { id: session.id, running: session.endedAt === null };
+      },
+      type: (sessionId, data) => sessions.input(sessionId, data),
+      resume: (sessionId, message) => sessions.relaunch(sessionId, true, undefined, message),
+    },
+  });
   if (inProcess) sessions.markOrphans();
   // No host running: nothing outlived the last core, and none is started until a session is.
   else {
@@ -381,7 +398,7 @@ export function createCore(options: CoreOptions): Core {
     versions: { node: process.versions.node, electron: process.versions.electron ?? null },
   });
   const dispatch = createDispatcher(
-    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, inbox, scheduler, sessions, transcripts, worktrees, orphans, review, savedChanges, cache, checks, usage }),
+    createRouter({ info, storage: () => storage.status, projects, tasks, taskGraph, plans, settings, attention, inbox, scheduler, sessions, transcripts, worktrees, orphans, review, conflicts, savedChanges, cache, checks, usage }),
     log,
   );
   const deliver = createMessageDelivery(createMessageRouter({ sessions }), log);
@@ -407,6 +424,7 @@ export function createCore(options: CoreOptions): Core {
     checks,
     usage,
     review,
+    conflicts,
     orphans,
     savedChanges,
     sessions,

@@ -1,13 +1,13 @@
 import { dismissNotice, useAppStore } from '../stores/appStore';
 
-/** Errors and news from the main side, as readable messages with their code and, when there is one, the way to the fix. */
+/** Errors and news, as readable messages with their code and, when there is one, the way to the fix. */
 export function Notices() {
   const notices = useAppStore((s) => s.notices);
   if (notices.length === 0) return null;
   return (
     <div className="notices" aria-live="polite">
       {notices.map((n) => (
-        <div key={n.id} className="notice" role="alert">
+        <div key={n.id} className={n.news ? 'notice news' : 'notice'} role={n.news ? 'status' : 'alert'}>
           <span>
             {n.code && <code className="notice-code">{n.code}</code>} {n.message}
           </span>

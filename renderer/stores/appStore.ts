@@ -11,6 +11,8 @@ export interface Notice {
   code?: string;
   /** A button beside the message that takes the user where it can be dealt with; it dismisses the notice. */
   action?: NoticeAction;
+  /** News (something the user asked for went well) rather than a problem. */
+  news?: boolean;
 }
 
 export interface NoticeAction {
@@ -30,6 +32,8 @@ interface AppState {
   attention: TrayModelDto | null;
   /** The task whose details are open, if any. */
   openTaskId: string | null;
+  /** The task whose diff and merge (the review panel) are open, if any. */
+  reviewTaskId: string | null;
   settingsOpen: boolean;
   /** The page the Settings dialog opens on. */
   settingsPage: SettingsPage;
@@ -52,6 +56,7 @@ export const useAppStore = create<AppState>(() => ({
   notices: [],
   attention: null,
   openTaskId: null,
+  reviewTaskId: null,
   settingsOpen: false,
   settingsPage: 'General',
   presets: {},
@@ -70,6 +75,17 @@ function byOrder(a: Task, b: Task): number {
 export function showNotice(message: string, code?: string, action?: NoticeAction): void {
   const notice: Notice = { id: ++noticeId, message, ...(code === undefined ? {} : { code }), ...(action ? { action } : {}) };
   useAppStore.setState((s) => ({ notices: [...s.notices, notice] }));
+}
+
+/** Tells the user, until dismissed, that something they asked for was done. */
+export function showNews(message: string): void {
+  const notice: Notice = { id: ++noticeId, message, news: true };
+  useAppStore.setState((s) => ({ notices: [...s.notices, notice] }));
+}
+
+/** Opens a task's review panel (its diff and merge) over the board. */
+export function openReview(taskId: string | null): void {
+  useAppStore.setState({ reviewTaskId: taskId });
 }
 
 /** Opens the Settings dialog on one of its pages. */

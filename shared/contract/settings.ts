@@ -177,6 +177,13 @@ export const settingDefinitions = {
     label: 'Branch prefix',
     description: 'Put before the name made from the task title, e.g. "sy/" gives "sy/fix-login".',
   }),
+  'worktrees.editor': setting({
+    schema: z.string().trim().min(1).max(MAX_PATH_LENGTH),
+    default: 'code',
+    scopes: BOTH,
+    label: 'Editor',
+    description: 'The program that opens a worktree (a name on PATH or a full path), given the worktree’s folder as its one argument.',
+  }),
   'worktrees.copyFiles': setting({
     schema: z.array(z.string().min(1).max(500)).max(200),
     default: ['.env', '.env.local'],

@@ -212,8 +212,36 @@ export const worktreeProcedures = {
         finish: z.boolean().default(false),
       })
       .strict(),
-    output: z.object({ baseBranch: z.string(), commit: z.string(), merged: z.boolean(), removed: z.boolean() }),
+    output: z.object({
+      branch: z.string(),
+      baseBranch: z.string(),
+      commit: z.string(),
+      /** False when the base already held everything: nothing was merged. */
+      merged: z.boolean(),
+      /** The branch's commits the merge brought into the base, and the files it changed there. */
+      commits: z.number().int(),
+      files: z.number().int(),
+      removed: z.boolean(),
+    }),
   },
+  /**
+   * Merges the base into the task's branch in its worktree and leaves the conflicts there, then
+   * tells the task's agent which files conflict: typed into its running session, or as the message
+   * its ended session resumes with. No conflict: the merge is committed and no agent is told.
+   */
+  'review.askAgentToResolve': {
+    input: taskInput,
+    output: z.object({
+      files: z.array(z.string()),
+      /** What the agent was told; null when nothing conflicted. */
+      prompt: z.string().nullable(),
+      sessionId: z.string().nullable(),
+      /** True when the agent was not running and was resumed with the prompt. */
+      resumed: z.boolean(),
+    }),
+  },
+  /** Opens the task's worktree in the editor the settings name (worktrees.editor). */
+  'review.openInEditor': { input: taskInput, output: z.object({ editor: z.string(), path: z.string() }) },
   'review.pushAvailability': { input: taskInput, output: pushAvailabilitySchema },
   'review.openPullRequest': {
     input: z

@@ -367,4 +367,102 @@ describe('questions that follow each other faster than a reading settles', () =>
       driver.dispose();
     }
   });
+
+  describe('the same words asked again', () => {
+    const ASK_SAME = '\r\x1b[2KAllow edit? (y/n) ';
+
+    /** An agent with no title, its output so far, and the number of times it was reported waiting. */
+    async function untitled(first: string) {
+      const clock = new ManualClock();
+      const changes: StateChange[] = [];
+      const observer = createStateObserver({ kind: 'custom', sessionId: 's', clock, onChange: (c) => changes.push(c) });
+      const driver = new TerminalDriver(observer, 80, 12);
+      const feed = async (data: string, settleMs = SIGNAL_SETTLE_MS) => {
+        await driver.feed(data);
+        clock.advance(settleMs);
+      };
+      await feed(first);
+      expect(changes.map(brief), driver.explain()).toEqual(['needs_input/screen']);
+      return { clock, changes, observer, driver, feed, waits: () => changes.filter((c) => c.state === 'needs_input').length };
+    }
+
+    it('are one question while it is redrawn in place, on a cleared screen, or after a key it echoed, with no output between', async () => {
+      const { observer, driver, feed, waits } = await untitled(`L0000001 plain #13\r\n${ASK_SAME}`);
+      try {
+        await feed('\r\x1b[2K', 5);
+        await feed(ASK_SAME);
+        expect(waits(), `a redraw with no key\n${driver.explain()}`).toBe(1);
+        observer.onInput('y');
+        await feed('y');
+        await feed(ASK_SAME);
+        expect(waits(), `the answer's echo, then the question redrawn in place\n${driver.explain()}`).toBe(1);
+        await feed('\x1b[2J\x1b[H', 5);
+        await feed(ASK_SAME);
+        expect(waits(), `a blank screen between two frames of it\n${driver.explain()}`).toBe(1);
+        expect(observer.state?.state).toBe('needs_input');
+      } finally {
+        observer.dispose();
+        driver.dispose();
+      }
+    });
+
+    it('are a second question when the answer and the question again come in one burst, output above it', async () => {
+      const { observer, driver, feed, waits, changes } = await untitled(`L0000001 plain #13\r\n${ASK_SAME}`);
+      try {
+        observer.onInput('y');
+        await feed(`y\r\n\r\x1b[2Kanswered 1\r\n${ASK_SAME}`);
+        expect(changes.map(brief), driver.explain()).toEqual(['needs_input/screen', 'working/screen', 'needs_input/screen']);
+        expect(changes.at(-2)?.detail).toBe('question answered');
+        // The same burst with no key sent: nothing says the question was answered.
+        await feed(`\r\n\r\x1b[2Kanswered 2\r\n${ASK_SAME}`);
+        expect(waits(), driver.explain()).toBe(2);
+      } finally {
+        observer.dispose();
+        driver.dispose();
+      }
+    });
+
+    it('are a second question when the answered one left the screen before it came back, in the same place', async () => {
+      const { clock, observer, driver, feed, waits } = await untitled(`\x1b[2J\x1b[H${ASK_SAME}`);
+      try {
+        observer.onInput('y');
+        // Gone for a moment shorter than a reading takes to settle, then the very same screen again.
+        await feed('\x1b[2J\x1b[Hediting…', 5);
+        await feed(`\x1b[2J\x1b[H${ASK_SAME}`);
+        expect(waits(), driver.explain()).toBe(2);
+        clock.advance(1_000);
+        expect(observer.state?.state).toBe('needs_input');
+      } finally {
+        observer.dispose();
+        driver.dispose();
+      }
+    });
+
+    it('with a title: a second question when the title said work after the answer, not when it flickered with no answer', async () => {
+      const clock = new ManualClock();
+      const changes: StateChange[] = [];
+      const observer = createStateObserver({ kind: 'custom', sessionId: 's', clock, onChange: (c) => changes.push(c) });
+      const driver = new TerminalDriver(observer, 80, 12);
+      const ask = `\x1b]2;✋ action required\x07${ASK_SAME}`;
+      const waits = () => changes.filter((c) => c.state === 'needs_input').length;
+      try {
+        await driver.feed('\x1b]2;⠋ working\x07L0000001 plain #13\r\n');
+        clock.advance(SIGNAL_SETTLE_MS);
+        await driver.feed(ask);
+        clock.advance(SIGNAL_SETTLE_MS);
+        await driver.feed('\x1b]2;⠋ working\x07');
+        await driver.feed(ask);
+        clock.advance(SIGNAL_SETTLE_MS);
+        expect(waits(), `a flicker of work with no key\n${driver.explain()}`).toBe(1);
+        observer.onInput('y');
+        await driver.feed('\x1b]2;⠋ working\x07');
+        await driver.feed(ask);
+        clock.advance(SIGNAL_SETTLE_MS);
+        expect(waits(), driver.explain()).toBe(2);
+      } finally {
+        observer.dispose();
+        driver.dispose();
+      }
+    });
+  });
 });

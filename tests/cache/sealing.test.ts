@@ -2,9 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { build } from 'vite';
 import { describe, expect, it } from 'vitest';
 import type { WorktreeActivity } from '../../shared/contract';
 import { appRoot } from '../../electron/core/appRoot';
+import { tempDir } from '../helpers/tempDir';
 import { call } from '../worktrees/fixture';
 import { cachedProject, sealedSnapshot, treeSnapshot } from './cacheFixture';
 
@@ -46,6 +48,29 @@ function handOver(worktree: string, folder: string): void {
   if (!asRoot) return;
   for (let dir = worktree; dir !== tmpdir() && dir !== dirname(dir); dir = dirname(dir)) chmodSync(dir, (statSync(dir).mode & 0o7777) | 0o001);
   execFileSync('find', [join(worktree, folder), '-type', 'd', '-exec', 'chown', `${NOBODY}:${NOBODY}`, '{}', '+']);
+}
+
+/**
+ * The eviction fixture built into one file of its own in a folder anyone can read: the user it
+ * runs as may not be able to reach this checkout (a clone in a folder only its owner can enter).
+ */
+async function evictProgram(): Promise<string> {
+  const outDir = tempDir('switchyard-evict-');
+  chmodSync(outDir, 0o755);
+  await build({
+    configFile: false,
+    logLevel: 'silent',
+    build: {
+      ssr: join(appRoot(), 'tests', 'fixtures', 'cache-evict-process.ts'),
+      outDir,
+      target: 'node20',
+      minify: false,
+      rolldownOptions: { output: { format: 'es', entryFileNames: 'evict.mjs' } },
+    },
+  });
+  const program = join(outDir, 'evict.mjs');
+  chmodSync(program, 0o644);
+  return program;
 }
 
 /** A project with hardlink hydration, its entry as stored, and two worktrees hydrated from it. */
@@ -118,10 +143,9 @@ describe.skipIf(unprivilegedMissing !== undefined)(
         for (let dir = dirname(root); dir !== tmpdir() && dir !== dirname(dir); dir = dirname(dir)) chmodSync(dir, (statSync(dir).mode & 0o7777) | 0o001);
         execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, root]);
       }
-      const fixture = join(appRoot(), 'tests', 'fixtures', 'cache-evict-process.ts');
-      const command = [process.execPath, '--import', 'tsx', fixture, root, key];
+      const command = [process.execPath, await evictProgram(), root, key];
       const [program, ...args] = asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...command] : command;
-      const result = spawnSync(program!, args, { cwd: appRoot(), encoding: 'utf8', env: { ...process.env, HOME: tmpdir() } });
+      const result = spawnSync(program!, args, { cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, HOME: tmpdir() } });
       expect(result.stderr).toBe('');
       expect(JSON.parse(result.stdout)).toEqual({ entries: [] });
       expect(readdirSync(core.cache.entries.entriesDir)).toEqual([]);

@@ -125,6 +125,9 @@ describe('the board at laptop and desktop sizes', () => {
           expect(header.onTop, where).toBe(true);
         }
 
+        // On a desktop screen every column fits side by side: the board needs no scrolling.
+        if (viewport.width === 1920) expect(await page.locator('.board').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+
         if (viewport.width === 1280) {
           await page.getByRole('button', { name: 'Settings' }).click();
           const field = page.getByLabel('Worktree folder (yours)');

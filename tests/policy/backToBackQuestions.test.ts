@@ -12,13 +12,15 @@ const EXCHANGE_TIMEOUT_MS = 60_000;
 
 describe('questions asked back to back', () => {
   it.each([
-    ['with a title that says it asks', 'titled'],
-    ['with no title, only the screen (the answer sent is what says the question was answered)', 'untitled'],
-  ])(`surfaces each of ${QUESTIONS} questions whose answer and successor come in one write, each reported waiting and answered through the inbox, and the agent ends: %s`, async (_, titles) => {
+    ['with a title that says it asks', 'titled', 'numbered'],
+    ['with no title, only the screen (the answer sent is what says the question was answered)', 'untitled', 'numbered'],
+    ['each in the same words, with a title', 'titled', 'same'],
+    ['each in the same words, with no title (the answer\'s output above the question again says it is asked again)', 'untitled', 'same'],
+  ])(`surfaces each of ${QUESTIONS} questions whose answer and successor come in one write, each reported waiting and answered through the inbox, and the agent ends: %s`, async (_, titles, words) => {
     const core = makeCore();
     const project = await core.projects.add(makeRepo());
-    // argv: shape, 0 = the next question in the same write as the answer's echo, how many questions, titles or not.
-    const command = [process.execPath, LOAD_AGENT, 'steady', '0', String(QUESTIONS), titles];
+    // argv: shape, 0 = the next question in the same write as the answer's echo, how many questions, titles or not, words.
+    const command = [process.execPath, LOAD_AGENT, 'steady', '0', String(QUESTIONS), titles, words];
     const task = core.tasks.create({ projectId: project.id, title: 'asks', prompt: '', agentKind: 'custom', agentOptions: { command, promptDelivery: 'none' } });
     const asked: string[] = [];
     const refused: string[] = [];
@@ -39,7 +41,7 @@ describe('questions asked back to back', () => {
     const text = await core.transcript.raw(session.id);
     expect(text, 'its last word').toContain(`END lines=`);
     expect(/END lines=\d+ asked=(\d+) answered=(\d+)/.exec(text)?.slice(1)).toEqual([String(QUESTIONS), String(QUESTIONS)]);
-    expect(asked).toEqual(Array.from({ length: QUESTIONS }, (_, i) => `Allow edit ${i + 1}? (y/n)`));
+    expect(asked).toEqual(Array.from({ length: QUESTIONS }, (_, i) => (words === 'same' ? 'Allow edit? (y/n)' : `Allow edit ${i + 1}? (y/n)`)));
     const states = core.sessions.history(session.id).map((c) => `${c.state}/${c.source}/${c.detail ?? ''}`);
     expect(states.filter((s) => s.startsWith('needs_input')), states.join('\n')).toHaveLength(QUESTIONS);
     expect(refused, 'every state change found its question in the inbox').toEqual([]);

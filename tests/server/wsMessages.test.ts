@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_PLAN_BYTES } from '../../shared/constants';
 import { startServer, type RunningServer } from '../../electron/server/http';
 import { makeCore } from '../helpers/core';
 import { makeRepo } from '../helpers/gitRepo';
@@ -72,4 +73,20 @@ describe('what the WebSocket answers to messages that are not calls', () => {
     expect(list).toEqual({ kind: 'result', id: 2, ok: true, output: [] });
     ws.close();
   });
+
+  it('carries the largest plan the importer reads, sent as text with every other byte escaped, in one call', async () => {
+    const core = makeCore();
+    const project = await core.projects.add(makeRepo());
+    const server = await serve(core);
+    const ws = await openSocket(server.port, server.token);
+    // Tried: a pasted plan of MAX_PLAN_BYTES whose notes are quotation marks, each two bytes once
+    // escaped for JSON (an 8 MB message); with a wire limit equal to the plan limit the connection was closed.
+    const head = '# Plan\n\n- [ ] One task\n\n';
+    const content = head + '"'.repeat(MAX_PLAN_BYTES - head.length - 1) + '\n';
+    const message = JSON.stringify({ kind: 'call', id: 1, method: 'plans.preview', input: { projectId: project.id, content } });
+    expect(Buffer.byteLength(message)).toBeGreaterThan(2 * MAX_PLAN_BYTES);
+    const [reply] = await exchange(ws, [message], 1);
+    expect(reply).toMatchObject({ kind: 'result', id: 1, ok: true, output: { tasks: [expect.objectContaining({ title: 'One task' })] } });
+    ws.close();
+  }, 60_000);
 });

@@ -39,6 +39,21 @@ describe('the batcher', () => {
     expect(batcher.lastSeq).toBe(9);
   });
 
+  it('sends what follows a keystroke at once, even right after other output it is still gathering', () => {
+    const emitted: [number, string][] = [];
+    const batcher = new OutputBatcher((seq, data) => emitted.push([seq, data]));
+    batcher.push('a');
+    batcher.push('b');
+    expect(emitted).toEqual([[1, 'a']]);
+    batcher.expectEcho();
+    batcher.push('k');
+    expect(emitted).toEqual([[1, 'a'], [2, 'bk']]);
+    // Only the next chunk: what comes after the echo is gathered again.
+    batcher.push('c');
+    expect(emitted).toHaveLength(2);
+    batcher.dispose();
+  });
+
   it('keeps a UTF-8 character split across reads whole, and flushes an incomplete one at the end as U+FFFD', () => {
     const emitted: string[] = [];
     const batcher = new OutputBatcher((_seq, data) => emitted.push(data));

@@ -176,6 +176,20 @@ describe('session host: input, resize, interrupt', () => {
     expect((await typedError(host.send({ type: 'input', sessionId: 'never', data: 'x' }))).code).toBe('SESSION_NOT_RUNNING');
   });
 
+  it('takes posted keystrokes with no reply, and drops one posted to a program that ended or a session it never held', async () => {
+    const { host, events } = makeHost();
+    await host.send({ type: 'spawn', sessionId: 's1', cols: 80, rows: 24, launch: shell('echo ready; read line; echo "got:$line"') });
+    await waitFor('ready', () => outputOf(events, 's1').includes('ready'));
+    expect(host.post({ type: 'input', sessionId: 's1', data: 'one\r' })).toBeUndefined();
+    await waitFor('exit', () => exitOf(events, 's1'));
+    expect(outputOf(events, 's1')).toContain('got:one');
+    // The sender hears of the exit by its event; a key on its way meanwhile is no failure of the host.
+    expect(() => host.post({ type: 'input', sessionId: 's1', data: 'late\r' })).not.toThrow();
+    expect(() => host.post({ type: 'input', sessionId: 'never', data: 'x' })).not.toThrow();
+    expect(() => host.post({ type: 'ack', sessionId: 'never', clientId: 'c1', chars: 5 })).not.toThrow();
+    expect(outputOf(events, 's1')).not.toContain('late');
+  });
+
   it('takes a resize and refuses input in the moment between the exit and its report', async () => {
     const { host, events } = makeHost();
     await host.send({ type: 'spawn', sessionId: 's1', cols: 80, rows: 24, launch: shell('echo bye') });

@@ -73,7 +73,8 @@ describe('review', () => {
     commitIn(worktree.path, { 'feature.txt': 'feature\n' }, 'feature');
     commitIn(repo, { 'other.txt': 'other\n' }, 'base work');
     const result = await call<{ commit: string; merged: boolean }>(core, 'review.merge', { taskId: task.id, strategy: 'merge' });
-    expect(result.merged).toBe(true);
+    // What the merge brought, as the panel says it: the branch's one commit and one file, not the base's own work.
+    expect(result).toMatchObject({ branch: 'sy/review-me', baseBranch: 'main', merged: true, commits: 1, files: 1 });
     expect(gitIn(repo, ['rev-parse', 'main'])).toBe(result.commit);
     expect(gitIn(repo, ['log', '-1', '--format=%P', 'main']).split(' ')).toHaveLength(2);
     expect(readFileSync(join(repo, 'feature.txt'), 'utf8')).toBe('feature\n');
@@ -102,7 +103,7 @@ describe('review', () => {
     commitIn(worktree.path, { 'b.txt': 'b\n' }, 'two');
     const before = gitIn(repo, ['rev-parse', 'release']);
     const result = await call<{ commit: string; merged: boolean; baseBranch: string }>(core, 'review.merge', { taskId: task.id, strategy: 'squash' });
-    expect(result).toMatchObject({ merged: true, baseBranch: 'release' });
+    expect(result).toMatchObject({ merged: true, baseBranch: 'release', commits: 2, files: 2 });
     expect(gitIn(repo, ['rev-parse', 'release'])).toBe(result.commit);
     expect(gitIn(repo, ['log', '-1', '--format=%P', 'release'])).toBe(before);
     expect(gitIn(repo, ['log', '-1', '--format=%B', 'release'])).toContain('- one\n- two');

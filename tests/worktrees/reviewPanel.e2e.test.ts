@@ -58,10 +58,14 @@ describe('review panel in headless Chromium', () => {
       await page.getByRole('button', { name: 'Merge', exact: true }).click();
       await expect.poll(() => readFileSync(join(repo, 'app.txt'), 'utf8'), SLOW).toBe('first line\nadded by the agent\n');
       await expect.poll(() => existsSync(worktree.path), SLOW).toBe(false);
-      await expect.poll(() => page.getByTestId('worktree-branch').textContent(), SLOW).toBe('—');
+      await expect.poll(() => page.getByRole('dialog', { name: 'Worktree of Edit the app' }).getByRole('status').textContent(), SLOW).toMatch(
+        /^Merged sy\/edit-the-app into main: 1 commit, 1 file\. /,
+      );
       expect(gitIn(repo, ['branch', '--list', 'sy/*'])).toBe('');
       expect(core.tasks.get(task.id).status).toBe('done');
+      // The task landed: closing the panel closes the editor it was opened from.
       await page.getByRole('button', { name: 'Close' }).click();
+      await expect.poll(() => page.getByRole('dialog').count(), SLOW).toBe(0);
       await expect.poll(() => page.locator(`[data-status="done"] [data-task-id="${task.id}"]`).count(), SLOW).toBe(1);
     } finally {
       await page.close();

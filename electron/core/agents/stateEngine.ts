@@ -37,6 +37,20 @@ export interface StateEngineOptions {
 interface QuestionWords {
   from: 'screen' | 'title';
   words: string;
+  /** For a question read from the screen: the lines of the screen's tail above its line, nearest last. */
+  above: readonly string[];
+}
+
+/**
+ * Whether output came between two readings of a question line: the lines just above it differ,
+ * compared as far as both readings have lines there (the tail read is a window that can shift).
+ * A question redrawn on a cleared screen has nothing above it, which is no sign of output.
+ */
+function linesAboveMoved(before: readonly string[], after: readonly string[]): boolean {
+  const n = Math.min(before.length, after.length);
+  if (n === 0) return after.length > before.length;
+  for (let i = 1; i <= n; i++) if (before[before.length - i] !== after[after.length - i]) return true;
+  return false;
 }
 
 const TERMINAL: ReadonlySet<SessionState> = new Set(['exited', 'failed']);
@@ -69,6 +83,13 @@ export class StateEngine {
   private movedOnSinceQuestion = false;
   /** The keys sent since the question in force was surfaced: their echo is not a new question. */
   private typedSinceQuestion = '';
+  /** Keys that commit an answer were sent since the question in force was surfaced. */
+  private answeredSinceQuestion = false;
+  /**
+   * Since that answer, the question left: a screen without it (not a blank one), or the title or
+   * the state moved. Only then are the same words on screen again a question asked again.
+   */
+  private goneSinceAnswer = false;
   private readonly watchdogMs: number;
 
   constructor(private readonly options: StateEngineOptions) {
@@ -99,19 +120,24 @@ export class StateEngine {
    * Keys were sent to the agent. Keys that commit an answer (Enter, or one key such as `y`, `2` or
    * Escape) while a question is in force answer it: the question on screen next, if its words
    * differ, is a new one even when no title or screen showed the agent at work in between (an
-   * agent with no title can answer and ask again in one burst). Arrow keys that move through a
-   * menu answer nothing, and the answer's own echo after the question's words is no new question.
+   * agent with no title can answer and ask again in one burst). The same words again are a new
+   * question only once the answered one left (see `goneSinceAnswer`) or output came above them.
+   * Arrow keys that move through a menu answer nothing, and the answer's own echo after the
+   * question's words is no new question.
    */
   input(text: string, _at: number): StateChange | null {
     if (this.finished || this.current?.state !== 'needs_input') return null;
     this.typedSinceQuestion += text;
-    if (answers(text)) this.movedOnSinceQuestion = true;
+    if (answers(text)) {
+      this.movedOnSinceQuestion = true;
+      this.answeredSinceQuestion = true;
+    }
     return null;
   }
 
   hook(payload: HookPayload, at: number): StateChange | null {
     if (this.finished) return null;
-    this.hooksHeard = true;
+    if (this.options.signals.hooks !== 'turn-end') this.hooksHeard = true;
     this.lastActivityAt = at;
     const next = stateFromHook(payload);
     if (next === null) return null;
@@ -133,7 +159,7 @@ export class StateEngine {
     this.titleVerdict = readTitle(this.options.signals, title);
     if (this.titleVerdict === before) return null;
     // The title said work or rest while a question was in force: the agent moved on, even if it asks again before the screen shows it.
-    if (this.current?.state === 'needs_input' && (this.titleVerdict === 'busy' || this.titleVerdict === 'ready')) this.movedOnSinceQuestion = true;
+    if (this.current?.state === 'needs_input' && (this.titleVerdict === 'busy' || this.titleVerdict === 'ready')) this.movedOn();
     if (this.hooksHeard) {
       // Claude Code sends no hook when the user interrupts a turn; its title stops spinning.
       this.titleStopped = before === 'busy' && this.titleVerdict === 'ready' && this.current?.state === 'working';
@@ -155,6 +181,7 @@ export class StateEngine {
     this.screenVerdict = readScreen(this.options.signals, tail);
     const patterns = this.screenVerdict === 'question' ? signals.question : this.screenVerdict === 'busy' ? signals.busy : signals.ready;
     this.screenDetail = matchedLine(patterns, tail);
+    if (!this.hooksHeard && this.answeredSinceQuestion && !this.screenBlank && !this.showsSurfacedQuestion()) this.goneSinceAnswer = true;
     if (this.hooksHeard) return this.titleStoppedTurn(at) ?? this.afterHookQuestion(before, at) ?? this.unannouncedQuestion(tail, at);
     if (this.screenVerdict === before && !this.titlePending) return this.nextQuestion(at);
     this.titlePending = false;
@@ -232,7 +259,9 @@ export class StateEngine {
    * faster than a reading settles (the agent shows "working" for a moment, then asks again). The
    * state never left needs_input, yet it is a new question: once the agent showed it moved on and
    * a question with other words is on screen, the old one is taken as answered (working) and the
-   * new one is weighed as any question is. The same words again are the same question, not surfaced twice.
+   * new one is weighed as any question is. The same words again (a redraw, the answer's echo) are
+   * the same question, not surfaced twice, unless it was answered and then left the screen, or
+   * output came above it, before it came back.
    */
   private nextQuestion(at: number): StateChange | null {
     if (this.hooksHeard || this.current?.state !== 'needs_input' || !this.movedOnSinceQuestion) return null;
@@ -240,8 +269,10 @@ export class StateEngine {
     // Words read from elsewhere (a screen cleared for a redraw leaves only the title's) are no new question.
     const asked = this.questionIdentity();
     const surfaced = this.surfacedQuestion;
-    if (asked === null || surfaced === null || asked.from !== surfaced.from || asked.words === surfaced.words) return null;
-    if (asked.words.startsWith(surfaced.words) && this.typedSinceQuestion.includes(asked.words.slice(surfaced.words.length).trim())) return null;
+    if (asked === null || surfaced === null || asked.from !== surfaced.from) return null;
+    if (this.sameQuestion(asked, surfaced) && !(this.answeredSinceQuestion && (this.goneSinceAnswer || linesAboveMoved(surfaced.above, asked.above)))) {
+      return null;
+    }
     const source = this.current.source;
     const answered = this.set('working', source, at, 'question answered');
     this.decide(at);
@@ -251,9 +282,34 @@ export class StateEngine {
   /** The words of the question showing: the bottom-most question line of the screen, else the title that asks. */
   private questionIdentity(): QuestionWords | null {
     const patterns = this.options.signals.screen.question;
-    const line = this.screenVerdict === 'question' ? [...this.lastScreen].reverse().find((l) => patterns.some((p) => p.test(l))) : undefined;
-    if (line !== undefined) return { from: 'screen', words: line.trim() };
-    return this.titleVerdict === 'question' ? { from: 'title', words: this.titleText } : null;
+    const index = this.screenVerdict === 'question' ? this.lastScreen.findLastIndex((l) => patterns.some((p) => p.test(l))) : -1;
+    if (index >= 0) return { from: 'screen', words: this.lastScreen[index]!.trim(), above: this.lastScreen.slice(0, index) };
+    return this.titleVerdict === 'question' ? { from: 'title', words: this.titleText, above: [] } : null;
+  }
+
+  /** The question read now is the one surfaced: the same words, or them followed by the echo of what was typed since. */
+  private sameQuestion(asked: QuestionWords, surfaced: QuestionWords): boolean {
+    if (asked.from !== surfaced.from) return false;
+    if (asked.words === surfaced.words) return true;
+    return asked.words.startsWith(surfaced.words) && this.typedSinceQuestion.includes(asked.words.slice(surfaced.words.length).trim());
+  }
+
+  /**
+   * The question in force still shows where it was read: its line on screen (a blank screen
+   * between two frames is no reading), or the title that asked it, unchanged.
+   */
+  private showsSurfacedQuestion(): boolean {
+    const surfaced = this.surfacedQuestion;
+    if (surfaced === null) return true;
+    if (surfaced.from === 'title') return this.titleVerdict === 'question' && this.titleText === surfaced.words;
+    const asked = this.questionIdentity();
+    return asked !== null && this.sameQuestion(asked, surfaced);
+  }
+
+  /** The agent showed it moved on from the question in force (a title or a reading of work or rest); after an answer, the question is gone. */
+  private movedOn(): void {
+    this.movedOnSinceQuestion = true;
+    if (this.answeredSinceQuestion) this.goneSinceAnswer = true;
   }
 
   /** Without hooks: a question anywhere wins, then the title, then the screen. */
@@ -276,7 +332,7 @@ export class StateEngine {
    * the state (a cleared screen between two frames of the same question is not an answer).
    */
   private propose(state: SessionState, source: StateSource, at: number, detail?: string): StateChange | null {
-    if (this.current?.state === 'needs_input' && state !== 'needs_input') this.movedOnSinceQuestion = true;
+    if (this.current?.state === 'needs_input' && state !== 'needs_input') this.movedOn();
     if (this.current?.state === state) {
       this.pending = null;
       return null;
@@ -297,6 +353,8 @@ export class StateEngine {
       this.surfacedQuestion = this.questionIdentity();
       this.movedOnSinceQuestion = false;
       this.typedSinceQuestion = '';
+      this.answeredSinceQuestion = false;
+      this.goneSinceAnswer = false;
     }
     // The watchdog measures silence from the moment work began, not from older output.
     if (state === 'working' && this.current?.state !== 'working') this.lastActivityAt = at;

@@ -13,6 +13,7 @@ import type { TaskGraphService } from '../tasks/taskGraphService';
 import type { TaskService } from '../tasks/taskService';
 import type { OrphanFinder } from '../worktrees/orphans';
 import type { WorktreeReview } from '../worktrees/review';
+import type { ConflictHelp } from '../worktrees/conflictHelp';
 import type { SavedChangesService } from '../worktrees/savedChanges';
 import type { UsageService } from '../usage/usageService';
 import type { WorktreeService } from '../worktrees/worktreeService';
@@ -32,6 +33,7 @@ export interface RouterServices {
   worktrees: WorktreeService;
   orphans: OrphanFinder;
   review: WorktreeReview;
+  conflicts: ConflictHelp;
   savedChanges: SavedChangesService;
   sessions: SessionService;
   transcripts: TranscriptQueries;
@@ -93,6 +95,8 @@ export function createRouter(s: RouterServices): Handlers {
     'review.commit': ({ taskId, message }) => s.review.commit(taskId, message),
     'review.rebase': ({ taskId }) => s.review.rebase(taskId),
     'review.merge': ({ taskId, strategy, message, finish }) => s.review.merge(taskId, strategy, { message, finish }),
+    'review.askAgentToResolve': ({ taskId }) => s.conflicts.askAgent(taskId),
+    'review.openInEditor': ({ taskId }) => s.conflicts.openInEditor(taskId),
     'review.pushAvailability': ({ taskId }) => s.review.pushAvailability(taskId),
     'review.openPullRequest': ({ taskId, title, body }) => s.review.openPullRequest(taskId, title, body),
     'sessions.start': ({ taskId, cols, rows }) => s.sessions.start(taskId, { cols, rows }),

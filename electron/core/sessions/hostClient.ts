@@ -1,7 +1,7 @@
 import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
 import type { Logger } from '../log';
-import type { HostCommand, HostEvent, HostReplies, HostSessionInfo, StateReport } from './hostProtocol';
+import type { HostCommand, HostEvent, HostReplies, HostSessionInfo, PostedCommand, StateReport } from './hostProtocol';
 import { heartbeat, HOST_HEARTBEAT_TIMEOUT_MS, HOST_PROTOCOL_VERSION } from './hostWire';
 import type { ClientMessage, Heartbeat, HostControl, HostLink, HostStatus, ServerMessage } from './hostWire';
 import { Listeners } from './listeners';
@@ -16,6 +16,8 @@ export const HOST_SILENT_DETAIL = 'the session host stopped answering and was re
 /** What the core needs of a session host, wherever it runs. */
 export interface SessionHostPort extends Disposable {
   send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]>;
+  /** A keystroke or an ack, sent with no reply; input to a session not running is refused with SESSION_NOT_RUNNING. */
+  post(command: PostedCommand): void;
   onEvent(listener: (event: HostEvent) => void): Disposable;
   onState(listener: (report: StateReport) => void): Disposable;
 }
@@ -52,6 +54,8 @@ interface Connection {
  */
 export class HostClient implements SessionHostPort {
   private connection: Promise<Connection> | undefined;
+  /** The connection once it is open: what is sent over it goes at once, in the order it is sent. */
+  private live: Connection | undefined;
   private readonly calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   private nextId = 1;
   private readonly listeners: Listeners<HostEvent>;
@@ -104,6 +108,22 @@ export class HostClient implements SessionHostPort {
     }
   }
 
+  post(command: PostedCommand): void {
+    if (this.disposed) throw new SwitchyardError('UNAVAILABLE', 'the session host is disconnected');
+    if (command.type === 'input') {
+      const { sessionId } = command;
+      if (!this.running.has(sessionId)) throw new SwitchyardError('SESSION_NOT_RUNNING', `session ${sessionId} is not running`, { sessionId });
+      this.observers.get(sessionId)?.onInput(command.data);
+    }
+    const message: ClientMessage = { t: 'post', command };
+    if (this.live) return this.live.link.send(message);
+    // Connecting: sent once connected, after what was sent before; with no host to reach there is nobody to tell.
+    this.connected().then(
+      ({ link }) => link.send(message),
+      () => {},
+    );
+  }
+
   /** A request about the host itself (status, shutdown, the transcript written). */
   async control<T = unknown>(control: HostControl): Promise<T> {
     return (await this.request({ t: 'control', id: 0, control })) as T;
@@ -111,7 +131,7 @@ export class HostClient implements SessionHostPort {
 
   private async request(message: Extract<ClientMessage, { t: 'call' | 'control' }>): Promise<unknown> {
     if (this.disposed) throw new SwitchyardError('UNAVAILABLE', 'the session host is disconnected');
-    const { link } = await this.connected();
+    const { link } = this.live ?? (await this.connected());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.calls.set(id, { resolve, reject });
@@ -171,6 +191,7 @@ export class HostClient implements SessionHostPort {
     link.onMessage(() => connection.heartbeat.heard());
     link.onClose(() => this.lost(connection, silent ? HOST_SILENT_DETAIL : HOST_LOST_DETAIL));
     await this.adopt(link);
+    if (!this.disposed && this.connection) this.live = connection;
     return connection;
   }
 
@@ -245,6 +266,7 @@ export class HostClient implements SessionHostPort {
   private lost(connection: Connection, detail: string): void {
     connection.heartbeat.stop();
     this.connection = undefined;
+    if (this.live === connection) this.live = undefined;
     for (const call of this.calls.values()) call.reject(new SwitchyardError('UNAVAILABLE', detail));
     this.calls.clear();
     if (this.disposed) return;

@@ -62,6 +62,12 @@ export interface HostReplies {
 
 export type HostCommandOf<T extends HostCommand['type']> = Extract<HostCommand, { type: T }>;
 
+/**
+ * The commands of the hot path, sent one way with no reply: a keystroke and an ack are messages,
+ * not calls, so that an echo never waits behind the answer to the key that caused it.
+ */
+export type PostedCommand = HostCommandOf<'input' | 'ack'>;
+
 export type HostEvent =
   /** One batch of output; `to` are the attached clients it is for (none when no pane shows it). */
   | { type: 'output'; sessionId: string; seq: number; data: string; to: string[] }

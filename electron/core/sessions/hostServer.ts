@@ -115,7 +115,9 @@ export class HostServer {
       peer.link.send({ t: 'welcome', version: this.version, status: this.status() });
       return;
     }
-    if (message.t === 'call') void this.call(peer, message.id, message.command);
+    if (message.t === 'post') {
+      if (peer.current) this.host.post(message.command);
+    } else if (message.t === 'call') void this.call(peer, message.id, message.command);
     else if (message.t === 'control') void this.control(peer, message.id, message.control);
   }
 

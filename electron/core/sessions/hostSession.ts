@@ -119,8 +119,14 @@ export class HostSession {
     return { pid: ptyProcess.pid };
   }
 
+  /** Its program runs and takes what is typed (it has not exited, even if its last output is still read). */
+  get acceptsInput(): boolean {
+    return this.run !== undefined && !this.run.pty.ended;
+  }
+
   input(data: string): void {
     const run = this.requireRun();
+    this.batcher.expectEcho();
     run.pty.write(data);
     run.observer.onInput(data);
   }
@@ -164,10 +170,11 @@ export class HostSession {
   }
 
   private onBatch(seq: number, data: string): void {
+    const to = this.flow.clientIds;
+    // Sent on its way to the panes first: the mirror and the observer are not what a typist waits for.
+    this.options.emit({ type: 'output', sessionId: this.id, seq, data, to });
     this.mirror.write(seq, data);
     this.run?.observer.onOutput(data);
-    const to = this.flow.clientIds;
-    this.options.emit({ type: 'output', sessionId: this.id, seq, data, to });
     if (to.length > 0) {
       if (this.flow.sent(data.length)) this.pausePty();
     } else if (!this.options.unwatchedBudget.spend(data.length) && !this.budgetWait) {

@@ -1,5 +1,5 @@
 import type { ErrorData } from '../../../shared/errors';
-import type { HostCommand, HostEvent, StateReport } from './hostProtocol';
+import type { HostCommand, HostEvent, PostedCommand, StateReport } from './hostProtocol';
 
 /**
  * The session host's wire: what the core and the host say to each other over the host's socket
@@ -8,7 +8,7 @@ import type { HostCommand, HostEvent, StateReport } from './hostProtocol';
  */
 
 /** Changed whenever a message or a command changes meaning; a core and a host of different versions do not talk. */
-export const HOST_PROTOCOL_VERSION = 1;
+export const HOST_PROTOCOL_VERSION = 2;
 
 /** How often each side tells the other it is alive (ms). */
 export const HOST_HEARTBEAT_MS = 2_000;
@@ -41,6 +41,8 @@ export type HostControl =
 export type ClientMessage =
   | { t: 'hello'; version: number; secret: string }
   | { t: 'call'; id: number; command: HostCommand }
+  /** A command that gets no reply (see PostedCommand). */
+  | { t: 'post'; command: PostedCommand }
   | { t: 'control'; id: number; control: HostControl }
   | { t: 'ping' };
 

@@ -30,6 +30,8 @@ export class Batcher<T> implements Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** When the last batch went out, for `immediateAfterQuiet`. */
   private lastEmitAt = Number.NEGATIVE_INFINITY;
+  /** The next item is emitted at once, with what is gathered (see `emitNextAtOnce`). */
+  private nextAtOnce = false;
 
   constructor(
     private readonly limits: BatchLimits,
@@ -47,8 +49,18 @@ export class Batcher<T> implements Disposable {
     this.chars += this.charsOf(item);
     const quiet =
       this.limits.immediateAfterQuiet === true && this.timer === undefined && performance.now() - this.lastEmitAt >= this.limits.delayMs;
-    if (quiet || this.chars >= this.limits.maxChars) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.limits.delayMs);
+    if (this.nextAtOnce || quiet || this.chars >= this.limits.maxChars) {
+      this.nextAtOnce = false;
+      this.flush();
+    } else this.timer ??= setTimeout(() => this.flush(), this.limits.delayMs);
+  }
+
+  /**
+   * The next item goes out at once instead of after the delay: what answers a keystroke (its
+   * echo) is not held back by output that came just before it.
+   */
+  emitNextAtOnce(): void {
+    this.nextAtOnce = true;
   }
 
   /** Emits what is gathered now. */
@@ -107,6 +119,11 @@ export class OutputBatcher implements Disposable {
   push(chunk: Uint8Array | string): void {
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     if (text.length > 0) this.batch.push(text);
+  }
+
+  /** The next chunk is sent at once: a key was typed, and its echo is on the way (see Batcher.emitNextAtOnce). */
+  expectEcho(): void {
+    this.batch.emitNextAtOnce();
   }
 
   /** Emits what is pending now, including an incomplete character at the very end of the stream when `end`. */

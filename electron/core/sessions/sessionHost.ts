@@ -1,7 +1,7 @@
 import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './flowControl';
-import type { HostCommand, HostCommandOf, HostEvent, HostReplies, StateReport } from './hostProtocol';
+import type { HostCommand, HostCommandOf, HostEvent, HostReplies, PostedCommand, StateReport } from './hostProtocol';
 import { HostSession } from './hostSession';
 import { Listeners } from './listeners';
 import { MirrorThread } from './mirrorThread';
@@ -60,6 +60,17 @@ export class SessionHost implements Disposable {
   async send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]> {
     if (this.disposed) throw new SwitchyardError('INTERNAL', 'the session host is shut down');
     return (await this.handle(command)) as HostReplies[C['type']];
+  }
+
+  /**
+   * A one-way command (see PostedCommand). Input to a session that ended meanwhile is dropped: its
+   * sender hears of the exit, and the next key it types is refused there.
+   */
+  post(command: PostedCommand): void {
+    if (this.disposed) return;
+    const session = this.sessions.get(command.sessionId);
+    if (command.type === 'ack') session?.ack(command.clientId, command.chars);
+    else if (session?.acceptsInput) session.input(command.data);
   }
 
   private async handle(command: HostCommand): Promise<HostReplies[HostCommand['type']]> {

@@ -216,7 +216,7 @@ export class SessionService implements Disposable {
   /** A keystroke: the session row is read only when the host does not hold the session (to tell NOT_FOUND). */
   async input(id: string, data: string): Promise<void> {
     if (!this.inHost.has(id)) this.deps.rows.get(id);
-    await this.deps.host.send({ type: 'input', sessionId: id, data });
+    this.deps.host.post({ type: 'input', sessionId: id, data });
   }
 
   async resize(id: string, cols: number, rows: number): Promise<void> {
@@ -242,7 +242,7 @@ export class SessionService implements Disposable {
   }
 
   async ack(id: string, client: ClientContext, chars: number): Promise<void> {
-    await this.deps.host.send({ type: 'ack', sessionId: id, clientId: client.clientId, chars });
+    this.deps.host.post({ type: 'ack', sessionId: id, clientId: client.clientId, chars });
   }
 
   /** The clients the host sends this session's output to. */

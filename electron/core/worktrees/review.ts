@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { ChangedFile, PushAvailability, TaskReason, Worktree, WorktreeDiff } from '../../../shared/contract';
+import type { ChangedFile, OutputOf, PushAvailability, TaskReason, Worktree, WorktreeDiff } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import { findExecutable } from '../agents/binaries';
 import { commitIdentityConfig } from '../git/commitIdentity';
@@ -10,7 +10,7 @@ import { listGitWorktrees } from '../git/worktreeList';
 import type { EventBus } from '../events';
 import type { RepoQueue } from './repoQueue';
 import { baseRefOf, mergeTree, refHeads, workingTreeChanges } from './worktreeInspection';
-import { DIRTY_PATHS_IN_ERROR } from './workGuard';
+import { requireBranchMode, requireClean } from './reviewGuards';
 import type { WorktreeService } from './worktreeService';
 import type { WorktreeStore } from './worktreeStore';
 
@@ -59,6 +59,9 @@ function run(file: string, args: string[], cwd: string): Promise<string> {
     });
   });
 }
+
+/** What a merge did: the commit now at the tip of the base, and how many of the branch's commits and files it brought. */
+export type MergeResult = OutputOf<'review.merge'>;
 
 /** What reviewing works with. */
 export interface WorktreeReviewOptions {
@@ -143,30 +146,12 @@ export class WorktreeReview {
     return result;
   }
 
-  private async requireClean(worktree: Worktree, doing: string): Promise<void> {
-    const { dirty } = await workingTreeChanges(worktree.path);
-    if (dirty.length > 0) {
-      throw new SwitchyardError('WORKTREE_DIRTY', `${worktree.branch} has ${dirty.length} uncommitted changes; commit them before ${doing}`, {
-        path: worktree.path,
-        dirty: dirty.slice(0, DIRTY_PATHS_IN_ERROR).map((f) => f.path),
-      });
-    }
-  }
-
-  private requireBranchMode(worktree: Worktree): void {
-    if (worktree.mode === 'repository') {
-      throw new SwitchyardError('BAD_INPUT', 'this task works on the repository\'s own branch: there is no task branch to rebase or merge', {
-        taskId: worktree.taskId,
-      });
-    }
-  }
-
   /** Rebases the task branch onto the base; on a conflict the rebase is aborted and CONFLICT says where. */
   async rebase(taskId: string): Promise<{ head: string }> {
     const { worktree, project } = this.worktrees.requireCheckout(taskId);
-    this.requireBranchMode(worktree);
+    requireBranchMode(worktree);
     const head = await this.queue.run(project.path, async () => {
-      await this.requireClean(worktree, 'rebasing');
+      await requireClean(worktree, 'rebasing');
       const repo = git(worktree.path, { config: await commitIdentityConfig(project.path) });
       const base = await baseRefOf(project.path, worktree);
       try {
@@ -198,19 +183,19 @@ export class WorktreeReview {
     taskId: string,
     strategy: 'merge' | 'squash',
     options: { message?: string | undefined; finish?: boolean } = {},
-  ): Promise<{ baseBranch: string; commit: string; merged: boolean; removed: boolean }> {
+  ): Promise<MergeResult> {
     const message = options.message;
     const { worktree, project, task } = this.worktrees.requireCheckout(taskId);
-    this.requireBranchMode(worktree);
+    requireBranchMode(worktree);
     const result = await this.queue.run(project.path, async () => {
-      await this.requireClean(worktree, 'merging');
+      await requireClean(worktree, 'merging');
       const repo = git(project.path, { config: await commitIdentityConfig(project.path) });
       const baseRef = refHeads(worktree.baseBranch);
       const baseTip = await repo.raw(['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]).catch(() => '');
       if (!baseTip) throw new SwitchyardError('NOT_FOUND', `the base branch "${worktree.baseBranch}" no longer exists`);
       const branchTip = await repo.revparse(['--verify', `${refHeads(worktree.branch)}^{commit}`]);
       const pending = Number(await repo.raw(['rev-list', '--count', branchTip, '--not', baseTip]));
-      if (pending === 0) return { commit: baseTip, merged: false };
+      if (pending === 0) return { commit: baseTip, merged: false, commits: 0, files: 0 };
 
       const merged = await mergeTree(project.path, baseTip, branchTip);
       if (merged.conflicts.length > 0) {
@@ -225,8 +210,9 @@ export class WorktreeReview {
           : `Merge branch '${worktree.branch}': ${task.title}`);
       const parents = strategy === 'squash' ? ['-p', baseTip] : ['-p', baseTip, '-p', branchTip];
       const commit = await repo.raw(['commit-tree', merged.tree, ...parents, '-m', text]);
+      const files = (await repo.raw(['diff', '--name-only', '-z', '--no-renames', baseTip, commit])).split('\0').filter((f) => f !== '').length;
       await this.moveBase(project.path, worktree, baseRef, baseTip, commit);
-      return { commit, merged: true };
+      return { commit, merged: true, commits: pending, files };
     });
     if (result.merged) {
       this.store.log(worktree, 'merged', `${strategy === 'squash' ? 'Squashed' : 'Merged'} ${worktree.branch} into ${worktree.baseBranch}: ${result.commit.slice(0, 12)}`, {
@@ -242,7 +228,7 @@ export class WorktreeReview {
       this.landed(taskId);
       removed = true;
     }
-    return { baseBranch: worktree.baseBranch, ...result, removed };
+    return { branch: worktree.branch, baseBranch: worktree.baseBranch, ...result, removed };
   }
 
   /**
@@ -313,7 +299,7 @@ export class WorktreeReview {
     }
     const { worktree, project, task } = this.worktrees.requireCheckout(taskId);
     const url = await this.queue.run(project.path, async () => {
-      await this.requireClean(worktree, 'opening a pull request');
+      await requireClean(worktree, 'opening a pull request');
       // Never a credential prompt nobody can answer: fail instead, and say so.
       await git(worktree.path, { env: { GIT_TERMINAL_PROMPT: '0' }, silenceTimeoutMs: REMOTE_TIMEOUT_MS })
         .raw(['push', '--set-upstream', remote, `${refHeads(worktree.branch)}:${refHeads(worktree.branch)}`])

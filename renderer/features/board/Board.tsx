@@ -17,7 +17,7 @@ import type { Task, TaskStatus } from '../../../shared/contract';
 import { AGENT_KINDS } from '../../../shared/contract/taskKinds';
 import { EmptyState } from '../../components/EmptyState';
 import { useActions } from '../../stores/actionsContext';
-import { useAppStore } from '../../stores/appStore';
+import { openReview, useAppStore } from '../../stores/appStore';
 import { dropPosition } from './boardOrder';
 import { Column } from './Column';
 import { AGENT_LABELS, COLUMNS } from './columns';
@@ -35,6 +35,7 @@ import { lazyNamed } from '../../components/lazyNamed';
 const GraphView = lazyNamed(() => import('../graph/GraphView'), 'default');
 const PlanImportDialog = lazyNamed(() => import('../plans/PlanImportDialog'), 'PlanImportDialog');
 const WorktreeHousekeeping = lazyNamed(() => import('../worktrees/WorktreeHousekeeping'), 'WorktreeHousekeeping');
+const ReviewPanel = lazyNamed(() => import('../worktrees/ReviewPanel'), 'ReviewPanel');
 
 /** Pointer travel before a press becomes a drag, so that a click still opens the card (px). */
 const DRAG_ACTIVATION_DISTANCE = 5;
@@ -100,6 +101,7 @@ export function Board() {
     actions.closeTask();
   };
   const [housekeeping, setHousekeeping] = useState(false);
+  const reviewing = useAppStore((s) => s.tasks.find((t) => t.id === s.reviewTaskId));
   const [importing, setImporting] = useState<{ file?: File } | null>(null);
   const [dropping, setDropping] = useState(false);
   const [view, setView] = useState<'board' | 'graph'>('board');
@@ -231,6 +233,7 @@ export function Board() {
               agentOf={agentOf}
               allowAll={allowAll}
               onOpen={(task) => void actions.openTask(task.id)}
+              onReview={(task) => openReview(task.id)}
             />
           ))}
         </div>
@@ -247,6 +250,7 @@ export function Board() {
           />
         )}
         {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
+        {reviewing && <ReviewPanel task={reviewing} onClose={() => openReview(null)} />}
       </Loadable>
     </section>
   );

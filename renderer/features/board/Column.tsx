@@ -22,6 +22,7 @@ export function Column({
   agentOf,
   allowAll,
   onOpen,
+  onReview,
 }: {
   status: TaskStatus;
   title: string;
@@ -31,6 +32,7 @@ export function Column({
   /** The project's permission preset answers every question yes: each card warns of it. */
   allowAll: boolean;
   onOpen: (task: Task) => void;
+  onReview: (task: Task) => void;
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: `column:${status}`, data: { status } });
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -62,7 +64,7 @@ export function Column({
                   className="column-row"
                   style={{ transform: `translateY(${row.start}px)` }}
                 >
-                  <TaskCard task={task} links={links(task.id)} agent={agentOf(task.id)} allowAll={allowAll} onOpen={() => onOpen(task)} />
+                  <TaskCard task={task} links={links(task.id)} agent={agentOf(task.id)} allowAll={allowAll} onOpen={() => onOpen(task)} onReview={() => onReview(task)} />
                 </div>
               );
             })}

@@ -86,7 +86,8 @@ const ACTION_LABELS = {
 
 /**
  * A card that can be dragged to reorder it or to move it to another column (mouse or keyboard),
- * with the button that opens its live agent, resumes its ended one, or starts one.
+ * with the button that opens its live agent, resumes its ended one, or starts one, and in Review
+ * the button that opens its diff and merge.
  */
 export function TaskCard({
   task,
@@ -94,12 +95,15 @@ export function TaskCard({
   agent,
   allowAll,
   onOpen,
+  onReview,
 }: {
   task: Task;
   links?: CardLinks | undefined;
   agent: AgentFacts;
   allowAll: boolean;
   onOpen: () => void;
+  /** Opens the task's diff and merge: offered on cards in Review. */
+  onReview: () => void;
 }) {
   const { openTask, resumeTask } = useTerminals();
   const action = cardAction(task, agent);
@@ -120,9 +124,16 @@ export function TaskCard({
       <button type="button" className={`card priority-${task.priority}`} onClick={onOpen} data-task-id={task.id} {...attributes} {...listeners}>
         <TaskCardBody task={task} links={links} agent={agent} allowAll={allowAll} />
       </button>
-      <button type="button" className="card-session" onClick={act} aria-label={ACTION_LABELS[action](task.title)} data-action={action}>
-        {ACTION_WORDS[action]}
-      </button>
+      <span className="card-actions">
+        {task.status === 'review' && (
+          <button type="button" className="card-session" onClick={onReview} aria-label={`Review the work of ${task.title}`} data-action="review">
+            Review
+          </button>
+        )}
+        <button type="button" className="card-session" onClick={act} aria-label={ACTION_LABELS[action](task.title)} data-action={action}>
+          {ACTION_WORDS[action]}
+        </button>
+      </span>
     </div>
   );
 }

@@ -100,7 +100,7 @@ export function TaskEditor({
   if (existing && reviewing)
     return (
       <Loadable what="the review">
-        <ReviewPanel task={existing} onClose={() => setReviewing(false)} />
+        <ReviewPanel task={existing} onClose={(landed) => (landed ? onClose() : setReviewing(false))} />
       </Loadable>
     );
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useDialogFocus } from '../../components/useDialogFocus';
 import { useActions } from '../../stores/actionsContext';
-import { showNotice, useAppStore } from '../../stores/appStore';
+import { openReview, showNotice, useAppStore } from '../../stores/appStore';
 import { openPane, useSessionStore } from '../terminals/sessionStore';
 import { useTerminals } from '../terminals/terminalsContext';
 import { filterCommands, type PaletteCommand } from './paletteCommands';
@@ -58,7 +58,15 @@ function useCommands(): PaletteCommand[] {
           .sort((a, b) => b.startedAt - a.startedAt)[0];
         if (ended) list.push({ id: `resume:${task.id}`, title: `Resume: ${task.title}`, run: () => void terminals.resumeTask(task.id, ended.id) });
       }
-      if (task.status === 'review') list.push({ id: `review:${task.id}`, title: `Review: ${task.title}`, run: () => useSessionStore.setState({ taskView: task.id }) });
+      if (task.status === 'review')
+        list.push({
+          id: `review:${task.id}`,
+          title: `Review: ${task.title}`,
+          run: () => {
+            useSessionStore.setState({ view: 'board', taskView: null });
+            openReview(task.id);
+          },
+        });
     }
     for (const project of projects) list.push({ id: `project:${project.id}`, title: `Switch project: ${project.name}`, run: () => void actions.selectProject(project.id) });
     return list;

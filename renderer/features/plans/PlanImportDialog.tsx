@@ -1,24 +1,45 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
 import { AGENT_KINDS, type AgentKind, type ParsedPlan, type PlanEdits, type PlanImportResult } from '../../../shared/contract';
+import { SwitchyardError } from '../../../shared/errors';
 import { useDialogFocus } from '../../components/useDialogFocus';
+import { RpcError } from '../../rpc/client';
 import { useActions } from '../../stores/actionsContext';
 import { reportError } from '../../stores/appStore';
 import { AGENT_LABELS } from '../board/columns';
+import { checkPlanText, carriedPlan, readPlanFile, sourceOf, type PlanText } from './planInput';
 import { derivedLabel, editTask, emptyEdits, FORMAT_NAMES, parseKeys, summary, toggleDerived, toggleExcluded, withEdits } from './planEditsModel';
 
 /** Height of one task row in the preview (px); rows are virtualised for plans of thousands of tasks. */
 const ROW_HEIGHT = 38;
 
-interface Loaded {
-  fileName: string;
-  content: string;
+interface Loaded extends PlanText {
   plan: ParsedPlan;
   /** The orders derived from the plan as first read: each stays listed when dropped, to be taken back. */
   derived: ParsedPlan['derived'];
 }
 
-/** Drop or pick a plan file, see what was found and what was not understood, fix it, import it. */
+/** What went wrong taking a plan in, said in the dialog beside what the user did. */
+interface Problem {
+  code: string;
+  message: string;
+}
+
+function problemOf(error: unknown): Problem {
+  if (error instanceof SwitchyardError || error instanceof RpcError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Input types whose paste goes into the field itself: anywhere else, a paste in the dialog is a plan. */
+const NON_TEXT_INPUTS = new Set(['file', 'checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color']);
+
+function takesText(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement) return !NON_TEXT_INPUTS.has(target.type);
+  return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || target.isContentEditable;
+}
+
+/** Paste, drop or pick a plan, see what was found and what was not understood, fix it, import it. */
 export function PlanImportDialog({ projectId, initialFile, onClose }: { projectId: string; initialFile?: File; onClose: () => void }) {
   const { client } = useActions();
   const dialogRef = useDialogFocus<HTMLDivElement>(onClose);
@@ -26,25 +47,38 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
   const [edits, setEdits] = useState<PlanEdits>(emptyEdits);
   const [busy, setBusy] = useState(initialFile !== undefined);
   const [result, setResult] = useState<PlanImportResult | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [typed, setTyped] = useState('');
+  const [dropping, setDropping] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const read = async (file: File) => {
+  /** Previews a plan the same way whether it was pasted, dropped or picked. */
+  const preview = async (take: () => Promise<PlanText>) => {
+    setProblem(null);
+    setBusy(true);
     try {
-      const content = await file.text();
-      setBusy(true);
+      const source = await take();
+      const plan = await client.call('plans.preview', { projectId, ...source });
       setResult(null);
-      const plan = await client.call('plans.preview', { projectId, content, fileName: file.name });
-      setLoaded({ fileName: file.name, content, plan, derived: plan.derived });
+      setLoaded({ ...source, plan, derived: plan.derived });
       setEdits(emptyEdits());
     } catch (error) {
-      reportError(error);
+      setProblem(problemOf(error));
     } finally {
       setBusy(false);
     }
   };
+  const readFile = (file: File) => preview(() => readPlanFile(file));
+  const readText = (content: string) =>
+    preview(() => {
+      checkPlanText(content);
+      return Promise.resolve({ content });
+    });
+  const readPasted = (carried: File | string) => (typeof carried === 'string' ? readText(carried) : readFile(carried));
+
   // A file dropped on the board opens the dialog with it.
   useEffect(() => {
-    if (initialFile) void read(initialFile);
+    if (initialFile) void readFile(initialFile);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- read once, for the file the dialog opened with
   }, [initialFile]);
 
@@ -53,7 +87,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     setEdits(next);
     setBusy(true);
     try {
-      const plan = await client.call('plans.preview', { projectId, content: loaded.content, fileName: loaded.fileName, edits: next });
+      const plan = await client.call('plans.preview', { ...sourceOf(loaded), projectId, edits: next });
       setLoaded({ ...loaded, plan });
     } catch (error) {
       reportError(error);
@@ -66,7 +100,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     if (!loaded) return;
     setBusy(true);
     try {
-      setResult(await client.call('plans.import', { projectId, content: loaded.content, fileName: loaded.fileName, edits }));
+      setResult(await client.call('plans.import', { ...sourceOf(loaded), projectId, edits }));
     } catch (error) {
       reportError(error);
     } finally {
@@ -74,10 +108,41 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     }
   };
 
-  const onDrop = (event: DragEvent) => {
+  // A drop on the dialog is the dialog's: the board below it would open it again with the file.
+  const onDragOver = (event: DragEvent) => {
     event.preventDefault();
-    const file = event.dataTransfer.files[0];
-    if (file) void read(file);
+    event.stopPropagation();
+    setDropping(event.dataTransfer.types.includes('Files'));
+  };
+  const onDragLeave = (event: DragEvent) => {
+    if (!(event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget))) setDropping(false);
+  };
+  const onDrop = (event: DragEvent) => {
+    event.stopPropagation();
+    setDropping(false);
+    const dropped = carriedPlan(event.dataTransfer);
+    // Text dropped into a text field is that field's; anywhere else, dropped text is a plan too.
+    if (dropped === null || (typeof dropped === 'string' && takesText(event.target))) return;
+    event.preventDefault();
+    void readPasted(dropped);
+  };
+  // Before a plan is shown, a paste anywhere in the dialog but a text field is the plan.
+  const onPaste = (event: ClipboardEvent) => {
+    if (loaded || busy || takesText(event.target)) return;
+    const pasted = carriedPlan(event.clipboardData);
+    if (pasted === null) return;
+    event.preventDefault();
+    void readPasted(pasted);
+  };
+  // Pasted into the empty box, a plan is previewed at once; typed text waits for Preview.
+  const onPasteText = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    if (typed.trim() !== '' || busy) return;
+    const pasted = carriedPlan(event.clipboardData);
+    if (pasted === null) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (typeof pasted === 'string') setTyped(pasted);
+    void readPasted(pasted);
   };
 
   const tasks = loaded?.plan.tasks ?? [];
@@ -91,19 +156,54 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={dialogRef} className="dialog plan-import" role="dialog" aria-modal="true" aria-label="Import a plan" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <div
+        ref={dialogRef}
+        className={`dialog plan-import${dropping ? ' dropping' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-label="Import a plan"
+        onDragOver={onDragOver}
+        onDragLeave={onDragLeave}
+        onDrop={onDrop}
+        onPaste={onPaste}
+      >
         <h2>Import a plan</h2>
         {!loaded && (
-          <label className="dropzone">
-            <span>Drop a plan file here (markdown or text), or choose one.</span>
-            <input type="file" aria-label="Plan file" accept=".md,.markdown,.txt,text/*" onChange={(e) => e.target.files?.[0] && void read(e.target.files[0])} />
-          </label>
+          <div className="plan-sources">
+            <label className="dropzone">
+              <span>Drop a plan file (markdown or text) or its text here, or choose a file.</span>
+              <input type="file" aria-label="Plan file" accept=".md,.markdown,.txt,text/*" onChange={(e) => e.target.files?.[0] && void readFile(e.target.files[0])} />
+            </label>
+            <label className="plan-paste">
+              <span>Or paste a plan</span>
+              <textarea
+                aria-label="Plan text"
+                placeholder="Paste the plan's text here (Ctrl+V)"
+                rows={8}
+                value={typed}
+                data-autofocus
+                onChange={(e) => setTyped(e.target.value)}
+                onPaste={onPasteText}
+              />
+            </label>
+            <div className="dialog-actions">
+              <span className="spacer" />
+              <button type="button" disabled={busy || typed.trim() === ''} onClick={() => void readText(typed)}>
+                Preview text
+              </button>
+            </div>
+          </div>
+        )}
+        {problem && (
+          <p className="plan-problem" role="alert" data-code={problem.code}>
+            <span className="notice-code">{problem.code}</span> {problem.message}
+          </p>
         )}
         {busy && <p className="muted">Reading…</p>}
         {loaded && (
           <>
             <p className="plan-summary">
-              <strong>{loaded.plan.title ?? loaded.fileName}</strong> — {summary(loaded.plan, edits)}
+              <strong>{loaded.plan.title ?? loaded.fileName ?? 'Pasted plan'}</strong> — {summary(loaded.plan, edits)}
             </p>
             {loaded.plan.cycles.length > 0 && (
               <p className="plan-problem" role="alert">
@@ -177,9 +277,13 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
                       style={{ position: 'absolute', top: 0, transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
                     >
                       <input type="checkbox" aria-label={`Import ${task.key}`} checked={!excluded} onChange={() => setEdits(toggleExcluded(edits, task.key))} />
-                      <code>{task.key}</code>
+                      <code className="plan-key" title={task.key}>
+                        {task.key}
+                      </code>
                       <input aria-label={`Title of ${task.key}`} value={task.title} title={task.prompt} onChange={(e) => setEdits(editTask(edits, original, 'title', e.target.value))} />
-                      <span className="muted small">{task.phase ?? ''}</span>
+                      <span className="plan-phase muted small" title={task.phase ?? undefined}>
+                        {task.phase ?? ''}
+                      </span>
                       <span className="plan-agent">
                       <select
                         aria-label={`Agent of ${task.key}`}
@@ -199,7 +303,9 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
                         </span>
                       )}
                       </span>
+                      {/* Edited as free text until it loses focus; a new value from a new plan or a check remounts it. */}
                       <input
+                        key={task.dependsOn.join(', ')}
                         aria-label={`Dependencies of ${task.key}`}
                         defaultValue={task.dependsOn.join(', ')}
                         onBlur={(e) => setEdits(editTask(edits, original, 'dependsOn', parseKeys(e.target.value)))}
@@ -221,7 +327,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
         <div className="dialog-actions">
           {loaded && (
             <button type="button" onClick={() => setLoaded(null)}>
-              Another file
+              Another plan
             </button>
           )}
           <span className="spacer" />

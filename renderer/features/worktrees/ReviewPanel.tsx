@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PushAvailability, SavedChanges, Task, Worktree, WorktreeDiff, WorktreeState } from '../../../shared/contract';
 import { useDialogFocus } from '../../components/useDialogFocus';
 import { RpcError } from '../../rpc/client';
 import { useActions } from '../../stores/actionsContext';
-import { reportError } from '../../stores/appStore';
+import { reportError, showNews } from '../../stores/appStore';
+import { ConflictPanel, type Conflict } from './ConflictPanel';
 import { DiffViewer } from './DiffViewer';
+import { mergeWords } from './mergeWords';
 import './worktrees.css';
 
 /** Lines of setup progress kept on screen; older ones scroll away. */
@@ -22,38 +24,57 @@ interface Loaded {
 /**
  * A task's worktree and its review: where it lives and on which branch, its changed files and diff
  * against the base, and the actions that commit, rebase, merge (or squash), open a pull request,
- * archive or remove it. Removal of unsaved work asks before it saves the work and goes on.
+ * archive or remove it. Removal of unsaved work asks before it saves the work and goes on. A merge
+ * is said in words; one that finished the task leaves the panel saying so, and closing it says the
+ * task landed (`onClose(true)`), so that whatever opened the panel closes with it.
  */
-export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void }) {
+export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: boolean) => void }) {
   const { client } = useActions();
-  const dialogRef = useDialogFocus<HTMLElement>(onClose);
+  const [landed, setLanded] = useState<string | null>(null);
+  const close = () => onClose(landed !== null);
+  const dialogRef = useDialogFocus<HTMLElement>(close);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [progress, setProgress] = useState<string[]>([]);
   const [message, setMessage] = useState(task.title);
   const [busy, setBusy] = useState<string | null>(null);
   const [finish, setFinish] = useState(true);
+  /** What the last merge that left the worktree did, in words. */
+  const [merged, setMerged] = useState<string | null>(null);
+  /** The last merge or rebase that conflicted, with its files. */
+  const [conflict, setConflict] = useState<Conflict | null>(null);
 
-  const load = useCallback(async () => {
-    const worktree = await client.call('worktrees.get', { taskId: task.id });
-    const { path: root } = await client.call('worktrees.root', { projectId: task.projectId });
-    const saved = await client.call('worktrees.saved', { projectId: task.projectId, taskId: task.id });
-    if (!worktree || worktree.status !== 'active') {
-      setLoaded({ worktree, root, state: null, diff: null, push: null, saved });
-      return;
-    }
-    const [state, diff, push] = await Promise.all([
-      client.call('worktrees.status', { taskId: task.id }),
-      client.call('review.diff', { taskId: task.id }).catch(() => null),
-      client.call('review.pushAvailability', { taskId: task.id }),
-    ]);
-    setLoaded({ worktree, root, state, diff, push, saved });
+  // Loads overlap (each change of the worktree starts one): only the latest one is shown.
+  const latestLoad = useRef(0);
+  const load = useCallback((): Promise<void> => {
+    const mine = ++latestLoad.current;
+    const show = (next: Loaded) => mine === latestLoad.current && setLoaded(next);
+    const read = async (again: boolean): Promise<void> => {
+      const worktree = await client.call('worktrees.get', { taskId: task.id });
+      const { path: root } = await client.call('worktrees.root', { projectId: task.projectId });
+      const saved = await client.call('worktrees.saved', { projectId: task.projectId, taskId: task.id });
+      if (!worktree || worktree.status !== 'active') return void show({ worktree, root, state: null, diff: null, push: null, saved });
+      try {
+        const [state, diff, push] = await Promise.all([
+          client.call('worktrees.status', { taskId: task.id }),
+          client.call('review.diff', { taskId: task.id }).catch(() => null),
+          client.call('review.pushAvailability', { taskId: task.id }),
+        ]);
+        show({ worktree, root, state, diff, push, saved });
+      } catch (error) {
+        // The worktree went while it was read (a merge that finishes the task removes it): read once more.
+        if (again && error instanceof RpcError && error.code === 'NOT_FOUND') return read(false);
+        throw error;
+      }
+    };
+    return read(true);
   }, [client, task.id, task.projectId]);
 
+  // Read again whenever the task moves (an agent's turn ends, a merge lands): its worktree may have changed.
   useEffect(() => {
     // The first load is a call to the main side like any event that follows: state is set when it answers.
-    queueMicrotask(() => load().catch(reportError));
+    queueMicrotask(() => void load().catch(reportError));
     const offChanged = client.on('worktree.changed', (change) => {
-      if (change.worktree.taskId === task.id) load().catch(reportError);
+      if (change.worktree.taskId === task.id) void load().catch(reportError);
     });
     const offProgress = client.on('worktree.progress', (p) => {
       if (p.taskId !== task.id) return;
@@ -64,7 +85,7 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
       offChanged();
       offProgress();
     };
-  }, [client, load, task.id]);
+  }, [client, load, task.id, task.status]);
 
   const act = async (label: string, fn: () => Promise<unknown>) => {
     setBusy(label);
@@ -72,11 +93,24 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
       await fn();
       await load();
     } catch (error) {
-      reportError(error);
+      // A conflict is not a failure to report but a state with ways out: it is shown with its files.
+      const files = error instanceof RpcError && error.code === 'CONFLICT' ? error.details?.files : undefined;
+      if (Array.isArray(files) && files.length > 0) setConflict({ message: (error as RpcError).message, files: files.map(String) });
+      else reportError(error);
     } finally {
       setBusy(null);
     }
   };
+
+  const merge = (strategy: 'merge' | 'squash') =>
+    act(strategy === 'squash' ? 'Squash' : 'Merge', async () => {
+      const result = await client.call('review.merge', { taskId: task.id, strategy, finish });
+      const words = mergeWords(result, strategy);
+      showNews(words);
+      setLanded(result.removed ? `${words}. ${task.title} is done and its worktree removed.` : null);
+      setMerged(result.removed ? null : `${words}.`);
+      setConflict(null);
+    });
 
   /** Remove or archive: asks before saving unsaved work (WORKTREE_DIRTY) and going on. */
   const dropCheckout = (method: 'worktrees.remove' | 'worktrees.archive', verb: string) =>
@@ -96,10 +130,14 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
   const branchMode = worktree?.mode === 'worktree';
 
   return (
-    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <section ref={dialogRef} className="dialog review" role="dialog" aria-modal="true" aria-label={`Worktree of ${task.title}`}>
         <h2>Worktree · {task.title}</h2>
-        {!loaded ? (
+        {landed ? (
+          <p className="review-landed" role="status">
+            {landed}
+          </p>
+        ) : !loaded ? (
           <p className="muted">Loading…</p>
         ) : (
           <div className="review-body">
@@ -171,10 +209,10 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
                         <button type="button" disabled={busy !== null} onClick={() => void act('Rebase', () => client.call('review.rebase', { taskId: task.id }))}>
                           Rebase
                         </button>
-                        <button type="button" className="primary" disabled={busy !== null || state.ahead === 0} onClick={() => void act('Merge', () => client.call('review.merge', { taskId: task.id, strategy: 'merge', finish }))}>
+                        <button type="button" className="primary" disabled={busy !== null || state.ahead === 0} onClick={() => void merge('merge')}>
                           Merge
                         </button>
-                        <button type="button" disabled={busy !== null || state.ahead === 0} onClick={() => void act('Squash', () => client.call('review.merge', { taskId: task.id, strategy: 'squash', finish }))}>
+                        <button type="button" disabled={busy !== null || state.ahead === 0} onClick={() => void merge('squash')}>
                           Squash
                         </button>
                         <button
@@ -231,6 +269,14 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
                   </ul>
                 </section>
               )}
+              {(conflict ?? (state && state.conflicts.length > 0)) && (
+                <ConflictPanel task={task} conflict={conflict ?? { message: null, files: state?.conflicts ?? [] }} busy={busy !== null} act={act} />
+              )}
+              {merged && (
+                <p className="review-merged" role="status">
+                  {merged}
+                </p>
+              )}
               {busy && <p className="muted">{busy}…</p>}
               {progress.length > 0 && <pre className="review-progress" aria-label="Setup progress">{progress.join('')}</pre>}
             </aside>
@@ -238,11 +284,13 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: () => void
           </div>
         )}
         <div className="dialog-actions">
-          <button type="button" disabled={busy !== null} onClick={() => void act('Refresh', async () => undefined)}>
-            Refresh
-          </button>
+          {!landed && (
+            <button type="button" disabled={busy !== null} onClick={() => void act('Refresh', async () => undefined)}>
+              Refresh
+            </button>
+          )}
           <span className="spacer" />
-          <button type="button" onClick={onClose}>
+          <button type="button" onClick={close}>
             Close
           </button>
         </div>
