@@ -67,7 +67,7 @@ describe('cards in browser mode', () => {
       // The toast opens the task, which tells the whole error and leads to Settings → Agents.
       await page.getByRole('alert').getByRole('button', { name: 'Show' }).click();
       const editor = page.getByRole('dialog', { name: 'Edit task' });
-      const why = editor.getByRole('status', { name: 'Why this task stopped' });
+      const why = editor.getByRole('status', { name: 'Why this task could not start' });
       await expect.poll(() => why.textContent()).toContain(codexPath);
       expect(await why.textContent()).toContain('set its path in Settings → Agents');
       await why.getByRole('button', { name: 'Open Settings → Agents' }).click();

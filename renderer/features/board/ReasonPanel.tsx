@@ -7,6 +7,21 @@ import { agentFactsByTask, NO_AGENT } from './liveness';
 import { AllowAllBadge } from './TaskCard';
 import { reasonDetails } from './taskReason';
 
+/** What the panel is called for each kind of reason, for those who hear it rather than see it. */
+const LABELS: Record<NonNullable<Task['reason']>['kind'], string> = {
+  blocked: 'Why this task could not start',
+  failed: 'Why this task failed',
+  crashed: 'Why this task’s agent stopped',
+  retrying: 'Why this task is trying to start again',
+  usage_limit: 'Why this task waits for a usage limit',
+  waited_for_app: 'Why this task waited to start',
+};
+
+/** The panel's name: by the task's reason, else (a failed task with none) that it failed. */
+function reasonLabel(task: Task): string {
+  return task.reason ? LABELS[task.reason.kind] : 'Why this task failed';
+}
+
 /**
  * In the task's own view (its editor, or its view beside its pane): why it did not start or stopped,
  * the whole message, and what to do, with a button that leads to the fix; and the warning when its
@@ -28,7 +43,7 @@ export function ReasonPanel({ task, closeEditor }: { task: Task; closeEditor?: (
         </p>
       )}
       {details && (
-        <section className={`reason-details reason-${details.tone}`} role="status" aria-label="Why this task stopped">
+        <section className={`reason-details reason-${details.tone}`} role="status" aria-label={reasonLabel(task)}>
           <strong>{details.title}</strong>
           <p className="reason-message">
             {details.code && <code className="notice-code">{details.code}</code>} {details.message}
