@@ -34,7 +34,7 @@ const AGENTS = ['claude-code', 'codex', 'gemini', 'aider'];
 const SIZES = ['XS', 'S', 'M', 'L', 'XL'];
 
 /** A checkbox plan in phases: each task has an id, a size, an agent and one or two dependencies. */
-function generatePlan(): string {
+export function generatePlan(): string {
   let seed = 42;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const lines = ['# Generated plan', ''];

@@ -36,6 +36,36 @@ export const hookPayloadSchema = z.looseObject({
 });
 export type HookPayload = z.infer<typeof hookPayloadSchema>;
 
+/**
+ * What Codex gives its `notify` program after every turn (its one event; JSON keys in kebab case):
+ * `{"type":"agent-turn-complete","thread-id","turn-id","cwd","client","input-messages","last-assistant-message"}`.
+ */
+export const codexNotifySchema = z.looseObject({
+  type: z.literal('agent-turn-complete'),
+  'thread-id': z.string().max(200).optional(),
+  'turn-id': z.string().max(200).optional(),
+  'last-assistant-message': z.string().nullable().optional(),
+});
+
+/**
+ * A hook's JSON as the state engine reads it, or null when it is neither a hook payload nor a
+ * Codex notification. Codex's finished turn is read as the hook event it is, Claude Code's Stop,
+ * with the thread id as the session id (what `codex resume <id>` takes); its own fields are kept.
+ */
+export function readHookPayload(value: unknown): HookPayload | null {
+  const hook = hookPayloadSchema.safeParse(value);
+  if (hook.success) return hook.data;
+  const notify = codexNotifySchema.safeParse(value);
+  if (!notify.success) return null;
+  const { 'thread-id': thread, 'last-assistant-message': message } = notify.data;
+  return {
+    ...notify.data,
+    hook_event_name: 'Stop',
+    ...(thread ? { session_id: thread } : {}),
+    ...(typeof message === 'string' ? { last_assistant_message: message } : {}),
+  };
+}
+
 export interface HookEvent {
   sessionId: string;
   payload: HookPayload;
@@ -194,11 +224,11 @@ export function createHookServer(options: HookServerOptions = {}): HookServer {
       } catch {
         return reply(res, 400, 'not JSON');
       }
-      const payload = hookPayloadSchema.safeParse(parsed);
-      if (!payload.success) return reply(res, 400, 'not a hook payload');
+      const payload = readHookPayload(parsed);
+      if (payload === null) return reply(res, 400, 'not a hook payload');
       // The session may have been revoked while the body arrived.
       if (sessions.get(who.sessionId) !== who.door) return reply(res, 204);
-      const event = { sessionId: who.sessionId, payload: payload.data, receivedAt: now() };
+      const event = { sessionId: who.sessionId, payload, receivedAt: now() };
       const gone = new AbortController();
       const answer = options.answer?.(event, gone.signal) ?? null;
       if (answer instanceof Promise) {

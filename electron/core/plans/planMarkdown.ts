@@ -6,6 +6,7 @@ import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
 import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
+import { readPlanMarkdown } from './planLineReader';
 
 /**
  * The markdown a plan is read as: CommonMark with the GFM constructs plans are written with —
@@ -29,7 +30,22 @@ const WITH_TABLES: Options = {
  */
 const MAY_HOLD_TABLE_RE = /\||:-|-:/;
 
-/** The markdown tree of a plan's text, parsed in one piece on this thread. */
+/**
+ * What only a parse of the whole text reads right: a link reference definition ("[label]: url")
+ * makes "[label]" anywhere a link, and micromark drops a byte order mark at the start of any
+ * text it parses, which moves every position after it.
+ */
+const WHOLE_TEXT_RE = /\]:|\uFEFF/;
+
+/**
+ * The markdown tree of a plan's text, parsed in one piece on this thread: plain lines by the line
+ * reader (planLineReader.ts), the rest by micromark.
+ */
 export function parseMarkdown(text: string): Root {
+  return WHOLE_TEXT_RE.test(text) ? parseFullMarkdown(text) : readPlanMarkdown(text, parseFullMarkdown);
+}
+
+/** The markdown tree of a text by micromark and mdast-util-from-markdown alone. */
+export function parseFullMarkdown(text: string): Root {
   return fromMarkdown(text, MAY_HOLD_TABLE_RE.test(text) ? WITH_TABLES : WITHOUT_TABLES);
 }

@@ -7,7 +7,8 @@ import { checkPlanNesting } from './planLimits';
 import { parseMarkdown } from './planMarkdown';
 import type { PieceJob, PieceMessage, PlanInput, PlanParseReply, PlanParseRequest, ReadyMessage } from './planParseProtocol';
 import { readCheckedPlan, type PieceTrees } from './planParser';
-import { isCleanEnd, joinPieces, parsePiece, pieceCuts, takePieces, type Cut } from './planPieces';
+import { isCleanEnd } from './planBlockScan';
+import { joinPieces, parsePiece, pieceCuts, takePieces, type Cut } from './planPieces';
 import { checkPlanText, decodePlanBytes, type DecodedPlan } from './planText';
 
 /**

@@ -1,4 +1,5 @@
 import type { Nodes, Root } from 'mdast';
+import { OpenBlockScan } from './planBlockScan';
 import { parseMarkdown } from './planMarkdown';
 
 /**
@@ -28,20 +29,8 @@ const PIECE_CHARS = 32 * 1024;
 const LINE_RE = /[^\r\n]*(?:\r\n|\r|\n|$)/g;
 /** An ATX heading at the very start of its line. */
 const HEADING_RE = /^#{1,6}(?:[ \t]|[\r\n]*$)/;
-/** An opening code fence; a backtick fence's info string has no backtick. */
-const FENCE_RE = /^ {0,3}(`{3,}(?!.*`)|~{3,})/;
-/** The HTML blocks that run until a marker rather than a blank line (CommonMark kinds 1–5). */
-const HTML_UNTIL_MARKER: [RegExp, RegExp][] = [
-  [/^ {0,3}<(?:script|pre|style|textarea)(?:[ \t>]|[\r\n]*$)/i, /<\/(?:script|pre|style|textarea)>/i],
-  [/^ {0,3}<!--/, /-->/],
-  [/^ {0,3}<\?/, /\?>/],
-  [/^ {0,3}<!\[CDATA\[/, /\]\]>/],
-  [/^ {0,3}<![A-Za-z]/, />/],
-];
 /** Whatever starts a link reference definition ("[label]: url"); footnotes are not read. */
 const DEFINITION_MARK = ']:';
-/** Two line endings with nothing but spaces between them: a blank line. */
-const BLANK_LINE_RE = /(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)/;
 
 /**
  * Up to `pieces - 1` places to cut the text, as near as there are to equal shares of it: headings
@@ -52,22 +41,14 @@ const BLANK_LINE_RE = /(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)/;
 export function cutPoints(text: string, pieces: number): Cut[] {
   if (pieces < 2 || text.includes(DEFINITION_MARK)) return [];
   const headings: Cut[] = [];
-  let fence: string | null = null;
-  let htmlEnd: RegExp | null = null;
+  const scan = new OpenBlockScan();
   let line = 0;
   for (const match of text.matchAll(LINE_RE)) {
     const content = match[0];
     if (content === '') break;
-    if (fence !== null) {
-      if (closesFence(content, fence)) fence = null;
-    } else if (htmlEnd !== null) {
-      if (htmlEnd.test(content)) htmlEnd = null;
-    } else if (HEADING_RE.test(content)) {
-      if (match.index > 0) headings.push({ offset: match.index, line });
-    } else {
-      fence = FENCE_RE.exec(content)?.[1] ?? null;
-      const html = fence === null ? HTML_UNTIL_MARKER.find(([start]) => start.test(content)) : undefined;
-      if (html && !html[1].test(content.replace(html[0], ''))) htmlEnd = html[1];
+    if (!scan.inside(content)) {
+      if (!HEADING_RE.test(content)) scan.take(content);
+      else if (match.index > 0) headings.push({ offset: match.index, line });
     }
     line++;
   }
@@ -87,11 +68,6 @@ export function pieceCuts(text: string): Cut[] {
   return [{ offset: 0, line: 0 }, ...cutPoints(text, Math.ceil(text.length / PIECE_CHARS))];
 }
 
-function closesFence(line: string, fence: string): boolean {
-  const closing = /^ {0,3}(`{3,}|~{3,})[ \t]*[\r\n]*$/.exec(line)?.[1];
-  return closing !== undefined && closing[0] === fence[0] && closing.length >= fence.length;
-}
-
 /** Parses piece `index` of the text, with the positions its nodes have in the whole text. */
 export function parsePiece(text: string, cuts: Cut[], index: number): Root {
   const cut = cuts[index]!;
@@ -106,22 +82,6 @@ export function parsePiece(text: string, cuts: Cut[], index: number): Root {
  */
 export function takePieces(next: Int32Array, count: number, parse: (index: number) => void): void {
   for (let index = Atomics.add(next, 0, 1); index < count; index = Atomics.add(next, 0, 1)) parse(index);
-}
-
-/**
- * Whether the piece that ends at `end` in the text, parsed alone, ends as the whole text does at
- * the heading there: its last block is not a code fence or HTML block left open (it would run on
- * over the heading), nor an HTML block that only a blank line ends, with no blank line after it.
- */
-export function isCleanEnd(tree: Root, text: string, end: number): boolean {
-  const last = tree.children.at(-1);
-  const start = last?.position?.start.offset;
-  const lastEnd = last?.position?.end.offset;
-  if (last === undefined || start === undefined || lastEnd === undefined) return true;
-  // An open fence or HTML block takes in the rest of the piece, up to its last line ending.
-  if (lastEnd >= end) return false;
-  if (last.type !== 'html') return true;
-  return HTML_UNTIL_MARKER.some(([opening]) => opening.test(text.slice(start, lastEnd))) || BLANK_LINE_RE.test(text.slice(lastEnd, end));
 }
 
 /** Joins the trees of the pieces, in order, into the tree of the whole text. */
