@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tempDir';
+import { waitFor } from '../helpers/waitFor';
 import { createHookServer, HOOK_PAYLOAD_MAX_BYTES, startHookServer, type HookEvent, type HookServer } from '../../electron/core/agents/hookServer';
-import { HOOK_ENV, hookRelayCommand } from '../../electron/core/agents/hookRelay';
+import { HOOK_ENV, hookRelayArgv, hookRelayCommand } from '../../electron/core/agents/hookRelay';
 import { permissionAnswerer } from '../../electron/core/agents/permissionHook';
 
 let server: HookServer;
@@ -166,6 +167,73 @@ describe('the hook relay command', () => {
     } finally {
       await answering.dispose();
     }
+  });
+});
+
+describe('the hook relay as a notify program (Codex)', () => {
+  /** Codex's notify JSON, as its UserNotification serializes it. */
+  const turnComplete = {
+    type: 'agent-turn-complete',
+    'thread-id': '019ae6c1-7b2a-7d3e-9f10-2b3c4d5e6f70',
+    'turn-id': '3',
+    cwd: '/tmp/repo',
+    client: 'codex-tui',
+    'input-messages': ['Rename `foo` to `bar`'],
+    'last-assistant-message': 'Renamed it.\nAll tests pass.',
+  };
+
+  /** Runs the relay as Codex runs its notify program: the argv, the JSON appended; stdin left open, as Codex's is a terminal. */
+  function runNotify(env: Record<string, string>, json: string, chained: string[] = []): Promise<{ code: number | null; stdout: string }> {
+    const [program, ...args] = hookRelayArgv(process.execPath, chained);
+    return new Promise((resolve) => {
+      const child = spawn(program as string, [...args, json], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+  }
+
+  it("posts the JSON of its last argument, read as a Stop hook with the thread as the agent's session", async () => {
+    const token = server.authorize('s1');
+    const events = collect('s1');
+    const result = await runNotify({ [HOOK_ENV.url]: url, [HOOK_ENV.token]: token, [HOOK_ENV.session]: 's1' }, JSON.stringify(turnComplete));
+    expect(result).toEqual({ code: 0, stdout: '' });
+    expect(events.map((e) => e.payload)).toEqual([
+      { ...turnComplete, hook_event_name: 'Stop', session_id: turnComplete['thread-id'], last_assistant_message: turnComplete['last-assistant-message'] },
+    ]);
+  });
+
+  it("starts the user's own notify program with the same JSON, also when the core is gone", async () => {
+    const out = join(tempDir(), 'theirs.json');
+    const theirs = ['/bin/sh', '-c', 'printf "%s" "$1" > "$0"', out];
+    const result = await runNotify({ [HOOK_ENV.url]: 'http://127.0.0.1:9/hook', [HOOK_ENV.token]: 'x', [HOOK_ENV.session]: 's1' }, JSON.stringify(turnComplete), theirs);
+    expect(result).toEqual({ code: 0, stdout: '' });
+    const written = await waitFor('their program', () => existsSync(out) && readFileSync(out, 'utf8'));
+    expect(JSON.parse(written)).toEqual(turnComplete);
+  });
+
+  it("reads the end of a turn of Codex's own threads (the one that names the task) as no Stop, and names no session for it", async () => {
+    const token = server.authorize('s1');
+    const events = collect('s1');
+    // As Codex 0.171's TUI sends it after a prompt, from a thread of its own.
+    const titleTurn = {
+      ...turnComplete,
+      'thread-id': '019ae6c1-8000-7f92-b827-0b68d62db519',
+      'input-messages': ['Generate a concise, single-line task title of at most 36 characters and under five words where possible.\n\nUser prompt:\nRename `foo`'],
+      'last-assistant-message': 'Rename foo to bar',
+    };
+    expect(await runNotify({ [HOOK_ENV.url]: url, [HOOK_ENV.token]: token, [HOOK_ENV.session]: 's1' }, JSON.stringify(titleTurn))).toEqual({ code: 0, stdout: '' });
+    expect(events.map((e) => e.payload)).toEqual([{ ...titleTurn, hook_event_name: 'agent-turn-complete' }]);
+  });
+
+  it('refuses a notification that is not a finished turn, and one without its token', async () => {
+    const token = server.authorize('s1');
+    const events = collect('s1');
+    expect(await post(auth('s1', token), JSON.stringify({ ...turnComplete, type: 'approval-requested' }))).toBe(400);
+    expect(await post(auth('s1', token), JSON.stringify({ ...turnComplete, 'thread-id': 7 }))).toBe(400);
+    expect(await runNotify({ [HOOK_ENV.url]: url, [HOOK_ENV.session]: 's1' }, JSON.stringify(turnComplete))).toEqual({ code: 0, stdout: '' });
+    expect(await runNotify({ [HOOK_ENV.url]: url, [HOOK_ENV.token]: 'forged', [HOOK_ENV.session]: 's1' }, JSON.stringify(turnComplete))).toEqual({ code: 0, stdout: '' });
+    expect(events).toEqual([]);
   });
 });
 

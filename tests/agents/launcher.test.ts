@@ -103,7 +103,7 @@ describe('other agents', () => {
   const bin = () => binDir(['codex', 'gemini', 'aider']);
 
   it('Codex takes the prompt as an argument and resumes by id or the last session', async () => {
-    const launcher = createAgentLauncher({ pathEnv: bin(), hookServer });
+    const launcher = createAgentLauncher({ pathEnv: bin() });
     const launch = await launcher.resolveLaunch(task('codex'), { sessionId: 's1', resume: false });
     expect(launch.args).toEqual(['--no-daemon', 'Make the login form validate emails']);
     expect(launch.hooks).toBe(false);
@@ -114,6 +114,69 @@ describe('other agents', () => {
       'resume',
       UUID,
     ]);
+  });
+
+  describe('Codex with hooks: its notify program is our relay', () => {
+    /** A home folder whose Codex config says `config` (none: no config file). */
+    function homeWith(config?: string): string {
+      const home = tempDir('switchyard-home-');
+      mkdirSync(join(home, '.codex'));
+      if (config !== undefined) writeFileSync(join(home, '.codex', 'config.toml'), config);
+      return home;
+    }
+    const notifyOf = (args: readonly string[]) => JSON.parse((args[2] ?? '').replace(/^notify=/, '')) as string[];
+
+    it("given with -c on a new run and a resume, the session's token in the agent's environment", async () => {
+      const launcher = createAgentLauncher({ pathEnv: bin(), hookServer, home: homeWith(), relayRuntime: '/opt/node' });
+      const launch = await launcher.resolveLaunch(task('codex'), { sessionId: 's1', resume: false });
+      expect(launch.hooks).toBe(true);
+      expect(launch.args.slice(0, 2)).toEqual(['--no-daemon', '-c']);
+      expect(launch.args.at(-1)).toBe('Make the login form validate emails');
+      const relay = notifyOf(launch.args);
+      expect(relay.slice(0, 4)).toEqual(['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', '/opt/node', '-e']);
+      expect(relay.at(-1)).toBe('--');
+      expect(Object.keys(launch.env).sort()).toEqual([HOOK_ENV.session, HOOK_ENV.token, HOOK_ENV.url].sort());
+      expect(launch.env[HOOK_ENV.session]).toBe('s1');
+      const resumed = await launcher.resolveLaunch(task('codex'), { sessionId: 's1', agentSessionId: UUID, resume: true });
+      expect(resumed.args.slice(-2)).toEqual(['resume', UUID]);
+      expect(notifyOf(resumed.args)).toEqual(relay);
+    });
+
+    it("runs the user's own notify program after ours, read from config.toml's top level", async () => {
+      const config = [
+        '# my settings',
+        'model = "gpt-5.5"',
+        'notify = [',
+        '  "python3", # the interpreter',
+        "  '/home/me/.codex/notify.py',",
+        '  "--title=\\"Codex\\" \\u00e9",',
+        ']',
+        '',
+        '[profiles.work]',
+        'notify = ["not-this-one"]',
+      ].join('\n');
+      const launcher = createAgentLauncher({ pathEnv: bin(), hookServer, home: homeWith(config) });
+      const relay = notifyOf((await launcher.resolveLaunch(task('codex'), { sessionId: 's1', resume: false })).args);
+      expect(relay.slice(relay.indexOf('--') + 1)).toEqual(['python3', '/home/me/.codex/notify.py', '--title="Codex" é']);
+    });
+
+    it("leaves a notify it cannot read in force: no relay then, the user's setting wins and the screen is read", async () => {
+      for (const config of ['notify = "notify-send"', 'notify = ["""a"""]', 'notify = [1, 2]', 'notify = ["a"', 'notify = ["a\\q"]']) {
+        const launcher = createAgentLauncher({ pathEnv: bin(), hookServer, home: homeWith(config) });
+        const launch = await launcher.resolveLaunch(task('codex'), { sessionId: 's1', resume: false });
+        expect(launch.args, config).toEqual(['--no-daemon', 'Make the login form validate emails']);
+        expect(launch.hooks).toBe(false);
+        expect(launch.env).toEqual({});
+      }
+    });
+
+    it('takes a notify under a table, an empty one and none as none: ours alone', async () => {
+      for (const config of ['[tui]\nnotify = ["x"]', 'notify = []', '', undefined]) {
+        const launcher = createAgentLauncher({ pathEnv: bin(), hookServer, home: homeWith(config) });
+        const relay = notifyOf((await launcher.resolveLaunch(task('codex'), { sessionId: 's1', resume: false })).args);
+        expect(relay.at(-1), config).toBe('--');
+      }
+    });
   });
 
   it('Gemini runs the prompt interactively and resumes the latest session', async () => {

@@ -129,6 +129,24 @@ describe('the board at laptop and desktop sizes', () => {
         if (viewport.width === 1920) expect(await page.locator('.board').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 
         if (viewport.width === 1280) {
+          // Columns fold into narrow strips, which stay reachable and whole, and stay folded after a reload.
+          const width = (name: string) => page.getByRole('region', { name, exact: true }).evaluate((el) => el.getBoundingClientRect().width);
+          const before = await page.locator('.board').evaluate((el) => el.scrollWidth);
+          await page.getByRole('button', { name: 'Collapse Backlog' }).click();
+          await page.getByRole('button', { name: 'Collapse Done' }).click();
+          await expect.poll(() => width('Done')).toBeLessThanOrEqual(48);
+          expect(await width('Backlog')).toBeLessThanOrEqual(48);
+          expect(await page.locator('.board').evaluate((el) => el.scrollWidth)).toBeLessThan(before - 300);
+          await page.reload();
+          await page.getByRole('button', { name: 'Expand Done' }).waitFor();
+          for (const header of await reachColumnHeaders(page)) {
+            expect(header.insideBoard && header.inViewport && header.onTop, `${header.name}, folded or not`).toBe(true);
+          }
+          expect(await page.getByRole('region', { name: 'Done', exact: true }).locator('.card').count()).toBe(0);
+          await page.getByRole('button', { name: 'Expand Done' }).click();
+          await expect.poll(() => width('Done')).toBeGreaterThanOrEqual(216);
+          await page.getByRole('region', { name: 'Done', exact: true }).locator('.card').waitFor();
+
           await page.getByRole('button', { name: 'Settings' }).click();
           const field = page.getByLabel('Worktree folder (yours)');
           await expect.poll(() => field.inputValue()).toBe(LONG_PATH);

@@ -50,6 +50,12 @@ export interface HookWiring {
   command: string;
   /** Variables the command needs (URL, token, session id); they go into the agent's environment. */
   env: Record<string, string>;
+  /**
+   * The same relay as a program and its arguments, for an agent that runs a notify program (the
+   * JSON appended as the last argument), followed by `chained` — the user's own notify program,
+   * which the relay starts too.
+   */
+  argv(chained?: readonly string[]): string[];
 }
 
 export interface AdapterInput {
@@ -57,6 +63,8 @@ export interface AdapterInput {
   task: LaunchTask;
   context: LaunchContext;
   hooks: HookWiring | null;
+  /** The user's home folder (the launcher's `home`), where agents keep their own configuration. */
+  home?: string;
 }
 
 export type AdapterLaunch = Omit<ResolvedLaunch, 'file' | 'cwd' | 'kind'>;

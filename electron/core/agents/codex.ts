@@ -1,4 +1,5 @@
-import { modelArgs, permissionArgs, typedFollowUp, type AgentAdapter } from './adapter';
+import { modelArgs, permissionArgs, typedFollowUp, type AgentAdapter, type HookWiring } from './adapter';
+import { codexConfigFile, userCodexNotify } from './codexNotify';
 import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
 
 /**
@@ -7,31 +8,53 @@ import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
  * Without `--no-daemon`, Codex (0.169) starts a shared background server that leaves the session's
  * process group and outlives it, so stopping the session would not stop everything it started.
  *
- * No hooks: Codex (0.171) runs hooks given with `-c features.codex_hooks=true -c hooks.<Event>=…`
+ * Its `notify` program reports to the core: `-c notify=[<relay>…]` makes Codex run the relay after
+ * every turn with `{"type":"agent-turn-complete","thread-id",…}` as its last argument, in the
+ * session's environment (so with the session's token). That is a finished turn (read as a Stop
+ * hook: idle) and the thread id, stored so that a resume is `resume <id>` (the turns of threads the
+ * TUI runs for itself, such as the one that names the task, are told too and set aside: see
+ * hookServer.ts CODEX_BACKGROUND_PROMPTS). Checked against Codex 0.171 itself. Notify tells nothing
+ * else, so title and screen still decide questions and new turns (signals.hooks: 'turn-end').
+ * The override replaces the user's own `notify` for the launch: the relay starts that program too
+ * (see codexNotify.ts); one we cannot read is left in force and Codex runs without ours.
+ *
+ * Not its hooks: Codex (0.171) runs hooks given with `-c features.codex_hooks=true -c hooks.<Event>=…`
  * only once the user has trusted them in a "Hooks need review" dialog ("3 hooks are new or
- * changed"), shown at every start whose hook command is new to it, and its `notify` program only
- * tells a finished turn. Its state is read from title and screen.
+ * changed"), shown at every start whose hook command is new to it.
  */
 const NO_DAEMON = '--no-daemon';
+
+/** `-c notify=[…]`: the relay (and the user's own program after it) as a TOML array; JSON strings are TOML basic strings. */
+function notifyArgs(hooks: HookWiring | null, home: string | undefined): string[] {
+  if (hooks === null) return [];
+  const theirs = userCodexNotify(codexConfigFile(home));
+  if (theirs.kind === 'unreadable') return [];
+  return ['-c', `notify=${JSON.stringify(hooks.argv(theirs.kind === 'program' ? theirs.argv : []))}`];
+}
+
 export const codexAdapter: AgentAdapter = {
   kind: 'codex',
   label: 'Codex CLI',
-  supportsHooks: false,
+  supportsHooks: true,
   extraLocations: ['~/.local/bin/codex'],
   permissionFlags: { edits: ['--full-auto'], all: ['--dangerously-bypass-approvals-and-sandbox'] },
   modelFlag: '--model',
-  build({ task, context }) {
+  build({ task, context, hooks, home }) {
     const agentSessionId = context.agentSessionId ?? null;
-    const flags = [NO_DAEMON, ...permissionArgs(codexAdapter, task), ...modelArgs(codexAdapter, task)];
+    const notify = notifyArgs(hooks, home);
+    const reporting = notify.length > 0;
+    const env = reporting && hooks !== null ? hooks.env : {};
+    const flags = [NO_DAEMON, ...notify, ...permissionArgs(codexAdapter, task), ...modelArgs(codexAdapter, task)];
     if (context.resume) {
       const which = agentSessionId !== null ? [agentSessionId] : ['--last'];
-      return { args: [...flags, 'resume', ...which], env: {}, agentSessionId, hooks: false, ...typedFollowUp(context) };
+      return { args: [...flags, 'resume', ...which], env, agentSessionId, hooks: reporting, ...typedFollowUp(context) };
     }
     const prompt = task.prompt.trim();
     const args = [...flags, ...(prompt === '' ? [] : prompt.startsWith('-') ? ['--', prompt] : [prompt])];
-    return { args, env: {}, agentSessionId, hooks: false };
+    return { args, env, agentSessionId, hooks: reporting };
   },
   signals: {
+    hooks: 'turn-end',
     title: COMMON_TITLE,
     screen: {
       question: [

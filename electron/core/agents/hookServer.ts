@@ -36,6 +36,49 @@ export const hookPayloadSchema = z.looseObject({
 });
 export type HookPayload = z.infer<typeof hookPayloadSchema>;
 
+/**
+ * What Codex gives its `notify` program after every turn (its one event; JSON keys in kebab case):
+ * `{"type":"agent-turn-complete","thread-id","turn-id","cwd","client","input-messages","last-assistant-message"}`.
+ */
+export const codexNotifySchema = z.looseObject({
+  type: z.literal('agent-turn-complete'),
+  'thread-id': z.string().max(200).optional(),
+  'turn-id': z.string().max(200).optional(),
+  'last-assistant-message': z.string().nullable().optional(),
+  'input-messages': z.array(z.unknown()).optional(),
+});
+
+/**
+ * How the prompts begin that Codex's TUI (0.171) gives threads of its own beside the user's: after
+ * each user prompt it names the task in a short-lived thread, and it writes a catch-up for a user
+ * who returns. Their turns end with a notification too, with their own thread id, at any moment of
+ * the user's turn.
+ */
+export const CODEX_BACKGROUND_PROMPTS = ['Generate a concise, single-line task title', 'Write a brief catch-up for a user returning to this Codex task'];
+
+/**
+ * A hook's JSON as the state engine reads it, or null when it is neither a hook payload nor a
+ * Codex notification. Codex's finished turn is read as the hook event it is, Claude Code's Stop,
+ * with the thread id as the session id (what `codex resume <id>` takes); its own fields are kept.
+ * The end of a background thread's turn (see CODEX_BACKGROUND_PROMPTS) keeps its own name, which
+ * says nothing of the state, and names no session: it neither ends the user's turn nor is resumed.
+ */
+export function readHookPayload(value: unknown): HookPayload | null {
+  const hook = hookPayloadSchema.safeParse(value);
+  if (hook.success) return hook.data;
+  const notify = codexNotifySchema.safeParse(value);
+  if (!notify.success) return null;
+  const { type, 'thread-id': thread, 'last-assistant-message': message, 'input-messages': inputs } = notify.data;
+  const first = Array.isArray(inputs) && typeof inputs[0] === 'string' ? inputs[0] : '';
+  if (CODEX_BACKGROUND_PROMPTS.some((prompt) => first.startsWith(prompt))) return { ...notify.data, hook_event_name: type };
+  return {
+    ...notify.data,
+    hook_event_name: 'Stop',
+    ...(thread ? { session_id: thread } : {}),
+    ...(typeof message === 'string' ? { last_assistant_message: message } : {}),
+  };
+}
+
 export interface HookEvent {
   sessionId: string;
   payload: HookPayload;
@@ -194,11 +237,11 @@ export function createHookServer(options: HookServerOptions = {}): HookServer {
       } catch {
         return reply(res, 400, 'not JSON');
       }
-      const payload = hookPayloadSchema.safeParse(parsed);
-      if (!payload.success) return reply(res, 400, 'not a hook payload');
+      const payload = readHookPayload(parsed);
+      if (payload === null) return reply(res, 400, 'not a hook payload');
       // The session may have been revoked while the body arrived.
       if (sessions.get(who.sessionId) !== who.door) return reply(res, 204);
-      const event = { sessionId: who.sessionId, payload: payload.data, receivedAt: now() };
+      const event = { sessionId: who.sessionId, payload, receivedAt: now() };
       const gone = new AbortController();
       const answer = options.answer?.(event, gone.signal) ?? null;
       if (answer instanceof Promise) {

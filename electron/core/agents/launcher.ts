@@ -12,7 +12,7 @@ import { cursorAdapter } from './cursor';
 import { customCommandAdapter } from './customCommand';
 import { geminiAdapter } from './gemini';
 import type { HookServer } from './hookServer';
-import { HOOK_ENV, hookRelayCommand } from './hookRelay';
+import { HOOK_ENV, hookRelayArgv, hookRelayCommand } from './hookRelay';
 import { locateBinary } from './locate';
 import { opencodeAdapter } from './opencode';
 import { qwenAdapter } from './qwen';
@@ -63,9 +63,10 @@ export function createAgentLauncher(options: AgentLauncherOptions = {}): AgentLa
         hooks = {
           command: hookRelayCommand(options.relayRuntime),
           env: { [HOOK_ENV.url]: url, [HOOK_ENV.token]: token, [HOOK_ENV.session]: context.sessionId },
+          argv: (chained = []) => hookRelayArgv(options.relayRuntime, chained),
         };
       }
-      const built = adapter.build({ binary, task, context, hooks });
+      const built = adapter.build({ binary, task, context, hooks, ...(options.home !== undefined ? { home: options.home } : {}) });
       return { kind: task.kind, file: binary, cwd: task.cwd, ...built };
     },
   };

@@ -137,7 +137,7 @@ export class StateEngine {
 
   hook(payload: HookPayload, at: number): StateChange | null {
     if (this.finished) return null;
-    this.hooksHeard = true;
+    if (this.options.signals.hooks !== 'turn-end') this.hooksHeard = true;
     this.lastActivityAt = at;
     const next = stateFromHook(payload);
     if (next === null) return null;

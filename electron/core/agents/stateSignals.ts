@@ -19,6 +19,12 @@ export interface SignalPatterns {
 export interface StateSignals {
   title: SignalPatterns;
   screen: SignalPatterns;
+  /**
+   * What the agent's hooks tell, when it has any: `all` (the default: once a hook spoke, hooks
+   * decide and title and screen only fill gaps), or only `turn-end` (Codex's notify: a finished
+   * turn; title and screen keep deciding everything else, questions and new turns).
+   */
+  hooks?: 'all' | 'turn-end';
 }
 
 /**

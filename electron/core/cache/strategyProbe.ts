@@ -115,7 +115,7 @@ export function chooseStrategy(setting: Exclude<CacheStrategy, 'off'>, probe: Pr
   if (probe.hardlink.works && probe.hardlink.ms < probe.copy.ms) {
     return {
       strategy: 'hardlink',
-      reason: `auto: no reflink clone here (${probe.clone.why}); hardlinks from verified entries (${ms(probe.hardlink.ms)}; ${copyTime})`,
+      reason: `auto: no reflink clone here (${probe.clone.why}); hardlinks from read-only entries, verified before reuse (${ms(probe.hardlink.ms)}; ${copyTime})`,
     };
   }
   return {

@@ -20,6 +20,7 @@ import { useActions } from '../../stores/actionsContext';
 import { openReview, useAppStore } from '../../stores/appStore';
 import { dropPosition } from './boardOrder';
 import { Column } from './Column';
+import { useCollapsedColumns } from './collapsedColumns';
 import { AGENT_LABELS, COLUMNS } from './columns';
 import { filterTasks, NO_FILTER, phasesOf, type BoardFilter } from './filters';
 import { HeaderCounts } from './HeaderCounts';
@@ -101,6 +102,7 @@ export function Board() {
     actions.closeTask();
   };
   const [housekeeping, setHousekeeping] = useState(false);
+  const collapsed = useCollapsedColumns((s) => s.collapsed);
   const reviewing = useAppStore((s) => s.tasks.find((t) => t.id === s.reviewTaskId));
   const [importing, setImporting] = useState<{ file?: File } | null>(null);
   const [dropping, setDropping] = useState(false);
@@ -222,7 +224,7 @@ export function Board() {
       )}
       {view === 'board' && (
       <DndContext sensors={sensors} collisionDetection={collisionDetection} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragged(null)}>
-        <div className="board">
+        <div className="board" style={{ gridTemplateColumns: COLUMNS.map((c) => (collapsed.includes(c.status) ? 'var(--collapsed-width)' : 'minmax(var(--column-width), 1fr)')).join(' ') }}>
           {COLUMNS.map((column) => (
             <Column
               key={column.status}
@@ -234,6 +236,7 @@ export function Board() {
               allowAll={allowAll}
               onOpen={(task) => void actions.openTask(task.id)}
               onReview={(task) => openReview(task.id)}
+              collapsed={collapsed.includes(column.status)}
             />
           ))}
         </div>

@@ -3,6 +3,7 @@ import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable'
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { Task, TaskStatus } from '../../../shared/contract';
+import { toggleColumn } from './collapsedColumns';
 import { TaskCard, type CardLinks } from './TaskCard';
 import type { AgentFacts } from './taskReason';
 
@@ -13,7 +14,10 @@ const CARD_GAP = 6;
 /** Cards rendered beyond the visible ones on each side, so fast scrolling shows no blank rows. */
 const OVERSCAN = 8;
 
-/** One column of the board: a drop target, sortable, and virtualised so thousands of cards scroll smoothly. */
+/**
+ * One column of the board: a drop target, sortable, and virtualised so thousands of cards scroll
+ * smoothly; collapsed, a narrow strip with its title and count that still takes dropped cards.
+ */
 export function Column({
   status,
   title,
@@ -23,7 +27,9 @@ export function Column({
   allowAll,
   onOpen,
   onReview,
+  collapsed,
 }: {
+  collapsed: boolean;
   status: TaskStatus;
   title: string;
   tasks: Task[];
@@ -47,11 +53,21 @@ export function Column({
   });
 
   return (
-    <section ref={setNodeRef} className={`column${isOver ? ' over' : ''}`} aria-label={title} data-status={status}>
+    <section ref={setNodeRef} className={`column${isOver ? ' over' : ''}${collapsed ? ' collapsed' : ''}`} aria-label={title} data-status={status}>
       <h3 className="column-title">
-        {title} <span className="count">{tasks.length}</span>
+        <span className="column-name">{title}</span> <span className="count">{tasks.length}</span>
+        <button
+          type="button"
+          className="column-toggle"
+          aria-expanded={!collapsed}
+          aria-label={`${collapsed ? 'Expand' : 'Collapse'} ${title}`}
+          title={collapsed ? `Show the cards of ${title}` : `Fold ${title} into a narrow strip`}
+          onClick={() => toggleColumn(status)}
+        >
+          {collapsed ? '›' : '‹'}
+        </button>
       </h3>
-      <div ref={scrollRef} className="column-body">
+      <div ref={scrollRef} className="column-body" hidden={collapsed}>
         <SortableContext items={tasks.map((t) => t.id)} strategy={verticalListSortingStrategy}>
           <div className="column-inner" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((row) => {
