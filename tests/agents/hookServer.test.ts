@@ -212,6 +212,20 @@ describe('the hook relay as a notify program (Codex)', () => {
     expect(JSON.parse(written)).toEqual(turnComplete);
   });
 
+  it("reads the end of a turn of Codex's own threads (the one that names the task) as no Stop, and names no session for it", async () => {
+    const token = server.authorize('s1');
+    const events = collect('s1');
+    // As Codex 0.171's TUI sends it after a prompt, from a thread of its own.
+    const titleTurn = {
+      ...turnComplete,
+      'thread-id': '019ae6c1-8000-7f92-b827-0b68d62db519',
+      'input-messages': ['Generate a concise, single-line task title of at most 36 characters and under five words where possible.\n\nUser prompt:\nRename `foo`'],
+      'last-assistant-message': 'Rename foo to bar',
+    };
+    expect(await runNotify({ [HOOK_ENV.url]: url, [HOOK_ENV.token]: token, [HOOK_ENV.session]: 's1' }, JSON.stringify(titleTurn))).toEqual({ code: 0, stdout: '' });
+    expect(events.map((e) => e.payload)).toEqual([{ ...titleTurn, hook_event_name: 'agent-turn-complete' }]);
+  });
+
   it('refuses a notification that is not a finished turn, and one without its token', async () => {
     const token = server.authorize('s1');
     const events = collect('s1');

@@ -45,19 +45,32 @@ export const codexNotifySchema = z.looseObject({
   'thread-id': z.string().max(200).optional(),
   'turn-id': z.string().max(200).optional(),
   'last-assistant-message': z.string().nullable().optional(),
+  'input-messages': z.array(z.unknown()).optional(),
 });
+
+/**
+ * How the prompts begin that Codex's TUI (0.171) gives threads of its own beside the user's: after
+ * each user prompt it names the task in a short-lived thread, and it writes a catch-up for a user
+ * who returns. Their turns end with a notification too, with their own thread id, at any moment of
+ * the user's turn.
+ */
+export const CODEX_BACKGROUND_PROMPTS = ['Generate a concise, single-line task title', 'Write a brief catch-up for a user returning to this Codex task'];
 
 /**
  * A hook's JSON as the state engine reads it, or null when it is neither a hook payload nor a
  * Codex notification. Codex's finished turn is read as the hook event it is, Claude Code's Stop,
  * with the thread id as the session id (what `codex resume <id>` takes); its own fields are kept.
+ * The end of a background thread's turn (see CODEX_BACKGROUND_PROMPTS) keeps its own name, which
+ * says nothing of the state, and names no session: it neither ends the user's turn nor is resumed.
  */
 export function readHookPayload(value: unknown): HookPayload | null {
   const hook = hookPayloadSchema.safeParse(value);
   if (hook.success) return hook.data;
   const notify = codexNotifySchema.safeParse(value);
   if (!notify.success) return null;
-  const { 'thread-id': thread, 'last-assistant-message': message } = notify.data;
+  const { type, 'thread-id': thread, 'last-assistant-message': message, 'input-messages': inputs } = notify.data;
+  const first = Array.isArray(inputs) && typeof inputs[0] === 'string' ? inputs[0] : '';
+  if (CODEX_BACKGROUND_PROMPTS.some((prompt) => first.startsWith(prompt))) return { ...notify.data, hook_event_name: type };
   return {
     ...notify.data,
     hook_event_name: 'Stop',
