@@ -66,7 +66,7 @@ export function App() {
             </button>
           ))}
         </nav>
-        <Loadable what="the view">
+        <Loadable what="the view" key={taskView ?? view}>
           {taskView ? (
             <TaskSessionView taskId={taskView} />
           ) : view === 'board' ? (

@@ -9,7 +9,8 @@ export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
 /**
  * Largest wire message accepted from a client (bytes). Bigger frames are refused before parsing.
  * A plan sent as text (pasted or dropped) must fit in one: the largest plan, every byte of it a
- * newline or a quote escaped to two on the wire, and a megabyte for what goes with it.
+ * newline, tab, quote or backslash (two bytes each once escaped), and a megabyte for what goes
+ * with it. Control characters (six bytes each) do not make a plan: the importer refuses them.
  */
 export const MAX_MESSAGE_BYTES = 2 * MAX_PLAN_BYTES + 1024 * 1024;
 

@@ -284,7 +284,7 @@ export function createCore(options: CoreOptions): Core {
     agent: {
       latest: (taskId) => {
         const session = sessionRows.latestOf(taskId);
-        return session && { id: session.id, running: session.endedAt === null };
+        return session && { id: session.id, running: session.endedAt === null, asking: session.state === 'needs_input' };
       },
       type: (sessionId, data) => sessions.input(sessionId, data),
       resume: (sessionId, message) => sessions.relaunch(sessionId, true, undefined, message),

@@ -4,6 +4,8 @@ import { Loading } from './Loading';
 
 interface BoundaryProps {
   what: string;
+  /** Closes what failed to load (a dialog): offered beside "Try again". */
+  onDismiss?: (() => void) | undefined;
   children: ReactNode;
 }
 
@@ -38,6 +40,14 @@ class LoadBoundary extends Component<BoundaryProps, { error: Error | null }> {
         <button type="button" onClick={() => window.location.reload()}>
           Reload the page
         </button>
+        {this.props.onDismiss && (
+          <>
+            {' '}
+            <button type="button" onClick={this.props.onDismiss}>
+              Close
+            </button>
+          </>
+        )}
       </div>
     );
   }
@@ -45,11 +55,12 @@ class LoadBoundary extends Component<BoundaryProps, { error: Error | null }> {
 
 /**
  * A part of the screen whose code loads when it first shows: "Loading …" until it is in (or
- * `fallback`), and a clear failure with "Try again" if it cannot load.
+ * `fallback`), and a clear failure with "Try again" (and "Close", given `onDismiss`) if it
+ * cannot load. Key it by what it shows, so that showing something else starts afresh.
  */
-export function Loadable({ what, fallback, children }: { what: string; fallback?: ReactNode; children: ReactNode }) {
+export function Loadable({ what, fallback, onDismiss, children }: { what: string; fallback?: ReactNode; onDismiss?: () => void; children: ReactNode }) {
   return (
-    <LoadBoundary what={what}>
+    <LoadBoundary what={what} onDismiss={onDismiss}>
       <Suspense fallback={fallback ?? <Loading what={what} />}>{children}</Suspense>
     </LoadBoundary>
   );

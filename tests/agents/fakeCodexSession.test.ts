@@ -83,12 +83,13 @@ describe('Codex through its notify program', () => {
     const threadId = agentSessionIds[0] as string;
     expect(threadId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
-    // The user's program got the same payload.
-    const userPayload = await waitFor('the user notify program', () => {
-      const files = readdirSync(seen);
-      return files.length > 0 && readFileSync(join(seen, files[0] as string), 'utf8');
+    // The user's program got the same payloads: the turn's, and the one of the thread that named the task (which changed no state).
+    const userPayloads = await waitFor('the user notify program', () => {
+      const payloads = readdirSync(seen).map((file) => JSON.parse(readFileSync(join(seen, file), 'utf8')) as Record<string, unknown>);
+      return payloads.length >= 2 && payloads;
     });
-    expect(JSON.parse(userPayload)).toMatchObject({ type: 'agent-turn-complete', 'thread-id': threadId, 'input-messages': ['add a note'] });
+    expect(userPayloads.find((p) => p['thread-id'] === threadId)).toMatchObject({ type: 'agent-turn-complete', 'input-messages': ['add a note'] });
+    expect(userPayloads.filter((p) => p['thread-id'] !== threadId)).toHaveLength(1);
 
     // A new turn is read from the screen again (a notify does not take over as hooks do), and its end from notify.
     const changesBefore = driver.changes.length;

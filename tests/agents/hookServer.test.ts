@@ -212,6 +212,20 @@ describe('the hook relay as a notify program (Codex)', () => {
     expect(JSON.parse(written)).toEqual(turnComplete);
   });
 
+  it("reads the end of a turn of Codex's own threads (the one that names the task) as no Stop, and names no session for it", async () => {
+    const token = server.authorize('s1');
+    const events = collect('s1');
+    // As Codex 0.171's TUI sends it after a prompt, from a thread of its own.
+    const titleTurn = {
+      ...turnComplete,
+      'thread-id': '019ae6c1-8000-7f92-b827-0b68d62db519',
+      'input-messages': ['Generate a concise, single-line task title of at most 36 characters and under five words where possible.\n\nUser prompt:\nRename `foo`'],
+      'last-assistant-message': 'Rename foo to bar',
+    };
+    expect(await runNotify({ [HOOK_ENV.url]: url, [HOOK_ENV.token]: token, [HOOK_ENV.session]: 's1' }, JSON.stringify(titleTurn))).toEqual({ code: 0, stdout: '' });
+    expect(events.map((e) => e.payload)).toEqual([{ ...titleTurn, hook_event_name: 'agent-turn-complete' }]);
+  });
+
   it('refuses a notification that is not a finished turn, and one without its token', async () => {
     const token = server.authorize('s1');
     const events = collect('s1');
@@ -220,6 +234,32 @@ describe('the hook relay as a notify program (Codex)', () => {
     expect(await runNotify({ [HOOK_ENV.url]: url, [HOOK_ENV.session]: 's1' }, JSON.stringify(turnComplete))).toEqual({ code: 0, stdout: '' });
     expect(await runNotify({ [HOOK_ENV.url]: url, [HOOK_ENV.token]: 'forged', [HOOK_ENV.session]: 's1' }, JSON.stringify(turnComplete))).toEqual({ code: 0, stdout: '' });
     expect(events).toEqual([]);
+  });
+});
+
+describe('the hook relay for Copilot CLI, whose hook JSON names no event', () => {
+  it('posts the JSON with the event its command line names, read as the Claude Code event it is', async () => {
+    const token = server.authorize('s1');
+    const events = collect('s1');
+    const env = { [HOOK_ENV.url]: url, [HOOK_ENV.token]: token, [HOOK_ENV.session]: 's1' };
+    const run = (event: string, json: Record<string, unknown>) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn('sh', ['-c', `${HOOK_ENV.event}=${event} ${hookRelayCommand()}`], { env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'ignore'] });
+        child.on('close', resolve);
+        child.stdin.end(JSON.stringify(json));
+      });
+    // As Copilot CLI 1.0.102 sends them.
+    const sessionId = 'f32681b8-f310-4a02-8dff-dcc69b7be8f5';
+    expect(await run('userPromptSubmitted', { sessionId, timestamp: 1796418373603, cwd: '/tmp/repo', prompt: 'hello' })).toBe(0);
+    expect(await run('preToolUse', { sessionId, timestamp: 1796418373700, cwd: '/tmp/repo', toolName: 'bash', toolArgs: '{"command":"ls"}' })).toBe(0);
+    expect(await run('agentStop', { sessionId, timestamp: 1796418373834, cwd: '/tmp/repo', stopReason: 'end_turn', stop_hook_active: false })).toBe(0);
+    expect(await run('somethingElse', { sessionId, timestamp: 1, cwd: '/tmp/repo' })).toBe(0);
+    expect(events.map((e) => [e.payload.hook_event_name, e.payload.session_id, e.payload.tool_name])).toEqual([
+      ['UserPromptSubmit', sessionId, undefined],
+      ['PreToolUse', sessionId, 'bash'],
+      ['Stop', sessionId, undefined],
+    ]);
+    expect(events[0]?.payload.prompt).toBe('hello');
   });
 });
 

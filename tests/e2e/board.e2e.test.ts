@@ -13,6 +13,28 @@ async function createTask(page: Page, title: string, prompt: string) {
   await dialog.waitFor({ state: 'detached' });
 }
 
+/** Drags a card to a point and drops it once the board shows `targeted` (the drop target under the pointer). */
+async function drag(page: Page, from: string, to: { x: number; y: number }, targeted: () => Promise<boolean>) {
+  const box = (await page.locator('.card', { hasText: from }).boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 10, { steps: 5 });
+  // Let the drag start and the drop targets be measured before moving on, as a hand would.
+  await page.locator('.overlay-card').waitFor();
+  await page.mouse.move(to.x, to.y, { steps: 15 });
+  // dnd-kit picks the drop target only when the pointer moves, and measuring the targets can
+  // finish after the last step: each look nudges the pointer a pixel, alternately right and back.
+  let looks = 0;
+  await expect
+    .poll(async () => {
+      await page.mouse.move(to.x + (looks++ % 2 === 0 ? 1 : 0), to.y);
+      return targeted();
+    })
+    .toBe(true);
+  await page.mouse.up();
+  await page.locator('.overlay-card').waitFor({ state: 'detached' });
+}
+
 describe('browser mode, end to end', () => {
   it('adds a project, creates two tasks, finds them after a reload and after a server restart', async () => {
     const dataDir = tempDir('switchyard-e2e-');
@@ -107,40 +129,18 @@ describe('board interactions', () => {
     const backlog = page.getByRole('region', { name: 'Backlog' });
     await expect.poll(() => backlog.locator('.card-title').allTextContents()).toEqual(['One', 'Two', 'Three']);
 
-    /** Drags a card to a point and drops it once the board shows `targeted` (the drop target under the pointer). */
-    const drag = async (from: string, to: { x: number; y: number }, targeted: () => Promise<boolean>) => {
-      const box = (await page.locator('.card', { hasText: from }).boundingBox())!;
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 10, { steps: 5 });
-      // Let the drag start and the drop targets be measured before moving on, as a hand would.
-      await page.locator('.overlay-card').waitFor();
-      await page.mouse.move(to.x, to.y, { steps: 15 });
-      // dnd-kit picks the drop target only when the pointer moves, and measuring the targets can
-      // finish after the last step: each look nudges the pointer a pixel, alternately right and back.
-      let looks = 0;
-      await expect
-        .poll(async () => {
-          await page.mouse.move(to.x + (looks++ % 2 === 0 ? 1 : 0), to.y);
-          return targeted();
-        })
-        .toBe(true);
-      await page.mouse.up();
-      await page.locator('.overlay-card').waitFor({ state: 'detached' });
-    };
-
     // Three onto One: it becomes first.
     const one = (await page.locator('.card', { hasText: 'One' }).boundingBox())!;
     // Over One, the column makes room above it: One is drawn shifted down.
     const shifted = async () => /translate3d\(0px, [1-9]/.test(await page.locator('.card-wrap', { hasText: 'One' }).evaluate((el) => (el as HTMLElement).style.transform));
-    await drag('Three', { x: one.x + one.width / 2, y: one.y + 5 }, shifted);
+    await drag(page, 'Three', { x: one.x + one.width / 2, y: one.y + 5 }, shifted);
     await expect.poll(() => backlog.locator('.card-title').allTextContents()).toEqual(['Three', 'One', 'Two']);
 
     // Two into the empty Ready column.
     const ready = page.getByRole('region', { name: 'Ready' });
     const readyBox = (await ready.boundingBox())!;
     const readyOver = async () => (await ready.getAttribute('class'))?.split(' ').includes('over') ?? false;
-    await drag('Two', { x: readyBox.x + readyBox.width / 2, y: readyBox.y + 120 }, readyOver);
+    await drag(page, 'Two', { x: readyBox.x + readyBox.width / 2, y: readyBox.y + 120 }, readyOver);
     await expect.poll(() => ready.locator('.card-title').allTextContents()).toEqual(['Two']);
 
     // The order and the move are stored, not just drawn.
@@ -150,5 +150,17 @@ describe('board interactions', () => {
 
     await page.getByLabel('Search tasks').fill('prompt of one');
     await expect.poll(() => page.locator('.card-title').allTextContents()).toEqual(['One']);
+  }, 120_000);
+
+  it('a folded column still takes a dropped card', async () => {
+    const { page } = await servedWithProject({ width: 1600, height: 900 });
+    await createTask(page, 'Finished elsewhere', '');
+    await page.getByRole('button', { name: 'Collapse Done' }).click();
+    const done = page.getByRole('region', { name: 'Done', exact: true });
+    await expect.poll(() => done.evaluate((el) => el.getBoundingClientRect().width)).toBeLessThanOrEqual(48);
+    const strip = (await done.boundingBox())!;
+    const over = async () => (await done.getAttribute('class'))?.split(' ').includes('over') ?? false;
+    await drag(page, 'Finished elsewhere', { x: strip.x + strip.width / 2, y: strip.y + strip.height / 2 }, over);
+    await expect.poll(() => done.locator('.count').textContent()).toBe('1');
   }, 120_000);
 });

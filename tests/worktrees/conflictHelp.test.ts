@@ -68,6 +68,23 @@ describe('conflict help', () => {
     expect(core.sessions.list({ taskId: task.id })).toHaveLength(1);
   }, 120_000);
 
+  it('refuses while the agent waits for an answer to its question, touching nothing', async () => {
+    installFakeClaude(50);
+    const { core, project, repo } = await projectWithRepo();
+    // No preset: the agent's first edit is a question that waits for someone.
+    const task = core.tasks.create({ projectId: project.id, title: 'Asks first', prompt: 'note the plan', status: 'ready', priority: 'normal', phase: null });
+    const session = await core.sessions.start(task.id);
+    await waitFor('the question', () => core.sessions.get(session.id).state === 'needs_input', TURN_MS);
+    const worktree = (await call<Worktree>(core, 'worktrees.get', { taskId: task.id }))!;
+    commitIn(worktree.path, { 'app.txt': 'task\n' }, 'task edit');
+    commitIn(repo, { 'app.txt': 'base\n' }, 'base edit');
+    const refused = await fails(core, 'review.askAgentToResolve', { taskId: task.id });
+    expect(refused.code).toBe('UNAVAILABLE');
+    expect(refused.message).toBe('the agent of task "Asks first" waits for an answer to its question: answer it first, then ask again');
+    expect(mergeInProgress(worktree.path)).toBe(false);
+    await core.sessions.stop(session.id);
+  }, 120_000);
+
   it('refuses a task that never ran an agent, touching nothing; bad input is BAD_INPUT', async () => {
     const { core, project, repo } = await projectWithRepo();
     const task = addTask(core, project.id, 'Never started');

@@ -11,7 +11,9 @@ import { COMMON_BUSY, COMMON_QUESTIONS, COMMON_TITLE } from './stateSignals';
  * Its `notify` program reports to the core: `-c notify=[<relay>…]` makes Codex run the relay after
  * every turn with `{"type":"agent-turn-complete","thread-id",…}` as its last argument, in the
  * session's environment (so with the session's token). That is a finished turn (read as a Stop
- * hook: idle) and the thread id, stored so that a resume is `resume <id>`. Notify tells nothing
+ * hook: idle) and the thread id, stored so that a resume is `resume <id>` (the turns of threads the
+ * TUI runs for itself, such as the one that names the task, are told too and set aside: see
+ * hookServer.ts CODEX_BACKGROUND_PROMPTS). Checked against Codex 0.171 itself. Notify tells nothing
  * else, so title and screen still decide questions and new turns (signals.hooks: 'turn-end').
  * The override replaces the user's own `notify` for the launch: the relay starts that program too
  * (see codexNotify.ts); one we cannot read is left in force and Codex runs without ours.

@@ -16,10 +16,11 @@ export type FullParser = (text: string) => Root;
 
 /**
  * Characters that make a span of text more than literal text (outside code spans): escapes,
- * emphasis, HTML and autolinks, character references, strikethrough, table cells, and a tab or a
- * NUL (which the full parser reads specially). A "](" is checked beside it.
+ * emphasis with "_", HTML and autolinks, character references, strikethrough, table cells, and a
+ * tab or a NUL (which the full parser reads specially). A "](" is checked beside it; "*" is read
+ * by strongIn.
  */
-const SPECIAL_RE = /[\\*_<&~|\t\0]|\]\(/;
+const SPECIAL_RE = /[\\_<&~|\t\0]|\]\(/;
 /** An ATX heading the line reader reads: one space, content without a closing "#" or edge spaces. */
 const FAST_HEADING_RE = /^(#{1,6}) (?! )(.*[^ #])$/;
 /** Any ATX heading: it ends a paragraph or a list before it. */
@@ -34,6 +35,8 @@ const LOOSE_CHECK_RE = /^\[[ xX]\]/;
 const LIST_MARKER_RE = /^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
 /** A first character that may open a block other than a paragraph (or is a space). */
 const BLOCK_START_RE = /^[ \t#>\-*+=_`~<|:]|^\d{1,9}[.)](?:[ \t]|$)/;
+/** Strong emphasis at a line's start ("**Assignee:** …"): not a list item, nor a thematic break. */
+const STRONG_START_RE = /^\*\*[^ *]/;
 /** A backtick run of three or more at a line's start opens a fence. */
 const FENCE_START_RE = /^(?:`{3,}|~{3,})/;
 /** A line of nothing but spaces and tabs. */
@@ -151,7 +154,7 @@ class LineReader {
     if (!this.isParagraphLine(this.content(index)) || !this.endsBlock(last + 1)) return undefined;
     const from = this.starts[index]!;
     const to = this.ends[last]!;
-    const children = last === index ? this.inline(from, to) : this.multilineInline(from, to);
+    const children = last === index ? this.inline(from, to) : this.multilineInline(index, last);
     if (!children) return undefined;
     const node: Paragraph = { type: 'paragraph', children, position: this.position(from, to) };
     this.children.push(node);
@@ -159,7 +162,7 @@ class LineReader {
   }
 
   private isParagraphLine(content: string): boolean {
-    return content !== '' && !BLOCK_START_RE.test(content) && content.charCodeAt(content.length - 1) !== 32;
+    return content !== '' && (!BLOCK_START_RE.test(content) || STRONG_START_RE.test(content)) && content.charCodeAt(content.length - 1) !== 32;
   }
 
   /**
@@ -211,7 +214,11 @@ class LineReader {
     if (check) {
       from += check[0].length;
       words = words.slice(check[0].length);
-    } else if (LOOSE_CHECK_RE.test(words) || (BLOCK_START_RE.test(words) && !(words.charCodeAt(0) === 96 && !FENCE_START_RE.test(words)))) return undefined;
+      // Where the paragraph of a checked item starts depends in mdast on whether its first node is text.
+      if (words.charCodeAt(0) === 42 || words.charCodeAt(0) === 96) return undefined;
+    } else if (LOOSE_CHECK_RE.test(words) || (BLOCK_START_RE.test(words) && !STRONG_START_RE.test(words) && !(words.charCodeAt(0) === 96 && !FENCE_START_RE.test(words)))) {
+      return undefined;
+    }
     if (words.charCodeAt(words.length - 1) === 32) return undefined;
     const children = this.inline(from, end);
     if (!children) return undefined;
@@ -227,13 +234,15 @@ class LineReader {
   }
 
   /**
-   * The phrasing of one line: text and code spans as CommonMark reads them (a run of backticks
-   * opens a span that the next run of the same length closes, else it is text), or undefined when
-   * the text outside the spans holds anything else markdown reads.
+   * The phrasing of one line: text, code spans and strong emphasis as CommonMark reads them, or
+   * undefined when the line holds anything else markdown reads. A run of backticks opens a code
+   * span that the next run of the same length closes, else it is text; `**` runs outside code
+   * spans are read when each can only open or only close and they alternate (see strongIn).
+   * `lineOfMany`: the line is one of a paragraph's several, and a backtick run left open here
+   * could close on a later line, so it is left to the full parser.
    */
-  private inline(from: number, to: number): PhrasingContent[] | undefined {
+  private inline(from: number, to: number, nodes: PhrasingContent[] = [], lineOfMany = false): PhrasingContent[] | undefined {
     const line = this.text.slice(from, to);
-    const nodes: PhrasingContent[] = [];
     let textStart = 0;
     let at = line.indexOf('`');
     while (at !== -1) {
@@ -242,10 +251,11 @@ class LineReader {
       const size = runEnd - at;
       const close = closingRun(line, runEnd, size);
       if (close === -1) {
+        if (lineOfMany) return undefined;
         at = line.indexOf('`', runEnd);
         continue;
       }
-      if (!this.pushText(nodes, line, from, textStart, at)) return undefined;
+      if (!this.pushPhrasing(nodes, line, from, textStart, at)) return undefined;
       let value = line.slice(runEnd, close);
       if (value.length >= 2 && value.charCodeAt(0) === 32 && value.charCodeAt(value.length - 1) === 32 && /[^ ]/.test(value)) value = value.slice(1, -1);
       const code: InlineCode = { type: 'inlineCode', value, position: this.position(from + at, from + close + size) };
@@ -253,25 +263,58 @@ class LineReader {
       textStart = close + size;
       at = line.indexOf('`', textStart);
     }
-    if (!this.pushText(nodes, line, from, textStart, line.length)) return undefined;
+    if (!this.pushPhrasing(nodes, line, from, textStart, line.length)) return undefined;
     return nodes;
   }
 
-  /** The phrasing of a paragraph of several lines: text only, the line endings kept in it as written. */
-  private multilineInline(from: number, to: number): PhrasingContent[] | undefined {
-    const value = this.text.slice(from, to);
-    if (value.includes('`') || SPECIAL_RE.test(value)) return undefined;
-    const node: Text = { type: 'text', value, position: this.position(from, to) };
-    return [node];
+  /**
+   * The phrasing of a paragraph of several lines, each read as one line: a code span or strong
+   * emphasis that would reach over a line ending is left to the full parser. The line endings are
+   * kept in the text as written.
+   */
+  private multilineInline(first: number, last: number): PhrasingContent[] | undefined {
+    const nodes: PhrasingContent[] = [];
+    for (let index = first; index <= last; index++) {
+      if (!this.inline(this.starts[index]!, this.ends[index]!, nodes, true)) return undefined;
+      if (index < last) this.pushText(nodes, this.ends[index]!, this.starts[index + 1]!);
+    }
+    return nodes;
   }
 
-  /** Text `line`[from, to) as a text node (`base` is the line's offset), unless markdown would read more in it. */
-  private pushText(nodes: PhrasingContent[], line: string, base: number, from: number, to: number): boolean {
+  /** Text and strong emphasis in `line`[from, to) (`base` is the line's offset), unless markdown would read more there. */
+  private pushPhrasing(nodes: PhrasingContent[], line: string, base: number, from: number, to: number): boolean {
     if (from === to) return true;
-    const value = from === 0 && to === line.length ? line : line.slice(from, to);
+    const value = line.slice(from, to);
     if (SPECIAL_RE.test(value)) return false;
-    nodes.push({ type: 'text', value, position: this.position(base + from, base + to) });
+    if (!value.includes('*')) {
+      this.pushText(nodes, base + from, base + to);
+      return true;
+    }
+    const runs = strongIn(line, from, to);
+    if (!runs) return false;
+    let at = from;
+    for (let i = 0; i < runs.length; i += 2) {
+      const open = runs[i]!;
+      const close = runs[i + 1]!;
+      this.pushText(nodes, base + at, base + open);
+      const inner: Text = { type: 'text', value: line.slice(open + 2, close), position: this.position(base + open + 2, base + close) };
+      nodes.push({ type: 'strong', children: [inner], position: this.position(base + open, base + close + 2) });
+      at = close + 2;
+    }
+    this.pushText(nodes, base + at, base + to);
     return true;
+  }
+
+  /** Text from `from` to `to` of the whole text, joined to a text node that ends there (as mdast merges them). */
+  private pushText(nodes: PhrasingContent[], from: number, to: number): void {
+    if (from === to) return;
+    const last = nodes.at(-1);
+    if (last?.type === 'text' && last.position!.end.offset === from) {
+      last.value += this.text.slice(from, to);
+      last.position!.end = this.point(to);
+      return;
+    }
+    nodes.push({ type: 'text', value: this.text.slice(from, to), position: this.position(from, to) });
   }
 
   /**
@@ -320,6 +363,35 @@ class LineReader {
     }
     return this.count;
   }
+}
+
+/** ASCII punctuation, as CommonMark's flanking rules read it beside a delimiter run. */
+const PUNCTUATION_RE = /[!-/:-@[-`{-~]/;
+
+/**
+ * The `**` runs of `line`[from, to) as pairs of offsets (opening, closing, …), when strong
+ * emphasis there is plain to read: every run of asterisks is two long, beside an ASCII character
+ * or the line's edge; each opening run can only open (left-flanking, not right-flanking) and each
+ * closing run can only close, and they alternate. Else undefined: the full parser reads the line.
+ */
+function strongIn(line: string, from: number, to: number): number[] | undefined {
+  const runs: number[] = [];
+  for (let at = line.indexOf('*', from); at !== -1 && at < to; at = line.indexOf('*', at + 2)) {
+    if (line.charCodeAt(at + 1) !== 42 || line.charCodeAt(at + 2) === 42 || at + 2 > to) return undefined;
+    const before = at === 0 ? ' ' : line[at - 1]!;
+    const after = at + 2 >= line.length ? ' ' : line[at + 2]!;
+    if (before.charCodeAt(0) > 127 || after.charCodeAt(0) > 127) return undefined;
+    const beforeSpace = before === ' ';
+    const afterSpace = after === ' ';
+    const beforePunct = PUNCTUATION_RE.test(before);
+    const afterPunct = PUNCTUATION_RE.test(after);
+    const left = !afterSpace && (!afterPunct || beforeSpace || beforePunct);
+    const right = !beforeSpace && (!beforePunct || afterSpace || afterPunct);
+    const opening = runs.length % 2 === 0;
+    if (opening ? !left || right : !right || left) return undefined;
+    runs.push(at);
+  }
+  return runs.length % 2 === 0 ? runs : undefined;
 }
 
 /** Where the next run of exactly `size` backticks starts in `line` from `from` on, or -1. */

@@ -15,8 +15,8 @@ import type { WorktreeStore } from './worktreeStore';
 
 /** The task's agent, as conflict help reaches it: its latest session, typed into or resumed (the sessions service, wired in app.ts). */
 export interface TaskAgentLine {
-  /** The task's latest session, and whether its program runs; undefined when the task never ran one. */
-  latest(taskId: string): { id: string; running: boolean } | undefined;
+  /** The task's latest session, whether its program runs and whether it waits for an answer; undefined when the task never ran one. */
+  latest(taskId: string): { id: string; running: boolean; asking: boolean } | undefined;
   /** Types into a running session, as keys. */
   type(sessionId: string, data: string): Promise<void>;
   /** Resumes an ended session's conversation with a message. */
@@ -54,6 +54,13 @@ export class ConflictHelp {
     const session = this.options.agent.latest(taskId);
     if (!session) {
       throw new SwitchyardError('SESSION_NOT_RUNNING', `task "${task.title}" has no agent to ask yet: start it, or open its worktree in your editor`, { taskId });
+    }
+    // Typed now, the prompt would answer the agent's question instead.
+    if (session.running && session.asking) {
+      throw new SwitchyardError('UNAVAILABLE', `the agent of task "${task.title}" waits for an answer to its question: answer it first, then ask again`, {
+        taskId,
+        sessionId: session.id,
+      });
     }
     const files = await this.options.queue.run(project.path, async () => {
       const repo = git(worktree.path, { config: await commitIdentityConfig(project.path) });

@@ -244,17 +244,21 @@ export function Board() {
       </DndContext>
       )}
       {editing && <TaskEditor projectId={project.id} target={editing} onClose={closeEditor} />}
-      <Loadable what="the dialog">
-        {importing && (
-          <PlanImportDialog
-            projectId={project.id}
-            {...(importing.file ? { initialFile: importing.file } : {})}
-            onClose={() => setImporting(null)}
-          />
-        )}
-        {housekeeping && <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />}
-        {reviewing && <ReviewPanel task={reviewing} onClose={() => openReview(null)} />}
-      </Loadable>
+      {importing && (
+        <Loadable what="the plan import" onDismiss={() => setImporting(null)}>
+          <PlanImportDialog projectId={project.id} {...(importing.file ? { initialFile: importing.file } : {})} onClose={() => setImporting(null)} />
+        </Loadable>
+      )}
+      {housekeeping && (
+        <Loadable what="the worktree housekeeping" onDismiss={() => setHousekeeping(false)}>
+          <WorktreeHousekeeping project={project} onClose={() => setHousekeeping(false)} />
+        </Loadable>
+      )}
+      {reviewing && (
+        <Loadable what="the review" onDismiss={() => openReview(null)}>
+          <ReviewPanel task={reviewing} onClose={() => openReview(null)} />
+        </Loadable>
+      )}
     </section>
   );
 }
