@@ -237,6 +237,32 @@ describe('the hook relay as a notify program (Codex)', () => {
   });
 });
 
+describe('the hook relay for Copilot CLI, whose hook JSON names no event', () => {
+  it('posts the JSON with the event its command line names, read as the Claude Code event it is', async () => {
+    const token = server.authorize('s1');
+    const events = collect('s1');
+    const env = { [HOOK_ENV.url]: url, [HOOK_ENV.token]: token, [HOOK_ENV.session]: 's1' };
+    const run = (event: string, json: Record<string, unknown>) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn('sh', ['-c', `${HOOK_ENV.event}=${event} ${hookRelayCommand()}`], { env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'ignore'] });
+        child.on('close', resolve);
+        child.stdin.end(JSON.stringify(json));
+      });
+    // As Copilot CLI 1.0.102 sends them.
+    const sessionId = 'f32681b8-f310-4a02-8dff-dcc69b7be8f5';
+    expect(await run('userPromptSubmitted', { sessionId, timestamp: 1796418373603, cwd: '/tmp/repo', prompt: 'hello' })).toBe(0);
+    expect(await run('preToolUse', { sessionId, timestamp: 1796418373700, cwd: '/tmp/repo', toolName: 'bash', toolArgs: '{"command":"ls"}' })).toBe(0);
+    expect(await run('agentStop', { sessionId, timestamp: 1796418373834, cwd: '/tmp/repo', stopReason: 'end_turn', stop_hook_active: false })).toBe(0);
+    expect(await run('somethingElse', { sessionId, timestamp: 1, cwd: '/tmp/repo' })).toBe(0);
+    expect(events.map((e) => [e.payload.hook_event_name, e.payload.session_id, e.payload.tool_name])).toEqual([
+      ['UserPromptSubmit', sessionId, undefined],
+      ['PreToolUse', sessionId, 'bash'],
+      ['Stop', sessionId, undefined],
+    ]);
+    expect(events[0]?.payload.prompt).toBe('hello');
+  });
+});
+
 describe('the hook server with a record', () => {
   it('listens again at the recorded address after a restart and accepts the tokens of before; a request without one changes nothing', async () => {
     const record = join(tempDir(), 'hooks.json');

@@ -307,6 +307,18 @@ describe('the agents added beside them', () => {
     expect((await launcher.resolveLaunch(task('copilot'), { ...NEW, resume: true })).args).toEqual(['--continue']);
   });
 
+  it('Copilot with hooks: a plugin folder of ours whose hooks name their events, on a new run and a resume', async () => {
+    const launcher = createAgentLauncher({ pathEnv: binDir(['copilot']), hookServer });
+    const launch = await launcher.resolveLaunch(task('copilot'), { ...NEW, agentSessionId: UUID });
+    expect(launch.hooks).toBe(true);
+    expect(launch.args).toEqual(['--plugin-dir', launch.args[1], '--session-id', UUID, '-i', 'Make the login form validate emails']);
+    const hooks = JSON.parse(readFileSync(join(launch.args[1] as string, 'hooks.json'), 'utf8')) as { hooks: Record<string, { bash: string }[]> };
+    for (const [event, [hook]] of Object.entries(hooks.hooks)) expect(hook?.bash.startsWith(`${HOOK_ENV.event}=${event} ELECTRON_RUN_AS_NODE=1 `), event).toBe(true);
+    expect(launch.env[HOOK_ENV.session]).toBe('s1');
+    const resumed = await launcher.resolveLaunch(task('copilot'), { ...NEW, resume: true, agentSessionId: UUID });
+    expect(resumed.args).toEqual(['--plugin-dir', launch.args[1], '--resume', UUID]);
+  });
+
   it('Qwen Code: a session id of ours and the prompt run interactively; resumes that id', async () => {
     const launcher = createAgentLauncher({ pathEnv: binDir(['qwen']) });
     const launch = await launcher.resolveLaunch(task('qwen', { model: 'qwen3-coder-plus', permissions: 'edits' }), { ...NEW, agentSessionId: UUID });

@@ -18,7 +18,12 @@ export const HOOK_ENV = {
   url: 'SWITCHYARD_HOOK_URL',
   token: 'SWITCHYARD_HOOK_TOKEN',
   session: 'SWITCHYARD_SESSION_ID',
+  /** Set in a hook command's own line for an agent whose hook JSON does not name its event (Copilot CLI). */
+  event: 'SWITCHYARD_HOOK_EVENT',
 } as const;
+
+/** The header in which the relay names the event the hook command was given for (HOOK_ENV.event). */
+export const HOOK_EVENT_HEADER = 'x-switchyard-event';
 
 /**
  * How long the relay waits for the core before giving up silently (ms): well inside the agent's
@@ -47,7 +52,7 @@ export const HOOK_RELAY_SOURCE = [
   // A permission question may be held for the user: its answer is waited for longer.
   `const w=/"hook_event_name"\\s*:\\s*"PermissionRequest"/.test(Buffer.concat(c).toString())?${PERMISSION_RELAY_TIMEOUT_MS}:${HOOK_RELAY_TIMEOUT_MS};`,
   'const r=require("http").request(u,{method:"POST",timeout:w,',
-  'headers:{"content-type":"application/json","authorization":"Bearer "+t,"x-switchyard-session":s}},',
+  `headers:Object.assign({"content-type":"application/json","authorization":"Bearer "+t,"x-switchyard-session":s},e.${HOOK_ENV.event}?{"${HOOK_EVENT_HEADER}":e.${HOOK_ENV.event}}:{})},`,
   'x=>{const b=[];x.on("data",d=>b.push(d));x.on("end",()=>{',
   'const o=Buffer.concat(b);if(x.statusCode===200&&o.length>0)process.stdout.write(o,()=>process.exit(0));else process.exit(0)})});',
   'r.on("error",()=>process.exit(0));r.on("timeout",()=>{r.destroy();process.exit(0)});',

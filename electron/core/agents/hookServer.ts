@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Disposable } from '../disposable';
+import { HOOK_EVENT_HEADER } from './hookRelay';
 
 /**
  * The local door through which agent hooks report to the core: HTTP on 127.0.0.1 at a random port.
@@ -49,6 +50,35 @@ export const codexNotifySchema = z.looseObject({
 });
 
 /**
+ * GitHub Copilot CLI's hook events (1.0.102) as the Claude Code events they are. Its hook JSON
+ * names no event (`{"sessionId","timestamp","cwd",…}`, keys in camel case), so each hook command
+ * names its own (HOOK_ENV.event, sent in HOOK_EVENT_HEADER).
+ */
+export const COPILOT_HOOK_EVENTS = {
+  sessionStart: 'SessionStart',
+  userPromptSubmitted: 'UserPromptSubmit',
+  preToolUse: 'PreToolUse',
+  postToolUse: 'PostToolUse',
+  agentStop: 'Stop',
+  sessionEnd: 'SessionEnd',
+} as const;
+
+const copilotHookSchema = z.looseObject({
+  sessionId: z.string().max(200).optional(),
+  toolName: z.string().max(200).optional(),
+  prompt: z.string().optional(),
+});
+
+/** A Copilot CLI hook's JSON read as the Claude Code event it is, its own fields kept; null for an event we did not give it. */
+function readCopilotHook(value: unknown, event: string): HookPayload | null {
+  const name = Object.hasOwn(COPILOT_HOOK_EVENTS, event) ? COPILOT_HOOK_EVENTS[event as keyof typeof COPILOT_HOOK_EVENTS] : undefined;
+  const hook = copilotHookSchema.safeParse(value);
+  if (name === undefined || !hook.success) return null;
+  const { sessionId, toolName } = hook.data;
+  return { ...hook.data, hook_event_name: name, ...(sessionId ? { session_id: sessionId } : {}), ...(toolName ? { tool_name: toolName } : {}) };
+}
+
+/**
  * How the prompts begin that Codex's TUI (0.171) gives threads of its own beside the user's: after
  * each user prompt it names the task in a short-lived thread, and it writes a catch-up for a user
  * who returns. Their turns end with a notification too, with their own thread id, at any moment of
@@ -63,9 +93,10 @@ export const CODEX_BACKGROUND_PROMPTS = ['Generate a concise, single-line task t
  * The end of a background thread's turn (see CODEX_BACKGROUND_PROMPTS) keeps its own name, which
  * says nothing of the state, and names no session: it neither ends the user's turn nor is resumed.
  */
-export function readHookPayload(value: unknown): HookPayload | null {
+export function readHookPayload(value: unknown, event?: string): HookPayload | null {
   const hook = hookPayloadSchema.safeParse(value);
   if (hook.success) return hook.data;
+  if (event !== undefined) return readCopilotHook(value, event);
   const notify = codexNotifySchema.safeParse(value);
   if (!notify.success) return null;
   const { type, 'thread-id': thread, 'last-assistant-message': message, 'input-messages': inputs } = notify.data;
@@ -237,7 +268,8 @@ export function createHookServer(options: HookServerOptions = {}): HookServer {
       } catch {
         return reply(res, 400, 'not JSON');
       }
-      const payload = readHookPayload(parsed);
+      const named = req.headers[HOOK_EVENT_HEADER];
+      const payload = readHookPayload(parsed, typeof named === 'string' ? named : undefined);
       if (payload === null) return reply(res, 400, 'not a hook payload');
       // The session may have been revoked while the body arrived.
       if (sessions.get(who.sessionId) !== who.door) return reply(res, 204);

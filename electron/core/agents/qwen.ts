@@ -7,6 +7,11 @@ import { COMMON_BUSY, COMMON_TITLE } from './stateSignals';
  * Qwen Code (`@qwen-code/qwen-code`, a fork of Gemini CLI): `qwen --session-id <uuid> [-m <m>]
  * -i "<prompt>"` runs the prompt and stays interactive; `qwen --resume <uuid>` resumes it,
  * `--continue` the folder's latest session.
+ *
+ * No hooks, though it has Claude Code's: Qwen Code (0.15.10) loads hooks only from the user's own
+ * `~/.qwen/settings.json` (QWEN_HOME moves it, and with it the user's sign-in and sessions) and from
+ * a trusted workspace's `.qwen/settings.json`; the system settings file's hooks are not loaded, and
+ * no flag gives any. Its state is read from title and screen.
  */
 export const qwenAdapter: AgentAdapter = {
   kind: 'qwen',

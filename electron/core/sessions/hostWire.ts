@@ -99,21 +99,29 @@ export function heartbeat(link: { send(message: { t: 'ping' }): void }, silent: 
   };
 }
 
-/** Splits a stream of text into lines of JSON, whatever the chunks. */
+/**
+ * Splits a stream of text into lines of JSON, whatever the chunks. Only each new chunk is searched
+ * for the end of a line (JSON escapes every newline inside a string), and the start of a long line
+ * is kept in pieces until its end comes: a message of output that comes in many chunks is joined
+ * once, not once per chunk.
+ */
 export class LineReader {
-  private pending = '';
+  private pieces: string[] = [];
 
   constructor(private readonly onLine: (value: unknown) => void) {}
 
   push(chunk: string): void {
-    this.pending += chunk;
-    let end = this.pending.indexOf('\n');
+    let start = 0;
+    let end = chunk.indexOf('\n');
     while (end >= 0) {
-      const line = this.pending.slice(0, end);
-      this.pending = this.pending.slice(end + 1);
+      const tail = chunk.slice(start, end);
+      const line = this.pieces.length > 0 ? this.pieces.join('') + tail : tail;
+      this.pieces = [];
+      start = end + 1;
       if (line.length > 0) this.onLine(JSON.parse(line));
-      end = this.pending.indexOf('\n');
+      end = chunk.indexOf('\n', start);
     }
+    if (start < chunk.length) this.pieces.push(start === 0 ? chunk : chunk.slice(start));
   }
 }
 
