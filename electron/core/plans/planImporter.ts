@@ -65,8 +65,8 @@ export class PlanImporter implements Disposable {
 
   /**
    * The last plan read, by content hash: a preview followed by an import of the same file parses
-   * once (parsing is most of an import's time: for 10,000 tasks on a slow two-core machine, about
-   * 0.6–1 s with the parsing threads warm, 1.5–2 s when they have just started).
+   * once (for 10,000 checkbox tasks on a busy two-core machine, about 0.3–0.6 s with the parsing
+   * threads warm and 1.5–2 s when they have just started; writing the rows takes longer).
    */
   private lastRead: { contentHash: string; plan: ParsedPlan } | null = null;
 
