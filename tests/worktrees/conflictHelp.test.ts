@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { conflictPrompt } from '../../electron/core/worktrees/conflictHelp';
 import type { Worktree } from '../../shared/contract';
 import { installFakeClaude } from '../helpers/fakeClaude';
 import { gitIn } from '../helpers/gitRepo';
@@ -67,6 +68,30 @@ describe('conflict help', () => {
     expect(readFileSync(join(worktree.path, 'fake-agent-notes.md'), 'utf8')).toContain('conflicts in app.txt');
     expect(core.sessions.list({ taskId: task.id })).toHaveLength(1);
   }, 120_000);
+
+  it('concludes a merge whose conflicts were resolved and staged but not committed, asking no one', async () => {
+    const { core, task, session, worktree } = await conflictingTask();
+    await core.sessions.stop(session.id);
+    await waitFor('the agent to stop', () => core.sessions.get(session.id).endedAt !== null, TURN_MS);
+    // Tried: someone merged the base by hand in the worktree, fixed the file and staged it, and stopped there.
+    expect(() => gitIn(worktree.path, ['merge', '--no-edit', '-q', 'main'])).toThrow();
+    writeFileSync(join(worktree.path, 'app.txt'), 'line 1\nline 2 of both\nline 3\n');
+    gitIn(worktree.path, ['add', 'app.txt']);
+    expect(mergeInProgress(worktree.path)).toBe(true);
+    const asked = await call<{ files: string[]; prompt: string | null; resumed: boolean }>(core, 'review.askAgentToResolve', { taskId: task.id });
+    expect(asked).toMatchObject({ files: [], prompt: null, resumed: false });
+    expect(mergeInProgress(worktree.path)).toBe(false);
+    expect(gitIn(worktree.path, ['log', '-1', '--format=%P']).split(' ')).toHaveLength(2);
+    expect(gitIn(worktree.path, ['status', '--porcelain'])).toBe('');
+    expect(core.sessions.list({ taskId: task.id })).toHaveLength(1);
+  }, 120_000);
+
+  it('types no control character of a file name into the agent', () => {
+    // Tried: a file named with a carriage return and the end of a bracketed paste, which typed would be keys.
+    const prompt = conflictPrompt({ branch: 'sy/t', baseBranch: 'main' }, ['a\rb.txt', 'c\u001b[201~d.txt']);
+    expect(prompt).toContain('conflicts in a?b.txt, c?[201~d.txt.');
+    expect([...prompt].filter((c) => c.charCodeAt(0) < 0x20)).toEqual([]);
+  });
 
   it('refuses while the agent waits for an answer to its question, touching nothing', async () => {
     installFakeClaude(50);

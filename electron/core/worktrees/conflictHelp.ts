@@ -9,7 +9,7 @@ import { git, gitErrorMessage, gitOutputTail } from '../git/repository';
 import type { SettingsService } from '../settings/settingsService';
 import type { RepoQueue } from './repoQueue';
 import { requireBranchMode, requireClean } from './reviewGuards';
-import { baseRefOf } from './worktreeInspection';
+import { baseRefOf, unmergedFiles } from './worktreeInspection';
 import type { WorktreeService } from './worktreeService';
 import type { WorktreeStore } from './worktreeStore';
 
@@ -31,10 +31,23 @@ export interface ConflictHelpOptions {
   agent: TaskAgentLine;
 }
 
-/** What the agent is told: one line (agents take a typed newline as "send"), naming every file. */
+/** Whether a merge was started in the checkout and not yet committed or aborted. */
+async function mergeInProgress(repo: ReturnType<typeof git>): Promise<boolean> {
+  return (await repo.raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD']).catch(() => '')).trim() !== '';
+}
+
+/** Control characters, which a file name may hold and which typed into an agent would be keys (Enter, Escape, the end of a paste). */
+// eslint-disable-next-line no-control-regex -- the control characters are what it finds
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * What the agent is told: one line (agents take a typed newline as "send"), naming every file;
+ * a control character in a name is shown as "?", so that nothing but the words is typed.
+ */
 export function conflictPrompt(worktree: Pick<Worktree, 'branch' | 'baseBranch'>, files: readonly string[]): string {
+  const names = files.map((file) => file.replace(CONTROL_CHARS, '?'));
   return (
-    `Merging ${worktree.baseBranch} into ${worktree.branch} conflicts in ${files.join(', ')}. ` +
+    `Merging ${worktree.baseBranch} into ${worktree.branch} conflicts in ${names.join(', ')}. ` +
     'Resolve the conflicts in these files (keep what both sides meant and remove the conflict markers), ' +
     'then git add them and git commit to conclude the merge.'
   );
@@ -51,21 +64,26 @@ export class ConflictHelp {
   async askAgent(taskId: string): Promise<OutputOf<'review.askAgentToResolve'>> {
     const { worktree, project, task } = this.options.worktrees.requireCheckout(taskId);
     requireBranchMode(worktree);
-    const session = this.options.agent.latest(taskId);
-    if (!session) {
-      throw new SwitchyardError('SESSION_NOT_RUNNING', `task "${task.title}" has no agent to ask yet: start it, or open its worktree in your editor`, { taskId });
-    }
-    // Typed now, the prompt would answer the agent's question instead.
-    if (session.running && session.asking) {
-      throw new SwitchyardError('UNAVAILABLE', `the agent of task "${task.title}" waits for an answer to its question: answer it first, then ask again`, {
-        taskId,
-        sessionId: session.id,
-      });
-    }
+    /** The task's agent as it is now, or why it cannot be asked. */
+    const reachable = () => {
+      const session = this.options.agent.latest(taskId);
+      if (!session) {
+        throw new SwitchyardError('SESSION_NOT_RUNNING', `task "${task.title}" has no agent to ask yet: start it, or open its worktree in your editor`, { taskId });
+      }
+      // Typed now, the prompt would answer the agent's question instead.
+      if (session.running && session.asking) {
+        throw new SwitchyardError('UNAVAILABLE', `the agent of task "${task.title}" waits for an answer to its question: answer it first, then ask again`, {
+          taskId,
+          sessionId: session.id,
+        });
+      }
+      return session;
+    };
+    reachable();
     const files = await this.options.queue.run(project.path, async () => {
       const repo = git(worktree.path, { config: await commitIdentityConfig(project.path) });
       // A merge left for the agent earlier is asked about again, not started twice.
-      if (!(await repo.raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD']).catch(() => ''))) {
+      if (!(await mergeInProgress(repo))) {
         await requireClean(worktree, 'merging the base into it');
         const base = await baseRefOf(project.path, worktree);
         try {
@@ -81,13 +99,19 @@ export class ConflictHelp {
           }
         }
       }
-      return unmergedFiles(worktree.path);
+      const unmerged = await unmergedFiles(worktree.path);
+      // Every conflict resolved and staged, the merge not yet committed: conclude it, as the agent was told to.
+      if (unmerged.length === 0 && (await mergeInProgress(repo))) await repo.raw(['commit', '--no-edit', '--quiet']);
+      return unmerged;
     });
     if (files.length === 0) {
       this.options.store.log(worktree, 'merged-base', `Merged ${worktree.baseBranch} into ${worktree.branch} with no conflict`);
       return { files, prompt: null, sessionId: null, resumed: false };
     }
     const prompt = conflictPrompt(worktree, files);
+    // Read again: the merge waited for the repository's other git work, while the agent may have
+    // asked something, ended, or been resumed by another ask (then it is typed to, not resumed twice).
+    const session = reachable();
     let sessionId = session.id;
     if (session.running) await this.options.agent.type(session.id, typedPrompt(prompt)!);
     else sessionId = (await this.options.agent.resume(session.id, prompt)).id;
@@ -110,12 +134,6 @@ export class ConflictHelp {
     await launchEditor(binary, worktree.path);
     return { editor: binary, path: worktree.path };
   }
-}
-
-/** Files git marks unmerged in a checkout. */
-async function unmergedFiles(path: string): Promise<string[]> {
-  const listed = await git(path).raw(['diff', '--name-only', '-z', '--diff-filter=U']);
-  return [...new Set(listed.split('\0').filter((f) => f !== ''))];
 }
 
 /**

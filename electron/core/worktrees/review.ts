@@ -9,7 +9,7 @@ import { snapshotWorkingTree } from '../git/snapshot';
 import { listGitWorktrees } from '../git/worktreeList';
 import type { EventBus } from '../events';
 import type { RepoQueue } from './repoQueue';
-import { baseRefOf, mergeTree, refHeads, workingTreeChanges } from './worktreeInspection';
+import { baseRefOf, mergeTree, refHeads, unmergedFiles, workingTreeChanges } from './worktreeInspection';
 import { requireBranchMode, requireClean } from './reviewGuards';
 import type { WorktreeService } from './worktreeService';
 import type { WorktreeStore } from './worktreeStore';
@@ -159,9 +159,7 @@ export class WorktreeReview {
       } catch (error) {
         const locked = await lockedFailure(error);
         if (locked) throw locked;
-        const conflicts = (await repo.raw(['diff', '--name-only', '--diff-filter=U']).catch(() => ''))
-          .split('\n')
-          .filter((l) => l !== '');
+        const conflicts = await unmergedFiles(worktree.path).catch(() => []);
         await repo.raw(['rebase', '--abort']).catch(() => undefined);
         throw new SwitchyardError('CONFLICT', `rebasing ${worktree.branch} onto ${worktree.baseBranch} conflicts${conflicts.length ? ` in ${conflicts.join(', ')}` : `: ${gitErrorMessage(error)}`}; nothing was changed`, {
           files: conflicts,

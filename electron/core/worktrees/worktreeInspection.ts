@@ -60,6 +60,12 @@ export async function mergeTree(repoPath: string, ours: string, theirs: string):
   return { tree, conflicts: [...new Set(rest.filter((l) => l !== ''))] };
 }
 
+/** Files git marks unmerged in a checkout (a merge or rebase stopped on conflicts), each once. */
+export async function unmergedFiles(worktreePath: string): Promise<string[]> {
+  const listed = await git(worktreePath).raw(['diff', '--name-only', '-z', '--diff-filter=U']);
+  return [...new Set(listed.split('\0').filter((f) => f !== ''))];
+}
+
 export const refHeads = (branch: string) => `refs/heads/${branch}`;
 
 /** True when `ref` names a commit (simple-git reports `--quiet` failures as empty output). */
