@@ -51,10 +51,17 @@ describe('Copilot CLI through the hooks of a plugin of ours', () => {
     expect(launch.args[0]).toBe('--plugin-dir');
     const plugin = JSON.parse(readFileSync(join(launch.args[1] as string, 'hooks.json'), 'utf8')) as { version: number; hooks: Record<string, unknown> };
     expect(plugin.version).toBe(1);
-    expect(Object.keys(plugin.hooks)).toEqual(['sessionStart', 'userPromptSubmitted', 'preToolUse', 'postToolUse', 'agentStop', 'sessionEnd']);
+    expect(Object.keys(plugin.hooks)).toEqual(['sessionStart', 'userPromptSubmitted', 'preToolUse', 'postToolUse', 'notification', 'agentStop', 'sessionEnd']);
     driver.start(launch, { COPILOT_HOME: copilotHome, FAKE_COPILOT_WORK_MS: '300' });
 
+    // Its permission question comes as a notification hook.
+    // (The screen may see the question first; the hook confirms it.)
+    await waitFor('the permission question', () => last(driver)?.state === 'needs_input' && last(driver)?.source === 'hook', { timeoutMs: 30_000, explain: driver.explain });
+    expect(last(driver)?.detail).toBe('Create file: notes.md');
+    driver.write('1');
     await waitFor('the agentStop hook', () => last(driver)?.state === 'idle' && last(driver)?.detail === 'turn finished', { timeoutMs: 30_000, explain: driver.explain });
+    expect(driver.changes.map((c) => c.state)).toEqual(expect.arrayContaining(['working', 'needs_input', 'idle']));
+    expect(driver.changes[driver.changes.findLastIndex((c) => c.state === 'needs_input') + 1]?.state, 'the answer is work again').toBe('working');
     expect(states(driver)).toContain('working/hook');
     expect(driver.changes.find((c) => c.state === 'working' && c.source === 'hook')?.detail).toBe('add a note');
     expect(gitIn(repo, ['log', '-1', '--format=%s'])).toBe('Note: add a note');

@@ -42,7 +42,8 @@ function hookPluginDir(command: string): string {
  * starts the interactive CLI on the prompt with a session id we choose; `copilot --resume <uuid>`
  * resumes it, `--continue` the latest session. With hooks, `--plugin-dir` loads a plugin of ours
  * whose hooks report the state (checked against Copilot CLI 1.0.102: sessionStart,
- * userPromptSubmitted and agentStop fire with the session id we gave).
+ * userPromptSubmitted, preToolUse, the permission notification and agentStop fire with the
+ * session id we gave).
  */
 export const copilotAdapter: AgentAdapter = {
   kind: 'copilot',

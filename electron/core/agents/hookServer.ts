@@ -52,13 +52,17 @@ export const codexNotifySchema = z.looseObject({
 /**
  * GitHub Copilot CLI's hook events (1.0.102) as the Claude Code events they are. Its hook JSON
  * names no event (`{"sessionId","timestamp","cwd",…}`, keys in camel case), so each hook command
- * names its own (HOOK_ENV.event, sent in HOOK_EVENT_HEADER).
+ * names its own (HOOK_ENV.event, sent in HOOK_EVENT_HEADER) — except `notification`, whose JSON is
+ * Claude Code's (`"hook_event_name":"Notification","notification_type":"permission_prompt"` when
+ * a tool waits for the user's permission). Its `permissionRequest` is not taken: it comes before
+ * the rules that may allow the tool without asking.
  */
 export const COPILOT_HOOK_EVENTS = {
   sessionStart: 'SessionStart',
   userPromptSubmitted: 'UserPromptSubmit',
   preToolUse: 'PreToolUse',
   postToolUse: 'PostToolUse',
+  notification: 'Notification',
   agentStop: 'Stop',
   sessionEnd: 'SessionEnd',
 } as const;
