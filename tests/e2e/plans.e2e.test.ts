@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { servedWithProject } from './harness';
+import { DialogDidNotOpen, openDialog, servedWithProject } from './harness';
 
 // Many browsers run at once on two cores: polls and the test get the other e2e tests' budgets.
 const SLOW = { timeout: 30_000 };
@@ -14,8 +14,7 @@ describe('plan import in browser mode', () => {
   it('previews a real plan with its phases, edges and unknown assignees, fixes a task, imports it onto the board', async () => {
     const { page } = await servedWithProject({ width: 1500, height: 900 });
 
-    await page.getByRole('button', { name: 'Import plan' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Import a plan' });
+    const dialog = await openDialog(page, page.getByRole('button', { name: 'Import plan' }), 'Import a plan');
     await dialog.getByLabel('Plan file').setInputFiles(phased);
     await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/15 of 15 tasks · 46 dependencies · \d+ phases/);
     // Cursor is no agent kind Switchyard runs: it is kept as text and said so.
@@ -46,5 +45,16 @@ describe('plan import in browser mode', () => {
 
     await page.getByLabel('Search tasks').fill('Renamed in the preview');
     await expect.poll(() => page.locator('.card-title').allTextContents(), SLOW).toEqual(['Renamed in the preview']);
+  }, 120_000);
+
+  it('says at once that the import dialog could not open when its code cannot be fetched, and why', async () => {
+    const { page } = await servedWithProject({ width: 1500, height: 900 });
+    await page.route('**/assets/PlanImportDialog-*.js', (route) => route.abort('connectionrefused'));
+    const started = Date.now();
+    const opened = openDialog(page, page.getByRole('button', { name: 'Import plan' }), 'Import a plan');
+    await expect(opened).rejects.toThrow(DialogDidNotOpen);
+    await expect(opened).rejects.toThrow(/its code could not load; alerts: \["Could not load [^"]*PlanImportDialog/);
+    // Told by the page's own alert, not found out by waiting the whole step out.
+    expect(Date.now() - started).toBeLessThan(SLOW.timeout);
   }, 120_000);
 });

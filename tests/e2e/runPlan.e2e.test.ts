@@ -10,6 +10,7 @@ import { DEPENDENT_NOTES } from '../fixtures/notePlans';
 import { answerQuestions, installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
+import { openDialog, watchPage } from './harness';
 
 /** A plan's whole run on a busy 2-core machine: two agents, each asking twice (ms). */
 const SLOW = { timeout: 60_000 };
@@ -35,10 +36,9 @@ describe('running a plan in browser mode', () => {
     const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+      const page = watchPage(await browser.newPage({ viewport: { width: 1500, height: 900 } }));
       await page.goto(server.loginUrl);
-      await page.getByRole('button', { name: 'Import plan' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Import a plan' });
+      const dialog = await openDialog(page, page.getByRole('button', { name: 'Import plan' }), 'Import a plan');
       await dialog.getByLabel('Plan file').setInputFiles(planFile);
       await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/2 of 2 tasks · 1 dependencies/);
       await dialog.getByRole('button', { name: 'Import 2 tasks' }).click();
