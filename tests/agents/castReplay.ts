@@ -3,7 +3,7 @@ import xtermHeadless from '@xterm/headless';
 import type { AgentKind } from '../../shared/contract';
 import type { StateChange } from '../../shared/contract/sessionState';
 import { AGENT_ADAPTERS } from '../../electron/core/agents/launcher';
-import { hookPayloadSchema } from '../../electron/core/agents/hookServer';
+import { readHookPayload } from '../../electron/core/agents/hookServer';
 import { StateEngine } from '../../electron/core/agents/stateEngine';
 
 const { Terminal } = xtermHeadless;
@@ -51,7 +51,9 @@ export async function replayCast(kind: AgentKind, cast: Cast, options: { watchdo
       await new Promise<void>((resolve) => term.write(data, resolve));
       push(engine.screen(screen(), at));
     } else if (type === 'h') {
-      push(engine.hook(hookPayloadSchema.parse(JSON.parse(data)), at));
+      const payload = readHookPayload(JSON.parse(data));
+      if (payload === null) throw new Error(`not a hook payload at ${seconds} s: ${data.slice(0, 200)}`);
+      push(engine.hook(payload, at));
     } else if (type === 'x') {
       const signal = /^signal (\d+)$/.exec(data);
       push(signal ? engine.exit(null, Number(signal[1]), at) : engine.exit(Number(data), null, at));
