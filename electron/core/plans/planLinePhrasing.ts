@@ -2,12 +2,12 @@ import type { InlineCode, PhrasingContent, Text } from 'mdast';
 import type { Point } from 'unist';
 
 /**
- * Characters that make a span of text more than literal text (outside code spans): escapes,
- * emphasis with "_", HTML and autolinks, character references, strikethrough, table cells, and a
- * tab or a NUL (which the full parser reads specially). A "](" is checked beside it; "*" is read
- * by strongIn.
+ * What makes a span of text more than literal text (outside code spans): escapes, emphasis
+ * with "_", HTML and autolinks, strikethrough, table cells, a tab or a NUL (which the full parser
+ * reads specially), a "](" (a link), and "&" starting a character reference ("&amp;", "&#35;"; a
+ * lone "&" is text). "*" is read by strongIn.
  */
-const SPECIAL_RE = /[\\_<&~|\t\0]|\]\(/;
+const SPECIAL_RE = /[\\_<~|\t\0]|\]\(|&(?:#|[A-Za-z][A-Za-z0-9]*;)/;
 
 /** The phrasing (inline content) of the lines the line reader reads (planLineReader.ts), node for node as mdast has it. */
 export class LinePhrasing {

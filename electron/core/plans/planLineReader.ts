@@ -131,6 +131,16 @@ class LineReader {
     return BLANK_RE.test(content) || ANY_HEADING_RE.test(content);
   }
 
+  /**
+   * Whether the line starts a list right under a paragraph, ending it: a one-line item the reader
+   * reads, and when numbered, numbered 1 (any other number goes on with the paragraph).
+   */
+  private startsListUnder(index: number): boolean {
+    if (index >= this.count) return false;
+    const item = this.item(index);
+    return item !== undefined && (item.start === null || item.start === 1);
+  }
+
   private heading(index: number, content: string): number | undefined {
     const match = FAST_HEADING_RE.exec(content);
     if (!match) return undefined;
@@ -147,7 +157,7 @@ class LineReader {
   private paragraph(index: number): number | undefined {
     let last = index;
     while (last + 1 < this.count && this.isParagraphLine(this.content(last + 1))) last++;
-    if (!this.isParagraphLine(this.content(index)) || !this.endsBlock(last + 1)) return undefined;
+    if (!this.isParagraphLine(this.content(index)) || !(this.endsBlock(last + 1) || this.startsListUnder(last + 1))) return undefined;
     const from = this.starts[index]!;
     const to = this.ends[last]!;
     const children = last === index ? this.phrasing.line(from, to) : this.phrasing.lines(this.starts, this.ends, index, last);
@@ -269,7 +279,7 @@ class LineReader {
       }
       const blank = BLANK_RE.test(content);
       // After a blank line, only a line of words: micromark reads a list item there by what came before.
-      if (fresh && blankBefore && !blank && !BLOCK_START_RE.test(content)) return at;
+      if (fresh && blankBefore && this.isParagraphLine(content)) return at;
       blankBefore = blank;
       scan.take(content);
     }
