@@ -168,7 +168,9 @@ async function importPlan(file: string, flags: ImportFlags): Promise<void> {
     const source = { projectId: project.id, path: resolve(file) };
     print(await access.call<ParsedPlan>('plans.preview', source));
     const result = await access.call<PlanImportResult>('plans.import', source);
-    const kept = result.keptTasks.length > 0 ? `; ${result.keptTasks.length} tasks already started kept the agent, model, prompt, priority and acceptance they started with (${shownKeys(result.keptTasks)})` : '';
+    const started = result.keptTasks.length;
+    const kept =
+      started > 0 ? `; ${started} ${started === 1 ? 'task' : 'tasks'} already started kept the agent, model, prompt, priority and acceptance they started with (${shownKeys(result.keptTasks)})` : '';
     const summary = `imported into ${project.name} (${project.path}): ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.edges} dependencies${result.notInPlan > 0 ? `; ${result.notInPlan} earlier tasks no longer in the plan were kept` : ''}${kept}`;
     // With --json, stdout carries only the plan's JSON; the summary goes beside it.
     if (flags.json) console.error(summary);

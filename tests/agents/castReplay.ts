@@ -3,15 +3,18 @@ import xtermHeadless from '@xterm/headless';
 import type { AgentKind } from '../../shared/contract';
 import type { StateChange } from '../../shared/contract/sessionState';
 import { AGENT_ADAPTERS } from '../../electron/core/agents/launcher';
-import { hookPayloadSchema } from '../../electron/core/agents/hookServer';
+import { readHookPayload } from '../../electron/core/agents/hookServer';
 import { StateEngine } from '../../electron/core/agents/stateEngine';
 
 const { Terminal } = xtermHeadless;
 
 export interface Cast {
   header: { width: number; height: number; command?: string };
-  /** [seconds, kind, data]: 'o' output, 'i' input, 'h' hook payload, 'x' exit code or "signal <n>". */
-  events: [number, string, string][];
+  /**
+   * [seconds, kind, data]: 'o' output, 'i' input, 'h' hook payload (with the event its hook command
+   * named as a fourth element, for an agent whose JSON does not), 'x' exit code or "signal <n>".
+   */
+  events: [number, string, string, string?][];
 }
 
 export function readCast(path: string): Cast {
@@ -38,7 +41,7 @@ export async function replayCast(kind: AgentKind, cast: Cast, options: { watchdo
     for (let y = 0; y < term.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
     return lines;
   };
-  for (const [seconds, type, data] of cast.events) {
+  for (const [seconds, type, data, event] of cast.events) {
     const at = start + Math.round(seconds * 1000);
     for (let due = engine.due(); due !== null && due <= at; due = engine.due()) {
       const change = engine.tick(due);
@@ -51,7 +54,9 @@ export async function replayCast(kind: AgentKind, cast: Cast, options: { watchdo
       await new Promise<void>((resolve) => term.write(data, resolve));
       push(engine.screen(screen(), at));
     } else if (type === 'h') {
-      push(engine.hook(hookPayloadSchema.parse(JSON.parse(data)), at));
+      const payload = readHookPayload(JSON.parse(data), event);
+      if (payload === null) throw new Error(`not a hook payload at ${seconds} s: ${data.slice(0, 200)}`);
+      push(engine.hook(payload, at));
     } else if (type === 'x') {
       const signal = /^signal (\d+)$/.exec(data);
       push(signal ? engine.exit(null, Number(signal[1]), at) : engine.exit(Number(data), null, at));

@@ -54,6 +54,27 @@ describe('Codex CLI recordings', () => {
   });
 });
 
+describe('Codex CLI recordings with its notify program', () => {
+  it("two turns, each ended by notify; the notify of the thread that names the task, mid-turn, changes nothing", async () => {
+    const { changes, states } = await replay('codex', 'codex/notify-two-turns-exit.cast');
+    // The folder-trust question was answered before a reading settled; the title's spinner shows each turn's work.
+    expect(states).toEqual(['idle/screen', 'working/title', 'idle/hook', 'working/title', 'idle/screen', 'idle/hook', 'exited/exit']);
+    // The first turn ended at its own notify (3.78 s), not at the title thread's (1.56 s).
+    expect(changes[2]).toMatchObject({ detail: 'Hello from the model (1).', at: 1_000_000 + 3_783 });
+    expect(changes[5]?.detail).toBe('Hello from the model (2).');
+  });
+});
+
+describe('GitHub Copilot CLI recordings with the hooks of a plugin of ours', () => {
+  it('a turn that asks to run a command, seen by its hooks: working, needs input, working, idle; Ctrl-C twice', async () => {
+    const { changes, states } = await replay('copilot', 'copilot/hooks-permission-turn-exit.cast');
+    expect(states.slice(-6)).toEqual(['idle/hook', 'working/hook', 'needs_input/hook', 'working/hook', 'idle/hook', 'exited/exit']);
+    expect(changes.at(-5)?.detail).toBe('list the files');
+    expect(changes.at(-4)?.detail).toBe('Run command: touch made-by-tool && ls');
+    expect(changes.at(-3)?.detail).toBe('bash');
+  });
+});
+
 describe('Gemini CLI recordings', () => {
   it('the trust dialog is a question; a CLI that needs SIGKILL has failed', async () => {
     const { changes, states } = await replay('gemini', 'gemini/trust-dialog.cast');

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeCore } from '../helpers/core';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
 import { repoRoot, samplePlanPath } from './samplePlans';
@@ -89,6 +90,24 @@ describe('switchyard import-plan and tasks', () => {
     expect(rows[6]).toMatchObject({ title: 'Git worktree creation/cleanup automation', status: 'backlog', ready: true, dependsOn: [] });
     const text = switchyard(['tasks', '--project', repo, '--data-dir', dataDir]);
     expect(text.stdout.trimEnd().split('\n')).toHaveLength(32);
+  }, CLI_RUNS_TIMEOUT_MS);
+
+  it('says on a re-import which started tasks kept the agent they run with', async () => {
+    const dataDir = tempDir();
+    const repo = makeRepo();
+    const plan = join(tempDir(), 'plan.md');
+    writeFileSync(plan, '# P\n### Task 1: One\n**Assignee:** Codex\n\n### Task 2: Two\n**Assignee:** Codex\n');
+    expect(switchyard(['import-plan', plan, '--project', repo, '--data-dir', dataDir]).code).toBe(0);
+    const core = makeCore(dataDir);
+    const [project] = core.projects.list();
+    const one = core.tasks.list(project!.id).find((t) => t.planKey === '1')!;
+    const moved = await core.dispatch('tasks.update', { id: one.id, patch: { status: 'running' } });
+    expect(moved.ok).toBe(true);
+    await core.dispose();
+    writeFileSync(plan, '# P\n### Task 1: One\n**Assignee:** Gemini\n\n### Task 2: Two\n**Assignee:** Gemini\n');
+    const again = switchyard(['import-plan', plan, '--project', repo, '--data-dir', dataDir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/0 created, 1 updated, 1 unchanged, 0 dependencies; 1 task already started kept the agent, model, prompt, priority and acceptance they started with \(1\)$/m);
   }, CLI_RUNS_TIMEOUT_MS);
 
   it('fails with one line and a non-zero code: missing file, binary file, a cycle, a folder that is no repository', () => {

@@ -171,15 +171,20 @@ export class DependencyCache implements Disposable {
     return `${said.join('; ')} (${choice.reason})`;
   }
 
+  /** Removes an entry that cannot be hydrated from as it is, and says why in the log. */
+  private async evictUnfit(folder: CachedFolder, why: string): Promise<void> {
+    await this.entries.remove(folder.key);
+    this.changed();
+    this.parts.log.warn(`cache entry ${folder.key} (${folder.folder}) ${why}`);
+  }
+
   private async placeEntry(folder: CachedFolder, target: string, strategy: PlacementStrategy, project: Project): Promise<true | string> {
     const entries = this.entries;
     const [entry, stored] = await Promise.all([entries.read(folder.key), strategy === 'hardlink' ? entries.readStatDigest(folder.key) : undefined]);
     if (!entry) return 'not cached yet, the setup script installs it';
     if (strategy === 'hardlink' && !entry.sealed) {
       // Stored before entries were sealed: its files are writable through a link, so it is stored again.
-      await entries.remove(folder.key);
-      this.changed();
-      this.parts.log.info(`cache entry ${folder.key} (${folder.folder}) was stored with writable files: evicted, to be stored again sealed`);
+      await this.evictUnfit(folder, 'was stored with writable files: evicted, to be stored again sealed');
       return 'the cached copy was stored with writable files and was evicted, the setup script installs it and stores it read-only';
     }
     // A folder such as vendor/bundle needs its parent; node_modules has the worktree.
@@ -205,9 +210,7 @@ export class DependencyCache implements Disposable {
       }
       if (changed !== undefined) {
         await rm(staging, { recursive: true, force: true });
-        await entries.remove(folder.key);
-        this.changed();
-        this.parts.log.warn(`cache entry ${folder.key} (${folder.folder}) changed through a hardlink (${changed}): evicted`);
+        await this.evictUnfit(folder, `changed through a hardlink (${changed}): evicted`);
         return `the cached copy had changed (${changed}) and was evicted, the setup script installs it`;
       }
       await rename(staging, target);

@@ -1,10 +1,11 @@
-import type { Heading, InlineCode, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Text } from 'mdast';
+import type { Heading, List, ListItem, Paragraph, Root, RootContent } from 'mdast';
 import type { Point } from 'unist';
 import { isCleanEnd, OpenBlockScan } from './planBlockScan';
+import { LinePhrasing } from './planLinePhrasing';
 
 /**
  * Most lines of a plan are ATX headings, one-line list items ("- [ ] T-4 …", "2. …"), plain
- * paragraphs and blank lines, with no inline markdown but `code`. This reader builds their
+ * paragraphs and blank lines, with no inline markdown but `code` and **strong** (planLinePhrasing.ts). This reader builds their
  * markdown tree itself, node for node and position for position what micromark and
  * mdast-util-from-markdown build (tests/plans/lineReader.test.ts holds it to that over every plan
  * and hostile inputs), and hands each run of other blocks (emphasis, links, tables, fences, HTML,
@@ -14,13 +15,6 @@ import { isCleanEnd, OpenBlockScan } from './planBlockScan';
 /** The full parser: what the line reader hands the blocks it does not read. */
 export type FullParser = (text: string) => Root;
 
-/**
- * Characters that make a span of text more than literal text (outside code spans): escapes,
- * emphasis with "_", HTML and autolinks, character references, strikethrough, table cells, and a
- * tab or a NUL (which the full parser reads specially). A "](" is checked beside it; "*" is read
- * by strongIn.
- */
-const SPECIAL_RE = /[\\_<&~|\t\0]|\]\(/;
 /** An ATX heading the line reader reads: one space, content without a closing "#" or edge spaces. */
 const FAST_HEADING_RE = /^(#{1,6}) (?! )(.*[^ #])$/;
 /** Any ATX heading: it ends a paragraph or a list before it. */
@@ -59,6 +53,7 @@ class LineReader {
   /** How many entries of `starts` begin a line a point can be on (the end of a text that ends with a line ending is on a line of its own). */
   private readonly pointLines: number;
   private readonly children: RootContent[] = [];
+  private readonly phrasing: LinePhrasing;
 
   constructor(
     private readonly text: string,
@@ -95,6 +90,7 @@ class LineReader {
     this.starts[count] = text.length;
     this.count = count;
     this.pointLines = count === 0 || this.ends[count - 1] !== text.length ? count + 1 : count;
+    this.phrasing = new LinePhrasing(text, (offset) => this.point(offset));
   }
 
   read(): Root {
@@ -140,7 +136,7 @@ class LineReader {
     if (!match) return undefined;
     const start = this.starts[index]!;
     const end = this.ends[index]!;
-    const children = this.inline(start + match[1]!.length + 1, end);
+    const children = this.phrasing.line(start + match[1]!.length + 1, end);
     if (!children) return undefined;
     const node: Heading = { type: 'heading', depth: match[1]!.length as Heading['depth'], children, position: this.position(start, end) };
     this.children.push(node);
@@ -154,7 +150,7 @@ class LineReader {
     if (!this.isParagraphLine(this.content(index)) || !this.endsBlock(last + 1)) return undefined;
     const from = this.starts[index]!;
     const to = this.ends[last]!;
-    const children = last === index ? this.inline(from, to) : this.multilineInline(index, last);
+    const children = last === index ? this.phrasing.line(from, to) : this.phrasing.lines(this.starts, this.ends, index, last);
     if (!children) return undefined;
     const node: Paragraph = { type: 'paragraph', children, position: this.position(from, to) };
     this.children.push(node);
@@ -220,7 +216,7 @@ class LineReader {
       return undefined;
     }
     if (words.charCodeAt(words.length - 1) === 32) return undefined;
-    const children = this.inline(from, end);
+    const children = this.phrasing.line(from, end);
     if (!children) return undefined;
     const paragraph: Paragraph = { type: 'paragraph', children, position: this.position(from, end) };
     const node: ListItem = {
@@ -231,90 +227,6 @@ class LineReader {
       position: this.position(start, end),
     };
     return { node, marker: match[1] ?? match[3]!, start: match[2] === undefined ? null : Number.parseInt(match[2], 10) };
-  }
-
-  /**
-   * The phrasing of one line: text, code spans and strong emphasis as CommonMark reads them, or
-   * undefined when the line holds anything else markdown reads. A run of backticks opens a code
-   * span that the next run of the same length closes, else it is text; `**` runs outside code
-   * spans are read when each can only open or only close and they alternate (see strongIn).
-   * `lineOfMany`: the line is one of a paragraph's several, and a backtick run left open here
-   * could close on a later line, so it is left to the full parser.
-   */
-  private inline(from: number, to: number, nodes: PhrasingContent[] = [], lineOfMany = false): PhrasingContent[] | undefined {
-    const line = this.text.slice(from, to);
-    let textStart = 0;
-    let at = line.indexOf('`');
-    while (at !== -1) {
-      let runEnd = at;
-      while (line.charCodeAt(runEnd) === 96) runEnd++;
-      const size = runEnd - at;
-      const close = closingRun(line, runEnd, size);
-      if (close === -1) {
-        if (lineOfMany) return undefined;
-        at = line.indexOf('`', runEnd);
-        continue;
-      }
-      if (!this.pushPhrasing(nodes, line, from, textStart, at)) return undefined;
-      let value = line.slice(runEnd, close);
-      if (value.length >= 2 && value.charCodeAt(0) === 32 && value.charCodeAt(value.length - 1) === 32 && /[^ ]/.test(value)) value = value.slice(1, -1);
-      const code: InlineCode = { type: 'inlineCode', value, position: this.position(from + at, from + close + size) };
-      nodes.push(code);
-      textStart = close + size;
-      at = line.indexOf('`', textStart);
-    }
-    if (!this.pushPhrasing(nodes, line, from, textStart, line.length)) return undefined;
-    return nodes;
-  }
-
-  /**
-   * The phrasing of a paragraph of several lines, each read as one line: a code span or strong
-   * emphasis that would reach over a line ending is left to the full parser. The line endings are
-   * kept in the text as written.
-   */
-  private multilineInline(first: number, last: number): PhrasingContent[] | undefined {
-    const nodes: PhrasingContent[] = [];
-    for (let index = first; index <= last; index++) {
-      if (!this.inline(this.starts[index]!, this.ends[index]!, nodes, true)) return undefined;
-      if (index < last) this.pushText(nodes, this.ends[index]!, this.starts[index + 1]!);
-    }
-    return nodes;
-  }
-
-  /** Text and strong emphasis in `line`[from, to) (`base` is the line's offset), unless markdown would read more there. */
-  private pushPhrasing(nodes: PhrasingContent[], line: string, base: number, from: number, to: number): boolean {
-    if (from === to) return true;
-    const value = line.slice(from, to);
-    if (SPECIAL_RE.test(value)) return false;
-    if (!value.includes('*')) {
-      this.pushText(nodes, base + from, base + to);
-      return true;
-    }
-    const runs = strongIn(line, from, to);
-    if (!runs) return false;
-    let at = from;
-    for (let i = 0; i < runs.length; i += 2) {
-      const open = runs[i]!;
-      const close = runs[i + 1]!;
-      this.pushText(nodes, base + at, base + open);
-      const inner: Text = { type: 'text', value: line.slice(open + 2, close), position: this.position(base + open + 2, base + close) };
-      nodes.push({ type: 'strong', children: [inner], position: this.position(base + open, base + close + 2) });
-      at = close + 2;
-    }
-    this.pushText(nodes, base + at, base + to);
-    return true;
-  }
-
-  /** Text from `from` to `to` of the whole text, joined to a text node that ends there (as mdast merges them). */
-  private pushText(nodes: PhrasingContent[], from: number, to: number): void {
-    if (from === to) return;
-    const last = nodes.at(-1);
-    if (last?.type === 'text' && last.position!.end.offset === from) {
-      last.value += this.text.slice(from, to);
-      last.position!.end = this.point(to);
-      return;
-    }
-    nodes.push({ type: 'text', value: this.text.slice(from, to), position: this.position(from, to) });
   }
 
   /**
@@ -363,47 +275,6 @@ class LineReader {
     }
     return this.count;
   }
-}
-
-/** ASCII punctuation, as CommonMark's flanking rules read it beside a delimiter run. */
-const PUNCTUATION_RE = /[!-/:-@[-`{-~]/;
-
-/**
- * The `**` runs of `line`[from, to) as pairs of offsets (opening, closing, …), when strong
- * emphasis there is plain to read: every run of asterisks is two long, beside an ASCII character
- * or the line's edge; each opening run can only open (left-flanking, not right-flanking) and each
- * closing run can only close, and they alternate. Else undefined: the full parser reads the line.
- */
-function strongIn(line: string, from: number, to: number): number[] | undefined {
-  const runs: number[] = [];
-  for (let at = line.indexOf('*', from); at !== -1 && at < to; at = line.indexOf('*', at + 2)) {
-    if (line.charCodeAt(at + 1) !== 42 || line.charCodeAt(at + 2) === 42 || at + 2 > to) return undefined;
-    const before = at === 0 ? ' ' : line[at - 1]!;
-    const after = at + 2 >= line.length ? ' ' : line[at + 2]!;
-    if (before.charCodeAt(0) > 127 || after.charCodeAt(0) > 127) return undefined;
-    const beforeSpace = before === ' ';
-    const afterSpace = after === ' ';
-    const beforePunct = PUNCTUATION_RE.test(before);
-    const afterPunct = PUNCTUATION_RE.test(after);
-    const left = !afterSpace && (!afterPunct || beforeSpace || beforePunct);
-    const right = !beforeSpace && (!beforePunct || afterSpace || afterPunct);
-    const opening = runs.length % 2 === 0;
-    if (opening ? !left || right : !right || left) return undefined;
-    runs.push(at);
-  }
-  return runs.length % 2 === 0 ? runs : undefined;
-}
-
-/** Where the next run of exactly `size` backticks starts in `line` from `from` on, or -1. */
-function closingRun(line: string, from: number, size: number): number {
-  let at = line.indexOf('`', from);
-  while (at !== -1) {
-    let end = at;
-    while (line.charCodeAt(end) === 96) end++;
-    if (end - at === size) return at;
-    at = line.indexOf('`', end);
-  }
-  return -1;
 }
 
 /** Moves a node parsed from a run starting at `offset` (on line `line` + 1, at its start) to its place in the whole text. */

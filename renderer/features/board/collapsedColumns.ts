@@ -20,6 +20,11 @@ export const useCollapsedColumns = create<{ collapsed: TaskStatus[] }>(() => ({ 
 export function toggleColumn(status: TaskStatus): void {
   const { collapsed } = useCollapsedColumns.getState();
   const next = collapsed.includes(status) ? collapsed.filter((s) => s !== status) : [...collapsed, status];
-  localStorage.setItem(COLLAPSED_COLUMNS_KEY, JSON.stringify(next));
+  // Storage full or refused (a private window): the column still folds, for this page's life.
+  try {
+    localStorage.setItem(COLLAPSED_COLUMNS_KEY, JSON.stringify(next));
+  } catch {
+    // Remembered in memory only.
+  }
   useCollapsedColumns.setState({ collapsed: next });
 }

@@ -124,6 +124,8 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     // Text dropped into a text field is that field's; anywhere else, dropped text is a plan too.
     if (dropped === null || (typeof dropped === 'string' && takesText(event.target))) return;
     event.preventDefault();
+    // One plan is read at a time: a drop while one is read would race it for the preview.
+    if (busy) return;
     void readPasted(dropped);
   };
   // Before a plan is shown, a paste anywhere in the dialog but a text field is the plan.
@@ -323,6 +325,18 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
             Imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged
             {result.notInPlan > 0 && `, ${result.notInPlan} no longer in the plan (kept)`} · {result.edges} dependencies.
           </p>
+        )}
+        {result && result.keptTasks.length > 0 && (
+          <div className="plan-kept" role="note" aria-label="Started tasks kept as they run">
+            <p>Started tasks keep what they run with; the plan now says otherwise for:</p>
+            <ul>
+              {result.keptTasks.map((t) => (
+                <li key={t.id}>
+                  {t.key} {t.title} ({t.status}): {t.fields.join(', ')}
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
         <div className="dialog-actions">
           {loaded && (

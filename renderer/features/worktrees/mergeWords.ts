@@ -1,6 +1,6 @@
 import type { OutputOf } from '../../../shared/contract';
 
-export type MergeResult = OutputOf<'review.merge'>;
+type MergeResult = OutputOf<'review.merge'>;
 
 function counted(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
