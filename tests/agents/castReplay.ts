@@ -10,8 +10,11 @@ const { Terminal } = xtermHeadless;
 
 export interface Cast {
   header: { width: number; height: number; command?: string };
-  /** [seconds, kind, data]: 'o' output, 'i' input, 'h' hook payload, 'x' exit code or "signal <n>". */
-  events: [number, string, string][];
+  /**
+   * [seconds, kind, data]: 'o' output, 'i' input, 'h' hook payload (with the event its hook command
+   * named as a fourth element, for an agent whose JSON does not), 'x' exit code or "signal <n>".
+   */
+  events: [number, string, string, string?][];
 }
 
 export function readCast(path: string): Cast {
@@ -38,7 +41,7 @@ export async function replayCast(kind: AgentKind, cast: Cast, options: { watchdo
     for (let y = 0; y < term.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
     return lines;
   };
-  for (const [seconds, type, data] of cast.events) {
+  for (const [seconds, type, data, event] of cast.events) {
     const at = start + Math.round(seconds * 1000);
     for (let due = engine.due(); due !== null && due <= at; due = engine.due()) {
       const change = engine.tick(due);
@@ -51,7 +54,7 @@ export async function replayCast(kind: AgentKind, cast: Cast, options: { watchdo
       await new Promise<void>((resolve) => term.write(data, resolve));
       push(engine.screen(screen(), at));
     } else if (type === 'h') {
-      const payload = readHookPayload(JSON.parse(data));
+      const payload = readHookPayload(JSON.parse(data), event);
       if (payload === null) throw new Error(`not a hook payload at ${seconds} s: ${data.slice(0, 200)}`);
       push(engine.hook(payload, at));
     } else if (type === 'x') {

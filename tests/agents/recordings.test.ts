@@ -65,6 +65,16 @@ describe('Codex CLI recordings with its notify program', () => {
   });
 });
 
+describe('GitHub Copilot CLI recordings with the hooks of a plugin of ours', () => {
+  it('a turn that asks to run a command, seen by its hooks: working, needs input, working, idle; Ctrl-C twice', async () => {
+    const { changes, states } = await replay('copilot', 'copilot/hooks-permission-turn-exit.cast');
+    expect(states.slice(-6)).toEqual(['idle/hook', 'working/hook', 'needs_input/hook', 'working/hook', 'idle/hook', 'exited/exit']);
+    expect(changes.at(-5)?.detail).toBe('list the files');
+    expect(changes.at(-4)?.detail).toBe('Run command: touch made-by-tool && ls');
+    expect(changes.at(-3)?.detail).toBe('bash');
+  });
+});
+
 describe('Gemini CLI recordings', () => {
   it('the trust dialog is a question; a CLI that needs SIGKILL has failed', async () => {
     const { changes, states } = await replay('gemini', 'gemini/trust-dialog.cast');

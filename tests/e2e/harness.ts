@@ -172,7 +172,7 @@ export async function openDialog(page: Page, opener: Locator, name: string | Reg
 /**
  * A new serve on a new data folder, with one page open (of the size given) that has added a new
  * repository as a project and shows its board: the add has finished (the field is empty again, the
- * project selected), so what a test does next does not race it.
+ * project selected, the run's status in), so what a test does next does not race it.
  */
 export async function servedWithProject(viewport?: { width: number; height: number }) {
   const served = await startServe(tempDir('switchyard-e2e-'));
@@ -186,6 +186,8 @@ export async function servedWithProject(viewport?: { width: number; height: numb
   await page.getByRole('region', { name: `Tasks of ${basename(repo)}` }).waitFor({ timeout: PAGE_STEP_TIMEOUT_MS });
   await page.getByRole('navigation', { name: 'Projects' }).getByRole('button', { name: new RegExp(`^${basename(repo)}`) }).and(page.locator('[aria-current="true"]')).waitFor({ timeout: PAGE_STEP_TIMEOUT_MS });
   await expect.poll(() => field.inputValue(), { timeout: PAGE_STEP_TIMEOUT_MS }).toBe('');
+  // The run's status is in: the last part of the board's header to load.
+  await expect.poll(() => page.getByRole('button', { name: 'Run', exact: true }).isEnabled(), { timeout: PAGE_STEP_TIMEOUT_MS }).toBe(true);
   return { served, browser, page };
 }
 

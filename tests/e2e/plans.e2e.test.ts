@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DialogDidNotOpen, openDialog, servedWithProject } from './harness';
+import { makeRepo } from '../helpers/gitRepo';
+import { tempDir } from '../helpers/tempDir';
+import { DialogDidNotOpen, launchBrowser, openDialog, servedWithProject, startServe } from './harness';
 
 // Many browsers run at once on two cores: polls and the test get the other e2e tests' budgets.
 const SLOW = { timeout: 30_000 };
@@ -56,5 +58,32 @@ describe('plan import in browser mode', () => {
     await expect(opened).rejects.toThrow(/its code could not load; alerts: \["Could not load [^"]*PlanImportDialog/);
     // Told by the page's own alert, not found out by waiting the whole step out.
     expect(Date.now() - started).toBeLessThan(SLOW.timeout);
+  }, 120_000);
+
+  it('keeps Import plan where it first showed while the new project’s board loads, so a click aimed at it does not land on another control', async () => {
+    const served = await startServe(tempDir('switchyard-e2e-'));
+    const page = await (await launchBrowser()).newPage({ viewport: { width: 1500, height: 900 } });
+    // Every frame from the first one on, where the button is (once it is there).
+    await page.addInitScript(() => {
+      const places: string[] = [];
+      Object.assign(window, { importPlanPlaces: places });
+      const frame = () => {
+        const button = document.querySelector('[data-command="import-plan"]');
+        if (button) {
+          const box = button.getBoundingClientRect();
+          const place = `${Math.round(box.x)},${Math.round(box.y)}`;
+          if (places.at(-1) !== place) places.push(place);
+        }
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
+    await page.goto(served.loginUrl);
+    await page.getByLabel('Add a repository').fill(makeRepo());
+    await page.getByRole('button', { name: 'Add project' }).click();
+    // Settled: the run's status is in (its button enabled).
+    await expect.poll(() => page.getByRole('button', { name: 'Run', exact: true }).isEnabled(), SLOW).toBe(true);
+    const places = await page.evaluate(() => (window as unknown as { importPlanPlaces: string[] }).importPlanPlaces);
+    expect(places, 'where Import plan was, frame by frame, while the board loaded').toHaveLength(1);
   }, 120_000);
 });

@@ -39,7 +39,18 @@ export function RunControl({ projectId }: { projectId: string }) {
     };
   }, [client, projectId]);
 
-  if (!status || status.projectId !== projectId) return null;
+  // Until the status is in, the control holds its place: the header's buttons must not move under the pointer.
+  if (!status || status.projectId !== projectId)
+    return (
+      <div className="run-control" aria-label="Run" aria-busy="true">
+        <button type="button" className="primary" disabled>
+          Run
+        </button>
+        <span className="muted small" style={{ visibility: 'hidden' }}>
+          0 running · 0 waiting
+        </span>
+      </div>
+    );
   const toggle = () =>
     client
       .call(status.active ? 'scheduler.pause' : 'scheduler.run', { projectId })
