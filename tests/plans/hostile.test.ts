@@ -171,6 +171,14 @@ function nestedPlan(): string {
   return `# Nested\n\n${ladder(64, 20_000, 'a task nested under the one above, as deep as it goes')}`;
 }
 
+/**
+ * Longest a ping may wait while the core reads a hostile plan (ms). Such plans held the core for
+ * seconds before they were refused off its thread; a ping's wait on a loaded two-core machine is
+ * timer and scheduling noise of up to a few hundred milliseconds (240 ms measured at a load of 20),
+ * so the bound tells a held core from a busy machine without failing on the second.
+ */
+const HELD_CORE_MS = 1_000;
+
 /** What the core answered, and the longest a ping waited for its answer while it was working. */
 async function whilePinged<T>(core: ReturnType<typeof makeCore>, projectId: string, work: () => Promise<T>): Promise<{ result: T; slowestPingMs: number; pings: number }> {
   const PING_EVERY_MS = 10;
@@ -224,7 +232,7 @@ afterEach(async () => {
 });
 
 describe('plans that would hold the core', () => {
-  it('refuses the 1.6 MB plan of 64-level nested lists as too deep, while the core answers pings within 100 ms', async () => {
+  it('refuses the 1.6 MB plan of 64-level nested lists as too deep, while the core goes on answering pings', async () => {
     const { core, project } = await warmCore();
     const content = nestedPlan();
     expect(content.length).toBeGreaterThan(1_500_000);
@@ -236,7 +244,7 @@ describe('plans that would hold the core', () => {
       error: { code: 'BAD_PLAN', details: { reason: 'too-deep', limit: MAX_PLAN_NESTING_DEPTH, line: 3 + MAX_PLAN_NESTING_DEPTH } },
     });
     expect(pings).toBeGreaterThan(0);
-    expect(slowestPingMs).toBeLessThan(100);
+    expect(slowestPingMs).toBeLessThan(HELD_CORE_MS);
     // The same refusal on the calling thread (the CLI's path), naming the line that goes too deep.
     expect(refusal(() => parsePlanText(content)).message).toBe(
       `line ${3 + MAX_PLAN_NESTING_DEPTH} of the plan is nested ${MAX_PLAN_NESTING_DEPTH + 1} lists or quotes deep; the importer reads at most ${MAX_PLAN_NESTING_DEPTH}`,
@@ -273,7 +281,7 @@ describe('plans that would hold the core', () => {
     const { result, slowestPingMs } = await whilePinged(core, project.id, () => previewIn(core, project.id, content));
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(result).toMatchObject({ ok: false, error: { code: 'BAD_PLAN', details: { reason: 'too-much-work', limit: MAX_PLAN_NESTING_WORK } } });
-    expect(slowestPingMs).toBeLessThan(100);
+    expect(slowestPingMs).toBeLessThan(HELD_CORE_MS);
   });
 
   it('keeps plans whose tasks have sub-items well within the work limit, and reads them', async () => {
