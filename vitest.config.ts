@@ -16,5 +16,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A condition polled for (a browser's page, a process's output) may take seconds on two loaded
+    // cores; a poll that names no timeout gets this, not vitest's one second.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
