@@ -146,6 +146,8 @@ describe('review from the board', () => {
 
       // Resolved: the panel reads the worktree again as the agent's turn ends (no conflict left in it), and the merge goes through and says so.
       await expect.poll(() => panel.getByText('Uncommitted').locator('xpath=following-sibling::dd[1]').textContent(), SLOW).toBe('0 files');
+      // The conflict the merge met is over once the branch moved on: it is no longer shown.
+      await expect.poll(() => conflicts.count(), SLOW).toBe(0);
       await panel.getByRole('button', { name: 'Merge', exact: true }).click();
       await expect.poll(() => panel.getByRole('status').first().textContent(), SLOW).toContain(`Merged ${worktree.branch} into main: 3 commits`);
       expect(readFileSync(join(repo, 'app.txt'), 'utf8')).toBe('line 1\nline 2 of the task\nline 2 of the base\nline 3\n');

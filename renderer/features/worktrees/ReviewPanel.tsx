@@ -40,8 +40,8 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
   const [finish, setFinish] = useState(true);
   /** What the last merge that left the worktree did, in words. */
   const [merged, setMerged] = useState<string | null>(null);
-  /** The last merge or rebase that conflicted, with its files. */
-  const [conflict, setConflict] = useState<Conflict | null>(null);
+  /** The last merge or rebase that conflicted, with its files and the branch's head it conflicted at. */
+  const [conflict, setConflict] = useState<(Conflict & { head: string | null }) | null>(null);
 
   // Loads overlap (each change of the worktree starts one): only the latest one is shown.
   const latestLoad = useRef(0);
@@ -95,7 +95,7 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
     } catch (error) {
       // A conflict is not a failure to report but a state with ways out: it is shown with its files.
       const files = error instanceof RpcError && error.code === 'CONFLICT' ? error.details?.files : undefined;
-      if (Array.isArray(files) && files.length > 0) setConflict({ message: (error as RpcError).message, files: files.map(String) });
+      if (Array.isArray(files) && files.length > 0) setConflict({ message: (error as RpcError).message, files: files.map(String), head: loaded?.state?.head ?? null });
       else reportError(error);
     } finally {
       setBusy(null);
@@ -126,6 +126,8 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
 
   const worktree = loaded?.worktree ?? null;
   const state = loaded?.state ?? null;
+  // A conflict seen at another head is over: the branch moved on (the agent concluded the merge), and it is not shown.
+  const current = conflict && (state === null || state.head === conflict.head || state.conflicts.length > 0) ? conflict : null;
   const active = worktree?.status === 'active' && state?.exists === true;
   const branchMode = worktree?.mode === 'worktree';
 
@@ -269,8 +271,8 @@ export function ReviewPanel({ task, onClose }: { task: Task; onClose: (landed: b
                   </ul>
                 </section>
               )}
-              {(conflict ?? (state && state.conflicts.length > 0)) && (
-                <ConflictPanel task={task} conflict={conflict ?? { message: null, files: state?.conflicts ?? [] }} busy={busy !== null} act={act} />
+              {(current ?? (state && state.conflicts.length > 0)) && (
+                <ConflictPanel task={task} conflict={current ?? { message: null, files: state?.conflicts ?? [] }} busy={busy !== null} act={act} />
               )}
               {merged && (
                 <p className="review-merged" role="status">
