@@ -26,7 +26,10 @@ export async function floodThroughTmux(command: string, cols: number, rows: numb
   const client = pty.spawn('tmux', ['-L', socket, '-f', '/dev/null', 'attach-session', '-t', 'flood'], { cols, rows, encoding: null });
   try {
     let drawn: () => void = () => {};
-    const firstDraw = new Promise<void>((resolve) => (drawn = resolve));
+    const firstDraw = new Promise<void>((resolve, reject) => {
+      drawn = resolve;
+      client.onExit(({ exitCode }) => reject(new Error(`the tmux client ended (exit ${exitCode}) before it drew anything`)));
+    });
     client.onData(() => drawn());
     await firstDraw;
     const serverPid = Number((await tmux('display-message', '-p', '#{pid}')).stdout.trim());

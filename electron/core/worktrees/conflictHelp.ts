@@ -143,7 +143,14 @@ export class ConflictHelp {
  */
 function launchEditor(binary: string, folder: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, [folder], { cwd: folder, detached: true, stdio: 'ignore' });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(binary, [folder], { cwd: folder, detached: true, stdio: 'ignore' });
+    } catch (error) {
+      // Refused before it started (on Windows, a .cmd or .bat wrapper, which needs a shell): said as the same error.
+      reject(new SwitchyardError('EDITOR_NOT_FOUND', `the editor ${binary} could not start: ${(error as Error).message}; give the path of its program itself in Settings → Editor`, { editor: binary }));
+      return;
+    }
     child.once('spawn', () => {
       child.unref();
       resolve();
