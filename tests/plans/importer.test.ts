@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { procedures, type ParsedPlan, type PlanImportResult, type Task, type TaskGraph } from '../../shared/contract';
 import { makeCore } from '../helpers/core';
+import { installFakeClaude } from '../helpers/fakeClaude';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
+import { waitFor } from '../helpers/waitFor';
 import { repoRoot, samplePlanPath } from './samplePlans';
 
 type Core = ReturnType<typeof makeCore>;
@@ -175,6 +177,26 @@ describe('plans.import', () => {
     // The plan no longer lists 5.2, so its plan edges are gone; the task itself stays.
     expect(edges.filter((e) => e.taskId === id('5.2'))).toEqual([]);
     expect(await ok<unknown[]>(core, 'plans.list', { projectId })).toHaveLength(1);
+  });
+
+  it('a task that failed before any agent ran takes the re-imported plan\'s agent; one whose agent ran keeps its own', async () => {
+    installFakeClaude(20);
+    const { core, projectId } = await withProject();
+    const plan = (agent: string) => `# P\n### Task 1: Never ran\n**Assignee:** ${agent}\n\nWrite it.\n\n### Task 2: Ran\n**Assignee:** ${agent}\n\nWrite it.\n`;
+    await ok(core, 'plans.import', { projectId, content: plan('Claude Code'), fileName: 'plan.md' });
+    const [never, ran] = await ok<Task[]>(core, 'tasks.list', { projectId });
+    // Tried: one task's start failed before its agent ran (as with an agent not installed); the other's agent ran, then failed.
+    await ok(core, 'tasks.update', { id: never!.id, patch: { status: 'failed' } });
+    const session = await core.sessions.start(ran!.id);
+    await core.sessions.stop(session.id);
+    await waitFor('the agent to end', () => core.sessions.get(session.id).endedAt !== null);
+    await ok(core, 'tasks.update', { id: ran!.id, patch: { status: 'failed' } });
+
+    const result = await ok<PlanImportResult>(core, 'plans.import', { projectId, content: plan('Codex'), fileName: 'plan.md' });
+    expect(result.updatedTasks).toEqual([{ id: never!.id, key: '1', title: 'Never ran', fields: ['agent'] }]);
+    expect(result.keptTasks).toEqual([{ id: ran!.id, key: '2', title: 'Ran', status: 'failed', fields: ['agent'] }]);
+    expect((await ok<Task>(core, 'tasks.get', { id: never!.id })).agentKind).toBe('codex');
+    expect((await ok<Task>(core, 'tasks.get', { id: ran!.id })).agentKind).toBe('claude-code');
   });
 
   it("re-importing changes the agent, model, prompt and priority of tasks not started, and says which started tasks kept theirs", async () => {

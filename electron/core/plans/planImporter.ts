@@ -7,7 +7,7 @@ import { MAX_PLAN_BYTES } from '../../../shared/constants';
 import type { ParsedPlan, Plan, PlanImportResult, PlannedTask, PlanSource, PlanTaskField, Task } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
-import { plans, taskDeps, tasks } from '../db/schema';
+import { plans, sessions, taskDeps, tasks } from '../db/schema';
 import type { Disposable } from '../disposable';
 import type { ProjectService } from '../projects/projectService';
 import type { EventBus } from '../events';
@@ -190,7 +190,8 @@ export class PlanImporter implements Disposable {
         // The plan saying "done" finishes a task; a plan that does not say so never undoes work.
         const event = t.done ? 'plan.markedDone' : 'plan.reimported';
         // A task that has started keeps how it runs (agent, model, prompt…); the board's fields follow the plan.
-        const reimport = reimportOf(match, fields);
+        const ranAgent = tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.taskId, match.id)).limit(1).all().length > 0;
+        const reimport = reimportOf(match, fields, ranAgent);
         if (reimport.kept.length > 0) keptTasks.push({ id: match.id, key: t.key, title: t.title, status: match.status, fields: reimport.kept });
         const moves = nextStatus(match.status, event) !== match.status;
         if (reimport.applied.length === 0 && !moves) {

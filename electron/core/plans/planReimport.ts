@@ -77,13 +77,17 @@ export interface Reimport {
   fields: MoveFields;
   /** The plan fields written. */
   applied: PlanTaskField[];
-  /** The plan fields that changed but were kept as they were, because the task has started. */
+  /** The plan fields that changed but were kept as they were, because the task has started (an agent ran for it). */
   kept: PlanTaskField[];
 }
 
-/** What re-importing the plan does to a task it made earlier. */
-export function reimportOf(task: Task, planned: PlanFields): Reimport {
-  const started = !NOT_STARTED.has(task.status);
+/**
+ * What re-importing the plan does to a task it made earlier. `ranAgent` says whether the task ever
+ * had a session: a task that failed before any agent ran (its agent not installed, say) has not
+ * started, and takes the plan's new agent like one in Ready.
+ */
+export function reimportOf(task: Task, planned: PlanFields, ranAgent: boolean): Reimport {
+  const started = !NOT_STARTED.has(task.status) && !(task.status === 'failed' && !ranAgent);
   const fields: MoveFields = {};
   const applied: PlanTaskField[] = [];
   const kept: PlanTaskField[] = [];
