@@ -69,7 +69,15 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
   let timerDue: number | null = null;
   let disposed = false;
 
+  /**
+   * The idle of a turn that a rate limit ended, held until the limit is read (within the scanner's
+   * settle time): told at once, it would move the task to Review and free its slot for another
+   * task of the same limited agent before the limit is known. A later change replaces it.
+   */
+  let heldIdle: StateChange | null = null;
+
   const emit = (change: StateChange | null) => {
+    if (change !== null) heldIdle = null;
     if (change !== null && !disposed) options.onChange(change);
     arm();
   };
@@ -90,7 +98,13 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
     }, Math.max(0, due - clock.now()));
   }
 
-  const limits = options.onUsageLimit ? new UsageLimitScanner(options.kind, clock, (limit) => !disposed && options.onUsageLimit?.(limit)) : null;
+  const limits = options.onUsageLimit
+    ? new UsageLimitScanner(options.kind, clock, (limit) => {
+        if (!disposed) options.onUsageLimit?.(limit);
+        // The limit is known (its task waits for the reset, or is left as it is): the turn's end follows it.
+        if (heldIdle) emit(heldIdle);
+      })
+    : null;
 
   let agentSessionId: string | null = null;
   let transcriptPath: string | null = null;
@@ -106,7 +120,12 @@ export function createStateObserver(options: StateObserverOptions): StateObserve
       if (!disposed) options.onTranscriptPath?.(transcript);
     }
     if (limits) readLimitHook(limits, event.payload);
-    emit(engine.hook(event.payload, clock.now()));
+    const change = engine.hook(event.payload, clock.now());
+    if (change?.state === 'idle' && limits?.expecting) {
+      heldIdle = change;
+      return arm();
+    }
+    emit(change);
   });
 
   return {

@@ -76,6 +76,11 @@ export class UsageLimitScanner {
     if (limit) this.finish(limit);
   }
 
+  /** A hook said a limit ended the turn, and the limit is not reported yet (it is, within the settle time). */
+  get expecting(): boolean {
+    return this.expected !== null && !this.reported;
+  }
+
   /** A hook said the turn ended on a rate limit, without its reset: the output is read for it. */
   expectLimit(what: string): void {
     if (this.reported) return;
