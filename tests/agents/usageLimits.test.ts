@@ -171,12 +171,26 @@ describe('limits that hooks report', () => {
       expect(seen[0]!.message).toBe(hooked.text);
       older.dispose();
 
-      // Newer: StopFailure says a rate limit ended the turn; the screen says when it resets.
-      const newer = observe('s2');
+      // Newer: StopFailure says a rate limit ended the turn; the screen says when it resets. The
+      // turn's end is told only after the limit: told before, it moved the task to Review and freed
+      // its slot for another task of the limited agent while the reset was still being read.
+      const told: string[] = [];
+      const newer = createStateObserver({
+        kind: 'claude-code',
+        sessionId: 's2',
+        hookServer: server,
+        onChange: (change) => told.push(change.state),
+        onUsageLimit: (limit) => {
+          seen.push(limit);
+          told.push('limit');
+        },
+      });
       newer.onOutput('\x1b[38;5;1mClaude AI usage limit reached|1762952400\x1b[39m\r\n');
       expect(await post(url, 's2', server.authorize('s2'), { hook_event_name: 'StopFailure', session_id: 'b', error: 'rate_limit' })).toBe(204);
       await waitFor('the limit of the screen', () => seen.length === 2, 10_000);
       expect(seen[1]).toEqual({ resetAt: 1762952400_000, message: 'Claude AI usage limit reached|1762952400' });
+      await waitFor('the turn told to have ended', () => told.includes('idle'), 10_000);
+      expect(told.slice(told.indexOf('limit'))).toEqual(['limit', 'idle']);
       newer.dispose();
     } finally {
       await server.dispose();
