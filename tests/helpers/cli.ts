@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
+import { stopHost } from '../../electron/core/sessions/hostSupervisor';
 // First, so that its clean-up is registered before this module's: after-each hooks run in reverse
 // order, so a serve is stopped before the temp data folder it writes into is removed.
 import './tempDir';
@@ -21,9 +22,14 @@ export function cliJson<T>(args: string[], cwd?: string): T {
   return JSON.parse(result.stdout) as T;
 }
 
-const serves: ChildProcess[] = [];
+const serves: { child: ChildProcess; dataDir: string }[] = [];
 afterEach(async () => {
-  for (const child of serves.splice(0)) await stopServe(child);
+  for (const { child, dataDir } of serves.splice(0)) {
+    await stopServe(child);
+    // Quitting keeps agents running: the session host and its agents of the test's data folder end
+    // with the test (as `switchyard daemon stop --all`), or they outlive the whole run.
+    await stopHost(dataDir, { all: true }).catch(() => null);
+  }
 });
 
 /**
@@ -32,7 +38,7 @@ afterEach(async () => {
  */
 export async function serveCli(dataDir: string, args: string[] = []): Promise<{ child: ChildProcess; token: string }> {
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  serves.push(child);
+  serves.push({ child, dataDir });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
