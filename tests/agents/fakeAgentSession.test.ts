@@ -1,47 +1,27 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LaunchTask } from '../../electron/core/agents/adapter';
-import { createAgentServices, type AgentServices } from '../../electron/core/agents/agentServices';
-import type { StateObserver } from '../../electron/core/agents/stateObserver';
+import { createAgentServices } from '../../electron/core/agents/agentServices';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
 import { waitFor } from '../helpers/waitFor';
-import { TerminalDriver } from './terminalDriver';
+import { observedSession } from './observedSession';
+import type { TerminalDriver } from './terminalDriver';
 
 const FAKE_AGENT = join(import.meta.dirname, '..', 'fixtures', 'fake-agent.mjs');
 
 /** Short enough to keep the tests quick, long enough that a spinner frame is always drawn. */
 const WORK_MS = '300';
 
-const open: { driver: TerminalDriver; observer: StateObserver; services: AgentServices }[] = [];
-
-afterEach(async () => {
-  for (const { driver, observer, services } of open.splice(0)) {
-    driver.dispose();
-    observer.dispose();
-    await services.dispose();
-  }
-});
-
 /** One session the way the host runs it: agent services give the launch and the observer. */
 function session(options: { hooks: boolean; sessionId?: string; watchdogMs?: number }) {
-  const sessionId = options.sessionId ?? `s-${Math.random().toString(36).slice(2)}`;
   const services = createAgentServices({
     binaryPaths: { 'claude-code': FAKE_AGENT },
     hooks: options.hooks,
     ...(options.watchdogMs !== undefined ? { watchdogMs: options.watchdogMs } : {}),
   });
-  const agentSessionIds: string[] = [];
-  const observer = services.createStateObserver({
-    kind: 'claude-code',
-    sessionId,
-    hooks: options.hooks,
-    onChange: (change) => driver.changes.push(change),
-    onAgentSessionId: (id) => agentSessionIds.push(id),
-  });
-  const driver = new TerminalDriver(observer);
-  open.push({ driver, observer, services });
+  const { sessionId, observer, driver, agentSessionIds } = observedSession(services, 'claude-code', options);
   return { sessionId, launcher: services, observer, driver, agentSessionIds };
 }
 

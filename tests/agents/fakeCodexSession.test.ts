@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAgentServices, type AgentServices } from '../../electron/core/agents/agentServices';
+import { describe, expect, it } from 'vitest';
+import { createAgentServices } from '../../electron/core/agents/agentServices';
 import { HOOK_ENV } from '../../electron/core/agents/hookRelay';
-import type { StateObserver } from '../../electron/core/agents/stateObserver';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
 import { waitFor } from '../helpers/waitFor';
-import { TerminalDriver } from './terminalDriver';
+import { observedSession } from './observedSession';
+import type { TerminalDriver } from './terminalDriver';
 
 const FAKE_CODEX = join(import.meta.dirname, '..', 'fixtures', 'fake-codex.mjs');
 
@@ -21,36 +21,17 @@ const WORK_MS = '1000';
 /** A turn long enough that notify programs run by hand finish well inside it. */
 const SLOW_WORK_MS = '5000';
 
-const open: { driver: TerminalDriver; observer: StateObserver; services: AgentServices }[] = [];
-afterEach(async () => {
-  for (const { driver, observer, services } of open.splice(0)) {
-    driver.dispose();
-    observer.dispose();
-    await services.dispose();
-  }
-});
-
 /**
  * One Codex session as the host runs it, with a home folder of its own whose Codex config holds the
  * user's notify program, when given (CODEX_HOME, when this machine sets one, is the tests' own).
  */
 function session(userNotify?: string[]) {
-  const sessionId = `s-${Math.random().toString(36).slice(2)}`;
   const home = tempDir('switchyard-home-');
   const codexHome = join(home, '.codex');
   mkdirSync(codexHome);
   if (userNotify) writeFileSync(join(codexHome, 'config.toml'), `model = "gpt-5.5"\nnotify = ${JSON.stringify(userNotify)}\n\n[tui]\nnotifications = true\n`);
   const services = createAgentServices({ binaryPaths: { codex: FAKE_CODEX }, home });
-  const agentSessionIds: string[] = [];
-  const observer = services.createStateObserver({
-    kind: 'codex',
-    sessionId,
-    hooks: true,
-    onChange: (change) => driver.changes.push(change),
-    onAgentSessionId: (id) => agentSessionIds.push(id),
-  });
-  const driver = new TerminalDriver(observer);
-  open.push({ driver, observer, services });
+  const { sessionId, driver, agentSessionIds } = observedSession(services, 'codex', { hooks: true });
   return { sessionId, services, driver, agentSessionIds, env: { CODEX_HOME: codexHome } };
 }
 

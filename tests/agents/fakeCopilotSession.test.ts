@@ -1,40 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAgentServices, type AgentServices } from '../../electron/core/agents/agentServices';
-import type { StateObserver } from '../../electron/core/agents/stateObserver';
+import { describe, expect, it } from 'vitest';
+import { createAgentServices } from '../../electron/core/agents/agentServices';
 import { gitIn, makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
 import { waitFor } from '../helpers/waitFor';
-import { TerminalDriver } from './terminalDriver';
+import { observedSession } from './observedSession';
+import type { TerminalDriver } from './terminalDriver';
 
 const FAKE_COPILOT = join(import.meta.dirname, '..', 'fixtures', 'fake-copilot.mjs');
 
 /** Each wait below may take 30 s on a loaded machine; the test as a whole gets room for them. */
 const TEST_TIMEOUT_MS = 120_000;
 
-const open: { driver: TerminalDriver; observer: StateObserver; services: AgentServices }[] = [];
-afterEach(async () => {
-  for (const { driver, observer, services } of open.splice(0)) {
-    driver.dispose();
-    observer.dispose();
-    await services.dispose();
-  }
-});
-
 function session(hooks: boolean) {
-  const sessionId = `s-${Math.random().toString(36).slice(2)}`;
   const services = createAgentServices({ binaryPaths: { copilot: FAKE_COPILOT }, hooks });
-  const agentSessionIds: string[] = [];
-  const observer = services.createStateObserver({
-    kind: 'copilot',
-    sessionId,
-    hooks,
-    onChange: (change) => driver.changes.push(change),
-    onAgentSessionId: (id) => agentSessionIds.push(id),
-  });
-  const driver = new TerminalDriver(observer);
-  open.push({ driver, observer, services });
+  const { sessionId, driver, agentSessionIds } = observedSession(services, 'copilot', { hooks });
   return { sessionId, services, driver, agentSessionIds };
 }
 
