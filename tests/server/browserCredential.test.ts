@@ -25,7 +25,9 @@ afterAll(async () => {
 
 const closing: { close(): unknown }[] = [];
 afterEach(async () => {
-  for (const item of closing.splice(0)) await item.close();
+  // Last opened, first closed: a browser context goes before the servers its pages are connected to
+  // (a server's close waits for its open connections).
+  for (const item of closing.splice(0).reverse()) await item.close();
 });
 
 async function instance(port = 0): Promise<RunningServer & { dataDir: string }> {
@@ -49,7 +51,13 @@ async function otherPort(): Promise<{ origin: string; seen: Seen[] }> {
     res.end('<!doctype html><title>another server</title>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  closing.push({ close: () => new Promise((done) => server.close(done)) });
+  closing.push({
+    close: () =>
+      new Promise((done) => {
+        server.close(done);
+        server.closeAllConnections();
+      }),
+  });
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
