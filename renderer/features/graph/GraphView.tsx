@@ -130,7 +130,9 @@ export default function GraphView({ tasks, graph, onOpen }: { tasks: Task[]; gra
     if ((event.target as HTMLElement).closest('input, textarea, select')) return;
     if (event.key === '+' || event.key === '=') void flow.current.zoomIn({ duration: ZOOM_MS });
     else if (event.key === '-' || event.key === '−' || event.key === '_') void flow.current.zoomOut({ duration: ZOOM_MS });
-    else if (event.key === '0') void flow.current.fitView({ padding: 0.05, duration: ZOOM_MS });
+    // fitBounds, not fitView: fitView waits for the next render to start, so a key pressed just after
+    // it would be overtaken by the fit; fitBounds starts now, and the next key's glide replaces it.
+    else if (event.key === '0') void flow.current.fitBounds(flow.current.getNodesBounds(flow.current.getNodes()), { padding: 0.05, duration: ZOOM_MS });
     else if (event.key === '1') openView(ZOOM_MS);
     else if (event.key === 'Enter') {
       const id = (event.target as HTMLElement).closest('.react-flow__node')?.getAttribute('data-id');
