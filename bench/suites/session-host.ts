@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
-import * as pty from 'node-pty';
 import { createCore, type Core } from '../../electron/core/app';
 import type { ClientContext } from '../../electron/core/clientContext';
 import { memoryLogger } from '../../electron/core/log';
 import { stopHost } from '../../electron/core/sessions/hostSupervisor';
-import { addCommandTasks } from '../../tests/fixtures/commandTasks';
 import { runLoad, type AgentResult } from '../../tests/fixtures/loadRun';
 import type { EventPayload } from '../../shared/contract';
-import { median, percentile, type Measurement, type Suite } from '../harness';
+import { commandTaskFolder } from '../commandFolder';
+import { median, type Measurement, type Suite } from '../harness';
+import { coreEchoRows, paneEchoRows } from '../hostEcho';
 
 /** Live sessions taken back in the re-attach row, as the issue states. */
 const SESSIONS = 20;
@@ -28,15 +28,6 @@ const LOAD_AGENTS = 30;
 const LOAD_MS = 60_000;
 /** How long each agent of the load run works between two questions (ms). */
 const LOAD_QUESTION_EVERY_MS = 3_000;
-/**
- * Keystrokes timed for echo latency, on each of the three paths: enough that the p99 is not the
- * third-slowest of a few hundred, which on a shared machine is luck more than the path.
- */
-const ECHO_SAMPLES = 1_000;
-/** Pause between two timed keystrokes, as a fast typist leaves (ms). */
-const KEYSTROKE_GAP_MS = 10;
-/** A program whose terminal echoes what is typed, and prints nothing else (no newline is typed). */
-const ECHO_PROGRAM = ['/bin/sh', '-c', 'exec cat'];
 /** Megabytes of coloured lines the flood row prints as fast as the pty takes them. */
 const FLOOD_MB = 32;
 /** Flood runs on each path, taken in turns; the row is their median. */
@@ -67,13 +58,7 @@ const CORE_PROCESS = join(root, 'tests', 'fixtures', 'core-process.ts');
 const QUIET_AGENT = ['/bin/sh', '-c', 'i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo "line $i of a quiet agent"; done; exec sleep 600'];
 
 /** A data folder whose project has `count` ready tasks running `command` (numbered lines without end by default). */
-async function prepare(work: string, count: number, command = [process.execPath, NUMBERED_LINES]): Promise<{ dataDir: string; repo: string }> {
-  const dataDir = join(work, 'data');
-  const repo = join(work, 'repo');
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '--allow-empty', '-m', 'initial'], { cwd: repo });
-  return { dataDir, repo: await addCommandTasks(dataDir, repo, count, command) };
-}
+const prepare = (work: string, count: number, command = [process.execPath, NUMBERED_LINES]) => commandTaskFolder(work, count, command);
 
 const processCore = (dataDir: string): Core => createCore({ dataDir, mode: 'browser', sessionHost: 'process', log: memoryLogger() });
 const pane: ClientContext = { clientId: 'bench-pane', send: () => {}, onClose: () => ({ dispose: () => {} }) };
@@ -135,114 +120,6 @@ async function linesLostAcrossCoreKill(work: string): Promise<{ lost: number; pr
     core.setQuitChoice('stop');
     await core.dispose();
     await stopHost(dataDir, { all: true });
-  }
-}
-
-/** One way from a keystroke to its echo: type a character, hear of the output. */
-interface EchoPath {
-  type(data: string): void;
-  onOutput(listener: () => void): void;
-  close(): Promise<void>;
-}
-
-function rawPtyPath(cwd: string): EchoPath {
-  const child = pty.spawn(ECHO_PROGRAM[0]!, ECHO_PROGRAM.slice(1), { cols: 80, rows: 24, cwd });
-  return {
-    type: (data) => child.write(data),
-    onOutput: (listener) => void child.onData(listener),
-    close: async () => child.kill(),
-  };
-}
-
-/** A keystroke through a core's sessions to the pane attached to the session, as the app's pane types and is shown. */
-async function corePath(work: string, sessionHost: 'process' | 'in-process'): Promise<EchoPath> {
-  const { dataDir } = await prepare(work, 1, ECHO_PROGRAM);
-  const core = createCore({ dataDir, mode: 'browser', sessionHost, log: memoryLogger() });
-  await core.ready;
-  const session = await core.sessions.start(core.tasks.list(core.projects.list()[0]!.id)[0]!.id);
-  const listeners = new Set<() => void>();
-  const client: ClientContext = {
-    clientId: 'echo-pane',
-    send: (event) => {
-      if (event === 'terminal.data') for (const listener of listeners) listener();
-    },
-    onClose: () => ({ dispose: () => {} }),
-  };
-  await core.sessions.attach(session.id, client);
-  return {
-    type: (data) => void core.sessions.input(session.id, data),
-    onOutput: (listener) => void listeners.add(listener),
-    close: async () => {
-      core.setQuitChoice('stop');
-      await core.dispose();
-      await stopHost(dataDir, { all: true });
-    },
-  };
-}
-
-/**
- * Echo latencies (ms) of each path, the keystrokes taken in turns (one on each path, then the
- * next), so that what else the machine does weighs on all of them alike.
- */
-async function echoLatencies(paths: EchoPath[]): Promise<number[][]> {
-  const waiting: ((() => void) | null)[] = paths.map(() => null);
-  paths.forEach((path, i) =>
-    path.onOutput(() => {
-      const done = waiting[i];
-      waiting[i] = null;
-      done?.();
-    }),
-  );
-  const samples = paths.map(() => [] as number[]);
-  for (let n = 0; n < ECHO_SAMPLES; n++) {
-    for (const [i, path] of paths.entries()) {
-      const start = performance.now();
-      await new Promise<void>((resolve) => {
-        waiting[i] = resolve;
-        path.type(String.fromCharCode(97 + (n % 26)));
-      });
-      samples[i]!.push(performance.now() - start);
-      await new Promise((resolve) => setTimeout(resolve, KEYSTROKE_GAP_MS));
-    }
-  }
-  return samples;
-}
-
-async function echoRows(work: string): Promise<Measurement[]> {
-  const paths = [rawPtyPath(tmpdir()), await corePath(join(work, 'in-process'), 'in-process'), await corePath(join(work, 'process'), 'process')];
-  try {
-    const latencies = await echoLatencies(paths);
-    const [raw, inProcess, hostProcess] = latencies.map((samples) => Number(percentile(samples, 99).toFixed(2)));
-    const [, inProcessMedian, hostProcessMedian] = latencies.map((samples) => Number(percentile(samples, 50).toFixed(3)));
-    return [
-      {
-        name: 'keystroke echo p50 through the session host process, against the host in the core\'s process',
-        value: hostProcessMedian!,
-        unit: 'ms',
-        baseline: 'the session host in the core\'s process',
-        baselineValue: inProcessMedian!,
-        better: 'lower',
-      },
-      {
-        name: 'keystroke echo p99 through the session host process',
-        value: hostProcess!,
-        unit: 'ms',
-        baseline: 'the same program echoed by raw node-pty',
-        baselineValue: raw!,
-        better: 'lower',
-      },
-      {
-        name: 'keystroke echo p99 through the session host process, against the host in the core\'s process (before the change)',
-        value: hostProcess!,
-        unit: 'ms',
-        baseline: 'the session host in the core\'s process',
-        baselineValue: inProcess!,
-        better: 'lower',
-        target: '≤ 1.2×',
-      },
-    ];
-  } finally {
-    for (const path of paths) await path.close();
   }
 }
 
@@ -386,7 +263,7 @@ async function loadRows(work: string): Promise<Measurement[]> {
  * The parts of the suite, each a group of rows: `SWITCHYARD_BENCH_SESSION_HOST=echo,load` runs only
  * those (a comma-separated list); unset, every part runs.
  */
-const PARTS = ['echo', 'flood', 'load', 'reattach', 'kill'] as const;
+const PARTS = ['echo', 'pane', 'flood', 'load', 'reattach', 'kill'] as const;
 type Part = (typeof PARTS)[number];
 
 function wantedParts(): ReadonlySet<Part> {
@@ -435,7 +312,8 @@ const suite: Suite = {
     const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-host-'));
     try {
       return [
-        ...(parts.has('echo') ? await echoRows(join(work, 'echo')) : []),
+        ...(parts.has('echo') ? await coreEchoRows(join(work, 'echo')) : []),
+        ...(parts.has('pane') ? await paneEchoRows(join(work, 'pane')) : []),
         ...(parts.has('flood') ? await floodRows(join(work, 'flood')) : []),
         ...(parts.has('load') ? await loadRows(join(work, 'load')) : []),
         ...(parts.has('reattach') ? await reattachRows(join(work, 'reattach')) : []),

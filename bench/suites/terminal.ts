@@ -14,6 +14,7 @@ import { MIRROR_SCROLLBACK_LINES } from '../../electron/core/sessions/mirrorProt
 import { startServer } from '../../electron/server/http';
 import { launchChromium } from '../../tests/helpers/browser';
 import { percentile, type Measurement, type Suite } from '../harness';
+import { openPane, paneEchoLatencies } from '../pane';
 import { CODE_SERVER_VERSION, installPeers, type Peers } from '../peers/install';
 import { floodThroughTmux } from '../peers/tmux';
 import { treeCpuMs } from '../peers/treeCpu';
@@ -186,37 +187,8 @@ async function addTask(core: Core, projectId: string, title: string, prompt: str
   return core.tasks.create({ projectId, title, prompt, status: 'ready', priority: 'normal', phase: null });
 }
 
-async function openPane(page: Page, title: string): Promise<void> {
-  await page.getByRole('button', { name: `Start a session for ${title}` }).click();
-  await page.locator('.xterm-rows').waitFor();
-  await page.waitForTimeout(300);
-  await page.locator('.xterm').click();
-}
-
 /** Keystroke → pty echo → pane: times from the input event until the pane's rows change. */
-function echoLatencies(page: Page, samples: number): Promise<number[]> {
-  return page.evaluate(async ([n, gap]) => {
-    const textarea = document.querySelector('.xterm-helper-textarea')!;
-    const rows = document.querySelector('.xterm-rows')!;
-    const latencies: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const before = rows.textContent;
-      const started = performance.now();
-      await new Promise<void>((resolve) => {
-        const observer = new MutationObserver(() => {
-          if (rows.textContent === before) return;
-          observer.disconnect();
-          resolve();
-        });
-        observer.observe(rows, { childList: true, subtree: true, characterData: true });
-        textarea.dispatchEvent(new InputEvent('input', { data: String.fromCharCode(97 + (i % 26)), inputType: 'insertText' }));
-      });
-      latencies.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, gap));
-    }
-    return latencies;
-  }, [samples, KEYSTROKE_GAP_MS] as const);
-}
+const echoLatencies = async (page: Page, samples: number): Promise<number[]> => (await paneEchoLatencies(page, samples, KEYSTROKE_GAP_MS)).drawn;
 
 interface FloodBaselines {
   raw: number;

@@ -90,8 +90,12 @@ export class HostClient implements SessionHostPort {
   }
 
   async send<C extends HostCommand>(command: C): Promise<HostReplies[C['type']]> {
-    if (command.type === 'input') this.observers.get(command.sessionId)?.onInput(command.data);
-    if (command.type !== 'spawn') return (await this.request({ t: 'call', id: 0, command })) as HostReplies[C['type']];
+    if (command.type !== 'spawn') {
+      const reply = this.request({ t: 'call', id: 0, command });
+      // Told once the key is on its way: the observer is not what a typist waits for.
+      if (command.type === 'input') this.observers.get(command.sessionId)?.onInput(command.data);
+      return (await reply) as HostReplies[C['type']];
+    }
     // Watching from before the program starts: its first output and title are not missed.
     const previous = this.observers.get(command.sessionId);
     const observer = this.watch(command.sessionId, command.launch);
@@ -113,15 +117,18 @@ export class HostClient implements SessionHostPort {
     if (command.type === 'input') {
       const { sessionId } = command;
       if (!this.running.has(sessionId)) throw new SwitchyardError('SESSION_NOT_RUNNING', `session ${sessionId} is not running`, { sessionId });
-      this.observers.get(sessionId)?.onInput(command.data);
     }
     const message: ClientMessage = { t: 'post', command };
-    if (this.live) return this.live.link.send(message);
-    // Connecting: sent once connected, after what was sent before; with no host to reach there is nobody to tell.
-    this.connected().then(
-      ({ link }) => link.send(message),
-      () => {},
-    );
+    if (this.live) this.live.link.send(message);
+    else {
+      // Connecting: sent once connected, after what was sent before; with no host to reach there is nobody to tell.
+      this.connected().then(
+        ({ link }) => link.send(message),
+        () => {},
+      );
+    }
+    // Told once the key is on its way, as in send.
+    if (command.type === 'input') this.observers.get(command.sessionId)?.onInput(command.data);
   }
 
   /** A request about the host itself (status, shutdown, the transcript written). */
@@ -237,9 +244,11 @@ export class HostClient implements SessionHostPort {
       }
       case 'event': {
         const { event } = message;
-        if (event.type === 'output') this.observers.get(event.sessionId)?.onOutput(event.data);
         if (event.type === 'exited') this.running.delete(event.sessionId);
-        return this.listeners.tell(event);
+        this.listeners.tell(event);
+        // After the panes have it: the observer is not what a typist waits for.
+        if (event.type === 'output') this.observers.get(event.sessionId)?.onOutput(event.data);
+        return;
       }
       case 'state':
         return this.stateListeners.tell(message.report);
