@@ -13,6 +13,8 @@ const START_TIMEOUT_MS = 120_000;
 const FLOOD_TIMEOUT_MS = 900_000;
 /** How often the page is asked whether the flood's end has shown (ms), as for our pane. */
 const POLL_MS = 50;
+/** How long code-server gets to exit after SIGTERM before its process group is killed (ms). */
+const STOP_GRACE_MS = 5_000;
 
 /** What the flood's terminal prints once its shell waits for Enter, and once `cat` has ended. */
 const READY = 'VSCODE-FLOOD-READY';
@@ -186,9 +188,19 @@ export async function floodThroughVsCode(peers: Peers, browser: Browser, floodFi
     await page.close();
     process.off('exit', stop);
     if (server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
+      const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
       stop();
-      await exited;
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      const graceOver = new Promise<'over'>((resolve) => (grace = setTimeout(() => resolve('over'), STOP_GRACE_MS)));
+      if ((await Promise.race([exited, graceOver])) === 'over' && server.pid !== undefined) {
+        try {
+          process.kill(-server.pid, 'SIGKILL');
+        } catch {
+          // Gone between the grace's end and the kill.
+        }
+        await exited;
+      }
+      clearTimeout(grace);
     }
   }
 }

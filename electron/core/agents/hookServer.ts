@@ -190,9 +190,11 @@ export function createHookServer(options: HookServerOptions = {}): HookServer {
 
   /** Writes the port and the token digests down (see HookServerOptions.record). */
   function record(): void {
-    if (!options.record || port === 0) return;
+    // Before it listens, the address recorded stays: a token revoked meanwhile goes from the record all the same.
+    const at = port || (recorded?.port ?? 0);
+    if (!options.record || at === 0) return;
     const digests = Object.fromEntries([...sessions].map(([sessionId, door]) => [sessionId, door.digest.toString('hex')]));
-    writeFileSync(options.record, JSON.stringify({ port, sessions: digests } satisfies HookRecord), { mode: 0o600 });
+    writeFileSync(options.record, JSON.stringify({ port: at, sessions: digests } satisfies HookRecord), { mode: 0o600 });
   }
 
   function reply(res: ServerResponse, status: number, message?: string): void {

@@ -71,6 +71,8 @@ export class HostSession {
       onTitle: (title) => this.run?.observer.onTitle(title),
       onParsed: () => this.scheduleScreenSample(),
       onBackpressure: (behind) => this.gate.set('mirror', behind),
+      // What a terminal answers to a query (the cursor's position) in output no pane was shown.
+      onAnswer: (data) => this.run && !this.run.pty.ended && this.run.pty.write(data),
     });
     this.batcher = new OutputBatcher((seq, data) => this.onBatch(seq, data), startSeq);
   }
@@ -173,7 +175,7 @@ export class HostSession {
     const to = this.flow.clientIds;
     // Sent on its way to the panes first: the mirror and the observer are not what a typist waits for.
     this.options.emit({ type: 'output', sessionId: this.id, seq, data, to });
-    this.mirror.write(seq, data);
+    this.mirror.write(seq, data, to.length > 0);
     this.run?.observer.onOutput(data);
     if (to.length > 0) {
       if (this.flow.sent(data.length)) this.pausePty();

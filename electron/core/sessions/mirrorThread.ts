@@ -33,6 +33,8 @@ export interface MirrorListeners {
   onTitle?: (title: string) => void;
   /** The mirror parsed new output. */
   onParsed?: () => void;
+  /** The mirror answered a query in output that no pane was shown (see RemoteMirror.write). */
+  onAnswer?: (data: string) => void;
   /** The mirror fell too far behind (true) or caught up (false): pause or resume the pty. */
   onBackpressure?: (behind: boolean) => void;
 }
@@ -94,7 +96,7 @@ export class MirrorThread implements Disposable {
   }
 
   private receive(reply: MirrorReply): void {
-    if (reply.type === 'parsed' || reply.type === 'title') this.mirrors.get(reply.id)?.receive(reply);
+    if (reply.type === 'parsed' || reply.type === 'title' || reply.type === 'answer') this.mirrors.get(reply.id)?.receive(reply);
   }
 
   async dispose(): Promise<void> {
@@ -107,6 +109,8 @@ export class MirrorThread implements Disposable {
 export class RemoteMirror implements Disposable {
   private readonly queue: Batcher<string>;
   private queuedSeq = 0;
+  /** Every write in the queue went to no pane: the mirror answers its queries. */
+  private queuedUnwatched = true;
   /** Characters posted to the thread that it has not parsed yet. */
   private backlog = 0;
   private behind = false;
@@ -130,8 +134,16 @@ export class RemoteMirror implements Disposable {
     return this.height;
   }
 
-  write(seq: number, data: string): void {
+  /**
+   * Output for the mirror; `watched` when a pane was sent it too. A program that asks its terminal
+   * something (where the cursor is, what it is) waits for the answer, which a pane gives: for output
+   * no pane was shown, the mirror answers instead, so that an agent started with nobody watching
+   * does not wait. Output some pane saw is left to the pane.
+   */
+  write(seq: number, data: string, watched = true): void {
     if (this.disposed) return;
+    if (this.queue.isEmpty) this.queuedUnwatched = true;
+    if (watched) this.queuedUnwatched = false;
     this.queuedSeq = seq;
     this.queue.push(data);
   }
@@ -167,9 +179,13 @@ export class RemoteMirror implements Disposable {
   }
 
   /** @internal */
-  receive(reply: Extract<MirrorReply, { type: 'parsed' | 'title' }>): void {
+  receive(reply: Extract<MirrorReply, { type: 'parsed' | 'title' | 'answer' }>): void {
     if (reply.type === 'title') {
       this.listeners.onTitle?.(reply.title);
+      return;
+    }
+    if (reply.type === 'answer') {
+      if (!this.disposed) this.listeners.onAnswer?.(reply.data);
       return;
     }
     this.backlog -= reply.chars;
@@ -182,7 +198,7 @@ export class RemoteMirror implements Disposable {
 
   private feed(data: string): void {
     this.backlog += data.length;
-    this.thread.post({ type: 'write', id: this.id, data });
+    this.thread.post({ type: 'write', id: this.id, data, answer: this.queuedUnwatched });
     if (!this.behind && this.backlog > MIRROR_HIGH_WATERMARK_CHARS) {
       this.behind = true;
       this.listeners.onBackpressure?.(true);

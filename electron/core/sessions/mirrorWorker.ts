@@ -16,6 +16,8 @@ const { SerializeAddon } = serializeModule;
 interface Mirror {
   terminal: InstanceType<typeof Terminal>;
   serializer: InstanceType<typeof SerializeAddon>;
+  /** For each write not parsed yet, in order: whether its queries are answered (see MirrorRequest). */
+  answering: boolean[];
 }
 
 lowerThisThreadPriority();
@@ -30,7 +32,12 @@ port.on('message', (request: MirrorRequest) => {
     const serializer = new SerializeAddon();
     terminal.loadAddon(serializer as unknown as Parameters<typeof terminal.loadAddon>[0]);
     terminal.onTitleChange((title) => post({ type: 'title', id: request.id, title }));
-    mirrors.set(request.id, { terminal, serializer });
+    const mirror: Mirror = { terminal, serializer, answering: [] };
+    // Called while a write is parsed, before its callback: the first of `answering` is that write's.
+    terminal.onData((data) => {
+      if (mirror.answering[0]) post({ type: 'answer', id: request.id, data });
+    });
+    mirrors.set(request.id, mirror);
     return;
   }
   const mirror = mirrors.get(request.id);
@@ -43,7 +50,11 @@ port.on('message', (request: MirrorRequest) => {
   switch (request.type) {
     case 'write': {
       const chars = request.data.length;
-      mirror.terminal.write(request.data, () => post({ type: 'parsed', id: request.id, chars }));
+      mirror.answering.push(request.answer);
+      mirror.terminal.write(request.data, () => {
+        mirror.answering.shift();
+        post({ type: 'parsed', id: request.id, chars });
+      });
       return;
     }
     case 'resize':

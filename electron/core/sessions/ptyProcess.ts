@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import * as pty from 'node-pty';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Disposable } from '../disposable';
+import { spawnWithoutDescriptorGaps } from './descriptorGaps';
 import type { AgentLaunch } from './launch';
 import { loginEnvironment } from './loginEnvironment';
 import { drainTailOnEnd } from './ptyTailDrain';
@@ -36,14 +37,11 @@ export class PtyProcess implements Disposable {
   constructor(launch: AgentLaunch, cols: number, rows: number, private readonly listeners: PtyListeners) {
     checkLaunch(launch);
     try {
-      this.child = pty.spawn(launch.file, launch.args, {
-        name: 'xterm-256color',
-        cols,
-        rows,
-        cwd: launch.cwd,
-        env: loginEnvironment(launch.env),
-        encoding: null,
-      });
+      const env = loginEnvironment(launch.env);
+      // No other agent's terminal may reach this one (see descriptorGaps.ts).
+      this.child = spawnWithoutDescriptorGaps(() =>
+        pty.spawn(launch.file, launch.args, { name: 'xterm-256color', cols, rows, cwd: launch.cwd, env, encoding: null }),
+      );
     } catch (error) {
       throw new SwitchyardError('AGENT_NOT_FOUND', `could not start ${launch.file}: ${(error as Error).message}`, {
         file: launch.file,

@@ -422,6 +422,8 @@ export class SessionService implements Disposable {
       }
       this.deps.unsaved.run(`the end of session ${id}`, () => this.deps.rows.markEnded(id, { endedAt: now }));
       this.recordState(id, { state: 'exited', source: 'host', at: now, detail: ORPHANED_DETAIL });
+      // Its hook token, recorded for a core of later, is no use to anyone now.
+      this.deps.agentSessions.endSession(id);
       this.deps.unsaved.run(`the column of task ${taskId} after its session ended with the app`, () =>
         this.deps.lifecycle.send(taskId, 'session.interrupted'),
       );

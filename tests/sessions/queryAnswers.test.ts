@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ClientContext } from '../../electron/core/clientContext';
+import { makeCore } from '../helpers/core';
+import { makeRepo } from '../helpers/gitRepo';
+import { waitFor } from '../helpers/waitFor';
+
+const ASKS_CURSOR = join(import.meta.dirname, '..', 'fixtures', 'asks-cursor.mjs');
+
+/** What the program got, in order, as its GOT lines say. */
+function got(transcript: string): string[] {
+  return [...transcript.matchAll(/GOT (".*?")\r*\n/g)].map((m) => JSON.parse(m[1]!) as string);
+}
+
+const pane = (clientId: string, onData: (data: string) => void = () => {}): ClientContext => ({
+  clientId,
+  send: (event, payload) => {
+    if (event === 'terminal.data') onData((payload as { data: string }).data);
+  },
+  onClose: () => ({ dispose: () => {} }),
+});
+
+async function sessionOf(args: string[]) {
+  const core = makeCore();
+  const project = await core.projects.add(makeRepo());
+  const task = core.tasks.create({
+    projectId: project.id,
+    title: 'asks',
+    prompt: '',
+    agentKind: 'custom',
+    agentOptions: { command: [process.execPath, ASKS_CURSOR, ...args], promptDelivery: 'none' },
+  });
+  return { core, session: await core.sessions.start(task.id) };
+}
+
+describe("a program's questions to its terminal", () => {
+  it('are answered for a session no pane shows: an agent started unwatched does not wait for the cursor position', async () => {
+    const { core, session } = await sessionOf([]);
+    await waitFor('an answer', async () => got(await core.transcript.raw(session.id)).length > 0);
+    // Where the cursor is after "asking": row 1, column 7.
+    expect(got(await core.transcript.raw(session.id))).toEqual(['\x1b[1;7R']);
+  });
+
+  it('are left to the pane that shows the session: the program gets its answer once, not twice', async () => {
+    const { core, session } = await sessionOf(['wait']);
+    let shown = '';
+    await core.sessions.attach(session.id, pane('answering-pane', (data) => (shown += data)));
+    await core.sessions.input(session.id, '\r');
+    await waitFor('the question shown', () => shown.includes('\x1b[6n'));
+    // The pane's terminal answers, as xterm.js does in the app.
+    await core.sessions.input(session.id, '\x1b[42;7R');
+    // A second pane attaches once the host's mirror has read everything so far: an answer of its own would be on its way by then.
+    await core.sessions.attach(session.id, pane('second-pane'));
+    await core.sessions.input(session.id, 'x');
+    await waitFor('the key after the answer', async () => got(await core.transcript.raw(session.id)).includes('x'));
+    expect(got(await core.transcript.raw(session.id))).toEqual(['\r', '\x1b[42;7R', 'x']);
+  });
+});
