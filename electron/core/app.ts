@@ -141,7 +141,7 @@ export function createCore(options: CoreOptions): Core {
 
   const bus = new EventBus();
   const projects = new ProjectService(database.db, bus);
-  const settings = new SettingsService(database.db, projects, agentPathSettingProblem);
+  const settings = new SettingsService(database.db, projects, bus, agentPathSettingProblem);
   // The one writer of a task's status: every service below moves tasks by sending it events.
   const lifecycle = new TaskLifecycle(database.db, bus);
   const tasks = new TaskService(database.db, bus, projects, settings, lifecycle);

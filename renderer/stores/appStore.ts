@@ -195,6 +195,10 @@ export function createActions(client: RpcClient) {
     });
   });
 
+  client.on('settings.changed', (change) => {
+    const { selectedProjectId } = useAppStore.getState();
+    if (change.key === 'policy.preset' && selectedProjectId) void loadPreset(selectedProjectId).catch(reportError);
+  });
   client.on('attention.changed', (attention) => useAppStore.setState({ attention }));
   client.on('storage.changed', (storage) => {
     useAppStore.setState({ storage });

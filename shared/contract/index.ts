@@ -10,7 +10,7 @@ import { planProcedures } from './plans';
 import { projectEvents, projectProcedures } from './projects';
 import { schedulerEvents, schedulerProcedures } from './scheduler';
 import { sessionEvents, sessionMessages, sessionProcedures } from './sessions';
-import { settingsProcedures } from './settings';
+import { settingsEvents, settingsProcedures } from './settings';
 import { taskEvents, taskProcedures } from './tasks';
 import { usageEvents, usageProcedures } from './usage';
 import { worktreeEvents, worktreeProcedures } from './worktrees';
@@ -70,6 +70,7 @@ export const events = {
   ...cacheEvents,
   ...checkEvents,
   ...usageEvents,
+  ...settingsEvents,
 } as const;
 
 export type Procedures = typeof procedures;

@@ -397,3 +397,18 @@ export const settingsProcedures = {
     output: effectiveSettingSchema,
   },
 } as const;
+
+/** A setting stored or reset in one scope, by any client (a window, a tab, the CLI through the core). */
+export const settingChangeSchema = z.object({
+  key: settingKeySchema,
+  scope: settingScopeSchema,
+  /** The project whose value changed; null for the user's scope. */
+  projectId: idSchema.nullable(),
+  /** The value now stored in that scope; absent when it was reset (the scope inherits again). */
+  value: z.unknown().optional(),
+});
+export type SettingChange = z.infer<typeof settingChangeSchema>;
+
+export const settingsEvents = {
+  'settings.changed': settingChangeSchema,
+} as const;

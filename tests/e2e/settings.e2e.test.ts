@@ -66,4 +66,27 @@ describe('settings in browser mode', () => {
       expect(stored, name).toEqual(name === 'General' ? ['scheduler.maxConcurrent'] : []);
     }
   }, 120_000);
+
+  it('a change made in one page shows in another open on the same core, without a reload', async () => {
+    const { served, browser, page: first } = await servedWithProject();
+    const second = await browser.newPage();
+    await second.goto(served.loginUrl);
+    await second.getByRole('button', { name: 'New task' }).waitFor();
+    for (const page of [first, second]) await page.getByRole('button', { name: 'Settings' }).click();
+    const row = (page: typeof first) => page.locator('tr[data-setting="scheduler.maxConcurrent"]');
+    await expect.poll(() => row(second).locator('td').nth(1).textContent()).toBe('4default');
+
+    await row(first).getByLabel('Agents at once (yours)').fill('6');
+    await row(first).getByLabel('Agents at once (yours)').press('Enter');
+    await expect.poll(() => row(second).locator('td').nth(1).textContent()).toBe('6your setting');
+    await expect.poll(() => row(second).getByLabel('Agents at once (yours)').inputValue()).toBe('6');
+
+    await row(first).getByLabel('Agents at once (this project)').fill('2');
+    await row(first).getByLabel('Agents at once (this project)').press('Enter');
+    await expect.poll(() => row(second).locator('td').nth(1).textContent()).toBe('2this project');
+
+    // A reset in the second page shows in the first.
+    await row(second).getByRole('button', { name: 'reset' }).last().click();
+    await expect.poll(() => row(first).locator('td').nth(1).textContent()).toBe('6your setting');
+  }, 120_000);
 });

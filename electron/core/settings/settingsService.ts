@@ -9,6 +9,7 @@ import {
 } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { Db } from '../db/client';
+import type { EventBus } from '../events';
 import { settings } from '../db/schema';
 import { toDisposable, type Disposable } from '../disposable';
 import type { ProjectService } from '../projects/projectService';
@@ -33,6 +34,7 @@ export class SettingsService {
   constructor(
     private readonly db: Db,
     private readonly projects: ProjectService,
+    private readonly bus: EventBus,
     private readonly check: (key: SettingKey, value: unknown) => string | null = () => null,
   ) {}
 
@@ -89,6 +91,7 @@ export class SettingsService {
         set: { value: json, updatedAt: Date.now() },
       })
       .run();
+    this.bus.emit('settings.changed', { key, scope, projectId: projectId ?? null, value: parsed.data });
     return this.effective(key, projectId);
   }
 
@@ -98,6 +101,7 @@ export class SettingsService {
       .delete(settings)
       .where(and(eq(settings.scope, scope), eq(settings.projectId, target), eq(settings.key, key)))
       .run();
+    this.bus.emit('settings.changed', { key, scope, projectId: projectId ?? null });
     return this.effective(key, projectId);
   }
 

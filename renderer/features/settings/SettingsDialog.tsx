@@ -175,6 +175,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       current = false;
     };
   }, [client, projectId, version]);
+  // A setting changed by another window, tab or the CLI shows here without a reopen.
+  useEffect(() => client.on('settings.changed', load), [client]);
 
   const save = async (setting: EffectiveSetting, scope: SettingScope, value: unknown) => {
     try {
