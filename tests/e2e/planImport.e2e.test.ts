@@ -125,6 +125,32 @@ describe('plan import: paste, drop, a grid that holds', () => {
     await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toBe(pastedSummary);
   }, 120_000);
 
+  it('says which file it took when several are dropped at once, on the dialog and on the board', async () => {
+    const { page } = await servedWithProject({ width: 1280, height: 800 });
+    const files = [
+      { name: 'phased.txt', type: 'text/plain', text: readFileSync(phased, 'utf8') },
+      { name: 'checklist.md', type: 'text/markdown', text: readFileSync(checklist, 'utf8') },
+      { name: 'notes.md', type: 'text/markdown', text: '# Notes\n' },
+    ];
+    const dialog = page.getByRole('dialog', { name: 'Import a plan' });
+
+    await page.getByRole('button', { name: 'Import plan' }).click();
+    await dropFiles(page, dialog, files);
+    await expect
+      .poll(() => dialog.getByRole('status').textContent(), SLOW)
+      .toBe('3 files at once: one plan is imported at a time, so this is phased.txt; left out: checklist.md, notes.md.');
+    await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/15 of 15 tasks/);
+    // One file dropped next: the note about the several goes.
+    await dropFiles(page, dialog, [files[0]!]);
+    await expect.poll(() => dialog.getByRole('status').count(), SLOW).toBe(0);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // Dropped on the board, the dialog opens with the first and says so.
+    await dropFiles(page, page.locator('.board-area'), files.slice(1));
+    await expect.poll(() => dialog.getByRole('status').textContent(), SLOW).toBe('2 files at once: one plan is imported at a time, so this is checklist.md; left out: notes.md.');
+    await expect.poll(() => dialog.locator('.plan-summary').textContent(), SLOW).toMatch(/6 phases/);
+  }, 120_000);
+
   it('previews text typed or pasted outside the box, shows no field of the plan before, and says an empty paste is no plan', async () => {
     const { page } = await servedWithProject({ width: 1280, height: 800 });
     await page.getByRole('button', { name: 'Import plan' }).click();

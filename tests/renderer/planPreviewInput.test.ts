@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES, MAX_PLAN_BYTES } from '../../shared/constants';
 import { SwitchyardError } from '../../shared/errors';
-import { checkPlanFile, checkPlanText, readPlanFile, sourceOf } from '../../renderer/features/plans/planInput';
+import { checkPlanFile, checkPlanText, readPlanFile, severalFilesNote, sourceOf } from '../../renderer/features/plans/planInput';
 
 /** The typed error a check throws, as data. */
 function refusal(check: () => unknown): unknown {
@@ -73,5 +73,13 @@ describe('a plan taken in by the import dialog', () => {
     expect(error.details.wireBytes).toBeGreaterThan(MAX_MESSAGE_BYTES);
     expect(error.details.limit).toBeLessThan(MAX_MESSAGE_BYTES);
     expect(() => checkPlanText('# Plan\n\n- [ ] One task\n')).not.toThrow();
+  });
+
+  it('names the file taken and those left out when several come at once, and says nothing for one', () => {
+    expect(severalFilesNote([{ name: 'plan.md' }])).toBeNull();
+    expect(severalFilesNote([])).toBeNull();
+    expect(severalFilesNote([{ name: 'plan.md' }, { name: 'notes.md' }])).toBe(
+      '2 files at once: one plan is imported at a time, so this is plan.md; left out: notes.md.',
+    );
   });
 });

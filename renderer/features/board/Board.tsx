@@ -104,7 +104,7 @@ export function Board() {
   const [housekeeping, setHousekeeping] = useState(false);
   const collapsed = useCollapsedColumns((s) => s.collapsed);
   const reviewing = useAppStore((s) => s.tasks.find((t) => t.id === s.reviewTaskId));
-  const [importing, setImporting] = useState<{ file?: File } | null>(null);
+  const [importing, setImporting] = useState<{ files?: File[] } | null>(null);
   const [dropping, setDropping] = useState(false);
   const [view, setView] = useState<'board' | 'graph'>('board');
   const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
@@ -173,11 +173,11 @@ export function Board() {
       }}
       onDragLeave={() => setDropping(false)}
       onDrop={(e) => {
-        const file = e.dataTransfer.files[0];
+        const files = [...e.dataTransfer.files];
         setDropping(false);
-        if (!file) return;
+        if (files.length === 0) return;
         e.preventDefault();
-        setImporting({ file });
+        setImporting({ files });
       }}
     >
       <header className="board-header">
@@ -246,7 +246,7 @@ export function Board() {
       {editing && <TaskEditor projectId={project.id} target={editing} onClose={closeEditor} />}
       {importing && (
         <Loadable what="the plan import" onDismiss={() => setImporting(null)}>
-          <PlanImportDialog projectId={project.id} {...(importing.file ? { initialFile: importing.file } : {})} onClose={() => setImporting(null)} />
+          <PlanImportDialog projectId={project.id} {...(importing.files ? { initialFiles: importing.files } : {})} onClose={() => setImporting(null)} />
         </Loadable>
       )}
       {housekeeping && (

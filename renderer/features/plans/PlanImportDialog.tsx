@@ -7,7 +7,7 @@ import { RpcError } from '../../rpc/client';
 import { useActions } from '../../stores/actionsContext';
 import { reportError } from '../../stores/appStore';
 import { AGENT_LABELS } from '../board/columns';
-import { checkPlanText, carriedPlan, readPlanFile, sourceOf, type PlanText } from './planInput';
+import { checkPlanText, carriedPlan, readPlanFile, severalFilesNote, sourceOf, type PlanText } from './planInput';
 import { derivedLabel, editTask, emptyEdits, FORMAT_NAMES, parseKeys, summary, toggleDerived, toggleExcluded, withEdits } from './planEditsModel';
 
 /** Height of one task row in the preview (px); rows are virtualised for plans of thousands of tasks. */
@@ -40,14 +40,16 @@ function takesText(target: EventTarget | null): boolean {
 }
 
 /** Paste, drop or pick a plan, see what was found and what was not understood, fix it, import it. */
-export function PlanImportDialog({ projectId, initialFile, onClose }: { projectId: string; initialFile?: File; onClose: () => void }) {
+export function PlanImportDialog({ projectId, initialFiles, onClose }: { projectId: string; initialFiles?: File[]; onClose: () => void }) {
   const { client } = useActions();
   const dialogRef = useDialogFocus<HTMLDivElement>(onClose);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [edits, setEdits] = useState<PlanEdits>(emptyEdits);
-  const [busy, setBusy] = useState(initialFile !== undefined);
+  const [busy, setBusy] = useState(initialFiles !== undefined);
   const [result, setResult] = useState<PlanImportResult | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  /** Said when several files came at once: which one is the plan. */
+  const [filesNote, setFilesNote] = useState<string | null>(null);
   const [typed, setTyped] = useState('');
   const [dropping, setDropping] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -69,18 +71,27 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     }
   };
   const readFile = (file: File) => preview(() => readPlanFile(file));
+  const readFiles = (files: File[]) => {
+    setFilesNote(severalFilesNote(files));
+    if (files[0]) void readFile(files[0]);
+  };
   const readText = (content: string) =>
     preview(() => {
       checkPlanText(content);
       return Promise.resolve({ content });
     });
-  const readPasted = (carried: File | string) => (typeof carried === 'string' ? readText(carried) : readFile(carried));
+  const readPasted = (carried: File[] | string) => {
+    if (typeof carried === 'string') {
+      setFilesNote(null);
+      void readText(carried);
+    } else readFiles(carried);
+  };
 
   // A file dropped on the board opens the dialog with it.
   useEffect(() => {
-    if (initialFile) void readFile(initialFile);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- read once, for the file the dialog opened with
-  }, [initialFile]);
+    if (initialFiles) readFiles(initialFiles);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- read once, for the files the dialog opened with
+  }, [initialFiles]);
 
   const recheck = async (next: PlanEdits = edits) => {
     if (!loaded) return;
@@ -101,6 +112,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     setBusy(true);
     try {
       setResult(await client.call('plans.import', { ...sourceOf(loaded), projectId, edits }));
+      setFilesNote(null);
     } catch (error) {
       reportError(error);
     } finally {
@@ -126,7 +138,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     event.preventDefault();
     // One plan is read at a time: a drop while one is read would race it for the preview.
     if (busy) return;
-    void readPasted(dropped);
+    readPasted(dropped);
   };
   // Before a plan is shown, a paste anywhere in the dialog but a text field is the plan.
   const onPaste = (event: ClipboardEvent) => {
@@ -134,7 +146,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     const pasted = carriedPlan(event.clipboardData);
     if (pasted === null) return;
     event.preventDefault();
-    void readPasted(pasted);
+    readPasted(pasted);
   };
   // Pasted into the empty box, a plan is previewed at once; typed text waits for Preview.
   const onPasteText = (event: ClipboardEvent<HTMLTextAreaElement>) => {
@@ -144,7 +156,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
     event.preventDefault();
     event.stopPropagation();
     if (typeof pasted === 'string') setTyped(pasted);
-    void readPasted(pasted);
+    readPasted(pasted);
   };
 
   const tasks = loaded?.plan.tasks ?? [];
@@ -174,7 +186,7 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
           <div className="plan-sources">
             <label className="dropzone">
               <span>Drop a plan file (markdown or text) or its text here, or choose a file.</span>
-              <input type="file" aria-label="Plan file" accept=".md,.markdown,.txt,text/*" onChange={(e) => e.target.files?.[0] && void readFile(e.target.files[0])} />
+              <input type="file" aria-label="Plan file" accept=".md,.markdown,.txt,text/*" onChange={(e) => e.target.files && readFiles([...e.target.files])} />
             </label>
             <label className="plan-paste">
               <span>Or paste a plan</span>
@@ -195,6 +207,11 @@ export function PlanImportDialog({ projectId, initialFile, onClose }: { projectI
               </button>
             </div>
           </div>
+        )}
+        {filesNote && (
+          <p className="plan-files-note" role="status">
+            {filesNote}
+          </p>
         )}
         {problem && (
           <p className="plan-problem" role="alert" data-code={problem.code}>

@@ -83,13 +83,25 @@ export async function readPlanFile(file: File): Promise<PlanText> {
   return { content, fileName: file.name };
 }
 
-/** What a paste or a drop carries as a plan: its first file if it has one, else its plain text; null for neither. */
-export function carriedPlan(data: DataTransfer | null): File | string | null {
+/**
+ * What a paste or a drop carries as a plan: its files if it has any (the first is the plan, see
+ * {@link severalFilesNote}), else its plain text; null for neither.
+ */
+export function carriedPlan(data: DataTransfer | null): File[] | string | null {
   if (!data) return null;
-  const file = data.files[0];
-  if (file) return file;
+  if (data.files.length > 0) return [...data.files];
   const text = data.getData('text/plain');
   return text === '' ? null : text;
+}
+
+/**
+ * One plan is imported at a time: of several files given at once the first is taken. What the
+ * dialog tells the user then, naming the file taken and those left out; null for one file.
+ */
+export function severalFilesNote(files: readonly Pick<File, 'name'>[]): string | null {
+  const [taken, ...left] = files;
+  if (!taken || left.length === 0) return null;
+  return `${files.length} files at once: one plan is imported at a time, so this is ${taken.name}; left out: ${left.map((f) => f.name).join(', ')}.`;
 }
 
 /** The plan's text and name as the preview and the import take them. */
