@@ -195,6 +195,7 @@ export function createActions(client: RpcClient) {
     });
   });
 
+  // The permission preset shows on the cards: a change from any window reads it again.
   client.on('settings.changed', (change) => {
     const { selectedProjectId } = useAppStore.getState();
     if (change.key === 'policy.preset' && selectedProjectId) void loadPreset(selectedProjectId).catch(reportError);
@@ -225,11 +226,6 @@ export function createActions(client: RpcClient) {
     refresh: guard(refresh),
     openTask,
     closeTask: () => useAppStore.setState({ openTaskId: null }),
-    /** Reads the selected project's permission preset again (after the settings changed). */
-    reloadPreset: guard(async () => {
-      const { selectedProjectId } = useAppStore.getState();
-      if (selectedProjectId) await loadPreset(selectedProjectId);
-    }),
     /** Tells the main side what the user is looking at, so it does not notify about that. */
     reportFocus: (taskId: string | null, windowFocused: boolean) =>
       void client.call('attention.focus', { taskId, windowFocused }).catch(() => undefined),

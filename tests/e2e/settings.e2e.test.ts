@@ -69,9 +69,17 @@ describe('settings in browser mode', () => {
 
   it('a change made in one page shows in another open on the same core, without a reload', async () => {
     const { served, browser, page: first } = await servedWithProject();
+    await first.getByRole('button', { name: 'New task' }).click();
+    const editor = first.getByRole('dialog', { name: 'New task' });
+    await editor.getByLabel('Title').fill('Card');
+    await editor.getByLabel('Prompt').fill('Say hello');
+    await editor.getByRole('button', { name: 'Create task' }).click();
+    await editor.waitFor({ state: 'detached' });
     const second = await browser.newPage();
     await second.goto(served.loginUrl);
-    await second.getByRole('button', { name: 'New task' }).waitFor();
+    const card = second.getByRole('region', { name: 'Backlog' }).getByRole('button', { name: /^Card/ });
+    await card.waitFor();
+    expect(await card.locator('.allow-all').count()).toBe(0);
     for (const page of [first, second]) await page.getByRole('button', { name: 'Settings' }).click();
     const row = (page: typeof first) => page.locator('tr[data-setting="scheduler.maxConcurrent"]');
     await expect.poll(() => row(second).locator('td').nth(1).textContent()).toBe('4default');
@@ -84,6 +92,10 @@ describe('settings in browser mode', () => {
     await row(first).getByLabel('Agents at once (this project)').fill('2');
     await row(first).getByLabel('Agents at once (this project)').press('Enter');
     await expect.poll(() => row(second).locator('td').nth(1).textContent()).toBe('2this project');
+
+    // The board follows too: the second page's card warns once the first allows everything.
+    await first.locator('tr[data-setting="policy.preset"]').getByLabel('Permission questions (this project)').selectOption('all');
+    await expect.poll(() => card.locator('.allow-all').count()).toBe(1);
 
     // A reset in the second page shows in the first.
     await row(second).getByRole('button', { name: 'reset' }).last().click();

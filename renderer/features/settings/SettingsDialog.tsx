@@ -156,7 +156,7 @@ function SettingsTable({
 
 /** Every setting with its effective value and where it comes from; editable per user and per project. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
-  const { client, reloadPreset } = useActions();
+  const { client } = useActions();
   const dialogRef = useDialogFocus<HTMLDivElement>(onClose);
   const project = useAppStore((s) => s.projects.find((p) => p.id === s.selectedProjectId) ?? null);
   const [settings, setSettings] = useState<EffectiveSetting[]>([]);
@@ -190,7 +190,6 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       reportError(error);
     }
     load();
-    if (setting.key === 'policy.preset') void reloadPreset();
   };
   const reset = async (setting: EffectiveSetting, scope: SettingScope) => {
     try {
@@ -199,7 +198,6 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       reportError(error);
     }
     load();
-    if (setting.key === 'policy.preset') void reloadPreset();
   };
 
   return (
