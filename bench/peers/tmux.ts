@@ -22,7 +22,10 @@ export async function floodThroughTmux(command: string, cols: number, rows: numb
   const socket = `switchyard-bench-${process.pid}`;
   const tmux = (...args: string[]) => run('tmux', ['-L', socket, '-f', '/dev/null', ...args]);
   const waitFor = `tmux -L ${socket} wait-for`;
-  await tmux('new-session', '-d', '-s', 'flood', '-x', String(cols), '-y', String(rows), `${waitFor} go; ${command}; ${waitFor} -S flood-done`);
+  // The shell waits on `release` after the command, which nothing signals: were it to end, the
+  // server would leave with its last session and take its CPU out of the second reading.
+  const script = `${waitFor} go; ${command}; ${waitFor} -S flood-done; ${waitFor} release`;
+  await tmux('new-session', '-d', '-s', 'flood', '-x', String(cols), '-y', String(rows), script);
   const client = pty.spawn('tmux', ['-L', socket, '-f', '/dev/null', 'attach-session', '-t', 'flood'], { cols, rows, encoding: null });
   try {
     let drawn: () => void = () => {};

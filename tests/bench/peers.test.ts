@@ -40,7 +40,8 @@ describe('floodThroughTmux', () => {
   it('times a command in tmux with a client attached until the command has ended', async () => {
     const dir = tempDir('switchyard-bench-tmux-');
     const ended = join(dir, 'ended');
-    const flood = `i=0; while [ $i -lt 2000 ]; do printf '\\033[3%dmline %d\\033[0m\\r\\n' $((i % 8)) $i; i=$((i+1)); done; echo ended > ${ended}`;
+    const flood = `i=0; while [ $i -lt 20000 ]; do printf '\\033[3%dmline %d\\033[0m\\r\\n' $((i % 8)) $i; i=$((i+1)); done; echo ended > ${ended}`;
+    // 20,000 lines take the shell and tmux some 200 ms of CPU: well above /proc's 10 ms ticks.
     const result = await floodThroughTmux(flood, 80, 24);
     expect(readFileSync(ended, 'utf8')).toBe('ended\n');
     expect(result.ms).toBeGreaterThan(0);
