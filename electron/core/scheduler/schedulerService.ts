@@ -100,7 +100,10 @@ export class SchedulerService implements Disposable {
   ) {
     this.disposables.add(
       deps.bus.subscribe(({ event }) => {
-        if (event === 'task.changed' || event === 'task.dependenciesChanged' || event.startsWith('session.')) this.request();
+        // A setting changed (a higher limit, stacking turned on, a larger budget) may let a task start now.
+        if (event === 'task.changed' || event === 'task.dependenciesChanged' || event === 'settings.changed' || event.startsWith('session.')) {
+          this.request();
+        }
       }),
     );
     // A run that was on when the app stopped goes on.

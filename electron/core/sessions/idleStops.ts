@@ -37,7 +37,8 @@ export class IdleStops implements Disposable {
 
   constructor(private readonly deps: IdleStopsDeps) {
     this.subscription = deps.bus.subscribe(({ event }) => {
-      if (event === 'session.state' || event === 'session.changed' || event === 'task.changed') this.request();
+      // settings.changed: a new idle time counts for agents already idle.
+      if (event === 'session.state' || event === 'session.changed' || event === 'task.changed' || event === 'settings.changed') this.request();
     });
     this.request();
   }
