@@ -29,8 +29,9 @@ import { readyWaitLine, waitedLines } from './cli/readyWait';
 import { remoteRunCommand, runCommand, type RunFlags } from './cli/runCommand';
 import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
 import { parseSince, usageCommand, type UsageFlags } from './cli/usageCommand';
+import { parseSettingKey, settingsGet, settingsList, settingsWrite, settingValue, type SettingsFlags } from './cli/settingsCommand';
 import { isErrorData, SwitchyardError, type ErrorCode } from '../shared/errors';
-import type { ParsedPlan, PlanImportResult, Project, Task, TaskGraph } from '../shared/contract';
+import type { ParsedPlan, PlanImportResult, Project, SettingKey, Task, TaskGraph } from '../shared/contract';
 import { consoleLogger } from './core/log';
 import { claimControlSocket, connectControl } from './server/controlSocket';
 import { startServer } from './server/http';
@@ -481,6 +482,46 @@ daemon
   .action(async (flags: { all?: boolean; json?: boolean; dataDir?: string }) => {
     process.exitCode = await daemonStop(resolveDataDir({ explicit: flags.dataDir }), flags);
   });
+
+type SettingsCliFlags = SettingsFlags & { dataDir?: string };
+const printLine = (line: string) => console.log(line);
+const settingsCommand = program
+  .command('settings')
+  .description("every setting with its value and where it comes from; get, set and reset one, for the user or a project");
+settingsCommand
+  .command('ls', { isDefault: true })
+  .description("every setting as it holds for the project (--project, else the current folder's), else the user's")
+  .option('--project <path>', "the project's repository (default: the current folder's, else the user's settings)")
+  .option('--json', 'print [{key, value, source, defaultValue, userValue, projectValue, scopes, label, description}]')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((flags: SettingsCliFlags) => withCore(flags.dataDir, (access) => settingsList(access, flags, printLine)));
+settingsCommand
+  .command('get')
+  .description('one setting: its value, where it comes from, and the value of each scope')
+  .argument('<key>', 'the setting, e.g. scheduler.maxConcurrent', parseSettingKey)
+  .option('--project <path>', "the project's repository (default: the current folder's, else the user's settings)")
+  .option('--json', 'print {key, value, source, defaultValue, userValue, projectValue, scopes, label, description}')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((key: SettingKey, flags: SettingsCliFlags) => withCore(flags.dataDir, (access) => settingsGet(access, key, flags, printLine)));
+settingsCommand
+  .command('set')
+  .description("store a value: the user's (every project without its own), or with --project that project's")
+  .argument('<key>', 'the setting, e.g. scheduler.maxConcurrent', parseSettingKey)
+  .argument('<value>', 'JSON where the setting takes it (5, true, ["node_modules"]), else text (lru, sy/)')
+  .option('--project <path>', "store it for this project's repository only")
+  .option('--json', 'print the setting as it now holds')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((key: SettingKey, value: string, flags: SettingsCliFlags) =>
+    withCore(flags.dataDir, (access) => settingsWrite(access, key, { set: settingValue(key, value) }, flags, printLine)),
+  );
+settingsCommand
+  .command('reset')
+  .description("remove the stored value: the user's, or with --project that project's")
+  .argument('<key>', 'the setting, e.g. scheduler.maxConcurrent', parseSettingKey)
+  .option('--project <path>', "reset this project's own value")
+  .option('--json', 'print the setting as it now holds')
+  .option('--data-dir <dir>', 'where the database lives')
+  .action((key: SettingKey, flags: SettingsCliFlags) => withCore(flags.dataDir, (access) => settingsWrite(access, key, { reset: true }, flags, printLine)));
 
 /** Runs a cache command against the core of the data folder, through its procedures. */
 async function withCache(dataDir: string | undefined, command: (deps: CacheCommandDeps) => Promise<number>): Promise<void> {
