@@ -20,7 +20,8 @@ export const cacheFolderSchema = z
     new RegExp(`^(${CACHE_ECOSYSTEMS.join('|')}):[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$`),
     'an ecosystem (npm, pnpm, yarn, uv, poetry, pip, bundler, cargo), a colon and a relative folder, e.g. npm:node_modules',
   )
-  .refine((value) => !value.split(':')[1]!.split('/').some((part) => part === '..' || part === '.'), 'the folder must stay inside the worktree');
+  // Checked even when the pattern failed (zod runs every check): a value with no colon is the pattern's to refuse.
+  .refine((value) => !(value.split(':')[1] ?? '').split('/').some((part) => part === '..' || part === '.'), 'the folder must stay inside the worktree');
 
 /** The key of a cache entry: hex of a hash over lockfiles, platform, architecture, runtime and folder. */
 export const cacheKeySchema = z.string().regex(/^[0-9a-f]{16,64}$/, 'a cache key (hex)');

@@ -101,6 +101,9 @@ describe('dependency cache entries', () => {
     const { core, project } = await cachedProject();
     const result = await core.dispatch('settings.set', { key: 'cache.folders', value: ['npm:../outside'], scope: 'project', projectId: project.id });
     expect(result).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining('cache.folders') } });
+    // Tried: a folder with no ecosystem before it (this once failed inside the check, with no word of what to write).
+    const bare = await core.dispatch('settings.set', { key: 'cache.folders', value: ['node_modules'], scope: 'user' });
+    expect(bare).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining('a colon and a relative folder, e.g. npm:node_modules') } });
     // Each of the other cache settings, with a value it cannot take: refused, named, and nothing stored.
     const tried = [
       { key: 'cache.strategy', value: 'teleport', scope: 'project', projectId: project.id },
