@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SwitchyardError } from '../shared/errors';
 import { IPC_CHANNEL } from '../shared/ipc';
-import { loginShellPath, mergePaths } from './core/agents/loginPath';
+import { loginShellEnvironment, withLoginEnvironment } from './core/agents/loginEnvironment';
 import { createCore, type Core } from './core/app';
 import { consoleLogger } from './core/log';
 import { askQuitChoice } from './desktop/quitPrompt';
@@ -67,10 +67,11 @@ function start(): void {
   });
 
   void app.whenReady().then(async () => {
-    // Started from the Dock or a launcher, the app has a short PATH: take the login shell's, so that
-    // agent CLIs installed with npm, Homebrew or pipx are found as they are in a terminal.
-    const loginPath = await loginShellPath();
-    if (loginPath) process.env.PATH = mergePaths(loginPath, process.env.PATH);
+    // Started from the Dock or a launcher, the app has a short PATH and none of the profile's
+    // variables: take the login shell's, so that agents find their CLIs, API keys, proxies and
+    // folders as they do in a terminal. The session host and every agent inherit them.
+    const login = await loginShellEnvironment();
+    if (login) Object.assign(process.env, withLoginEnvironment(login, process.env));
     const dataDir = resolveDataDir({ explicit: dataDirArgument(process.argv), hostDefault: app.getPath('userData') });
     let control: ControlServer;
     try {

@@ -13,7 +13,7 @@ import type { UsageLimit } from './usageLimits';
  * Everything the session host needs from the agent side, behind one disposable: launches, state
  * observers and the hook server they share (listening only once an agent with hooks starts).
  * Built synchronously, so the composition root can own it: `const agents = createAgentServices({
- * pathEnv: loginPath }); disposables.add(agents);`
+ * decidePermission, … }); disposables.add(agents);`
  *
  * Per session: `launch = await agents.resolveLaunch({ kind: task.agentKind, title, prompt, cwd },
  * { sessionId, agentSessionId, resume })`, store `launch.agentSessionId`, spawn `launch.file` with
