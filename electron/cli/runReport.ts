@@ -56,6 +56,7 @@ export function questionLines(question: RunQuestion, projectFlag: string | null)
   const project = projectFlag === null ? '' : ` --project ${projectFlag}`;
   return [
     `[${clock(question.at)}] ${named(question.task)} asks: ${question.question}`,
+    ...(question.choices.length > 0 ? [`  choices: ${question.choices.map((c) => `${c.n}) ${c.label}`).join('  ')}`] : []),
     `  answer with: switchyard answer ${taskArgument(question.task)}${project} --allow | --deny | --choice N | --text TEXT`,
   ];
 }

@@ -1,4 +1,4 @@
-import type { SessionState, Task, TaskReason, TaskStatus } from '../../shared/contract';
+import type { InboxChoice, SessionState, Task, TaskReason, TaskStatus } from '../../shared/contract';
 import { TASK_STATUSES } from '../../shared/contract';
 import type { Core } from '../core/app';
 import { DisposableStore, toDisposable } from '../core/disposable';
@@ -27,6 +27,8 @@ export interface RunQuestion {
   at: number;
   task: Pick<Task, 'id' | 'title' | 'planKey'>;
   question: string;
+  /** The numbered answers it offers (`switchyard answer --choice N`); none for an open question. */
+  choices: InboxChoice[];
 }
 
 export interface HeadlessRunOptions {
@@ -189,7 +191,9 @@ export function headlessRun(core: Core, projectId: string, options: HeadlessRunO
           if (task.projectId !== projectId) return;
           const question = payload.change.detail?.trim() || UNNAMED_QUESTION;
           questions.set(task.id, question);
-          options.onQuestion?.({ at: payload.change.at, task: ref(task), question });
+          // The inbox heard of it first (the core's own listener): the answers it offers, as the inbox numbers them.
+          const choices = core.inbox.list().find((item) => item.sessionId === payload.sessionId)?.choices ?? [];
+          options.onQuestion?.({ at: payload.change.at, task: ref(task), question, choices });
         } else if (event === 'scheduler.changed') {
           if (payload.projectId !== projectId) return;
         } else if (!event.startsWith('session.')) return;

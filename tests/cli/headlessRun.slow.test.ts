@@ -224,6 +224,8 @@ describe('switchyard run', () => {
         explain: run.output,
       });
       expect(run.output()).toMatch(/1\.1 Asking note asks: permission to use Edit$/m);
+      // With the answers it offers, numbered as `--choice N` takes them.
+      expect(run.output()).toMatch(/^ {2}choices: 1\) Yes {2}2\) Yes, and don't ask again this session {2}3\) No, and tell Claude what to do differently$/m);
       // The run did not end at the question: the other task goes on and reaches review.
       writeFileSync(flag, '');
       await waitFor('the other task in review', () => /Waits for the flag → review/.test(run.output()), { timeoutMs: RUN_MS, explain: run.output });
@@ -271,6 +273,8 @@ describe('switchyard run', () => {
       expect(code, out).toBe(0);
       expect(answered).toBeGreaterThanOrEqual(1);
       expect(out).toMatch(/1\.1 Asking note asks: permission to use Edit$/m);
+      // The answers offered come through the serve's control socket too.
+      expect(out).toMatch(/^ {2}choices: 1\) Yes {2}2\) Yes, and don't ask again this session {2}3\) No, and tell Claude what to do differently$/m);
       expect(out).toMatch(/the run is over: 1 of 1 reached review/);
       expect(out).toContain(`the run goes on in the Switchyard running for this data folder (pid ${child.pid})`);
       expect(child.exitCode).toBeNull();
