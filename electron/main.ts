@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SwitchyardError } from '../shared/errors';
 import { IPC_CHANNEL } from '../shared/ipc';
-import { loginShellEnvironment, withLoginEnvironment } from './core/agents/loginEnvironment';
+import { loginShellEnvironment, withLoginEnvironment } from './core/agents/loginShell';
 import { createCore, type Core } from './core/app';
 import { consoleLogger } from './core/log';
 import { askQuitChoice } from './desktop/quitPrompt';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loginShellEnvironment, mergePaths, withLoginEnvironment } from '../../electron/core/agents/loginEnvironment';
+import { loginShellEnvironment, mergePaths, withLoginEnvironment } from '../../electron/core/agents/loginShell';
 import { tempDir } from '../helpers/tempDir';
 
 /** Runs `read` with HOME set to a folder holding `profile` as `name` (the login shell reads it). */
