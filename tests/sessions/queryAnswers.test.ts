@@ -55,4 +55,19 @@ describe("a program's questions to its terminal", () => {
     await waitFor('the key after the answer', async () => got(await core.transcript.raw(session.id)).includes('x'));
     expect(got(await core.transcript.raw(session.id))).toEqual(['\r', '\x1b[42;7R', 'x']);
   });
+
+  it('are answered by the mirror again as soon as the pane has left, even when its last output waits in the same batch', async () => {
+    const { core, session } = await sessionOf(['ticking']);
+    // Tried three times: the detach lands at a different point of the mirror's 16 ms batch each time.
+    for (let round = 1; round <= 3; round++) {
+      let shown = '';
+      const watching = pane(`leaving-pane-${round}`, (data) => (shown += data));
+      await core.sessions.attach(session.id, watching);
+      await waitFor('ticks shown', () => shown.length > 20);
+      await core.sessions.detach(session.id, watching);
+      await core.sessions.input(session.id, 'd');
+      await waitFor(`the mirror's answer after detach ${round}`, async () => got(await core.transcript.raw(session.id)).filter((g) => g.endsWith('R')).length === round);
+    }
+  });
 });
+

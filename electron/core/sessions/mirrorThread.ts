@@ -142,8 +142,10 @@ export class RemoteMirror implements Disposable {
    */
   write(seq: number, data: string, watched = true): void {
     if (this.disposed) return;
-    if (this.queue.isEmpty) this.queuedUnwatched = true;
-    if (watched) this.queuedUnwatched = false;
+    // One post is all watched or all unwatched: output after a pane left is answered for, even
+    // when output the pane saw is still waiting in the same batch.
+    if (!this.queue.isEmpty && this.queuedUnwatched === watched) this.queue.flush();
+    if (this.queue.isEmpty) this.queuedUnwatched = !watched;
     this.queuedSeq = seq;
     this.queue.push(data);
   }
