@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import type { ClientMessage, ServerMessage } from '../../shared/protocol';
 import type { Core } from '../core/app';
 import type { Logger } from '../core/log';
 import { runChannel, type RunChannel } from './controlSocketRun';
+import { writePrivateFile } from '../core/privateFile';
 
 /**
  * The control socket: every running core (the desktop app, `serve`, a headless `run`, a CLI
@@ -65,9 +66,7 @@ function ensureSecret(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
   const file = join(dataDir, CONTROL_SECRET_FILE);
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, `${secret}\n`, { mode: PRIVATE });
-  renameSync(partial, file);
+  writePrivateFile(file, `${secret}\n`);
   return secret;
 }
 

@@ -1,5 +1,6 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_FILE_MODE, writePrivateFile } from '../core/privateFile';
 import { newToken } from './auth';
 
 /** The file in the data folder that keeps browser mode's token across restarts. */
@@ -7,9 +8,6 @@ export const TOKEN_FILE = 'browser-token';
 
 /** A token as newToken() writes it: 32 bytes, base64url. Anything else in the file is replaced. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-/** Only the user may read or write the token: it is the lock on browser mode. */
-const TOKEN_MODE = 0o600;
 
 /**
  * Browser mode's token for this data folder: the one kept in its token file, so that a tab opened
@@ -28,15 +26,12 @@ export function browserToken(dataDir: string, options: { rotate?: boolean } = {}
     }
     if (kept !== null && TOKEN_SHAPE.test(kept)) {
       // A file made looser by hand (a copy, a restore) is tightened again.
-      chmodSync(file, TOKEN_MODE);
+      chmodSync(file, PRIVATE_FILE_MODE);
       return kept;
     }
   }
   const token = newToken();
-  // Written beside, then renamed: a crash leaves the old token or the new one, never half of one.
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, `${token}\n`, { mode: TOKEN_MODE });
-  chmodSync(partial, TOKEN_MODE);
-  renameSync(partial, file);
+  // A crash leaves the old token or the new one, never half of one.
+  writePrivateFile(file, `${token}\n`);
   return token;
 }

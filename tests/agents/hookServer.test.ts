@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tempDir';
 import { waitFor } from '../helpers/waitFor';
@@ -270,6 +270,8 @@ describe('the hook server with a record', () => {
     const first = await before.listen();
     const token = before.authorize('kept');
     expect(statSync(record).mode & 0o777).toBe(0o600);
+    // Written beside and renamed over: nothing half-written is left next to it.
+    expect(readdirSync(dirname(record))).toEqual(['hooks.json']);
     await before.dispose();
 
     // The core starts again: its agents still hold the URL and the token they were given.

@@ -1,9 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Disposable } from '../disposable';
+import { writePrivateFile } from '../privateFile';
 import { HOOK_EVENT_HEADER } from './hookRelay';
 
 /**
@@ -194,7 +195,8 @@ export function createHookServer(options: HookServerOptions = {}): HookServer {
     const at = port || (recorded?.port ?? 0);
     if (!options.record || at === 0) return;
     const digests = Object.fromEntries([...sessions].map(([sessionId, door]) => [sessionId, door.digest.toString('hex')]));
-    writeFileSync(options.record, JSON.stringify({ port: at, sessions: digests } satisfies HookRecord), { mode: 0o600 });
+    // All at once: a core killed while it writes leaves the record before or after, and the agents kept running keep their tokens.
+    writePrivateFile(options.record, JSON.stringify({ port: at, sessions: digests } satisfies HookRecord));
   }
 
   function reply(res: ServerResponse, status: number, message?: string): void {

@@ -1,7 +1,8 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Disposable } from '../disposable';
 import type { Logger } from '../log';
+import { writePrivateFile } from '../privateFile';
 
 /**
  * When the data folder's scheduler last ran, kept in the data folder so that the next core knows
@@ -71,10 +72,8 @@ export class CoreAbsence implements Disposable {
 
   private write(record: CoreAliveRecord): void {
     const file = join(this.dataDir, CORE_ALIVE_FILE);
-    const partial = `${file}.${process.pid}.tmp`;
     try {
-      writeFileSync(partial, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-      renameSync(partial, file);
+      writePrivateFile(file, `${JSON.stringify(record)}\n`);
       this.written = record.aliveAt;
     } catch (error) {
       // The record only words a reason: a full disk is told elsewhere, and the scheduler goes on.
