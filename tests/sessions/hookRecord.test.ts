@@ -1,13 +1,17 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { memoryLogger } from '../../electron/core/log';
+import { HOST_PROTOCOL_VERSION } from '../../electron/core/sessions/hostWire';
 import { hostStatus, stopHost } from '../../electron/core/sessions/hostSupervisor';
 import { makeRepo } from '../helpers/gitRepo';
 import { tempDir } from '../helpers/tempDir';
 import { waitFor } from '../helpers/waitFor';
 
+const HOST_OF_VERSION = join(import.meta.dirname, '..', 'fixtures', 'host-of-version.ts');
 const cores: Core[] = [];
 const dataDirs: string[] = [];
 
@@ -69,4 +73,47 @@ describe('the hook record across restarts of the core', () => {
     expect(second.agents.hookSessionCount(), 'hook tokens held').toBe(0);
     expect(recordedHookSessions(dataDir), 'tokens in the record').toEqual([]);
   }, 60_000);
+
+  it('keeps the tokens when the host cannot be asked what it runs: a host of another version may still run those agents', async () => {
+    const dataDir = tempDir('switchyard-hooks-');
+    dataDirs.push(dataDir);
+    const first = processCore(dataDir);
+    const program = join(tempDir('switchyard-bin-'), 'claude');
+    writeFileSync(program, '#!/bin/sh\nexec sleep 600\n');
+    chmodSync(program, 0o755);
+    first.settings.set('agents.claudePath', program, 'user');
+    await first.ready;
+    const project = await first.projects.add(makeRepo());
+    const session = await first.sessions.start(first.tasks.create({ projectId: project.id, title: 'kept', prompt: 'wait' }).id);
+    first.setQuitChoice('keep');
+    await first.dispose();
+    cores.splice(cores.indexOf(first), 1);
+    await stopHost(dataDir, { all: true });
+
+    // Tried: the next core finds a host of an earlier build, which runs the session, on the socket.
+    const older = spawn(process.execPath, ['--import', 'tsx', HOST_OF_VERSION, dataDir, String(HOST_PROTOCOL_VERSION - 1), JSON.stringify(['/bin/sh', '-c', 'exec sleep 600']), session.id], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
+    const agentPid = await new Promise<number>((resolve, reject) => {
+      createInterface({ input: older.stdout! }).on('line', (line) => {
+        if (line.startsWith('{"pid"')) resolve((JSON.parse(line) as { pid: number }).pid);
+      });
+      older.once('exit', (code) => reject(new Error(`the older host exited with ${code}`)));
+    });
+    try {
+      const second = processCore(dataDir);
+      await second.ready;
+      expect(recordedHookSessions(dataDir), 'tokens in the record').toEqual([session.id]);
+    } finally {
+      for (const pid of [agentPid, older.pid!]) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          process.kill(pid, 'SIGKILL');
+        }
+      }
+    }
+  }, 60_000);
 });
+

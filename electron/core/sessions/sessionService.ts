@@ -398,7 +398,8 @@ export class SessionService implements Disposable {
       (sessions) => this.recover(sessions),
       (error: unknown) => {
         this.deps.log.error('the session host could not be reached to take its sessions back', error);
-        this.recover([]);
+        // A host of another version runs on: its agents keep their hook tokens. A host gone meanwhile took its agents with it.
+        this.recover([], { keepTokens: error instanceof SwitchyardError && error.code === 'CONFLICT' });
       },
     );
   }
@@ -408,7 +409,7 @@ export class SessionService implements Disposable {
     return this.recovered;
   }
 
-  private recover(alive: HostSessionInfo[]): void {
+  private recover(alive: HostSessionInfo[], options: { keepTokens?: boolean } = {}): void {
     const running = new Map(alive.filter((s) => s.running).map((s) => [s.sessionId, s]));
     const now = Date.now();
     for (const { id, taskId } of this.deps.rows.open()) {
@@ -423,7 +424,7 @@ export class SessionService implements Disposable {
       this.deps.unsaved.run(`the end of session ${id}`, () => this.deps.rows.markEnded(id, { endedAt: now }));
       this.recordState(id, { state: 'exited', source: 'host', at: now, detail: ORPHANED_DETAIL });
       // Its hook token, recorded for a core of later, is no use to anyone now.
-      this.deps.agentSessions.endSession(id);
+      if (!options.keepTokens) this.deps.agentSessions.endSession(id);
       this.deps.unsaved.run(`the column of task ${taskId} after its session ended with the app`, () =>
         this.deps.lifecycle.send(taskId, 'session.interrupted'),
       );
