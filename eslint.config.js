@@ -19,7 +19,7 @@ export const layers = [
   {
     name: 'the core base',
     // Small leaves (the bus, the logger, the database, git), listed without siblings: they may use each other.
-    units: ['core/events', 'core/log', 'core/clientContext', 'core/disposable', 'core/appRoot', 'core/dataDir', 'core/workerEntry', 'core/db', 'core/git', 'core/threads', 'core/security'],
+    units: ['core/events', 'core/log', 'core/clientContext', 'core/disposable', 'core/appRoot', 'core/dataDir', 'core/privateFile', 'core/workerEntry', 'core/db', 'core/git', 'core/threads', 'core/security'],
   },
   {
     name: 'a service',
