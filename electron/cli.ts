@@ -1,210 +1,22 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createCore, type Core } from './core/app';
-import { absentSince, readCoreAlive } from './core/scheduler/coreAbsence';
-import { appRoot, appVersion } from './core/appRoot';
+import type { SettingKey } from '../shared/contract';
+import { appVersion } from './core/appRoot';
 import { resolveDataDir } from './core/dataDir';
-import { inspectRepository } from './core/git/repository';
-import { MigrationError } from './core/db/client';
 import { formatDoctor, runDoctor } from './core/doctor/doctor';
-import { sqliteBuilds } from './core/db/nativeBuilds';
-import { electronAvailability } from './core/doctor/electronAvailability';
-import { chooseStartMode } from './core/doctor/startMode';
-import { cycleError, readPlanFile } from './core/plans/planImporter';
-import { formatPlan, formatTaskRows, planJson, taskRows } from './core/plans/planReport';
+import { APPROVE_MODES, RUN_GOALS } from './server/headlessRun';
 import { answerOf, answerTask, ANSWER_EXIT_HELP, parseChoice, type AnswerFlags } from './cli/answerCommand';
 import { attach } from './cli/attach';
-import { daemonStatus, daemonStop } from './cli/daemon';
-import { openAccess, remoteAccess, type CoreAccess } from './cli/coreAccess';
-import { listSessions, printTranscript } from './cli/sessionVerbs';
-import { projectFor, shownKey } from './cli/taskRef';
-import { addTask, startTask, stopTask, type AddFlags } from './cli/taskVerbs';
 import { cacheClear, cacheEvict, cacheList, cacheVerify, type CacheCommandDeps } from './cli/cacheCommand';
-import { parseDuration } from './cli/duration';
-import { APPROVE_MODES, RUN_GOALS } from './server/headlessRun';
-import { readyWaitLine, waitedLines } from './cli/readyWait';
-import { remoteRunCommand, runCommand, type RunFlags } from './cli/runCommand';
+import { daemonStatus, daemonStop } from './cli/daemon';
+import { importPlan } from './cli/importPlanCommand';
+import { parseMax, parseTimeout, runFromCli } from './cli/runEntry';
 import { RUN_EXIT_CODES, RUN_EXIT_HELP } from './cli/runReport';
-import { parseSince, usageCommand, type UsageFlags } from './cli/usageCommand';
+import { DEFAULT_SERVE_PORT, parsePort, serve, startApp } from './cli/serveCommand';
+import { listSessions, printTranscript } from './cli/sessionVerbs';
 import { parseSettingKey, settingsGet, settingsList, settingsWrite, settingValue, type SettingsFlags } from './cli/settingsCommand';
-import { isErrorData, SwitchyardError, type ErrorCode } from '../shared/errors';
-import type { ParsedPlan, PlanImportResult, Project, SettingKey, Task, TaskGraph } from '../shared/contract';
-import { consoleLogger } from './core/log';
-import { claimControlSocket, connectControl } from './server/controlSocket';
-import { startServer } from './server/http';
-import { guardProcess } from './server/processGuard';
-import { browserToken } from './server/tokenStore';
-
-/** The port browser mode listens on unless told otherwise. */
-const DEFAULT_SERVE_PORT = 7821;
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('a port is 0–65535');
-  return port;
-}
-
-function rendererDir(): string {
-  const dir = join(appRoot(), 'dist', 'renderer');
-  if (!existsSync(join(dir, 'index.html'))) {
-    throw new Error(`the renderer is not built (${dir} has no index.html): run \`npm run build\``);
-  }
-  return dir;
-}
-
-function openCore(dataDir: string, mode: 'desktop' | 'browser'): Core {
-  try {
-    return createCore({ dataDir, mode, sessionHost: 'process' });
-  } catch (error) {
-    if (error instanceof MigrationError) {
-      console.error(error.message);
-      process.exit(3);
-    }
-    throw error;
-  }
-}
-
-interface ServeFlags {
-  host: string;
-  port: number;
-  dataDir?: string;
-  newToken?: boolean;
-}
-
-async function serve(flags: ServeFlags): Promise<void> {
-  const dataDir = resolveDataDir({ explicit: flags.dataDir });
-  const staticDir = rendererDir();
-  const log = consoleLogger();
-  // One core per data folder: claimed before the database is opened.
-  const control = await claimControlSocket(dataDir, 'serve', log);
-  // From here on a bug is logged, not fatal: the agents this process runs would die with it.
-  const guard = guardProcess(log);
-  const core = openCore(dataDir, 'browser');
-  control.serve(core);
-  const token = browserToken(dataDir, { rotate: flags.newToken === true });
-  let server;
-  try {
-    server = await startServer({ core, staticDir, host: flags.host, port: flags.port, token, log });
-  } catch (error) {
-    await control.close();
-    await core.dispose();
-    guard.dispose();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`port ${flags.port} is in use: pass --port with another number (0 picks a free one)`);
-    throw error;
-  }
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(flags.host);
-  if (!loopback) console.warn(`warning: listening on ${flags.host}, reachable from other machines; the token is the only lock.`);
-  console.log(`Switchyard is running in browser mode: ${server.loginUrl}`);
-  console.log(`data: ${dataDir} · stop with Ctrl-C`);
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await server.close();
-    await control.close();
-    await core.dispose();
-    guard.dispose();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
-}
-
-/** Exit codes of a typed failure, so that scripts can tell them apart; any other failure exits with 1. */
-const EXIT_CODES: Partial<Record<ErrorCode, number>> = { NOT_FOUND: 4, UNAVAILABLE: 5, CONFLICT: 6, UNAUTHORIZED: 7, SESSION_NOT_RUNNING: 8, NOT_WAITING: 9 };
-
-/** A typed failure as one line: "CODE: message". */
-function failure(error: unknown): Error {
-  if (error instanceof SwitchyardError || isErrorData(error)) {
-    const line = new Error(`${error.code}: ${error.message}`);
-    (line as Error & { exitCode?: number }).exitCode = EXIT_CODES[error.code] ?? 1;
-    return line;
-  }
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-/** Runs a command against the running core of the data folder, or a core of its own. */
-async function withCore(dataDir: string | undefined, use: (access: CoreAccess) => Promise<unknown>, options: { requireRunning?: string } = {}): Promise<void> {
-  const access = await openAccess({ dataDir: resolveDataDir({ explicit: dataDir }), role: 'cli', ...options }).catch((e: unknown) =>
-    Promise.reject(failure(e)),
-  );
-  try {
-    await use(access).catch((e: unknown) => Promise.reject(failure(e)));
-  } finally {
-    await access.close();
-  }
-}
-
-interface ImportFlags {
-  project?: string;
-  dryRun?: boolean;
-  json?: boolean;
-  dataDir?: string;
-}
-
-/**
- * Prints the plan as read and, unless it is a dry run, imports it. The plan is parsed once: by
- * this process for a dry run, else by the core, whose import then takes the plan it just read.
- * A plan with a loop is printed, then refused with CYCLE (non-zero exit).
- */
-async function importPlan(file: string, flags: ImportFlags): Promise<void> {
-  const print = (plan: ParsedPlan) => {
-    console.log(flags.json ? JSON.stringify(planJson(plan), null, 2) : formatPlan(plan));
-    if (plan.cycles.length > 0) throw failure(cycleError(plan.cycles, plan.tasks));
-  };
-  if (flags.dryRun) {
-    const { plan } = await readPlanFile(file).catch((error: unknown) => {
-      throw failure(error);
-    });
-    print(plan);
-    return;
-  }
-  await withCore(flags.dataDir, async (access) => {
-    const project: Project = await projectFor(access, flags.project, { add: true });
-    const source = { projectId: project.id, path: resolve(file) };
-    print(await access.call<ParsedPlan>('plans.preview', source));
-    const result = await access.call<PlanImportResult>('plans.import', source);
-    const started = result.keptTasks.length;
-    const kept =
-      started > 0 ? `; ${started} ${started === 1 ? 'task' : 'tasks'} already started kept the agent, model, prompt, priority and acceptance they started with (${shownKeys(result.keptTasks)})` : '';
-    const summary = `imported into ${project.name} (${project.path}): ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.edges} dependencies${result.notInPlan > 0 ? `; ${result.notInPlan} earlier tasks no longer in the plan were kept` : ''}${kept}`;
-    // With --json, stdout carries only the plan's JSON; the summary goes beside it.
-    if (flags.json) console.error(summary);
-    else console.log(`\n${summary}`);
-  });
-}
-
-/** Most keys a one-line summary names; the rest are counted. */
-const SUMMARY_KEYS = 10;
-
-function shownKeys(tasks: { key: string }[]): string {
-  const keys = tasks.slice(0, SUMMARY_KEYS).map((t) => t.key).join(', ');
-  return tasks.length > SUMMARY_KEYS ? `${keys} and ${tasks.length - SUMMARY_KEYS} more` : keys;
-}
-
-async function listTasks(flags: { project?: string; json?: boolean; dataDir?: string }): Promise<void> {
-  await withCore(flags.dataDir, async (access) => {
-    const project = await projectFor(access, flags.project);
-    const tasks = await access.call<Task[]>('tasks.list', { projectId: project.id });
-    const graph = await access.call<TaskGraph>('tasks.graph', { projectId: project.id });
-    // JSON keeps each row's plan key and ids; the text names every task and dependency by a key.
-    if (flags.json) console.log(JSON.stringify(taskRows(tasks, graph), null, 2));
-    else {
-      const keyed = tasks.map((t) => ({ ...t, planKey: shownKey(t) }));
-      console.log(formatTaskRows(taskRows(keyed, graph)));
-      // Tasks that could have started while no core ran, and how long they waited.
-      for (const line of waitedLines(keyed)) console.log(line);
-      // With no core running for the data folder, nothing starts what is ready: say so, and since when.
-      const waiting = access.kind === 'own' ? readyWaitLine(tasks, absentSince(readCoreAlive(access.core!.dataDir))) : null;
-      if (waiting) console.log(waiting);
-    }
-  });
-}
+import { addTask, listTasks, startTask, stopTask, type AddFlags } from './cli/taskVerbs';
+import { parseSince, usageCommand, type UsageFlags } from './cli/usageCommand';
+import { failure, withCore } from './cli/withCore';
 
 const program = new Command();
 program
@@ -228,18 +40,7 @@ program
   .description('open the desktop app, or browser mode where Electron cannot run')
   .option('--port <port>', 'port for browser mode', parsePort, DEFAULT_SERVE_PORT)
   .option('--data-dir <dir>', 'where the database and caches live')
-  .action(async (flags: { port: number; dataDir?: string }) => {
-    const start = chooseStartMode(await electronAvailability(), sqliteBuilds());
-    if (start.mode === 'desktop') {
-      const args = [join(appRoot(), 'dist', 'node', 'main.js')];
-      if (flags.dataDir) args.push(`--data-dir=${flags.dataDir}`);
-      const child = spawn(start.binary, args, { stdio: 'inherit' });
-      child.on('exit', (code) => process.exit(code ?? 0));
-      return;
-    }
-    console.log(`Electron cannot run here (${start.reason}); starting browser mode.`);
-    await serve({ host: '127.0.0.1', port: flags.port, ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) });
-  });
+  .action(startApp);
 
 program
   .command('doctor')
@@ -272,7 +73,7 @@ const tasksCommand = program
   .option('--project <path>', PROJECT_HELP)
   .option('--json', 'print the tasks as JSON')
   .option('--data-dir <dir>', 'where the database lives')
-  .action(listTasks);
+  .action((flags: { project?: string; json?: boolean; dataDir?: string }) => withCore(flags.dataDir, (access) => listTasks(access, flags)));
 
 tasksCommand
   .command('add')
@@ -359,27 +160,6 @@ const answerCommand = program
     return withCore(flags.dataDir, (access) => answerTask(access, task, answer, flags));
   });
 
-/** The project of a repository, read from a core this process holds. */
-async function findProject(core: Core, path: string): Promise<Project | null> {
-  const root = await realpath((await inspectRepository(resolve(path))).root);
-  return core.projects.list().find((p) => p.path === root) ?? null;
-}
-
-/** The cores a run goes on in rather than beside: the ones that stay (a run's or a command's own core ends with it). */
-const FOLLOWED_ROLES: ReadonlySet<string> = new Set(['app', 'serve']);
-
-function parseMax(value: string): number {
-  const max = Number(value);
-  if (!Number.isInteger(max) || max < 1 || max > 64) throw new InvalidArgumentError('--max is 1–64');
-  return max;
-}
-
-function parseTimeout(value: string): number {
-  const ms = parseDuration(value);
-  if (typeof ms === 'string') throw new InvalidArgumentError(ms);
-  return ms;
-}
-
 program
   .command('run')
   .description(
@@ -417,39 +197,7 @@ and the base is left as it was.
 
 ${RUN_EXIT_HELP}`,
   )
-  .action(async (flags: Omit<RunFlags, 'project'> & { project?: string }) => {
-    const dataDir = resolveDataDir({ explicit: flags.dataDir });
-    const runFlags: RunFlags = { ...flags, project: flags.project ?? process.cwd() };
-    const print = (line: string) => console.log(line);
-    // With an app or serve running for the data folder, the run goes on in it, followed from here.
-    const remote = await connectControl(dataDir).catch((e: unknown) => Promise.reject(failure(e)));
-    if (remote && FOLLOWED_ROLES.has(remote.hello.role)) {
-      const access = remoteAccess(remote);
-      try {
-        process.exitCode = await remoteRunCommand(runFlags, access, print, (line) => console.error(line)).catch((e: unknown) => Promise.reject(failure(e)));
-      } finally {
-        await access.close();
-      }
-      return;
-    }
-    remote?.close();
-    // Else a run is a core of its own, with its own scheduler: it holds the data folder's control
-    // socket (another run, or a command's own core, is named, and this run does not start beside it).
-    const control = await claimControlSocket(dataDir, 'run', consoleLogger()).catch((e: unknown) => Promise.reject(failure(e)));
-    try {
-      process.exitCode = await runCommand(runFlags, {
-        openCore: () => {
-          const core = openCore(dataDir, 'browser');
-          control.serve(core);
-          return core;
-        },
-        findProject: (core, path) => findProject(core, path).catch((e: unknown) => Promise.reject(failure(e))),
-        print,
-      });
-    } finally {
-      await control.close();
-    }
-  });
+  .action(runFromCli);
 
 program
   .command('usage')

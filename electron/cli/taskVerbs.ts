@@ -1,7 +1,10 @@
 import { SwitchyardError } from '../../shared/errors';
-import type { AgentKind, Session, Task } from '../../shared/contract';
+import type { AgentKind, Session, Task, TaskGraph } from '../../shared/contract';
+import { formatTaskRows, taskRows } from '../core/plans/planReport';
+import { absentSince, readCoreAlive } from '../core/scheduler/coreAbsence';
 import type { CoreAccess } from './coreAccess';
-import { liveSession, projectFor, resolveTask, taskLabel } from './taskRef';
+import { readyWaitLine, waitedLines } from './readyWait';
+import { liveSession, projectFor, resolveTask, shownKey, taskLabel } from './taskRef';
 
 export interface AddFlags {
   project?: string;
@@ -72,4 +75,22 @@ export async function stopTask(access: CoreAccess, ref: string, flags: { project
   const session = await liveSession(access, task);
   const stopped = await access.call<Session>('sessions.stop', { sessionId: session.id });
   console.log(flags.json ? JSON.stringify(stopped, null, 2) : `stopped ${taskLabel(task)} (pid ${session.pid ?? '?'})`);
+}
+
+/** `switchyard tasks`: the project's tasks with status and dependencies, and what waits for a core to start it. */
+export async function listTasks(access: CoreAccess, flags: { project?: string; json?: boolean }): Promise<void> {
+  const project = await projectFor(access, flags.project);
+  const tasks = await access.call<Task[]>('tasks.list', { projectId: project.id });
+  const graph = await access.call<TaskGraph>('tasks.graph', { projectId: project.id });
+  // JSON keeps each row's plan key and ids; the text names every task and dependency by a key.
+  if (flags.json) console.log(JSON.stringify(taskRows(tasks, graph), null, 2));
+  else {
+    const keyed = tasks.map((t) => ({ ...t, planKey: shownKey(t) }));
+    console.log(formatTaskRows(taskRows(keyed, graph)));
+    // Tasks that could have started while no core ran, and how long they waited.
+    for (const line of waitedLines(keyed)) console.log(line);
+    // With no core running for the data folder, nothing starts what is ready: say so, and since when.
+    const waiting = access.kind === 'own' ? readyWaitLine(tasks, absentSince(readCoreAlive(access.core!.dataDir))) : null;
+    if (waiting) console.log(waiting);
+  }
 }
