@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ClientContext } from '../../electron/core/clientContext';
 import { makeCore } from '../helpers/core';
 import { makeRepo } from '../helpers/gitRepo';
+import { makeHost, outputOf, shell } from './hostHarness';
+import { tempDir } from '../helpers/tempDir';
 import { waitFor } from '../helpers/waitFor';
 
 const ASKS_CURSOR = join(import.meta.dirname, '..', 'fixtures', 'asks-cursor.mjs');
@@ -68,6 +70,25 @@ describe("a program's questions to its terminal", () => {
       await core.sessions.input(session.id, 'd');
       await waitFor(`the mirror's answer after detach ${round}`, async () => got(await core.transcript.raw(session.id)).filter((g) => g.endsWith('R')).length === round);
     }
+  });
+
+  it('are answered to the run that asked: a program started again at once in the session does not get its predecessor\'s answer', async () => {
+    const { host, events } = makeHost();
+    let restarted: Promise<unknown> | undefined;
+    // Tried: the session's program asks and exits at once, and the session is started again in the same moment, before the mirror has read the question.
+    host.onEvent((event) => {
+      if (event.type === 'exited' && event.sessionId === 'again' && restarted === undefined) {
+        restarted = host.send({ type: 'spawn', sessionId: 'again', cols: 80, rows: 24, launch: { file: process.execPath, args: [ASKS_CURSOR, 'wait'], env: {}, cwd: tempDir() } });
+      }
+    });
+    await host.send({ type: 'spawn', sessionId: 'again', cols: 80, rows: 24, launch: shell("printf 'asking\\033[6n'") });
+    await waitFor('started again', () => restarted !== undefined);
+    await restarted;
+    // Attaching waits until the mirror has read everything so far: an answer of its would have been written by then.
+    await host.send({ type: 'attach', sessionId: 'again', clientId: 'late-pane' });
+    host.post({ type: 'input', sessionId: 'again', data: 'x' });
+    await waitFor('the key typed', () => got(outputOf(events, 'again')).includes('x'));
+    expect(got(outputOf(events, 'again'))).toEqual(['x']);
   });
 });
 

@@ -40,6 +40,8 @@ interface Run {
   observer: TerminalObserver;
   initialInput: InitialInput;
   stopping: boolean;
+  /** The seq of its first output batch. */
+  firstSeq: number;
 }
 
 /**
@@ -71,8 +73,9 @@ export class HostSession {
       onTitle: (title) => this.run?.observer.onTitle(title),
       onParsed: () => this.scheduleScreenSample(),
       onBackpressure: (behind) => this.gate.set('mirror', behind),
-      // What a terminal answers to a query (the cursor's position) in output no pane was shown.
-      onAnswer: (data) => this.run && !this.run.pty.ended && this.run.pty.write(data),
+      // What a terminal answers to a query (the cursor's position) in output no pane was shown,
+      // to the run that asked: not to the next one, when the program ended and was started again.
+      onAnswer: (data, seq) => this.run && seq >= this.run.firstSeq && !this.run.pty.ended && this.run.pty.write(data),
     });
     this.batcher = new OutputBatcher((seq, data) => this.onBatch(seq, data), startSeq);
   }
@@ -97,6 +100,8 @@ export class HostSession {
 
   spawn(launch: AgentLaunch): { pid: number } {
     if (this.run) throw new SwitchyardError('CONFLICT', `session ${this.id} is already running`, { sessionId: this.id });
+    // The last run's output is posted under its own seqs, whose answers go to no one now.
+    this.mirror.flush();
     const ptyProcess: PtyProcess = new PtyProcess(launch, this.mirror.cols, this.mirror.rows, {
       onData: (chunk) => {
         this.batcher.push(chunk);
@@ -113,6 +118,7 @@ export class HostSession {
       // Never typed into a program that already exited.
       initialInput: new InitialInput(launch.initialInput, (text) => !ptyProcess.ended && ptyProcess.write(text)),
       stopping: false,
+      firstSeq: this.batcher.lastSeq + 1,
     };
     this.run = run;
     this.launch = launch;

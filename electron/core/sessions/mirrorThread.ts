@@ -34,7 +34,8 @@ export interface MirrorListeners {
   /** The mirror parsed new output. */
   onParsed?: () => void;
   /** The mirror answered a query in output that no pane was shown (see RemoteMirror.write). */
-  onAnswer?: (data: string) => void;
+  /** `seq`: the batch of the output whose query it answers. */
+  onAnswer?: (data: string, seq: number) => void;
   /** The mirror fell too far behind (true) or caught up (false): pause or resume the pty. */
   onBackpressure?: (behind: boolean) => void;
 }
@@ -150,6 +151,11 @@ export class RemoteMirror implements Disposable {
     this.queue.push(data);
   }
 
+  /** Posts what waits to be read now: output of one run does not share a post with the next run's. */
+  flush(): void {
+    if (!this.disposed) this.queue.flush();
+  }
+
   resize(cols: number, rows: number): void {
     if (this.disposed) return;
     // Output written before the resize was laid out at the old size.
@@ -187,7 +193,7 @@ export class RemoteMirror implements Disposable {
       return;
     }
     if (reply.type === 'answer') {
-      if (!this.disposed) this.listeners.onAnswer?.(reply.data);
+      if (!this.disposed) this.listeners.onAnswer?.(reply.data, reply.seq);
       return;
     }
     this.backlog -= reply.chars;
@@ -200,7 +206,7 @@ export class RemoteMirror implements Disposable {
 
   private feed(data: string): void {
     this.backlog += data.length;
-    this.thread.post({ type: 'write', id: this.id, data, answer: this.queuedUnwatched });
+    this.thread.post({ type: 'write', id: this.id, data, answer: this.queuedUnwatched, seq: this.queuedSeq });
     if (!this.behind && this.backlog > MIRROR_HIGH_WATERMARK_CHARS) {
       this.behind = true;
       this.listeners.onBackpressure?.(true);

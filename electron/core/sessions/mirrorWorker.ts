@@ -16,8 +16,8 @@ const { SerializeAddon } = serializeModule;
 interface Mirror {
   terminal: InstanceType<typeof Terminal>;
   serializer: InstanceType<typeof SerializeAddon>;
-  /** For each write not parsed yet, in order: whether its queries are answered (see MirrorRequest). */
-  answering: boolean[];
+  /** For each write not parsed yet, in order: whether its queries are answered (see MirrorRequest), and its seq. */
+  answering: { answer: boolean; seq: number }[];
 }
 
 lowerThisThreadPriority();
@@ -35,7 +35,8 @@ port.on('message', (request: MirrorRequest) => {
     const mirror: Mirror = { terminal, serializer, answering: [] };
     // Called while a write is parsed, before its callback: the first of `answering` is that write's.
     terminal.onData((data) => {
-      if (mirror.answering[0]) post({ type: 'answer', id: request.id, data });
+      const write = mirror.answering[0];
+      if (write?.answer) post({ type: 'answer', id: request.id, data, seq: write.seq });
     });
     mirrors.set(request.id, mirror);
     return;
@@ -50,7 +51,7 @@ port.on('message', (request: MirrorRequest) => {
   switch (request.type) {
     case 'write': {
       const chars = request.data.length;
-      mirror.answering.push(request.answer);
+      mirror.answering.push({ answer: request.answer, seq: request.seq });
       mirror.terminal.write(request.data, () => {
         mirror.answering.shift();
         post({ type: 'parsed', id: request.id, chars });
