@@ -33,8 +33,7 @@ export interface MirrorListeners {
   onTitle?: (title: string) => void;
   /** The mirror parsed new output. */
   onParsed?: () => void;
-  /** The mirror answered a query in output that no pane was shown (see RemoteMirror.write). */
-  /** `seq`: the batch of the output whose query it answers. */
+  /** The mirror answered a query in output that no pane was shown (see RemoteMirror.write); `seq`: that output's batch. */
   onAnswer?: (data: string, seq: number) => void;
   /** The mirror fell too far behind (true) or caught up (false): pause or resume the pty. */
   onBackpressure?: (behind: boolean) => void;
