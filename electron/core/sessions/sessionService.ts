@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Session, SessionStopReason, StateChange, Task, TaskReason } from '../../../shared/contract';
+import type { Session, SessionStopReason, StateChange, Task } from '../../../shared/contract';
 import { SwitchyardError } from '../../../shared/errors';
 import type { UnsavedWrites } from '../db/unsavedWrites';
 import { DisposableStore, type Disposable } from '../disposable';
@@ -8,15 +8,15 @@ import type { Logger } from '../log';
 import type { EventBus } from '../events';
 import type { TaskLifecycle } from '../tasks/taskLifecycle';
 import type { TaskService } from '../tasks/taskService';
-import { nextStatus } from '../tasks/taskTransitions';
 import { Attachments } from './attachments';
 import type { SessionHostPort } from './hostClient';
 import type { AttachReply, HostEvent, HostSessionInfo } from './hostProtocol';
 import type { FinishedScreens } from './finishedScreens';
 import type { SessionRows } from './sessionRows';
 import type { TaskLaunch, TaskLauncher } from './taskLauncher';
-import { crashReason, OutputTail } from './crashReason';
-import { ORPHANED_DETAIL, taskEventOfExit, taskEventOfState, wasInterrupted } from './taskFollowsSession';
+import { SessionOutcomes } from './sessionOutcomes';
+import { recoverSessions } from './sessionRecovery';
+import { wasInterrupted } from './taskFollowsSession';
 import type { TranscriptStore } from './transcriptStore';
 
 /**
@@ -69,14 +69,22 @@ export class SessionService implements Disposable {
    * not a failure of the task.
    */
   private readonly stopping = new Map<string, SessionStopReason | null>();
-  /** The last output of each running session, for the reason of a crash. */
-  private readonly tails = new OutputTail();
-  /** The latest state change of sessions where it waits in `unsaved` (the disk is full). */
-  private readonly unsavedStates = new Map<string, StateChange>();
+  /** What the host reports of each session's program: its states and its exit. */
+  private readonly outcomes: SessionOutcomes;
   /** Settles once the sessions a host kept running through a restart are taken back (see `recover`). */
   private recovered: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: SessionServiceDeps) {
+    this.outcomes = new SessionOutcomes(deps, {
+      ended: (sessionId, hostLost) => {
+        this.running.delete(sessionId);
+        const stopReason = this.stopping.get(sessionId) ?? null;
+        // An agent that went with its host was interrupted, not failed: starting its task resumes it.
+        const stopped = this.stopping.delete(sessionId) || this.shuttingDown || hostLost;
+        return { stopped, stopReason };
+      },
+      told: (sessionId) => this.releaseIfOver(sessionId),
+    });
     this.attachments = new Attachments((clientId, sessionIds) => {
       for (const id of sessionIds) {
         void deps.host.send({ type: 'detach', sessionId: id, clientId }).catch(() => {});
@@ -85,7 +93,7 @@ export class SessionService implements Disposable {
     });
     this.disposables.add(this.attachments);
     this.disposables.add(deps.host.onEvent((event) => this.onHostEvent(event)));
-    this.disposables.add(deps.host.onState(({ sessionId, change }) => this.recordState(sessionId, change)));
+    this.disposables.add(deps.host.onState(({ sessionId, change }) => this.outcomes.recordState(sessionId, change)));
     // A deleted task (or project) takes its sessions' rows with it: its programs must not outlive them.
     this.disposables.add(
       deps.bus.subscribe(({ event, payload }) => {
@@ -279,11 +287,11 @@ export class SessionService implements Disposable {
     switch (event.type) {
       case 'output':
         this.deps.transcript.append(event.sessionId, event.seq, event.data);
-        this.tails.push(event.sessionId, event.data);
+        this.outcomes.heard(event.sessionId, event.data);
         this.attachments.sendOutput(event.sessionId, event.seq, event.data, event.to);
         return;
       case 'exited':
-        return this.recordExit(event);
+        return this.outcomes.recordExit(event);
       case 'detached':
         this.attachments.dropped(event.clientId, event.sessionId, event.reason);
         this.releaseIfOver(event.sessionId);
@@ -291,65 +299,6 @@ export class SessionService implements Disposable {
       case 'flow':
         return;
     }
-  }
-
-  /**
-   * Stores a state change and tells everyone. On a full disk the change waits in memory, in
-   * order, and is told all the same: nothing on the host's event path throws.
-   */
-  private recordState(sessionId: string, change: StateChange): void {
-    const { rows } = this.deps;
-    const taskId = rows.taskOf(sessionId);
-    if (!taskId) return;
-    // The host and the state engine can both see an exit: a state said twice in a row is one change.
-    const last = this.unsavedStates.get(sessionId)?.state ?? rows.lastState(sessionId);
-    if (last === change.state) return;
-    const saved = this.deps.unsaved.run(`the ${change.state} state of session ${sessionId}`, () => {
-      rows.saveState(sessionId, change);
-      if (this.unsavedStates.get(sessionId) === change) this.unsavedStates.delete(sessionId);
-    });
-    if (!saved) this.unsavedStates.set(sessionId, change);
-    this.deps.bus.emit('session.state', { sessionId, taskId, change });
-    const event = taskEventOfState(change, last);
-    if (event) this.deps.unsaved.run(`the board column of task ${taskId}`, () => this.deps.lifecycle.send(taskId, event));
-  }
-
-  private recordExit(event: Extract<HostEvent, { type: 'exited' }>): void {
-    this.running.delete(event.sessionId);
-    this.deps.transcript.flush();
-    const tail = this.tails.take(event.sessionId);
-    const stopReason = this.stopping.get(event.sessionId) ?? null;
-    // An agent that went with its host was interrupted, not failed: starting its task resumes it.
-    const stopped = this.stopping.delete(event.sessionId) || this.shuttingDown || event.hostLost === true;
-    const ended = { exitCode: event.exitCode, endedAt: event.at, ...(stopReason ? { stopReason } : {}) };
-    this.deps.unsaved.run(`the exit of session ${event.sessionId}`, () => this.deps.rows.markEnded(event.sessionId, ended));
-    const stored = this.deps.rows.find(event.sessionId);
-    if (!stored) return;
-    // What is told is what happened, also while the disk is too full to store it.
-    const unsavedState = this.unsavedStates.get(event.sessionId);
-    const state = unsavedState && { state: unsavedState.state, stateSource: unsavedState.source, stateAt: unsavedState.at };
-    const session: Session = { ...stored, ...state, ...ended };
-    const taskEvent = taskEventOfExit(stopped, event);
-    this.deps.unsaved.run(`the column of task ${session.taskId} after its session ended`, () =>
-      this.deps.lifecycle.send(session.taskId, taskEvent, this.failedFields(session, taskEvent, event, tail)),
-    );
-    this.deps.bus.emit('session.exited', {
-      sessionId: event.sessionId,
-      taskId: session.taskId,
-      exitCode: event.exitCode,
-      signal: event.signal,
-    });
-    this.deps.bus.emit('session.changed', session);
-    this.deps.agentSessions.endSession(event.sessionId);
-    this.releaseIfOver(event.sessionId);
-  }
-
-  /** A crash that fails its task says why on the task: the exit, how long the agent ran, its last words. */
-  private failedFields(session: Session, taskEvent: ReturnType<typeof taskEventOfExit>, exit: { exitCode: number; signal: number | null; at: number }, tail: string): { reason?: TaskReason } {
-    if (taskEvent !== 'session.failed') return {};
-    const task = this.deps.tasks.get(session.taskId);
-    if (nextStatus(task.status, taskEvent) !== 'failed') return {};
-    return { reason: crashReason(exit, exit.at - session.startedAt, tail) };
   }
 
   /**
@@ -410,29 +359,11 @@ export class SessionService implements Disposable {
   }
 
   private recover(alive: HostSessionInfo[], options: { keepTokens?: boolean } = {}): void {
-    const running = new Map(alive.filter((s) => s.running).map((s) => [s.sessionId, s]));
-    const now = Date.now();
-    for (const { id, taskId } of this.deps.rows.open()) {
-      const kept = running.get(id);
-      running.delete(id);
-      if (kept) {
-        this.inHost.add(id);
-        this.running.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
-        if (kept.pid > 0) this.deps.rows.setPid(id, kept.pid);
-        continue;
-      }
-      this.deps.unsaved.run(`the end of session ${id}`, () => this.deps.rows.markEnded(id, { endedAt: now }));
-      this.recordState(id, { state: 'exited', source: 'host', at: now, detail: ORPHANED_DETAIL });
-      // Its hook token, recorded for a core of later, is no use to anyone now.
-      if (!options.keepTokens) this.deps.agentSessions.endSession(id);
-      this.deps.unsaved.run(`the column of task ${taskId} after its session ended with the app`, () =>
-        this.deps.lifecycle.send(taskId, 'session.interrupted'),
-      );
-    }
-    for (const sessionId of running.keys()) {
-      this.deps.log.warn(`the session host ran ${sessionId}, which no task has open: stopping it`);
-      this.deps.host.send({ type: 'stop', sessionId }).catch(() => {});
-    }
+    recoverSessions({ ...this.deps, outcomes: this.outcomes }, alive, options, (id, taskId, pid) => {
+      this.inHost.add(id);
+      this.running.set(id, { taskId, projectId: this.deps.tasks.get(taskId).projectId });
+      if (pid > 0) this.deps.rows.setPid(id, pid);
+    });
   }
 
   /** How many sessions run a program now (what quitting would stop or keep running). */
