@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { BudgetStatus, Session, Task, TaskUsage, UsageReport } from '../../../shared/contract';
 import type { Db } from '../db/client';
@@ -49,6 +50,8 @@ export class UsageService implements Disposable {
   /** Sessions whose program runs: read on every poll. */
   private readonly live = new Set<string>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** Where each tracked session's record was last read to, for the poll to skip one that has not grown. */
+  private readonly readTo = new Map<string, { path: string; offset: number }>();
   /** Per project, the budget period whose reaching was told, so it is told once. */
   private readonly told = new Map<string, string>();
   /** Statuses tasks entered, written together once the burst that moved them is over (a plan import moves thousands). */
@@ -115,6 +118,7 @@ export class UsageService implements Disposable {
     const read = readNewLines(source.path, source.offset, (data, start, end) => {
       for (const entry of parser.lines(data, start, end)) entries.push(entry);
     });
+    if (read !== null) this.readTo.set(sessionId, { path: source.path, offset: read.offset });
     if (read === null || (read.offset === source.offset && !read.restarted)) return 0;
     if (read.restarted) this.deps.log.warn(`usage: ${source.path} is shorter than what was read of it; read again from its start`);
     this.store.advance(sessionId, entries, read.offset, parser.carry(), this.now());
@@ -288,7 +292,13 @@ export class UsageService implements Disposable {
     if (this.timer !== null) return;
     this.timer = setInterval(() => {
       for (const id of [...this.live]) {
-        if (!this.deps.sessions.isRunning(id)) this.live.delete(id);
+        const running = this.deps.sessions.isRunning(id);
+        // An idle agent writes nothing: its record is not read again, nor the database asked.
+        if (running && this.unchanged(id)) continue;
+        if (!running) {
+          this.live.delete(id);
+          this.readTo.delete(id);
+        }
         this.safely(() => this.refresh(id));
       }
       if (this.live.size === 0) this.stopTimer();
@@ -296,8 +306,20 @@ export class UsageService implements Disposable {
     this.timer.unref();
   }
 
+  /** Whether the session's record is as long as when it was last read to its end. */
+  private unchanged(sessionId: string): boolean {
+    const read = this.readTo.get(sessionId);
+    if (!read) return false;
+    try {
+      return statSync(read.path).size === read.offset;
+    } catch {
+      return false;
+    }
+  }
+
   private untrack(sessionId: string): void {
     this.live.delete(sessionId);
+    this.readTo.delete(sessionId);
     if (this.live.size === 0) this.stopTimer();
   }
 
