@@ -16,6 +16,9 @@ import type { ProjectService } from '../projects/projectService';
 
 const USER_SCOPE_PROJECT_ID = '';
 
+/** Where a stored setting is kept in SettingsService's memory of what it read. */
+const textKey = (scope: SettingScope, projectId: string, key: string) => `${scope}\u0000${projectId}\u0000${key}`;
+
 /** Values that hold for one project while a run lasts. */
 export type RunValues = { [K in SettingKey]?: SettingValue<K> };
 
@@ -26,6 +29,12 @@ export type RunValues = { [K in SettingKey]?: SettingValue<K> };
  */
 export class SettingsService {
   private readonly runValues = new Map<string, { values: Map<SettingKey, unknown> }>();
+  /**
+   * The stored text of each setting read so far (null: none stored), by scope, project and key.
+   * This core is the only writer of the data folder while it runs, so what it read stays true
+   * until it writes; every read of a value (each scheduler pass reads several) then costs no query.
+   */
+  private readonly storedText = new Map<string, string | null>();
 
   /**
    * `check` refuses a value its schema cannot judge (an agent's program path must be an executable
@@ -36,7 +45,14 @@ export class SettingsService {
     private readonly projects: ProjectService,
     private readonly bus: EventBus,
     private readonly check: (key: SettingKey, value: unknown) => string | null = () => null,
-  ) {}
+  ) {
+    // A removed project's settings leave the database with it (ProjectService.remove).
+    bus.subscribe(({ event, payload }) => {
+      if (event !== 'project.changed' || payload.kind !== 'removed') return;
+      const prefix = textKey('project', payload.id, '');
+      for (const key of [...this.storedText.keys()]) if (key.startsWith(prefix)) this.storedText.delete(key);
+    });
+  }
 
   /** The effective value of one setting, for internal use by other services. */
   value<K extends SettingKey>(key: K, projectId?: string): SettingValue<K> {
@@ -91,6 +107,7 @@ export class SettingsService {
         set: { value: json, updatedAt: Date.now() },
       })
       .run();
+    this.storedText.set(textKey(scope, target, key), json);
     this.bus.emit('settings.changed', { key, scope, projectId: projectId ?? null, value: parsed.data });
     return this.effective(key, projectId);
   }
@@ -101,6 +118,7 @@ export class SettingsService {
       .delete(settings)
       .where(and(eq(settings.scope, scope), eq(settings.projectId, target), eq(settings.key, key)))
       .run();
+    this.storedText.set(textKey(scope, target, key), null);
     this.bus.emit('settings.changed', { key, scope, projectId: projectId ?? null });
     return this.effective(key, projectId);
   }
@@ -120,14 +138,20 @@ export class SettingsService {
   }
 
   private stored(key: SettingKey, scope: SettingScope, projectId: string): unknown {
-    const row = this.db
-      .select({ value: settings.value })
-      .from(settings)
-      .where(and(eq(settings.scope, scope), eq(settings.projectId, projectId), eq(settings.key, key)))
-      .get();
-    if (!row) return undefined;
+    const cacheKey = textKey(scope, projectId, key);
+    let text = this.storedText.get(cacheKey);
+    if (text === undefined) {
+      text =
+        this.db
+          .select({ value: settings.value })
+          .from(settings)
+          .where(and(eq(settings.scope, scope), eq(settings.projectId, projectId), eq(settings.key, key)))
+          .get()?.value ?? null;
+      this.storedText.set(cacheKey, text);
+    }
+    if (text === null) return undefined;
     // A stored value that no longer fits the schema (an older version wrote it) is ignored, not fatal.
-    const parsed = settingDefinitions[key].schema.safeParse(JSON.parse(row.value));
+    const parsed = settingDefinitions[key].schema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   }
 
