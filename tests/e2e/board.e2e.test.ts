@@ -13,21 +13,29 @@ async function createTask(page: Page, title: string, prompt: string) {
   await dialog.waitFor({ state: 'detached' });
 }
 
-/** Drags a card to a point and drops it once the board shows `targeted` (the drop target under the pointer). */
-async function drag(page: Page, from: string, to: { x: number; y: number }, targeted: () => Promise<boolean>) {
+type Point = { x: number; y: number };
+
+/**
+ * Drags a card to a point and drops it once the board shows `targeted` (the drop target under the
+ * pointer). `to` may be read again at each look: the board may scroll under the pointer while it drags.
+ */
+async function drag(page: Page, from: string, to: Point | (() => Promise<Point>), targeted: () => Promise<boolean>) {
+  const point = typeof to === 'function' ? to : async () => to;
   const box = (await page.locator('.card', { hasText: from }).boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 10, { steps: 5 });
   // Let the drag start and the drop targets be measured before moving on, as a hand would.
   await page.locator('.overlay-card').waitFor();
-  await page.mouse.move(to.x, to.y, { steps: 15 });
+  const first = await point();
+  await page.mouse.move(first.x, first.y, { steps: 15 });
   // dnd-kit picks the drop target only when the pointer moves, and measuring the targets can
   // finish after the last step: each look nudges the pointer a pixel, alternately right and back.
   let looks = 0;
   await expect
     .poll(async () => {
-      await page.mouse.move(to.x + (looks++ % 2 === 0 ? 1 : 0), to.y);
+      const at = await point();
+      await page.mouse.move(at.x + (looks++ % 2 === 0 ? 1 : 0), at.y);
       return targeted();
     })
     .toBe(true);
@@ -158,9 +166,13 @@ describe('board interactions', () => {
     await page.getByRole('button', { name: 'Collapse Done' }).click();
     const done = page.getByRole('region', { name: 'Done', exact: true });
     await expect.poll(() => done.evaluate((el) => el.getBoundingClientRect().width)).toBeLessThanOrEqual(48);
-    const strip = (await done.boundingBox())!;
     const over = async () => (await done.getAttribute('class'))?.split(' ').includes('over') ?? false;
-    await drag(page, 'Finished elsewhere', { x: strip.x + strip.width / 2, y: strip.y + strip.height / 2 }, over);
+    // The strip's middle as it is now: at the board's right edge, the drag may scroll the board.
+    const strip = async () => {
+      const box = (await done.boundingBox())!;
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    await drag(page, 'Finished elsewhere', strip, over);
     await expect.poll(() => done.locator('.count').textContent()).toBe('1');
   }, 120_000);
 });
