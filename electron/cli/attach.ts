@@ -1,5 +1,6 @@
 import { TERMINAL_ACK_CHARS } from '../../shared/constants';
 import { SwitchyardError } from '../../shared/errors';
+import { answeredQueryFilter } from '../../shared/terminalQueries';
 import type { CoreAccess } from './coreAccess';
 import { liveSession, resolveTask, taskLabel } from './taskRef';
 
@@ -24,6 +25,8 @@ export async function attach(access: CoreAccess, ref: string, flags: { project?:
 
   let seq = 0;
   let unacked = 0;
+  // The session host answers the program's questions to its terminal: this terminal must not as well.
+  const withoutQueries = answeredQueryFilter();
   let settle: (how: 'detached' | 'exited') => void = () => undefined;
   const ended = new Promise<'detached' | 'exited'>((resolve) => (settle = resolve));
   const stopEvents = access.onEvent(({ event, payload }) => {
@@ -32,7 +35,7 @@ export async function attach(access: CoreAccess, ref: string, flags: { project?:
     if (event === 'terminal.data' && typeof p.seq === 'number' && typeof p.data === 'string') {
       if (p.seq <= seq) return;
       seq = p.seq;
-      stdout.write(p.data);
+      stdout.write(withoutQueries(p.data));
       unacked += p.data.length;
       if (unacked >= TERMINAL_ACK_CHARS) {
         access.message('terminal.ack', { sessionId: session.id, chars: unacked });

@@ -124,6 +124,44 @@ describe('terminal panes in Chromium at 1280×800', () => {
   }, 120_000);
 });
 
+describe('one agent shown in two tabs', () => {
+  it("gets one answer to its question to the terminal, the host's, not one from each pane", async () => {
+    execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
+    const core = makeCore();
+    const project = await core.projects.add(makeRepo());
+    // A program that asks where the cursor is once a line is typed, and prints every input it gets as GOT <json>.
+    const agentOptions = { command: [process.execPath, join(import.meta.dirname, '..', 'fixtures', 'asks-cursor.mjs'), 'wait'], promptDelivery: 'none' as const };
+    const task = core.tasks.create({ projectId: project.id, title: 'Asker', prompt: '', agentKind: 'custom', agentOptions });
+    const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
+    try {
+      const session = await core.sessions.start(task.id);
+      const context = await (await launchBrowser()).newContext({ viewport: { width: 1280, height: 800 } });
+      const tabs = [await context.newPage(), await context.newPage()];
+      const rows = (tab: (typeof tabs)[number]) => tab.locator('.xterm-rows').textContent();
+      for (const [i, tab] of tabs.entries()) {
+        await tab.goto(server.loginUrl);
+        await tab.getByRole('button', { name: 'Terminals' }).click();
+        await tab.getByRole('button', { name: 'Show the live agent of Asker' }).click();
+        await tab.locator('.xterm').click();
+        // Typed in this tab, shown in every tab open so far: each pane is attached.
+        await tab.keyboard.type(String(i));
+        for (const shown of tabs.slice(0, i + 1)) await expect.poll(() => rows(shown), SLOW).toContain(`GOT "${i}"`);
+      }
+      // Enter: the program asks, and both panes show the question.
+      await tabs[0]!.keyboard.press('Enter');
+      for (const tab of tabs) await expect.poll(() => rows(tab), SLOW).toContain('asking');
+      const answers = async () => [...(await core.transcript.raw(session.id)).matchAll(/GOT "(\\u001b\[\d+;\d+R)"/g)].map((m) => m[1]);
+      await expect.poll(answers, SLOW).toHaveLength(1);
+      // A key typed after it comes after any second answer there could have been.
+      await tabs[1]!.keyboard.type('z');
+      for (const tab of tabs) await expect.poll(() => rows(tab), SLOW).toContain('GOT "z"');
+      expect(await answers()).toEqual(['\\u001b[4;7R']);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
+
 describe('command palette in Chromium at 1280×800', () => {
   it('opens with Ctrl+K, runs "Next agent waiting" to the agent that asks, and gives focus back when closed with Escape', async () => {
     execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });

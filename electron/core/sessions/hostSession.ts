@@ -73,8 +73,8 @@ export class HostSession {
       onTitle: (title) => this.run?.observer.onTitle(title),
       onParsed: () => this.scheduleScreenSample(),
       onBackpressure: (behind) => this.gate.set('mirror', behind),
-      // What a terminal answers to a query (the cursor's position) in output no pane was shown,
-      // to the run that asked: not to the next one, when the program ended and was started again.
+      // What a terminal answers to a query (the cursor's position), to the run that asked: not to
+      // the next one, when the program ended and was started again.
       onAnswer: (data, seq) => this.run && seq >= this.run.firstSeq && !this.run.pty.ended && this.run.pty.write(data),
     });
     this.batcher = new OutputBatcher((seq, data) => this.onBatch(seq, data), startSeq);
@@ -181,7 +181,7 @@ export class HostSession {
     const to = this.flow.clientIds;
     // Sent on its way to the panes first: the mirror and the observer are not what a typist waits for.
     this.options.emit({ type: 'output', sessionId: this.id, seq, data, to });
-    this.mirror.write(seq, data, to.length > 0);
+    this.mirror.write(seq, data);
     this.run?.observer.onOutput(data);
     if (to.length > 0) {
       if (this.flow.sent(data.length)) this.pausePty();

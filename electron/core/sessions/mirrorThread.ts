@@ -33,7 +33,12 @@ export interface MirrorListeners {
   onTitle?: (title: string) => void;
   /** The mirror parsed new output. */
   onParsed?: () => void;
-  /** The mirror answered a query in output that no pane was shown (see RemoteMirror.write); `seq`: that output's batch. */
+  /**
+   * The mirror answered a query in the output (where the cursor is, what the terminal is); `seq`:
+   * that output's batch. Given, the mirror is the session's one answerer: panes and attached
+   * terminals leave these queries to it (shared/terminalQueries.ts), so that a program gets one
+   * answer however many watch it, and one while nobody does.
+   */
   onAnswer?: (data: string, seq: number) => void;
   /** The mirror fell too far behind (true) or caught up (false): pause or resume the pty. */
   onBackpressure?: (behind: boolean) => void;
@@ -58,7 +63,7 @@ export class MirrorThread implements Disposable {
   create(id: string, cols: number, rows: number, listeners: MirrorListeners = {}): RemoteMirror {
     const mirror = new RemoteMirror(id, cols, rows, listeners, this);
     this.mirrors.set(id, mirror);
-    this.post({ type: 'create', id, cols, rows });
+    this.post({ type: 'create', id, cols, rows, answers: listeners.onAnswer !== undefined });
     return mirror;
   }
 
@@ -109,8 +114,6 @@ export class MirrorThread implements Disposable {
 export class RemoteMirror implements Disposable {
   private readonly queue: Batcher<string>;
   private queuedSeq = 0;
-  /** Every write in the queue went to no pane: the mirror answers its queries. */
-  private queuedUnwatched = true;
   /** Characters posted to the thread that it has not parsed yet. */
   private backlog = 0;
   private behind = false;
@@ -134,18 +137,9 @@ export class RemoteMirror implements Disposable {
     return this.height;
   }
 
-  /**
-   * Output for the mirror; `watched` when a pane was sent it too. A program that asks its terminal
-   * something (where the cursor is, what it is) waits for the answer, which a pane gives: for output
-   * no pane was shown, the mirror answers instead, so that an agent started with nobody watching
-   * does not wait. Output some pane saw is left to the pane.
-   */
-  write(seq: number, data: string, watched = true): void {
+  /** Output for the mirror, the session's batch `seq`. */
+  write(seq: number, data: string): void {
     if (this.disposed) return;
-    // One post is all watched or all unwatched: output after a pane left is answered for, even
-    // when output the pane saw is still waiting in the same batch.
-    if (!this.queue.isEmpty && this.queuedUnwatched === watched) this.queue.flush();
-    if (this.queue.isEmpty) this.queuedUnwatched = !watched;
     this.queuedSeq = seq;
     this.queue.push(data);
   }
@@ -205,7 +199,7 @@ export class RemoteMirror implements Disposable {
 
   private feed(data: string): void {
     this.backlog += data.length;
-    this.thread.post({ type: 'write', id: this.id, data, answer: this.queuedUnwatched, seq: this.queuedSeq });
+    this.thread.post({ type: 'write', id: this.id, data, seq: this.queuedSeq });
     if (!this.behind && this.backlog > MIRROR_HIGH_WATERMARK_CHARS) {
       this.behind = true;
       this.listeners.onBackpressure?.(true);

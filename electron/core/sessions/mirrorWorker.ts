@@ -16,8 +16,8 @@ const { SerializeAddon } = serializeModule;
 interface Mirror {
   terminal: InstanceType<typeof Terminal>;
   serializer: InstanceType<typeof SerializeAddon>;
-  /** For each write not parsed yet, in order: whether its queries are answered (see MirrorRequest), and its seq. */
-  answering: { answer: boolean; seq: number }[];
+  /** The seq of each write not parsed yet, in order: an answer is tagged with its write's. */
+  parsing: number[];
 }
 
 lowerThisThreadPriority();
@@ -32,12 +32,9 @@ port.on('message', (request: MirrorRequest) => {
     const serializer = new SerializeAddon();
     terminal.loadAddon(serializer as unknown as Parameters<typeof terminal.loadAddon>[0]);
     terminal.onTitleChange((title) => post({ type: 'title', id: request.id, title }));
-    const mirror: Mirror = { terminal, serializer, answering: [] };
-    // Called while a write is parsed, before its callback: the first of `answering` is that write's.
-    terminal.onData((data) => {
-      const write = mirror.answering[0];
-      if (write?.answer) post({ type: 'answer', id: request.id, data, seq: write.seq });
-    });
+    const mirror: Mirror = { terminal, serializer, parsing: [] };
+    // Called while a write is parsed, before its callback: the first of `parsing` is that write's.
+    if (request.answers) terminal.onData((data) => post({ type: 'answer', id: request.id, data, seq: mirror.parsing[0] ?? 0 }));
     mirrors.set(request.id, mirror);
     return;
   }
@@ -51,9 +48,9 @@ port.on('message', (request: MirrorRequest) => {
   switch (request.type) {
     case 'write': {
       const chars = request.data.length;
-      mirror.answering.push({ answer: request.answer, seq: request.seq });
+      mirror.parsing.push(request.seq);
       mirror.terminal.write(request.data, () => {
-        mirror.answering.shift();
+        mirror.parsing.shift();
         post({ type: 'parsed', id: request.id, chars });
       });
       return;

@@ -9,6 +9,7 @@ import { PANE_FONT_FAMILY, PANE_FONT_SIZE, paneFontsReady } from './paneFont';
 import { paneKeyAction } from './paneKeys';
 import type { EventPayload } from '../../../shared/contract';
 import { TERMINAL_ACK_CHARS } from '../../../shared/constants';
+import { ANSWERED_CSI_QUERIES, ANSWERED_DCS_QUERIES } from '../../../shared/terminalQueries';
 import { RpcError, type RpcClient } from '../../rpc/client';
 import { reportError } from '../../stores/appStore';
 import { preferredRenderer } from './rendererKind';
@@ -199,6 +200,9 @@ export class TerminalRegistry {
       parsedUnacked: 0,
       resizeObserver: undefined,
     };
+    // The session host's mirror answers these for every pane at once (shared/terminalQueries.ts).
+    for (const query of ANSWERED_CSI_QUERIES) terminal.parser.registerCsiHandler(query, () => true);
+    for (const query of ANSWERED_DCS_QUERIES) terminal.parser.registerDcsHandler(query, () => true);
     terminal.onData((data) => this.client.send('terminal.input', { sessionId, data }));
     // Copy on select, as in most terminals.
     terminal.onSelectionChange(() => {
