@@ -1,8 +1,9 @@
 // The session host process across restarts of the core: how long a new core takes to take back 20
 // live sessions (agents waiting at their prompt) with their screens, how many output lines a SIGKILL of the core loses (the
-// host writes the transcript, so none should be), and what the host's socket adds to a keystroke's echo.
+// host writes the transcript, so none should be), how many a SIGKILL of the host loses (what it had
+// not written yet: at most one batch), and what the host's socket adds to a keystroke's echo.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,8 +11,10 @@ import { performance } from 'node:perf_hooks';
 import { createCore, type Core } from '../../electron/core/app';
 import type { ClientContext } from '../../electron/core/clientContext';
 import { memoryLogger } from '../../electron/core/log';
-import { stopHost } from '../../electron/core/sessions/hostSupervisor';
+import { hostStatus, stopHost } from '../../electron/core/sessions/hostSupervisor';
+import { TRANSCRIPT_FLUSH_MS } from '../../electron/core/sessions/transcriptStore';
 import { runLoad, type AgentResult } from '../../tests/fixtures/loadRun';
+import { waitFor } from '../../tests/helpers/waitFor';
 import type { EventPayload } from '../../shared/contract';
 import { commandTaskFolder } from '../commandFolder';
 import { median, type Measurement, type Suite } from '../harness';
@@ -21,6 +24,8 @@ import { coreEchoRows, paneEchoRows } from '../hostEcho';
 const SESSIONS = 20;
 /** Agents killed with their core in the loss row. */
 const KILLED_AGENTS = 3;
+/** How long the agents print before their host is killed (ms). */
+const BEFORE_HOST_KILL_MS = 2_000;
 /** How long the agents print with no core before one starts again (ms). */
 const ORPHANED_MS = 1_000;
 /** Agents of the load run, and how long it lasts (ms), as the issue states. */
@@ -58,7 +63,7 @@ const CORE_PROCESS = join(root, 'tests', 'fixtures', 'core-process.ts');
 const QUIET_AGENT = ['/bin/sh', '-c', 'i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo "line $i of a quiet agent"; done; exec sleep 600'];
 
 /** A data folder whose project has `count` ready tasks running `command` (numbered lines without end by default). */
-const prepare = (work: string, count: number, command = [process.execPath, NUMBERED_LINES]) => commandTaskFolder(work, count, command);
+const prepare = (work: string, count: number, command: string[] | ((i: number) => string[]) = [process.execPath, NUMBERED_LINES]) => commandTaskFolder(work, count, command);
 
 const processCore = (dataDir: string): Core => createCore({ dataDir, mode: 'browser', sessionHost: 'process', log: memoryLogger() });
 const pane: ClientContext = { clientId: 'bench-pane', send: () => {}, onClose: () => ({ dispose: () => {} }) };
@@ -116,6 +121,43 @@ async function linesLostAcrossCoreKill(work: string): Promise<{ lost: number; pr
       printed += lastLine(text);
     }
     return { lost, printed };
+  } finally {
+    core.setQuitChoice('stop');
+    await core.dispose();
+    await stopHost(dataDir, { all: true });
+  }
+}
+
+/**
+ * Lines of the worst agent missing from its transcript after a SIGKILL of its host (each agent
+ * notes the last line it handed its terminal), against what an agent prints in one transcript
+ * batch's interval.
+ */
+async function linesLostAcrossHostKill(work: string): Promise<{ lost: number; oneBatch: number; gaps: number }> {
+  const printed = join(work, 'printed');
+  mkdirSync(printed, { recursive: true });
+  const { dataDir } = await prepare(work, KILLED_AGENTS, (i) => [process.execPath, NUMBERED_LINES, join(printed, String(i))]);
+  const core = processCore(dataDir);
+  try {
+    await core.ready;
+    const tasks = core.tasks.list(core.projects.list()[0]!.id);
+    const sessions = await Promise.all(tasks.map(async (task) => ({ task, session: await core.sessions.start(task.id) })));
+    await new Promise((resolve) => setTimeout(resolve, BEFORE_HOST_KILL_MS));
+    const host = await hostStatus(dataDir);
+    if (!host) throw new Error('no session host runs for the agents');
+    process.kill(host.pid, 'SIGKILL');
+    await waitFor('the sessions told their host ended', () => sessions.every(({ session }) => core.sessions.get(session.id).endedAt !== null), 30_000);
+    let lost = 0;
+    let gaps = 0;
+    let linesPerMs = 0;
+    for (const { task, session } of sessions) {
+      const text = await core.transcript.raw(session.id);
+      const [handed, printingMs] = readFileSync(join(printed, task.title.split(' ').at(-1)!), 'utf8').trim().split(/ +/).map(Number) as [number, number];
+      lost = Math.max(lost, handed - lastLine(text));
+      gaps += missingLines(text);
+      linesPerMs += handed / printingMs / KILLED_AGENTS;
+    }
+    return { lost, oneBatch: linesPerMs * TRANSCRIPT_FLUSH_MS, gaps };
   } finally {
     core.setQuitChoice('stop');
     await core.dispose();
@@ -291,7 +333,9 @@ async function reattachRows(work: string): Promise<Measurement[]> {
 }
 
 async function killRows(work: string): Promise<Measurement[]> {
-  const lost = await linesLostAcrossCoreKill(work);
+  const lost = await linesLostAcrossCoreKill(join(work, 'core'));
+  const hostKill = await linesLostAcrossHostKill(join(work, 'host'));
+  if (hostKill.gaps > 0) throw new Error(`a SIGKILL of the host left ${hostKill.gaps} lines missing inside the transcripts, not only at their ends`);
   return [
     {
       name: `session host: lines lost across a SIGKILL of the core (${KILLED_AGENTS} agents)`,
@@ -301,6 +345,15 @@ async function killRows(work: string): Promise<Measurement[]> {
       baselineValue: lost.printed,
       better: 'lower',
       target: '0',
+    },
+    {
+      name: `session host: lines lost across a SIGKILL of the host, the worst of ${KILLED_AGENTS} agents`,
+      value: hostKill.lost,
+      unit: 'lines',
+      baseline: `lines an agent prints in one transcript batch (${TRANSCRIPT_FLUSH_MS} ms)`,
+      baselineValue: Number(hostKill.oneBatch.toFixed(0)),
+      better: 'lower',
+      target: '≤ one batch (1×)',
     },
   ];
 }
