@@ -5,9 +5,11 @@
  * attach` leave these to it, so a program gets one answer, the same whether anyone watches or
  * not, and laid out at the pty's size rather than a viewer's.
  *
- * Colour questions (OSC 4, 10, 11, 12) are not in the list: only a pane knows its colours, so it
- * answers them, and nobody does while no pane is open.
+ * Colour questions (OSC 4, 10, 11, 12 with `?`) are answered by the mirror too, with the colours
+ * panes are drawn with (terminalColors.ts).
  */
+
+import { COLOR_QUERY_IDENTS } from './terminalColors';
 
 /** A control sequence as xterm.js's parser names one (IFunctionIdentifier). */
 export interface QueryIdentifier {
@@ -32,10 +34,15 @@ export const ANSWERED_DCS_QUERIES: readonly QueryIdentifier[] = [{ intermediates
 const escaped = (text: string) => text.replace(/[$?>]/g, (c) => `\\${c}`);
 const csiPattern = ANSWERED_CSI_QUERIES.map((q) => `\\x1b\\[${escaped(q.prefix ?? '')}[0-9;]*${escaped(q.intermediates ?? '')}${q.final}`);
 const dcsPattern = ANSWERED_DCS_QUERIES.map((q) => `\\x1bP${escaped(q.intermediates ?? '')}${q.final}[^\\x1b\\x07]*(?:\\x1b\\\\|\\x07)`);
-const ANSWERED = new RegExp([...csiPattern, ...dcsPattern].join('|'), 'g');
-/** A tail that may be the start of one of them, cut by the chunk's end: ESC, then CSI or DCS with parameters, a DCS up to its ST's ESC. */
+/** A colour sequence with a question in it; what else it sets goes with it. */
+const colorQueryPattern = `\\x1b\\](?:${COLOR_QUERY_IDENTS.join('|')});[^\\x1b\\x07]*\\?[^\\x1b\\x07]*(?:\\x1b\\\\|\\x07)`;
+const ANSWERED = new RegExp([...csiPattern, ...dcsPattern, colorQueryPattern].join('|'), 'g');
+/**
+ * A tail that may be the start of one of them, cut by the chunk's end: ESC, then CSI or DCS with
+ * parameters, a DCS up to its ST's ESC, or an OSC of a colour (1 may begin 10) up to its ST's ESC.
+ */
 // eslint-disable-next-line no-control-regex -- escape sequences are what it finds
-const PARTIAL_TAIL = /\x1b(?:\[[?>]?[0-9;]*\$?|P\$?(?:q[^\x1b\x07]*\x1b?)?)?$/;
+const PARTIAL_TAIL = /\x1b(?:\[[?>]?[0-9;]*\$?|P\$?(?:q[^\x1b\x07]*\x1b?)?|\](?:(?:1[0-2]?|4)(?:;[^\x1b\x07]*\x1b?)?)?)?$/;
 
 /** Longer than any question: a tail this long is let through (a DCS string that never ends does not hold the output back). */
 const MAX_HELD_CHARS = 64;

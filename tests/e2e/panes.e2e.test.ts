@@ -3,6 +3,7 @@ import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appRoot } from '../../electron/core/appRoot';
+import { TerminalColors } from '../../shared/terminalColors';
 import { startServer } from '../../electron/server/http';
 import { makeCore } from '../helpers/core';
 import { installFakeClaude } from '../helpers/fakeClaude';
@@ -124,13 +125,21 @@ describe('terminal panes in Chromium at 1280×800', () => {
   }, 120_000);
 });
 
+/** Where the cursor is, the background, palette colour 2 beside a set of colour 1; then text in colour 1 and in a sample of the palette. */
+const PALETTE_SAMPLE = [0, 1, 7, 8, 15, 16, 110, 196, 231, 232, 255];
+const QUESTIONS = [
+  '\x1b[6n\x1b]11;?\x07\x1b]4;1;#ff00ff;2;?\x1b\\',
+  '\x1b[31mSET\x1b[0m',
+  ...PALETTE_SAMPLE.filter((n) => n !== 1).map((n) => `\x1b[38;5;${n}mP${n}\x1b[0m`),
+].join('');
+
 describe('one agent shown in two tabs', () => {
-  it("gets one answer to its question to the terminal, the host's, not one from each pane", async () => {
+  it("gets one answer to each question to the terminal, the host's, not one from each pane, and the panes draw the colours it is told", async () => {
     execFileSync(process.execPath, [join(appRoot(), 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
     const core = makeCore();
     const project = await core.projects.add(makeRepo());
-    // A program that asks where the cursor is once a line is typed, and prints every input it gets as GOT <json>.
-    const agentOptions = { command: [process.execPath, join(import.meta.dirname, '..', 'fixtures', 'asks-cursor.mjs'), 'wait'], promptDelivery: 'none' as const };
+    // A program that asks once a line is typed, and prints every input it gets as GOT <json>.
+    const agentOptions = { command: [process.execPath, join(import.meta.dirname, '..', 'fixtures', 'asks-cursor.mjs'), 'wait', QUESTIONS], promptDelivery: 'none' as const };
     const task = core.tasks.create({ projectId: project.id, title: 'Asker', prompt: '', agentKind: 'custom', agentOptions });
     const server = await startServer({ core, staticDir: join(appRoot(), 'dist', 'renderer'), port: 0 });
     try {
@@ -150,12 +159,39 @@ describe('one agent shown in two tabs', () => {
       // Enter: the program asks, and both panes show the question.
       await tabs[0]!.keyboard.press('Enter');
       for (const tab of tabs) await expect.poll(() => rows(tab), SLOW).toContain('asking');
-      const answers = async () => [...(await core.transcript.raw(session.id)).matchAll(/GOT "(\\u001b\[\d+;\d+R)"/g)].map((m) => m[1]);
-      await expect.poll(answers, SLOW).toHaveLength(1);
-      // A key typed after it comes after any second answer there could have been.
+      const got = async () => [...(await core.transcript.raw(session.id)).matchAll(/GOT (".*?")\r*\n/g)].map((m) => JSON.parse(m[1]!) as string).join('');
+      // eslint-disable-next-line no-control-regex -- the answers are escape sequences
+      const answers = async () => (await got()).match(/\x1b\[\d+;\d+R|\x1b\][\d;]+rgb:[\da-f/]+\x1b\\/g) ?? [];
+      await expect.poll(answers, SLOW).toHaveLength(3);
+      // A key typed after them comes after any second answer there could have been.
       await tabs[1]!.keyboard.type('z');
       for (const tab of tabs) await expect.poll(() => rows(tab), SLOW).toContain('GOT "z"');
-      expect(await answers()).toEqual(['\\u001b[4;7R']);
+      expect(await answers()).toEqual(['\x1b[4;7R', '\x1b]11;rgb:0f0f/1111/1515\x1b\\', '\x1b]4;2;rgb:4e4e/9a9a/0606\x1b\\']);
+
+      // What each pane draws is what the host tells: colour 1 as the program set it beside its
+      // question, the background and the palette as the host reports them.
+      const reported = new TerminalColors();
+      reported.handle(4, '1;#ff00ff');
+      const rgbOf = (answer: string) => {
+        const [r, g, b] = /rgb:([\da-f]{2})[\da-f]{2}\/([\da-f]{2})[\da-f]{2}\/([\da-f]{2})/.exec(answer)!.slice(1).map((hex) => parseInt(hex, 16));
+        return `rgb(${r}, ${g}, ${b})`;
+      };
+      const expected = Object.fromEntries(PALETTE_SAMPLE.map((n) => [n === 1 ? 'SET' : `P${n}`, rgbOf(reported.handle(4, `${n};?`)[0]!)]));
+      for (const tab of tabs) {
+        const drawn = await tab.evaluate((labels) => {
+          const spans = [...document.querySelectorAll('.xterm-rows span')];
+          const colour = (label: string) => {
+            const span = spans.find((s) => s.textContent === label);
+            return span ? getComputedStyle(span).color : 'not drawn';
+          };
+          return {
+            colours: Object.fromEntries(labels.map((label) => [label, colour(label)])),
+            background: getComputedStyle(document.querySelector('.xterm-scrollable-element')!).backgroundColor,
+          };
+        }, Object.keys(expected));
+        expect(drawn.colours).toEqual(expected);
+        expect(drawn.background).toBe(rgbOf(reported.handle(11, '?')[0]!));
+      }
     } finally {
       await server.close();
     }

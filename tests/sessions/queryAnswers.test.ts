@@ -43,6 +43,33 @@ describe("a program's questions to its terminal", () => {
     expect(got(await core.transcript.raw(session.id))).toEqual(['\x1b[1;7R']);
   });
 
+  it("about its colours are answered by the host with the panes' colours, and a colour it sets is the one it is told after", async () => {
+    // Tried: the background, a palette colour, the foreground and background in one sequence, the
+    // background set then asked, restored then asked, and a palette set between two questions.
+    const question = [
+      '\x1b]11;?\x07',
+      '\x1b]4;1;?\x1b\\',
+      '\x1b]10;?;?\x07',
+      '\x1b]11;#123456\x07\x1b]11;?\x07',
+      '\x1b]111\x07\x1b]11;?\x07',
+      '\x1b]4;196;?;1;rgb:ff/00/ff;1;?\x07',
+    ].join('');
+    const { core, session } = await sessionOf(['now', question]);
+    const background = '\x1b]11;rgb:0f0f/1111/1515\x1b\\';
+    const expected = [
+      background,
+      '\x1b]4;1;rgb:cccc/0000/0000\x1b\\',
+      '\x1b]10;rgb:ffff/ffff/ffff\x1b\\',
+      background,
+      '\x1b]11;rgb:1212/3434/5656\x1b\\',
+      background,
+      '\x1b]4;196;rgb:ffff/0000/0000\x1b\\',
+      '\x1b]4;1;rgb:ffff/0000/ffff\x1b\\',
+    ].join('');
+    await waitFor('every answer', async () => got(await core.transcript.raw(session.id)).join('').length >= expected.length);
+    expect(got(await core.transcript.raw(session.id)).join('')).toBe(expected);
+  });
+
   it('are answered once by the host however many panes show the session: panes leave them to it', async () => {
     const { core, session } = await sessionOf(['wait']);
     let shown = '';

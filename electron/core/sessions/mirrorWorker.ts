@@ -1,6 +1,7 @@
 import serializeModule from '@xterm/addon-serialize';
 import headlessModule from '@xterm/headless';
 import { parentPort } from 'node:worker_threads';
+import { COLOR_OSC_IDENTS, TerminalColors } from '../../../shared/terminalColors';
 import { lowerThisThreadPriority } from '../threads/threadPriority';
 import { MIRROR_SCROLLBACK_LINES, type MirrorReply, type MirrorRequest } from './mirrorProtocol';
 
@@ -34,7 +35,17 @@ port.on('message', (request: MirrorRequest) => {
     terminal.onTitleChange((title) => post({ type: 'title', id: request.id, title }));
     const mirror: Mirror = { terminal, serializer, parsing: [] };
     // Called while a write is parsed, before its callback: the first of `parsing` is that write's.
-    if (request.answers) terminal.onData((data) => post({ type: 'answer', id: request.id, data, seq: mirror.parsing[0] ?? 0 }));
+    const answer = (data: string) => post({ type: 'answer', id: request.id, data, seq: mirror.parsing[0] ?? 0 });
+    if (request.answers) terminal.onData(answer);
+    // A headless terminal has no colours to report: these are the panes' (shared/terminalColors.ts).
+    const colors = new TerminalColors();
+    for (const ident of COLOR_OSC_IDENTS) {
+      terminal.parser.registerOscHandler(ident, (data) => {
+        const answers = colors.handle(ident, data);
+        if (request.answers) for (const text of answers) answer(text);
+        return true;
+      });
+    }
     mirrors.set(request.id, mirror);
     return;
   }

@@ -9,6 +9,7 @@ import { PANE_FONT_FAMILY, PANE_FONT_SIZE, paneFontsReady } from './paneFont';
 import { paneKeyAction } from './paneKeys';
 import type { EventPayload } from '../../../shared/contract';
 import { TERMINAL_ACK_CHARS } from '../../../shared/constants';
+import { COLOR_QUERY_IDENTS, PANE_THEME, colorRequests, setSequence } from '../../../shared/terminalColors';
 import { ANSWERED_CSI_QUERIES, ANSWERED_DCS_QUERIES } from '../../../shared/terminalQueries';
 import { RpcError, type RpcClient } from '../../rpc/client';
 import { reportError } from '../../stores/appStore';
@@ -175,7 +176,8 @@ export class TerminalRegistry {
       fontFamily: PANE_FONT_FAMILY,
       fontSize: PANE_FONT_SIZE,
       allowProposedApi: true,
-      theme: { background: '#0f1115' },
+      // The colours the session host reports when a program asks for them (shared/terminalColors.ts).
+      theme: { ...PANE_THEME },
     });
     const fit = new FitAddon();
     terminal.loadAddon(fit);
@@ -203,6 +205,16 @@ export class TerminalRegistry {
     // The session host's mirror answers these for every pane at once (shared/terminalQueries.ts).
     for (const query of ANSWERED_CSI_QUERIES) terminal.parser.registerCsiHandler(query, () => true);
     for (const query of ANSWERED_DCS_QUERIES) terminal.parser.registerDcsHandler(query, () => true);
+    // Colour questions too; a colour set in the same sequence is still taken, alone.
+    for (const ident of COLOR_QUERY_IDENTS) {
+      terminal.parser.registerOscHandler(ident, (data) => {
+        const requests = colorRequests(ident, data);
+        if (!requests.some((request) => request.type === 'report')) return false;
+        const sets = requests.flatMap((request) => (request.type === 'set' ? [setSequence(request)] : []));
+        if (sets.length > 0) terminal.write(sets.join(''));
+        return true;
+      });
+    }
     terminal.onData((data) => this.client.send('terminal.input', { sessionId, data }));
     // Copy on select, as in most terminals.
     terminal.onSelectionChange(() => {
