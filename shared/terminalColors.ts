@@ -122,6 +122,17 @@ export class TerminalColors {
   private readonly theme = themeColors();
   private readonly colors = themeColors();
 
+  /** The sequences that set what the program changed, for a terminal that starts from this one's screen. */
+  changes(): string {
+    let sequences = '';
+    this.colors.forEach((color, slot) => {
+      if (color.every((channel, i) => channel === this.theme[slot]![i])) return;
+      const spec = `rgb:${color.map((channel) => channel.toString(16).padStart(2, '0')).join('/')}`;
+      sequences += setSequence({ type: 'set', slot, color, spec });
+    });
+    return sequences;
+  }
+
   /** Takes one colour sequence; returns the answers to its questions, in order. */
   handle(ident: number, data: string): string[] {
     const answers: string[] = [];

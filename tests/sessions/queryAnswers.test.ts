@@ -68,6 +68,9 @@ describe("a program's questions to its terminal", () => {
     ].join('');
     await waitFor('every answer', async () => got(await core.transcript.raw(session.id)).join('').length >= expected.length);
     expect(got(await core.transcript.raw(session.id)).join('')).toBe(expected);
+    // A pane opened now starts with the colour the program set and kept (the background it restored is the theme's again).
+    const { snapshot } = await core.sessions.attach(session.id, pane('late-pane'));
+    expect(snapshot.startsWith('\x1b]4;1;rgb:ff/00/ff\x1b\\asking')).toBe(true);
   });
 
   it('are answered once by the host however many panes show the session: panes leave them to it', async () => {

@@ -52,4 +52,16 @@ describe("a terminal's colours as a program asks for and sets them", () => {
     colors.handle(110, '');
     expect(colors.handle(10, '?')).toEqual(['\x1b]10;rgb:ffff/ffff/ffff\x1b\\']);
   });
+
+  it('says what the program changed, as sequences another terminal takes: nothing for a colour set to what it was', () => {
+    const colors = new TerminalColors();
+    expect(colors.changes()).toBe('');
+    colors.handle(4, '1;#cc0000;200;rgb:1/2/3');
+    colors.handle(11, '#123456');
+    expect(colors.changes()).toBe('\x1b]4;200;rgb:11/22/33\x1b\\\x1b]11;rgb:12/34/56\x1b\\');
+    const other = new TerminalColors();
+    // eslint-disable-next-line no-control-regex -- the changes are escape sequences
+    for (const [, ident, data] of colors.changes().matchAll(/\x1b\](\d+);(.*?)\x1b\\/g)) other.handle(Number(ident), data!);
+    expect(other.changes()).toBe(colors.changes());
+  });
 });

@@ -19,6 +19,8 @@ interface Mirror {
   serializer: InstanceType<typeof SerializeAddon>;
   /** The seq of each write not parsed yet, in order: an answer is tagged with its write's. */
   parsing: number[];
+  /** The colours as the program set them, which a snapshot carries before the screen. */
+  colors: TerminalColors;
 }
 
 lowerThisThreadPriority();
@@ -33,15 +35,14 @@ port.on('message', (request: MirrorRequest) => {
     const serializer = new SerializeAddon();
     terminal.loadAddon(serializer as unknown as Parameters<typeof terminal.loadAddon>[0]);
     terminal.onTitleChange((title) => post({ type: 'title', id: request.id, title }));
-    const mirror: Mirror = { terminal, serializer, parsing: [] };
+    const mirror: Mirror = { terminal, serializer, parsing: [], colors: new TerminalColors() };
     // Called while a write is parsed, before its callback: the first of `parsing` is that write's.
     const answer = (data: string) => post({ type: 'answer', id: request.id, data, seq: mirror.parsing[0] ?? 0 });
     if (request.answers) terminal.onData(answer);
     // A headless terminal has no colours to report: these are the panes' (shared/terminalColors.ts).
-    const colors = new TerminalColors();
     for (const ident of COLOR_OSC_IDENTS) {
       terminal.parser.registerOscHandler(ident, (data) => {
-        const answers = colors.handle(ident, data);
+        const answers = mirror.colors.handle(ident, data);
         if (request.answers) for (const text of answers) answer(text);
         return true;
       });
@@ -71,7 +72,7 @@ port.on('message', (request: MirrorRequest) => {
       return;
     case 'snapshot':
       mirror.terminal.write('', () =>
-        post({ type: 'snapshot', requestId: request.requestId, snapshot: mirror.serializer.serialize() }),
+        post({ type: 'snapshot', requestId: request.requestId, snapshot: mirror.colors.changes() + mirror.serializer.serialize() }),
       );
       return;
     case 'screen':
