@@ -3,6 +3,7 @@ import { SwitchyardError } from '../../shared/errors';
 import { answeredQueryFilter } from '../../shared/terminalQueries';
 import type { CoreAccess } from './coreAccess';
 import { liveSession, resolveTask, taskLabel } from './taskRef';
+import { TerminalRestore } from './terminalRestore';
 
 /** The key that leaves an attached terminal, as telnet's: Ctrl-], which agents' UIs leave alone. */
 const DETACH_BYTE = 0x1d;
@@ -27,6 +28,12 @@ export async function attach(access: CoreAccess, ref: string, flags: { project?:
   let unacked = 0;
   // The session host answers the program's questions to its terminal: this terminal must not as well.
   const withoutQueries = answeredQueryFilter();
+  // What the agent turns on in this terminal is turned off when it is given back.
+  const modes = new TerminalRestore();
+  const show = (text: string) => {
+    modes.see(text);
+    stdout.write(text);
+  };
   let settle: (how: 'detached' | 'exited') => void = () => undefined;
   const ended = new Promise<'detached' | 'exited'>((resolve) => (settle = resolve));
   const stopEvents = access.onEvent(({ event, payload }) => {
@@ -35,7 +42,7 @@ export async function attach(access: CoreAccess, ref: string, flags: { project?:
     if (event === 'terminal.data' && typeof p.seq === 'number' && typeof p.data === 'string') {
       if (p.seq <= seq) return;
       seq = p.seq;
-      stdout.write(withoutQueries(p.data));
+      show(withoutQueries(p.data));
       unacked += p.data.length;
       if (unacked >= TERMINAL_ACK_CHARS) {
         access.message('terminal.ack', { sessionId: session.id, chars: unacked });
@@ -51,7 +58,7 @@ export async function attach(access: CoreAccess, ref: string, flags: { project?:
   const reattach = async () => {
     const attached = await access.call<{ snapshot: string; seq: number }>('terminal.attach', { sessionId: session.id, ...size() });
     seq = attached.seq;
-    stdout.write(`\x1b[2J\x1b[H${attached.snapshot}`);
+    show(`\x1b[2J\x1b[H${attached.snapshot}`);
   };
   const stopClose = access.onClose(() => settle('exited'));
 
@@ -77,6 +84,7 @@ export async function attach(access: CoreAccess, ref: string, flags: { project?:
   stopEvents();
   stopClose();
   if (how === 'detached') await access.call('terminal.detach', { sessionId: session.id }).catch(() => undefined);
+  stdout.write(modes.restore());
   const line = how === 'detached' ? `detached from ${taskLabel(task)}; it keeps running` : `${taskLabel(task)} ended`;
   stdout.write(`\r\n${flags.json ? JSON.stringify({ taskId: task.id, sessionId: session.id, ended: how }) : line}\r\n`);
   return how;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import headless from '@xterm/headless';
 import { spawn as spawnPty } from 'node-pty';
 import { describe, expect, it } from 'vitest';
 import { cli, cliJson, serveCli } from '../helpers/cli';
@@ -12,13 +13,23 @@ const ASKS_CURSOR = join(import.meta.dirname, '..', 'fixtures', 'asks-cursor.mjs
 /** The cursor positions the program was given, as its GOT lines print them. */
 const answers = (screen: string) => [...screen.matchAll(/GOT "(\\u001b\[\d+;\d+R)"/g)].map((m) => m[1]);
 
+/** A terminal's modes and screen after `text`, as xterm.js reads them. */
+async function stateAfter(text: string) {
+  const terminal = new headless.Terminal({ cols: 100, rows: 30, allowProposedApi: true });
+  await new Promise<void>((resolve) => terminal.write(text, resolve));
+  const state = { ...terminal.modes, screen: terminal.buffer.active.type };
+  terminal.dispose();
+  return state;
+}
+
 describe('switchyard attach', () => {
-  it("puts this terminal on a served agent: its keys reach it, its questions get the host's one answer, and Ctrl-] leaves it running", async () => {
+  it("puts this terminal on a served agent: its keys reach it, its questions get the host's one answer, and Ctrl-] leaves it running and gives the terminal back as it was", async () => {
     const dataDir = tempDir('switchyard-data-');
     const repo = makeRepo();
     await serveCli(dataDir);
-    // A program that asks where the cursor is once a line is typed, and prints every input it gets as GOT <json>.
-    const command = `'${process.execPath}' '${ASKS_CURSOR}' wait`;
+    // A program that, once a line is typed, asks where the cursor is and turns on the alternate
+    // screen, mouse reports, bracketed paste and the keypad, as full-screen agents do; it prints every input it gets as GOT <json>.
+    const command = `'${process.execPath}' '${ASKS_CURSOR}' wait '\x1b[6n\x1b[?1049h\x1b[?1000;1006h\x1b[?2004h\x1b='`;
     const task = cliJson<{ id: string }>(['tasks', 'add', '--title', 'Asker', '--command', command, '--data-dir', dataDir], repo);
     const session = cliJson<{ pid: number }>(['tasks', 'start', task.id, '--data-dir', dataDir], repo);
 
@@ -44,10 +55,14 @@ describe('switchyard attach', () => {
     expect(answers(screen)).toHaveLength(1);
     expect(answers(screen)[0]).not.toBe('\\u001b[9;9R');
 
+    const beforeDetach = screen.length;
     terminal.write('\x1d');
     expect(await exited).toBe(0);
     expect(screen).toContain('detached from Asker');
     expect(screen).toContain('it keeps running');
     expect(isRunning(session.pid)).toBe(true);
+    // What the agent turned on was on in this terminal, and is off once it is given back.
+    expect(await stateAfter(screen.slice(0, beforeDetach))).toMatchObject({ screen: 'alternate', bracketedPasteMode: true, mouseTrackingMode: 'vt200' });
+    expect(await stateAfter(screen)).toEqual(await stateAfter(''));
   }, 120_000);
 });
