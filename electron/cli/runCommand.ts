@@ -86,11 +86,14 @@ export async function remoteRunCommand(flags: RunFlags, access: CoreAccess, prin
   const listeners: (() => void)[] = [];
   try {
     let projectFlag: string | null = null;
+    // The run's first changes can come before the answer to its start: they are printed after the start line, as on its own core.
+    let held: (() => void)[] | null = [];
+    const inOrder = (printLines: () => void) => (held ? held.push(printLines) : printLines());
     const ended = new Promise<RunEnded>((resolveEnd, rejectEnd) => {
       listeners.push(
         access.onEvent(({ event, payload }) => {
-          if (event === RUN_EVENTS.progress) print(progressLine(payload as RunProgress));
-          else if (event === RUN_EVENTS.question) questionLines(payload as RunQuestion, projectFlag).forEach((line) => print(line));
+          if (event === RUN_EVENTS.progress) inOrder(() => print(progressLine(payload as RunProgress)));
+          else if (event === RUN_EVENTS.question) inOrder(() => questionLines(payload as RunQuestion, projectFlag).forEach((line) => print(line)));
           else if (event === RUN_EVENTS.ended) resolveEnd(payload as RunEnded);
         }),
         access.onClose(() => rejectEnd(new SwitchyardError('UNAVAILABLE', `the Switchyard the run went on in (pid ${access.pid}) went away before it ended`))),
@@ -109,6 +112,8 @@ export async function remoteRunCommand(flags: RunFlags, access: CoreAccess, prin
     projectFlag = answerProjectFlag(project, flags);
     print(startLine(project, flags));
     note(`the run goes on in the Switchyard running for this data folder (pid ${access.pid}); stopping this command ends the run, not it`);
+    for (const printLines of held) printLines();
+    held = null;
     const result = await ended;
     if ('error' in result) throw failure(result.error);
     for (const line of summaryLines(result.summary, flags.until)) print(line);
