@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { addCommandTasks } from '../tests/fixtures/commandTasks';
+import { addCommandTasks, type TaskCommand } from '../tests/fixtures/commandTasks';
 
 /**
  * A data folder in `work` whose project (a new repository beside it) has `count` ready tasks
  * running `command` (or the command for each task's number, from 1), called `title 1`, `title 2`…
  */
-export async function commandTaskFolder(work: string, count: number, command: string[] | ((i: number) => string[]), title?: string): Promise<{ dataDir: string; repo: string }> {
+export async function commandTaskFolder(work: string, count: number, command: TaskCommand, title?: string): Promise<{ dataDir: string; repo: string }> {
   const dataDir = join(work, 'data');
   const repo = join(work, 'repo');
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);

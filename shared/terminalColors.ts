@@ -26,13 +26,15 @@ const SPECIAL_SLOTS = [FOREGROUND, BACKGROUND, CURSOR];
 
 /** The OSC numbers that ask for, set or restore a colour. */
 export const COLOR_OSC_IDENTS = [4, 10, 11, 12, 104, 110, 111, 112] as const;
-/** The OSC numbers whose `?` asks for a colour. */
+/** The OSC numbers that ask for a colour (with `?`) or set one. */
 export const COLOR_QUERY_IDENTS = [4, 10, 11, 12] as const;
 
-const hexRgb = (hex: string): Rgb => [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)];
+/** Three channels, each from its index. */
+const rgb = (channel: (i: number) => number): Rgb => [channel(0), channel(1), channel(2)];
+const hexRgb = (hex: string): Rgb => rgb((i) => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16));
 
 /** Every slot's colour in a pane that no program has changed: 256 palette colours, then foreground, background and cursor. */
-function themeColors(): Rgb[] {
+const THEME_COLORS: readonly Rgb[] = (() => {
   const colors = NAMED_COLORS.map(hexRgb);
   // The 6×6×6 cube (16–231) and 24 greys (232–255) of xterm's 256 colours.
   const steps = [0x00, 0x5f, 0x87, 0xaf, 0xd7, 0xff];
@@ -40,27 +42,30 @@ function themeColors(): Rgb[] {
   for (let i = 0; i < 24; i++) colors.push([8 + i * 10, 8 + i * 10, 8 + i * 10]);
   colors.push(hexRgb(PANE_THEME.foreground), hexRgb(PANE_THEME.background), hexRgb(PANE_THEME.cursor));
   return colors;
-}
+})();
+
+/** How a sequence names a slot: `4;n` for a palette colour, 10, 11 or 12 for the others. */
+const identOf = (slot: number) => (slot < 256 ? `4;${slot}` : String(10 + SPECIAL_SLOTS.indexOf(slot)));
 
 const RGB_SPEC = /^rgb:([\da-f]{1,4})\/([\da-f]{1,4})\/([\da-f]{1,4})$/;
 
 /** A colour as a program writes it (`rgb:r/g/b` with 1 to 4 hex digits each, or `#` with 3, 6, 9 or 12), in 8 bits a channel. */
 export function parseColorSpec(spec: string): Rgb | undefined {
   const low = spec.toLowerCase();
-  const rgb = RGB_SPEC.exec(low);
-  if (rgb) {
-    const digits = rgb[1]!.length;
-    if (rgb[2]!.length !== digits || rgb[3]!.length !== digits) return undefined;
+  const channels = RGB_SPEC.exec(low);
+  if (channels) {
+    const digits = channels[1]!.length;
+    if (channels[2]!.length !== digits || channels[3]!.length !== digits) return undefined;
     const top = 16 ** digits - 1;
-    return [rgb[1]!, rgb[2]!, rgb[3]!].map((channel) => Math.round((parseInt(channel, 16) / top) * 255)) as unknown as Rgb;
+    return rgb((i) => Math.round((parseInt(channels[i + 1]!, 16) / top) * 255));
   }
   const hash = /^#([\da-f]+)$/.exec(low);
   if (!hash || ![3, 6, 9, 12].includes(hash[1]!.length)) return undefined;
   const width = hash[1]!.length / 3;
-  return [0, 1, 2].map((i) => {
+  return rgb((i) => {
     const channel = parseInt(hash[1]!.slice(i * width, (i + 1) * width), 16);
     return width === 1 ? channel << 4 : width === 2 ? channel : width === 3 ? channel >> 4 : channel >> 8;
-  }) as unknown as Rgb;
+  });
 }
 
 export type ColorRequest =
@@ -106,27 +111,20 @@ export function colorRequests(ident: number, data: string): ColorRequest[] {
 const hex4 = (channel: number) => channel.toString(16).padStart(2, '0').repeat(2);
 
 /** The answer to a question for one slot, as xterm.js writes it. */
-function report(slot: number, [r, g, b]: Rgb): string {
-  const ident = slot < 256 ? `4;${slot}` : String(10 + SPECIAL_SLOTS.indexOf(slot));
-  return `\x1b]${ident};rgb:${hex4(r)}/${hex4(g)}/${hex4(b)}\x1b\\`;
-}
+const report = (slot: number, [r, g, b]: Rgb) => `\x1b]${identOf(slot)};rgb:${hex4(r)}/${hex4(g)}/${hex4(b)}\x1b\\`;
 
 /** The sequence that sets one slot to what a request set it to, alone. */
-export function setSequence(request: Extract<ColorRequest, { type: 'set' }>): string {
-  const ident = request.slot < 256 ? `4;${request.slot}` : String(10 + SPECIAL_SLOTS.indexOf(request.slot));
-  return `\x1b]${ident};${request.spec}\x1b\\`;
-}
+export const setSequence = (request: Extract<ColorRequest, { type: 'set' }>) => `\x1b]${identOf(request.slot)};${request.spec}\x1b\\`;
 
 /** A terminal's colours as its program sees them: what it sets is kept, what it asks is answered. */
 export class TerminalColors {
-  private readonly theme = themeColors();
-  private readonly colors = themeColors();
+  private readonly colors = [...THEME_COLORS];
 
   /** The sequences that set what the program changed, for a terminal that starts from this one's screen. */
   changes(): string {
     let sequences = '';
     this.colors.forEach((color, slot) => {
-      if (color.every((channel, i) => channel === this.theme[slot]![i])) return;
+      if (color.every((channel, i) => channel === THEME_COLORS[slot]![i])) return;
       const spec = `rgb:${color.map((channel) => channel.toString(16).padStart(2, '0')).join('/')}`;
       sequences += setSequence({ type: 'set', slot, color, spec });
     });
@@ -139,8 +137,8 @@ export class TerminalColors {
     for (const request of colorRequests(ident, data)) {
       if (request.type === 'report') answers.push(report(request.slot, this.colors[request.slot]!));
       else if (request.type === 'set') this.colors[request.slot] = request.color;
-      else if (request.slot !== undefined) this.colors[request.slot] = this.theme[request.slot]!;
-      else for (let slot = 0; slot < 256; slot++) this.colors[slot] = this.theme[slot]!;
+      else if (request.slot !== undefined) this.colors[request.slot] = THEME_COLORS[request.slot]!;
+      else for (let slot = 0; slot < 256; slot++) this.colors[slot] = THEME_COLORS[slot]!;
     }
     return answers;
   }

@@ -37,12 +37,15 @@ const dcsPattern = ANSWERED_DCS_QUERIES.map((q) => `\\x1bP${escaped(q.intermedia
 /** A colour sequence with a question in it; what else it sets goes with it. */
 const colorQueryPattern = `\\x1b\\](?:${COLOR_QUERY_IDENTS.join('|')});[^\\x1b\\x07]*\\?[^\\x1b\\x07]*(?:\\x1b\\\\|\\x07)`;
 const ANSWERED = new RegExp([...csiPattern, ...dcsPattern, colorQueryPattern].join('|'), 'g');
+/** Every start of a colour question's number (10, 11, 12, 4, and 1, which begins three of them), longest first. */
+const colorIdentStarts = [...new Set(COLOR_QUERY_IDENTS.flatMap((ident) => [...String(ident)].map((_, end) => String(ident).slice(0, end + 1))))]
+  .sort((a, b) => b.length - a.length)
+  .join('|');
 /**
  * A tail that may be the start of one of them, cut by the chunk's end: ESC, then CSI or DCS with
- * parameters, a DCS up to its ST's ESC, or an OSC of a colour (1 may begin 10) up to its ST's ESC.
+ * parameters, a DCS up to its ST's ESC, or an OSC of a colour up to its ST's ESC.
  */
-// eslint-disable-next-line no-control-regex -- escape sequences are what it finds
-const PARTIAL_TAIL = /\x1b(?:\[[?>]?[0-9;]*\$?|P\$?(?:q[^\x1b\x07]*\x1b?)?|\](?:(?:1[0-2]?|4)(?:;[^\x1b\x07]*\x1b?)?)?)?$/;
+const PARTIAL_TAIL = new RegExp(`\\x1b(?:\\[[?>]?[0-9;]*\\$?|P\\$?(?:q[^\\x1b\\x07]*\\x1b?)?|\\](?:(?:${colorIdentStarts})(?:;[^\\x1b\\x07]*\\x1b?)?)?)?$`);
 
 /** Longer than any question: a tail this long is let through (a DCS string that never ends does not hold the output back). */
 const MAX_HELD_CHARS = 64;

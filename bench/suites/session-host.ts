@@ -13,6 +13,7 @@ import type { ClientContext } from '../../electron/core/clientContext';
 import { memoryLogger } from '../../electron/core/log';
 import { hostStatus, stopHost } from '../../electron/core/sessions/hostSupervisor';
 import { TRANSCRIPT_FLUSH_MS } from '../../electron/core/sessions/transcriptStore';
+import type { TaskCommand } from '../../tests/fixtures/commandTasks';
 import { runLoad, type AgentResult } from '../../tests/fixtures/loadRun';
 import { waitFor } from '../../tests/helpers/waitFor';
 import type { EventPayload } from '../../shared/contract';
@@ -63,7 +64,7 @@ const CORE_PROCESS = join(root, 'tests', 'fixtures', 'core-process.ts');
 const QUIET_AGENT = ['/bin/sh', '-c', 'i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo "line $i of a quiet agent"; done; exec sleep 600'];
 
 /** A data folder whose project has `count` ready tasks running `command` (numbered lines without end by default). */
-const prepare = (work: string, count: number, command: string[] | ((i: number) => string[]) = [process.execPath, NUMBERED_LINES]) => commandTaskFolder(work, count, command);
+const prepare = (work: string, count: number, command: TaskCommand = [process.execPath, NUMBERED_LINES]) => commandTaskFolder(work, count, command);
 
 const processCore = (dataDir: string): Core => createCore({ dataDir, mode: 'browser', sessionHost: 'process', log: memoryLogger() });
 const pane: ClientContext = { clientId: 'bench-pane', send: () => {}, onClose: () => ({ dispose: () => {} }) };

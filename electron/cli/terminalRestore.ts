@@ -6,15 +6,27 @@
  * Ctrl-] is left on the agent's screen, printing mouse reports as it moves.
  */
 
+import { COLOR_QUERY_IDENTS } from '../../shared/terminalColors';
+
 /** DEC private modes an agent turns on (`CSI ? n h`) that are off in a shell's terminal. */
 const OFF_IN_A_SHELL = new Set([1, 6, 9, 45, 66, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1015, 1016, 2004, 2026]);
 /** The alternate screens, left before anything else is restored (leaving 1049 puts the shell's cursor back). */
 const ALTERNATE_SCREENS = [1049, 1047, 47];
-/** The colour sequences and the OSC that restores each. */
-const COLOR_RESTORES: Record<string, string> = { '4': '104', '10': '110', '11': '111', '12': '112' };
 
-// eslint-disable-next-line no-control-regex -- escape sequences are what it finds
-const SEQUENCES = /\x1b\[\?([\d;]*)([hl])|\x1b\[4([hl])|\x1b([=>])|\x1b\[>(\d*)u|\x1b\[<(\d*)u|\x1b\[>4(?:;(\d*))?m|\x1b\[(\d*) q|\x1b\](4|10|11|12);[^\x07\x1b]*(?:\x07|\x1b\\)/g;
+/** Each sequence it follows, by name: a DEC private mode, insert mode, the keypad, a kitty keyboard push or pop, modifyOtherKeys, a cursor shape, a colour set. */
+const SEQUENCES = new RegExp(
+  [
+    String.raw`\x1b\[\?(?<decModes>[\d;]*)(?<decSet>[hl])`,
+    String.raw`\x1b\[4(?<insert>[hl])`,
+    String.raw`\x1b(?<keypad>[=>])`,
+    String.raw`\x1b\[>(?<kittyPush>\d*)u`,
+    String.raw`\x1b\[<(?<kittyPop>\d*)u`,
+    String.raw`(?<modifyOtherKeys>\x1b\[>4(?:;(?<modifyOtherKeysValue>\d*))?m)`,
+    String.raw`\x1b\[(?<cursorShape>\d*) q`,
+    String.raw`\x1b\](?<color>${COLOR_QUERY_IDENTS.join('|')});[^\x07\x1b]*(?:\x07|\x1b\\)`,
+  ].join('|'),
+  'g',
+);
 
 export class TerminalRestore {
   private readonly on = new Set<number>();
@@ -30,16 +42,17 @@ export class TerminalRestore {
   /** Reads what the agent's output turns on or off (whole sequences: the query filter holds a cut one back). */
   see(text: string): void {
     if (!text.includes('\x1b')) return;
-    for (const m of text.matchAll(SEQUENCES)) {
-      if (m[2] !== undefined) {
-        for (const n of m[1]!.split(';').map(Number)) this.decMode(n, m[2] === 'h');
-      } else if (m[3] !== undefined) this.insert = m[3] === 'h';
-      else if (m[4] !== undefined) this.keypad = m[4] === '=';
-      else if (m[5] !== undefined) this.kittyPushes++;
-      else if (m[6] !== undefined) this.kittyPushes = Math.max(0, this.kittyPushes - Number(m[6] || 1));
-      else if (m[0].endsWith('m')) this.modifyOtherKeys = Number(m[7] || 0) > 0;
-      else if (m[8] !== undefined) this.cursorShape = Number(m[8] || 0) !== 0;
-      else if (m[9] !== undefined) this.colorsSet.add(m[9]);
+    for (const { groups = {} } of text.matchAll(SEQUENCES)) {
+      const { decModes, decSet, insert, keypad, kittyPush, kittyPop, modifyOtherKeys, modifyOtherKeysValue, cursorShape, color } = groups;
+      if (decSet !== undefined) for (const mode of decModes!.split(';').map(Number)) this.decMode(mode, decSet === 'h');
+      else if (insert !== undefined) this.insert = insert === 'h';
+      else if (keypad !== undefined) this.keypad = keypad === '=';
+      else if (kittyPush !== undefined) this.kittyPushes++;
+      else if (kittyPop !== undefined) this.kittyPushes = Math.max(0, this.kittyPushes - Number(kittyPop || 1));
+      // Its value may be left out: CSI > 4 m turns it off.
+      else if (modifyOtherKeys !== undefined) this.modifyOtherKeys = Number(modifyOtherKeysValue || 0) > 0;
+      else if (cursorShape !== undefined) this.cursorShape = Number(cursorShape || 0) !== 0;
+      else if (color !== undefined) this.colorsSet.add(color);
     }
   }
 
@@ -55,7 +68,8 @@ export class TerminalRestore {
     if (this.kittyPushes > 0) out += `\x1b[<${this.kittyPushes}u`;
     if (this.modifyOtherKeys) out += '\x1b[>4m';
     if (this.cursorShape) out += '\x1b[0 q';
-    for (const ident of this.colorsSet) out += `\x1b]${COLOR_RESTORES[ident]}\x07`;
+    // OSC 104, 110, 111 and 112 restore what 4, 10, 11 and 12 set.
+    for (const ident of this.colorsSet) out += `\x1b]${Number(ident) + 100}\x07`;
     return out === '' ? '' : `\x1b[0m${out}`;
   }
 

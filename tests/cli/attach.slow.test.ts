@@ -1,26 +1,17 @@
 import { join } from 'node:path';
-import headless from '@xterm/headless';
 import { spawn as spawnPty } from 'node-pty';
 import { describe, expect, it } from 'vitest';
 import { cli, cliJson, serveCli } from '../helpers/cli';
 import { makeRepo } from '../helpers/gitRepo';
 import { isRunning } from '../helpers/processes';
 import { tempDir } from '../helpers/tempDir';
+import { terminalStateAfter } from '../helpers/terminalState';
 import { waitFor } from '../helpers/waitFor';
 
 const ASKS_CURSOR = join(import.meta.dirname, '..', 'fixtures', 'asks-cursor.mjs');
 
 /** The cursor positions the program was given, as its GOT lines print them. */
 const answers = (screen: string) => [...screen.matchAll(/GOT "(\\u001b\[\d+;\d+R)"/g)].map((m) => m[1]);
-
-/** A terminal's modes and screen after `text`, as xterm.js reads them. */
-async function stateAfter(text: string) {
-  const terminal = new headless.Terminal({ cols: 100, rows: 30, allowProposedApi: true });
-  await new Promise<void>((resolve) => terminal.write(text, resolve));
-  const state = { ...terminal.modes, screen: terminal.buffer.active.type };
-  terminal.dispose();
-  return state;
-}
 
 describe('switchyard attach', () => {
   it("puts this terminal on a served agent: its keys reach it, its questions get the host's one answer, and Ctrl-] leaves it running and gives the terminal back as it was", async () => {
@@ -62,7 +53,7 @@ describe('switchyard attach', () => {
     expect(screen).toContain('it keeps running');
     expect(isRunning(session.pid)).toBe(true);
     // What the agent turned on was on in this terminal, and is off once it is given back.
-    expect(await stateAfter(screen.slice(0, beforeDetach))).toMatchObject({ screen: 'alternate', bracketedPasteMode: true, mouseTrackingMode: 'vt200' });
-    expect(await stateAfter(screen)).toEqual(await stateAfter(''));
+    expect(await terminalStateAfter(screen.slice(0, beforeDetach), 100, 30)).toMatchObject({ screen: 'alternate', bracketedPasteMode: true, mouseTrackingMode: 'vt200' });
+    expect(await terminalStateAfter(screen, 100, 30)).toEqual(await terminalStateAfter('', 100, 30));
   }, 120_000);
 });

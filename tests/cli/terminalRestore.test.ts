@@ -1,15 +1,6 @@
-import headless from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
 import { TerminalRestore } from '../../electron/cli/terminalRestore';
-
-/** A terminal's modes and screen after `text`, as xterm.js reads them. */
-async function stateAfter(text: string) {
-  const terminal = new headless.Terminal({ cols: 80, rows: 24, allowProposedApi: true });
-  await new Promise<void>((resolve) => terminal.write(text, resolve));
-  const state = { ...terminal.modes, screen: terminal.buffer.active.type };
-  terminal.dispose();
-  return state;
-}
+import { terminalStateAfter } from '../helpers/terminalState';
 
 /** What agents turn on: the alternate screen, mouse reporting in SGR form, bracketed paste, focus reports, the keypad, a hidden cursor, no wrap, insert. */
 const AGENT_SETUP = '\x1b[?1049h\x1b[?1000;1002;1006h\x1b[?2004h\x1b[?1004h\x1b=\x1b[?1h\x1b[?25l\x1b[?7l\x1b[4h\x1b[>1u\x1b[>4;2m\x1b[5 q\x1b]11;#123456\x07\x1b]4;1;rgb:ff/00/ff\x1b\\';
@@ -18,8 +9,8 @@ describe('giving back a terminal an agent was shown in', () => {
   it('turns off everything the agent turned on, leaving the terminal as a fresh one', async () => {
     const restore = new TerminalRestore();
     restore.see(`text${AGENT_SETUP}more text`);
-    const after = await stateAfter(`${AGENT_SETUP}${restore.restore()}`);
-    expect(after).toEqual(await stateAfter(''));
+    const after = await terminalStateAfter(`${AGENT_SETUP}${restore.restore()}`);
+    expect(after).toEqual(await terminalStateAfter(''));
     expect(after.screen).toBe('normal');
     // What xterm.js does not report, read from the sequence itself.
     const sequence = restore.restore();
